@@ -1,0 +1,211 @@
+//! Access control: who may do what to which records. This is the one place that decides;
+//! handlers, pages and queries ask it and never decide on their own.
+
+use serde::Serialize;
+
+use crate::site::SiteId;
+
+choice!(
+    /// The role an account holds in the program.
+    AccessRole {
+        Admin = ("admin", "Administrator"),
+        ProgramLead = ("program_lead", "Program lead"),
+        SiteLead = ("site_lead", "Site lead"),
+        Analyst = ("analyst", "Analyst"),
+        Trainer = ("trainer", "Trainer"),
+        Champion = ("champion", "Champion"),
+        EndUser = ("end_user", "End user"),
+        Vendor = ("vendor", "Vendor"),
+        Executive = ("executive", "Executive"),
+    }
+);
+
+/// The kinds of records access is decided on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Program,
+    Site,
+    Unit,
+    Wave,
+    Module,
+    Person,
+    Account,
+    Audit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Read,
+    Create,
+    Update,
+    Delete,
+}
+
+/// How far a role's permission reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    None,
+    /// Every record of the program.
+    All,
+    /// Records of the sites assigned to the account.
+    OwnSites,
+    /// Records of the account's own organization (vendor staff).
+    OwnOrganization,
+}
+
+/// Who is acting: a signed-in account, an API token's account, or the CLI operator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Actor {
+    pub account_id: Option<i64>,
+    pub program_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: AccessRole,
+    pub site_ids: Vec<SiteId>,
+    pub organization: Option<String>,
+}
+
+/// Where a record sits, for roles whose reach is limited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// A program-wide record (a wave, a module, the program itself).
+    Program,
+    /// A record that belongs to a site; `None` when it has none.
+    Site(Option<SiteId>),
+    /// A person: their site and their employer.
+    Person { site_id: Option<SiteId>, organization: Option<&'a str> },
+}
+
+/// The policy: how far `role` may take `action` on `subject`.
+pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
+    use AccessRole::*;
+    use Action::*;
+    use Reach::{All, OwnOrganization, OwnSites};
+    use Subject::*;
+    let reference_data = matches!(subject, Program | Site | Unit | Wave | Module);
+    match (role, subject, action) {
+        (Admin, _, _) => All,
+        (_, Account | Audit, _) => Reach::None,
+        (_, _, Read) if reference_data => All,
+        (ProgramLead, Program, Update) => All,
+        (ProgramLead, Site | Unit | Wave | Module | Person, _) => All,
+        (SiteLead, Site, Update) => OwnSites,
+        (SiteLead, Unit | Person, _) => OwnSites,
+        (Analyst | Trainer | Executive, Person, Read) => All,
+        (Champion, Person, Read) => OwnSites,
+        (Vendor, Person, Read) => OwnOrganization,
+        _ => Reach::None,
+    }
+}
+
+impl Actor {
+    /// The operator at the command line, who holds every right.
+    pub fn operator(program_id: i64) -> Self {
+        Actor {
+            account_id: None,
+            program_id,
+            name: "command line".into(),
+            email: String::new(),
+            role: AccessRole::Admin,
+            site_ids: Vec::new(),
+            organization: None,
+        }
+    }
+
+    /// May this actor take `action` on some `subject` at all (menus, route guards)?
+    pub fn may(&self, action: Action, subject: Subject) -> bool {
+        reach(self.role, subject, action) != Reach::None
+    }
+
+    /// May this actor take `action` on the `subject` record that sits at `place`?
+    pub fn may_at(&self, action: Action, subject: Subject, place: Place<'_>) -> bool {
+        match reach(self.role, subject, action) {
+            Reach::None => false,
+            Reach::All => true,
+            Reach::OwnSites => match place {
+                Place::Program => false,
+                Place::Site(site) | Place::Person { site_id: site, .. } => {
+                    site.is_some_and(|s| self.site_ids.contains(&s))
+                }
+            },
+            Reach::OwnOrganization => match place {
+                Place::Person { organization: Some(org), .. } => {
+                    self.organization.as_deref().is_some_and(|own| own.eq_ignore_ascii_case(org))
+                }
+                _ => false,
+            },
+        }
+    }
+
+    /// The rows of `subject` this actor may read, for list queries.
+    pub fn read_scope(&self, subject: Subject) -> Scope {
+        match reach(self.role, subject, Action::Read) {
+            Reach::None => Scope::Nothing,
+            Reach::All => Scope::Everything,
+            Reach::OwnSites => Scope::Sites(self.site_ids.clone()),
+            Reach::OwnOrganization => match &self.organization {
+                Some(org) => Scope::Organization(org.clone()),
+                None => Scope::Nothing,
+            },
+        }
+    }
+}
+
+/// A row filter derived from the policy; the store applies it to list queries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Nothing,
+    Everything,
+    Sites(Vec<SiteId>),
+    Organization(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: AccessRole) -> Actor {
+        Actor { role, site_ids: vec![1], organization: Some("Acme Health IT".into()), ..Actor::operator(1) }
+    }
+
+    #[test]
+    fn site_leads_edit_only_their_own_sites_people() {
+        let lead = actor(AccessRole::SiteLead);
+        assert!(lead.may_at(Action::Update, Subject::Person, Place::Person { site_id: Some(1), organization: None }));
+        assert!(!lead.may_at(Action::Update, Subject::Person, Place::Person { site_id: Some(2), organization: None }));
+        assert!(!lead.may_at(Action::Create, Subject::Person, Place::Person { site_id: None, organization: None }));
+        assert!(!lead.may(Action::Create, Subject::Site));
+        assert_eq!(lead.read_scope(Subject::Person), Scope::Sites(vec![1]));
+    }
+
+    #[test]
+    fn vendors_see_only_their_organizations_people() {
+        let vendor = actor(AccessRole::Vendor);
+        let place = |org| Place::Person { site_id: Some(1), organization: Some(org) };
+        assert!(vendor.may_at(Action::Read, Subject::Person, place("acme health it")));
+        assert!(!vendor.may_at(Action::Read, Subject::Person, place("Other Co")));
+        assert_eq!(vendor.read_scope(Subject::Person), Scope::Organization("Acme Health IT".into()));
+    }
+
+    #[test]
+    fn only_admins_read_the_audit_log_and_executives_write_nothing() {
+        for role in AccessRole::ALL.iter().copied() {
+            assert_eq!(actor(role).may(Action::Read, Subject::Audit), role == AccessRole::Admin);
+            if role == AccessRole::Executive {
+                for subject in [Subject::Site, Subject::Unit, Subject::Wave, Subject::Module, Subject::Person] {
+                    for action in [Action::Create, Action::Update, Action::Delete] {
+                        assert!(!actor(role).may(action, subject));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn end_users_do_not_browse_the_staff_directory() {
+        assert_eq!(actor(AccessRole::EndUser).read_scope(Subject::Person), Scope::Nothing);
+        assert!(actor(AccessRole::EndUser).may(Action::Read, Subject::Site));
+    }
+}

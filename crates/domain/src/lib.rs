@@ -1,0 +1,23 @@
+//! Muster's domain: the types and rules of an EHR deployment program.
+//!
+//! Pure code only: no I/O, no web or database framework. Everything the other layers accept
+//! from the outside world is parsed into these types once, at the edge.
+#![forbid(unsafe_code)]
+
+#[macro_use]
+pub mod choice;
+pub mod access;
+pub mod account;
+pub mod audit;
+pub mod draft;
+pub mod module;
+pub mod paging;
+pub mod person;
+pub mod program;
+pub mod site;
+pub mod text;
+pub mod unit;
+pub mod validate;
+pub mod wave;
+
+pub use validate::{FieldError, Invalid};

@@ -1,0 +1,209 @@
+//! People: staff, consultants and vendor staff, one team shown alike.
+
+use serde::{Deserialize, Serialize};
+
+use crate::draft::{optional_id, overlay};
+use crate::site::SiteId;
+use crate::text::{optional_text, Email, Name};
+use crate::unit::UnitId;
+use crate::validate::{Invalid, Validator};
+
+pub type PersonId = i64;
+
+choice!(
+    /// The clinical or operational job a person does; training and go-live support follow it.
+    JobRole {
+        Physician = ("physician", "Physician"),
+        App = ("app", "Advanced practice provider"),
+        Nurse = ("nurse", "Nurse"),
+        Pharmacist = ("pharmacist", "Pharmacist"),
+        Therapist = ("therapist", "Therapist"),
+        LabTech = ("lab_tech", "Laboratory technologist"),
+        RadiologyTech = ("radiology_tech", "Radiology technologist"),
+        FrontDesk = ("front_desk", "Front desk"),
+        Scheduler = ("scheduler", "Scheduler"),
+        Coder = ("coder", "Coder / biller"),
+        Manager = ("manager", "Manager"),
+        Analyst = ("analyst", "Application analyst"),
+        Trainer = ("trainer", "Trainer"),
+        Other = ("other", "Other"),
+    }
+);
+
+choice!(
+    /// Who employs a person. Consultants and vendor staff are part of the one team.
+    EmployerKind {
+        Staff = ("staff", "Staff"),
+        Consultant = ("consultant", "Consultant"),
+        Vendor = ("vendor", "Vendor"),
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Person {
+    pub id: PersonId,
+    pub name: String,
+    pub email: String,
+    pub employee_id: Option<String>,
+    pub job_role: JobRole,
+    pub site_id: Option<SiteId>,
+    pub unit_id: Option<UnitId>,
+    pub employer_kind: EmployerKind,
+    /// The employing firm for consultants and vendor staff.
+    pub organization: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PersonDraft {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub employee_id: Option<String>,
+    pub job_role: Option<String>,
+    #[serde(default, deserialize_with = "crate::draft::number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub site_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::draft::number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub unit_id: Option<String>,
+    pub employer_kind: Option<String>,
+    pub organization: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonSpec {
+    pub name: Name,
+    pub email: Email,
+    pub employee_id: Option<String>,
+    pub job_role: JobRole,
+    pub site_id: Option<SiteId>,
+    pub unit_id: Option<UnitId>,
+    pub employer_kind: EmployerKind,
+    pub organization: Option<String>,
+    pub active: bool,
+}
+
+impl PersonDraft {
+    pub fn parse(self) -> Result<PersonSpec, Invalid> {
+        let mut v = Validator::new();
+        let name = v.required("name", self.name, |s| Name::parse(&s));
+        let email = v.required("email", self.email, |s| Email::parse(&s));
+        let employee_id = v.optional("employee_id", self.employee_id, |s| optional_text(&s, 40));
+        let job_role = v.required("job_role", self.job_role, |s| JobRole::parse(&s));
+        let site_id = v.optional("site_id", self.site_id, optional_id);
+        let unit_id = v.optional("unit_id", self.unit_id, optional_id);
+        let employer_kind = v.check(
+            "employer_kind",
+            self.employer_kind.map_or(Ok(EmployerKind::Staff), |s| EmployerKind::parse(&s)),
+        );
+        let organization = v.optional("organization", self.organization, |s| optional_text(&s, 200));
+        let (site_id, unit_id) = (site_id.flatten().flatten(), unit_id.flatten().flatten());
+        if unit_id.is_some() && site_id.is_none() {
+            v.push("unit_id", "a unit needs its site chosen too");
+        }
+        let organization = organization.map(Option::flatten);
+        if let (Some(EmployerKind::Consultant | EmployerKind::Vendor), Some(None)) = (employer_kind, &organization) {
+            v.push("organization", "is required for consultants and vendor staff");
+        }
+        v.finish(|| PersonSpec {
+            name: name.unwrap(),
+            email: email.unwrap(),
+            employee_id: employee_id.unwrap().flatten(),
+            job_role: job_role.unwrap(),
+            site_id,
+            unit_id,
+            employer_kind: employer_kind.unwrap(),
+            organization: organization.unwrap(),
+            active: self.active.unwrap_or(true),
+        })
+    }
+
+    pub fn over(self, base: PersonDraft) -> PersonDraft {
+        PersonDraft {
+            name: overlay(base.name, self.name),
+            email: overlay(base.email, self.email),
+            employee_id: overlay(base.employee_id, self.employee_id),
+            job_role: overlay(base.job_role, self.job_role),
+            site_id: overlay(base.site_id, self.site_id),
+            unit_id: overlay(base.unit_id, self.unit_id),
+            employer_kind: overlay(base.employer_kind, self.employer_kind),
+            organization: overlay(base.organization, self.organization),
+            active: overlay(base.active, self.active),
+        }
+    }
+}
+
+impl From<&Person> for PersonDraft {
+    fn from(p: &Person) -> Self {
+        let id_text = |id: Option<i64>| Some(id.map(|i| i.to_string()).unwrap_or_default());
+        PersonDraft {
+            name: Some(p.name.clone()),
+            email: Some(p.email.clone()),
+            employee_id: Some(p.employee_id.clone().unwrap_or_default()),
+            job_role: Some(p.job_role.code().into()),
+            site_id: id_text(p.site_id),
+            unit_id: id_text(p.unit_id),
+            employer_kind: Some(p.employer_kind.code().into()),
+            organization: Some(p.organization.clone().unwrap_or_default()),
+            active: Some(p.active),
+        }
+    }
+}
+
+/// Filters for listing people.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonFilter {
+    pub site_id: Option<SiteId>,
+    pub unit_id: Option<UnitId>,
+    pub job_role: Option<JobRole>,
+    pub employer_kind: Option<EmployerKind>,
+    /// Name, email or employee id starting with this text.
+    pub search: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nurse() -> PersonDraft {
+        PersonDraft {
+            name: Some("Ana Ruiz".into()),
+            email: Some("ana@riverbend.example".into()),
+            job_role: Some("nurse".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_person_defaults_to_active_staff() {
+        let spec = nurse().parse().unwrap();
+        assert_eq!(spec.employer_kind, EmployerKind::Staff);
+        assert!(spec.active);
+        assert_eq!(spec.job_role, JobRole::Nurse);
+    }
+
+    #[test]
+    fn job_roles_accept_their_label_too() {
+        assert_eq!(JobRole::parse("Advanced practice provider"), Ok(JobRole::App));
+        assert!(JobRole::parse("wizard").unwrap_err().contains("physician"));
+    }
+
+    #[test]
+    fn consultants_name_their_firm() {
+        let err = PersonDraft { employer_kind: Some("consultant".into()), organization: Some(" ".into()), ..nurse() }
+            .parse()
+            .unwrap_err();
+        assert!(err.message_for("organization").is_some());
+    }
+
+    #[test]
+    fn a_unit_without_a_site_is_refused() {
+        let err = PersonDraft { unit_id: Some("4".into()), ..nurse() }.parse().unwrap_err();
+        assert!(err.message_for("unit_id").is_some());
+    }
+}

@@ -1,0 +1,163 @@
+//! Text values shared by every capability: names, codes, emails, dates, counts.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A display name: trimmed, 1 to 200 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct Name(String);
+
+impl Name {
+    pub const MAX: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if trimmed.chars().count() > Self::MAX {
+            return Err(format!("must be at most {} characters", Self::MAX));
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err("must not contain control characters".into());
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// Free text such as notes: trimmed, at most 4,000 characters, may be empty (then `None`).
+pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, String> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    if trimmed.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    Ok(Some(trimmed.to_owned()))
+}
+
+/// A short identifying code (site code, module code): 1 to 20 of A-Z, 0-9, '-' and '_',
+/// stored upper-case so that "rbh" and "RBH" are the same code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct Code(String);
+
+impl Code {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let code = raw.trim().to_ascii_uppercase();
+        if code.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if code.len() > 20 {
+            return Err("must be at most 20 characters".into());
+        }
+        if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err("may contain only letters, digits, '-' and '_'".into());
+        }
+        Ok(Self(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address, stored lower-case. Deliberately simple: one '@', a dot in the domain,
+/// no spaces; deliverability is the mail server's business.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let email = raw.trim().to_lowercase();
+        let bad = || Err(format!("'{}' is not an email address", raw.trim()));
+        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return bad();
+        }
+        let Some((local, domain)) = email.split_once('@') else { return bad() };
+        if local.is_empty() || domain.contains('@') || !domain.contains('.') {
+            return bad();
+        }
+        if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
+            return bad();
+        }
+        Ok(Self(email))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A calendar date written as YYYY-MM-DD.
+pub fn date(raw: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{}' is not a date (YYYY-MM-DD)", raw.trim()))
+}
+
+/// A whole number from 0 to `max`.
+pub fn count(value: i64, max: i64) -> Result<i64, String> {
+    if value < 0 {
+        Err("must not be negative".into())
+    } else if value > max {
+        Err(format!("must be at most {max}"))
+    } else {
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_must_not_be_blank() {
+        assert_eq!(Name::parse("  Riverbend  ").unwrap().as_str(), "Riverbend");
+        assert!(Name::parse("   ").is_err());
+        assert!(Name::parse(&"x".repeat(201)).is_err());
+        assert!(Name::parse("a\u{7}b").is_err());
+    }
+
+    #[test]
+    fn codes_are_upper_cased_and_restricted() {
+        assert_eq!(Code::parse(" rbh-1 ").unwrap().as_str(), "RBH-1");
+        assert!(Code::parse("RB H").is_err());
+        assert!(Code::parse("").is_err());
+        assert!(Code::parse(&"A".repeat(21)).is_err());
+    }
+
+    #[test]
+    fn emails_are_lower_cased_and_need_a_domain() {
+        assert_eq!(Email::parse(" Ann@Example.ORG ").unwrap().as_str(), "ann@example.org");
+        for bad in ["ann", "ann@", "@example.org", "ann@example", "a b@example.org", "a@b@c.org", "a@.org"] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn dates_must_be_iso() {
+        assert!(date("2027-03-01").is_ok());
+        assert!(date("03/01/2027").unwrap_err().contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn counts_are_bounded() {
+        assert!(count(-1, 10).is_err());
+        assert!(count(11, 10).is_err());
+        assert_eq!(count(10, 10), Ok(10));
+    }
+}
