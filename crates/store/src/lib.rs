@@ -1,14 +1,27 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Muster's persistence: one codebase for the embedded SQLite database and for PostgreSQL.
+//!
+//! The `Store` is the one handle; each capability module adds its methods to it and returns
+//! domain types, telling "not found" and "conflict" apart from failures. Every write records
+//! its audit entry in the same transaction as the change.
+#![forbid(unsafe_code)]
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod audit;
+mod connect;
+mod entity;
+mod error;
+mod filter;
+mod migrate;
+mod paging;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod account;
+pub mod module;
+pub mod person;
+pub mod program;
+pub mod site;
+pub mod unit;
+pub mod wave;
+
+pub use audit::Change;
+pub use connect::{Backend, DatabaseUrl, Store};
+pub use error::{StoreError, StoreResult};
+pub use migrate::latest_version;

@@ -1,0 +1,165 @@
+//! Opening the database: the embedded SQLite file by default, PostgreSQL by URL.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::error::StoreResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL whose password never reaches a log: `Display` and `Debug` mask it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// Accepts `postgres://...`, `postgresql://...`, `sqlite:PATH`, `sqlite://PATH` or a bare
+    /// file path (an SQLite file).
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("the database URL is empty".into());
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") || raw.starts_with("sqlite:") {
+            return Ok(Self(raw.to_owned()));
+        }
+        if raw.contains("://") {
+            return Err(format!("unsupported database URL scheme in '{}': use sqlite: or postgres://", mask(raw)));
+        }
+        Ok(Self(format!("sqlite://{raw}")))
+    }
+
+    pub fn backend(&self) -> Backend {
+        if self.0.starts_with("postgres") { Backend::Postgres } else { Backend::Sqlite }
+    }
+
+    /// The URL with its secrets, for the connection itself only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The SQLite file path, when this is an SQLite URL.
+    pub fn sqlite_path(&self) -> Option<&str> {
+        let rest = self.0.strip_prefix("sqlite://").or_else(|| self.0.strip_prefix("sqlite:"))?;
+        Some(rest.split('?').next().unwrap_or(rest))
+    }
+}
+
+/// The URL with any password, in the user part or in the query string, replaced by `***`.
+fn mask(url: &str) -> String {
+    let mut shown = url.to_owned();
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((userinfo, host)) = rest.split_once('@') {
+            if let Some((user, _)) = userinfo.split_once(':') {
+                shown = format!("{scheme}://{user}:***@{host}");
+            }
+        }
+    }
+    if let Some(start) = shown.find("password=") {
+        let end = shown[start..].find('&').map_or(shown.len(), |e| start + e);
+        shown = format!("{}password=***{}", &shown[..start], &shown[end..]);
+    }
+    shown
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&mask(&self.0))
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+/// The open database. Cheap to clone: it wraps a pool.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating an SQLite file if needed) and migrates the database.
+    #[tracing::instrument(skip_all, fields(url = %url))]
+    pub async fn open(url: &DatabaseUrl) -> StoreResult<Self> {
+        let store = Self::connect(url).await?;
+        crate::migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    /// Opens the database without migrating it.
+    pub async fn connect(url: &DatabaseUrl) -> StoreResult<Self> {
+        match url.backend() {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url.expose())?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .pragma("cache_size", "-65536");
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .min_connections(1)
+                    .connect_with(options)
+                    .await?;
+                Ok(Store { db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), backend: Backend::Sqlite })
+            }
+            Backend::Postgres => {
+                let options = PgConnectOptions::from_str(url.expose())?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?;
+                Ok(Store { db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool), backend: Backend::Postgres })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Is the database answering? (for `/healthz`)
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    pub async fn close(self) -> StoreResult<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show_in_a_printed_url() {
+        let url = DatabaseUrl::parse("postgres://muster:s3cret@db.example:5432/muster?sslmode=require&password=other").unwrap();
+        let shown = format!("{url} {url:?}");
+        assert!(!shown.contains("s3cret") && !shown.contains("other"), "{shown}");
+        assert!(shown.contains("muster:***@db.example"));
+    }
+
+    #[test]
+    fn a_bare_path_is_an_sqlite_file() {
+        let url = DatabaseUrl::parse("muster.db").unwrap();
+        assert_eq!(url.backend(), Backend::Sqlite);
+        assert_eq!(url.sqlite_path(), Some("muster.db"));
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+    }
+}
