@@ -1,14 +1,114 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Muster's HTTP layer: server-rendered pages, the JSON API under `/api/v1`, sign-in and
+//! the guards every request passes (authentication, CSRF, limits, metrics).
+//!
+//! `app(state)` builds the router; `serve(listener, state, shutdown)` runs it on a listener
+//! the caller has bound, so tests bind port 0.
+#![forbid(unsafe_code)]
+
+mod access;
+mod api;
+mod audit;
+mod auth;
+mod error;
+mod form;
+mod health;
+mod home;
+mod module;
+mod page;
+mod person;
+mod resource;
+mod site;
+mod unit;
+mod wave;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use muster_store::Store;
+use tokio::net::TcpListener;
+
+pub use auth::limiter::LoginLimiter;
+pub use health::metrics_handle;
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when Muster is served over TLS, directly or by a proxy).
+    pub secure_cookies: bool,
+    /// How long a session lives without activity.
+    pub session_idle: Duration,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+    /// Longest a request may take before it is answered 408/503.
+    pub request_timeout: Duration,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            session_idle: Duration::from_secs(12 * 3600),
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
     }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub limiter: Arc<LoginLimiter>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        AppState { store, config: Arc::new(config), limiter: Arc::new(LoginLimiter::default()) }
+    }
+}
+
+/// The whole application: every capability's pages and API, behind the common guards.
+pub fn app(state: AppState) -> Router {
+    use tower_http::catch_panic::CatchPanicLayer;
+    use tower_http::compression::CompressionLayer;
+    use tower_http::limit::RequestBodyLimitLayer;
+    use tower_http::timeout::TimeoutLayer;
+    use tower_http::trace::TraceLayer;
+
+    let config = state.config.clone();
+    let routes = Router::new()
+        .merge(home::routes())
+        .merge(auth::routes())
+        .merge(resource::routes::<site::Sites>())
+        .merge(resource::routes::<unit::Units>())
+        .merge(resource::routes::<wave::Waves>())
+        .merge(resource::routes::<module::Modules>())
+        .merge(resource::routes::<person::People>())
+        .merge(audit::routes())
+        .merge(api::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate));
+    Router::new()
+        .merge(health::routes())
+        .merge(routes)
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(health::track))
+        .layer(axum::middleware::from_fn(page::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http().make_span_with(health::request_span))
+        .with_state(state)
+}
+
+/// Serves `app(state)` on `listener` until `shutdown` completes, then finishes the requests
+/// in flight.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let app = app(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

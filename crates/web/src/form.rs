@@ -1,0 +1,173 @@
+//! Forms and query strings: field descriptors the generic templates render, and extractors
+//! that turn bad input into a clear 400 rather than a crash.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use muster_domain::Invalid;
+use serde::de::DeserializeOwned;
+
+use crate::auth::CSRF_FIELD;
+use crate::error::{ApiError, AppError, PageError};
+
+/// How an input is drawn.
+pub enum FieldKind {
+    Text,
+    Email,
+    Number,
+    Date,
+    TextArea,
+    /// A drop-down: (value, label) pairs; the first may be ("", "— none —").
+    Select(Vec<(String, String)>),
+    /// A set of checkboxes, several may be ticked.
+    Checks(Vec<(String, String)>),
+    /// A single yes/no checkbox.
+    Check,
+}
+
+/// One labelled input with its current value and error.
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub value: String,
+    /// Ticked values, for `Checks`.
+    pub values: Vec<String>,
+    pub required: bool,
+    pub help: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Field {
+    pub fn new(name: &'static str, label: &'static str, kind: FieldKind, value: Option<&str>) -> Self {
+        Field { name, label, kind, value: value.unwrap_or_default().to_owned(), values: Vec::new(), required: false, help: None, error: None }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+
+    pub fn ticked(mut self, values: Vec<String>) -> Self {
+        self.values = values;
+        self
+    }
+
+    pub fn input_type(&self) -> &'static str {
+        match self.kind {
+            FieldKind::Email => "email",
+            FieldKind::Number => "number",
+            FieldKind::Date => "date",
+            _ => "text",
+        }
+    }
+
+    pub fn options(&self) -> &[(String, String)] {
+        match &self.kind {
+            FieldKind::Select(options) | FieldKind::Checks(options) => options,
+            _ => &[],
+        }
+    }
+
+    pub fn is_select(&self) -> bool {
+        matches!(self.kind, FieldKind::Select(_))
+    }
+
+    pub fn is_checks(&self) -> bool {
+        matches!(self.kind, FieldKind::Checks(_))
+    }
+
+    pub fn is_check(&self) -> bool {
+        matches!(self.kind, FieldKind::Check)
+    }
+
+    pub fn is_textarea(&self) -> bool {
+        matches!(self.kind, FieldKind::TextArea)
+    }
+
+    pub fn is_ticked(&self, value: &str) -> bool {
+        self.values.iter().any(|v| v == value)
+    }
+}
+
+/// Puts each field error beside its field; returns the errors no field shows.
+pub fn attach_errors(fields: &mut [Field], invalid: Option<&Invalid>) -> Vec<String> {
+    let Some(invalid) = invalid else { return Vec::new() };
+    let mut unplaced = Vec::new();
+    for e in &invalid.0 {
+        match fields.iter_mut().find(|f| f.name == e.field) {
+            Some(field) => field.error = Some(e.message.clone()),
+            None => unplaced.push(format!("{}: {}", e.field, e.message)),
+        }
+    }
+    unplaced
+}
+
+/// A rejected extraction, answered as problem+json under /api and as a page elsewhere.
+pub struct Rejection {
+    err: AppError,
+    api: bool,
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        if self.api { ApiError(self.err).into_response() } else { PageError(self.err).into_response() }
+    }
+}
+
+/// Query-string parameters; a bad one is a 400 that names it.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_html_form::from_str(query).map(Params).map_err(|e| Rejection {
+            err: AppError::BadRequest(format!("query string: {e}")),
+            api: parts.uri.path().starts_with("/api/"),
+        })
+    }
+}
+
+/// A submitted HTML form, with the CSRF field (already checked) removed so that drafts can
+/// refuse unknown fields.
+pub struct HtmlForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for HtmlForm<T> {
+    type Rejection = Rejection;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let bad = |err: AppError| Rejection { err, api: false };
+        let bytes = axum::body::to_bytes(request.into_body(), usize::MAX)
+            .await
+            .map_err(|_| bad(AppError::PayloadTooLarge("the form is too large".into())))?;
+        let pairs: Vec<(String, String)> =
+            serde_html_form::from_bytes(&bytes).map_err(|e| bad(AppError::BadRequest(format!("form: {e}"))))?;
+        let kept: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != CSRF_FIELD).collect();
+        let encoded = serde_html_form::to_string(&kept).map_err(|e| bad(AppError::Internal(e.to_string())))?;
+        serde_html_form::from_str(&encoded).map(HtmlForm).map_err(|e| bad(AppError::BadRequest(format!("form: {e}"))))
+    }
+}
+
+/// The `{id}` of a record's URL; anything but a whole number is a 400.
+pub struct RecordId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for RecordId {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let api = parts.uri.path().starts_with("/api/");
+        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| Rejection { err: AppError::BadRequest(e.body_text()), api })?;
+        raw.parse()
+            .map(RecordId)
+            .map_err(|_| Rejection { err: AppError::NotFound(format!("'{raw}' is not a record id")), api })
+    }
+}
