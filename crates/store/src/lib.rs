@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod bulk;
 mod connect;
 mod entity;
 mod error;

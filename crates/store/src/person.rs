@@ -14,7 +14,7 @@ use crate::error::{map_unique, StoreError, StoreResult, UniqueField};
 use crate::{paging, Store};
 
 const ENTITY: &str = "person";
-const UNIQUE: &[UniqueField] = &[
+pub(crate) const UNIQUE: &[UniqueField] = &[
     UniqueField { index: "ux_person_email", column: "person.email", field: "email", message: "another person already has this email" },
     UniqueField {
         index: "ux_person_employee_id",
