@@ -22,6 +22,9 @@ pub mod site;
 pub mod unit;
 pub mod wave;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use audit::Change;
 pub use connect::{Backend, DatabaseUrl, Store};
 pub use error::{StoreError, StoreResult};

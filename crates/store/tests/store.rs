@@ -1,7 +1,7 @@
 //! Store tests. Each runs on a fresh database of the backend chosen by MUSTER_TEST_DATABASE,
 //! so the same tests prove SQLite and PostgreSQL alike.
 
-mod support;
+use muster_store::testing as support;
 
 use muster_domain::access::{AccessRole, Actor, Scope};
 use muster_domain::audit::{AuditAction, AuditFilter, Via};

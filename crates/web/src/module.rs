@@ -43,7 +43,7 @@ impl Resource for Modules {
     fn place(_: &Module) -> Place<'_> {
         Place::Program
     }
-    fn spec_place(_: &ModuleSpec) -> Place<'_> {
+    fn spec_place<'a>(_: &'a ModuleSpec, _: Option<&'a Module>) -> Place<'a> {
         Place::Program
     }
 

@@ -62,7 +62,7 @@ impl Resource for People {
     fn place(p: &Person) -> Place<'_> {
         Place::Person { site_id: p.site_id, organization: p.organization.as_deref() }
     }
-    fn spec_place(p: &PersonSpec) -> Place<'_> {
+    fn spec_place<'a>(p: &'a PersonSpec, _: Option<&'a Person>) -> Place<'a> {
         Place::Person { site_id: p.site_id, organization: p.organization.as_deref() }
     }
     /// An unticked checkbox sends nothing: on a form that means "inactive".

@@ -103,7 +103,8 @@ pub trait Resource: Send + Sync + 'static {
     fn overlay(patch: Self::Draft, base: Self::Draft) -> Self::Draft;
     /// Where a record sits, for roles limited to their sites or organization.
     fn place(item: &Self::Item) -> Place<'_>;
-    fn spec_place(spec: &Self::Spec) -> Place<'_>;
+    /// Where a record would sit once saved; `existing` is the record being changed, if any.
+    fn spec_place<'a>(spec: &'a Self::Spec, existing: Option<&'a Self::Item>) -> Place<'a>;
     /// A form's draft before parsing: fills in what an HTML form leaves out when empty.
     fn from_form(draft: Self::Draft) -> Self::Draft {
         draft

@@ -54,8 +54,9 @@ impl Resource for Sites {
     fn place(item: &Site) -> Place<'_> {
         Place::Site(Some(item.id))
     }
-    fn spec_place(_: &SiteSpec) -> Place<'_> {
-        Place::Program
+    /// A new site is a program-wide decision; an existing one stays where it is.
+    fn spec_place<'a>(_: &'a SiteSpec, existing: Option<&'a Site>) -> Place<'a> {
+        existing.map_or(Place::Program, |s| Place::Site(Some(s.id)))
     }
 
     async fn list(store: &Store, actor: &Actor, query: &SiteQuery, cursor: Option<&Cursor>, limit: u64) -> StoreResult<Page<Site>> {

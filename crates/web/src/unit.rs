@@ -46,7 +46,7 @@ impl Resource for Units {
     fn place(item: &Unit) -> Place<'_> {
         Place::Site(Some(item.site_id))
     }
-    fn spec_place(spec: &UnitSpec) -> Place<'_> {
+    fn spec_place<'a>(spec: &'a UnitSpec, _: Option<&'a Unit>) -> Place<'a> {
         Place::Site(Some(spec.site_id))
     }
 

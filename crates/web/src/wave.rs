@@ -43,7 +43,7 @@ impl Resource for Waves {
     fn place(_: &Wave) -> Place<'_> {
         Place::Program
     }
-    fn spec_place(_: &WaveSpec) -> Place<'_> {
+    fn spec_place<'a>(_: &'a WaveSpec, _: Option<&'a Wave>) -> Place<'a> {
         Place::Program
     }
     /// A form with no site ticked sends no `site_ids` at all: that means "no sites".

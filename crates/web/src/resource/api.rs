@@ -91,7 +91,7 @@ pub async fn get<R: Resource>(State(state): State<AppState>, caller: ApiCaller, 
 pub async fn create<R: Resource>(State(state): State<AppState>, caller: ApiCaller, ApiJson(draft): ApiJson<R::Draft>) -> Result<Response, ApiError> {
     require(&caller.actor, Action::Create, R::SUBJECT)?;
     let spec = R::parse(draft)?;
-    require_at(&caller.actor, Action::Create, R::SUBJECT, R::spec_place(&spec))?;
+    require_at(&caller.actor, Action::Create, R::SUBJECT, R::spec_place(&spec, None))?;
     let item = R::create(&state.store, &Change::new(&caller.actor, Via::Api), spec).await?;
     let location = format!("/api/v1/{}/{}", R::PATH, R::id(&item));
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(item)).into_response())
@@ -107,7 +107,7 @@ pub async fn update<R: Resource>(
     let before = R::get(&state.store, caller.actor.program_id, id).await?;
     require_at(&caller.actor, Action::Update, R::SUBJECT, R::place(&before))?;
     let spec = R::parse(R::overlay(patch, R::Draft::from(&before)))?;
-    require_at(&caller.actor, Action::Update, R::SUBJECT, R::spec_place(&spec))?;
+    require_at(&caller.actor, Action::Update, R::SUBJECT, R::spec_place(&spec, Some(&before)))?;
     Ok(Json(R::update(&state.store, &Change::new(&caller.actor, Via::Api), id, spec).await?))
 }
 

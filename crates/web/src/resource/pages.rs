@@ -197,7 +197,7 @@ pub async fn create<R: Resource>(State(state): State<AppState>, viewer: Viewer, 
     let shown = draft.clone();
     let outcome = async {
         let spec = R::parse(draft)?;
-        require_at(actor, Action::Create, R::SUBJECT, R::spec_place(&spec))?;
+        require_at(actor, Action::Create, R::SUBJECT, R::spec_place(&spec, None))?;
         Ok::<_, AppError>(R::create(&state.store, &Change::new(actor, viewer.via()), spec).await?)
     }
     .await;
@@ -237,7 +237,7 @@ pub async fn update<R: Resource>(
     let shown = draft.clone();
     let outcome = async {
         let spec = R::parse(draft)?;
-        require_at(actor, Action::Update, R::SUBJECT, R::spec_place(&spec))?;
+        require_at(actor, Action::Update, R::SUBJECT, R::spec_place(&spec, Some(&item)))?;
         Ok::<_, AppError>(R::update(&state.store, &Change::new(actor, viewer.via()), id, spec).await?)
     }
     .await;

@@ -1,15 +1,18 @@
-//! A fresh database per test, on the backend named by MUSTER_TEST_DATABASE (sqlite or
-//! postgres; sqlite when unset). PostgreSQL tests need MUSTER_TEST_POSTGRES_URL, an admin URL
-//! from which a throwaway database is created (scripts/test.sh sets both).
+//! For tests of this and other crates: a fresh database per test, on the backend named by
+//! MUSTER_TEST_DATABASE (sqlite or postgres; sqlite when unset). PostgreSQL needs
+//! MUSTER_TEST_POSTGRES_URL, an admin URL from which a throwaway database is created
+//! (scripts/test.sh sets both). Compiled only with the `testing` feature.
 
-use muster_store::{DatabaseUrl, Store};
+use crate::{DatabaseUrl, Store};
 
+/// A fresh, migrated database; an SQLite file lives as long as this value.
 pub struct TestDb {
     pub store: Store,
     pub url: DatabaseUrl,
     _dir: Option<tempfile::TempDir>,
 }
 
+/// A fresh database on the backend the environment names.
 pub async fn fresh() -> TestDb {
     match std::env::var("MUSTER_TEST_DATABASE").as_deref() {
         Ok("postgres") => {

@@ -1,0 +1,10 @@
+//! HTTP tests: the real router on a real database, for the authorization matrix, error
+//! bodies, CSRF, sessions, forms and the audit log.
+
+mod support;
+
+mod audit;
+mod authorization;
+mod csrf_and_sessions;
+mod forms;
+mod problems;
