@@ -5,32 +5,56 @@
 
 use crate::{DatabaseUrl, Store};
 
-/// A fresh, migrated database; an SQLite file lives as long as this value.
-pub struct TestDb {
-    pub store: Store,
+/// The URL of a fresh, empty database; an SQLite file lives as long as this value.
+pub struct TestUrl {
     pub url: DatabaseUrl,
     _dir: Option<tempfile::TempDir>,
 }
 
-/// A fresh database on the backend the environment names.
-pub async fn fresh() -> TestDb {
+impl TestUrl {
+    /// An existing SQLite file (say, a backup) to run against.
+    pub fn sqlite_file(path: &std::path::Path) -> TestUrl {
+        TestUrl { url: DatabaseUrl::parse(&format!("sqlite://{}", path.display())).unwrap(), _dir: None }
+    }
+}
+
+/// A fresh, migrated database and its URL.
+pub struct TestDb {
+    pub store: Store,
+    pub url: DatabaseUrl,
+    _keep: TestUrl,
+}
+
+/// Which backend the tests run on, from MUSTER_TEST_DATABASE.
+pub fn postgres_wanted() -> bool {
     match std::env::var("MUSTER_TEST_DATABASE").as_deref() {
-        Ok("postgres") => {
-            let admin = std::env::var("MUSTER_TEST_POSTGRES_URL")
-                .expect("MUSTER_TEST_DATABASE=postgres needs MUSTER_TEST_POSTGRES_URL (run scripts/test.sh)");
-            let name = format!("muster_test_{}", rand::random::<u64>());
-            let admin_store = Store::connect(&DatabaseUrl::parse(&admin).unwrap()).await.unwrap();
-            admin_store.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
-            admin_store.close().await.unwrap();
-            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap();
-            let url = DatabaseUrl::parse(&format!("{base}/{name}")).unwrap();
-            TestDb { store: Store::open(&url).await.unwrap(), url, _dir: None }
-        }
-        Ok("sqlite") | Err(_) => {
-            let dir = tempfile::tempdir().unwrap();
-            let url = DatabaseUrl::parse(dir.path().join("test.db").to_str().unwrap()).unwrap();
-            TestDb { store: Store::open(&url).await.unwrap(), url, _dir: Some(dir) }
-        }
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
         Ok(other) => panic!("MUSTER_TEST_DATABASE must be sqlite or postgres, not {other}"),
     }
+}
+
+/// A fresh empty database (not yet migrated) on the backend the environment names.
+pub async fn fresh_url() -> TestUrl {
+    if postgres_wanted() {
+        let admin = std::env::var("MUSTER_TEST_POSTGRES_URL")
+            .expect("MUSTER_TEST_DATABASE=postgres needs MUSTER_TEST_POSTGRES_URL (run scripts/test.sh)");
+        let name = format!("muster_test_{}", rand::random::<u64>());
+        let admin_store = Store::connect(&DatabaseUrl::parse(&admin).unwrap()).await.unwrap();
+        admin_store.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
+        admin_store.close().await.unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap();
+        TestUrl { url: DatabaseUrl::parse(&format!("{base}/{name}")).unwrap(), _dir: None }
+    } else {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("test.db").display())).unwrap();
+        TestUrl { url, _dir: Some(dir) }
+    }
+}
+
+/// A fresh, migrated database on the backend the environment names.
+pub async fn fresh() -> TestDb {
+    let keep = fresh_url().await;
+    let url = keep.url.clone();
+    TestDb { store: Store::open(&url).await.unwrap(), url, _keep: keep }
 }
