@@ -20,28 +20,29 @@ choice!(
     }
 );
 
-/// The kinds of records access is decided on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Subject {
-    Program,
-    Site,
-    Unit,
-    Wave,
-    Module,
-    Person,
-    Account,
-    Audit,
-}
+choice!(
+    /// The kinds of records access is decided on; the label names them in refusals.
+    Subject {
+        Program = ("program", "the program"),
+        Site = ("site", "sites"),
+        Unit = ("unit", "units"),
+        Wave = ("wave", "waves"),
+        Module = ("module", "modules"),
+        Person = ("person", "people"),
+        Account = ("account", "accounts"),
+        Audit = ("audit", "the audit log"),
+    }
+);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Read,
-    Create,
-    Update,
-    Delete,
-}
+choice!(
+    /// What is done to a record; the label is the verb used in refusals.
+    Action {
+        Read = ("read", "view"),
+        Create = ("create", "create"),
+        Update = ("update", "change"),
+        Delete = ("delete", "delete"),
+    }
+);
 
 /// How far a role's permission reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +76,10 @@ pub enum Place<'a> {
     /// A record that belongs to a site; `None` when it has none.
     Site(Option<SiteId>),
     /// A person: their site and their employer.
-    Person { site_id: Option<SiteId>, organization: Option<&'a str> },
+    Person {
+        site_id: Option<SiteId>,
+        organization: Option<&'a str>,
+    },
 }
 
 /// The policy: how far `role` may take `action` on `subject`.
@@ -131,9 +135,13 @@ impl Actor {
                 }
             },
             Reach::OwnOrganization => match place {
-                Place::Person { organization: Some(org), .. } => {
-                    self.organization.as_deref().is_some_and(|own| own.eq_ignore_ascii_case(org))
-                }
+                Place::Person {
+                    organization: Some(org),
+                    ..
+                } => self
+                    .organization
+                    .as_deref()
+                    .is_some_and(|own| own.eq_ignore_ascii_case(org)),
                 _ => false,
             },
         }
@@ -167,15 +175,41 @@ mod tests {
     use super::*;
 
     fn actor(role: AccessRole) -> Actor {
-        Actor { role, site_ids: vec![1], organization: Some("Acme Health IT".into()), ..Actor::operator(1) }
+        Actor {
+            role,
+            site_ids: vec![1],
+            organization: Some("Acme Health IT".into()),
+            ..Actor::operator(1)
+        }
     }
 
     #[test]
     fn site_leads_edit_only_their_own_sites_people() {
         let lead = actor(AccessRole::SiteLead);
-        assert!(lead.may_at(Action::Update, Subject::Person, Place::Person { site_id: Some(1), organization: None }));
-        assert!(!lead.may_at(Action::Update, Subject::Person, Place::Person { site_id: Some(2), organization: None }));
-        assert!(!lead.may_at(Action::Create, Subject::Person, Place::Person { site_id: None, organization: None }));
+        assert!(lead.may_at(
+            Action::Update,
+            Subject::Person,
+            Place::Person {
+                site_id: Some(1),
+                organization: None
+            }
+        ));
+        assert!(!lead.may_at(
+            Action::Update,
+            Subject::Person,
+            Place::Person {
+                site_id: Some(2),
+                organization: None
+            }
+        ));
+        assert!(!lead.may_at(
+            Action::Create,
+            Subject::Person,
+            Place::Person {
+                site_id: None,
+                organization: None
+            }
+        ));
         assert!(!lead.may(Action::Create, Subject::Site));
         assert_eq!(lead.read_scope(Subject::Person), Scope::Sites(vec![1]));
     }
@@ -183,18 +217,33 @@ mod tests {
     #[test]
     fn vendors_see_only_their_organizations_people() {
         let vendor = actor(AccessRole::Vendor);
-        let place = |org| Place::Person { site_id: Some(1), organization: Some(org) };
+        let place = |org| Place::Person {
+            site_id: Some(1),
+            organization: Some(org),
+        };
         assert!(vendor.may_at(Action::Read, Subject::Person, place("acme health it")));
         assert!(!vendor.may_at(Action::Read, Subject::Person, place("Other Co")));
-        assert_eq!(vendor.read_scope(Subject::Person), Scope::Organization("Acme Health IT".into()));
+        assert_eq!(
+            vendor.read_scope(Subject::Person),
+            Scope::Organization("Acme Health IT".into())
+        );
     }
 
     #[test]
     fn only_admins_read_the_audit_log_and_executives_write_nothing() {
         for role in AccessRole::ALL.iter().copied() {
-            assert_eq!(actor(role).may(Action::Read, Subject::Audit), role == AccessRole::Admin);
+            assert_eq!(
+                actor(role).may(Action::Read, Subject::Audit),
+                role == AccessRole::Admin
+            );
             if role == AccessRole::Executive {
-                for subject in [Subject::Site, Subject::Unit, Subject::Wave, Subject::Module, Subject::Person] {
+                for subject in [
+                    Subject::Site,
+                    Subject::Unit,
+                    Subject::Wave,
+                    Subject::Module,
+                    Subject::Person,
+                ] {
                     for action in [Action::Create, Action::Update, Action::Delete] {
                         assert!(!actor(role).may(action, subject));
                     }
@@ -205,7 +254,10 @@ mod tests {
 
     #[test]
     fn end_users_do_not_browse_the_staff_directory() {
-        assert_eq!(actor(AccessRole::EndUser).read_scope(Subject::Person), Scope::Nothing);
+        assert_eq!(
+            actor(AccessRole::EndUser).read_scope(Subject::Person),
+            Scope::Nothing
+        );
         assert!(actor(AccessRole::EndUser).may(Action::Read, Subject::Site));
     }
 }

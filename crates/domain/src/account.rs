@@ -1,8 +1,10 @@
 //! Accounts and their secrets: argon2id password hashes, session ids and API tokens.
 //! Secrets are random, shown once, and only their hashes are kept.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use base64::Engine;
 use rand::RngCore;
 use serde::Serialize;
@@ -68,7 +70,11 @@ impl std::fmt::Debug for Password {
 /// Checks `password` against a stored PHC hash. CPU-heavy: call it off the async runtime.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

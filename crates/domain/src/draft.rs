@@ -29,7 +29,9 @@ pub fn optional_count(raw: String, max: i64) -> Result<Option<i64>, String> {
     if trimmed.is_empty() {
         return Ok(None);
     }
-    let value: i64 = trimmed.parse().map_err(|_| format!("'{trimmed}' is not a whole number"))?;
+    let value: i64 = trimmed
+        .parse()
+        .map_err(|_| format!("'{trimmed}' is not a whole number"))?;
     crate::text::count(value, max).map(Some)
 }
 
@@ -39,7 +41,10 @@ pub fn optional_id(raw: String) -> Result<Option<i64>, String> {
     if trimmed.is_empty() {
         return Ok(None);
     }
-    trimmed.parse::<i64>().map(Some).map_err(|_| format!("'{trimmed}' is not a valid choice"))
+    trimmed
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| format!("'{trimmed}' is not a valid choice"))
 }
 
 /// Parses a required id chosen from a list.
@@ -76,7 +81,11 @@ mod tests {
     fn optional_counts_accept_blank_and_refuse_words() {
         assert_eq!(optional_count(" ".into(), 10), Ok(None));
         assert_eq!(optional_count("7".into(), 10), Ok(Some(7)));
-        assert!(optional_count("seven".into(), 10).unwrap_err().contains("whole number"));
+        assert!(
+            optional_count("seven".into(), 10)
+                .unwrap_err()
+                .contains("whole number")
+        );
         assert!(optional_count("-1".into(), 10).is_err());
     }
 }

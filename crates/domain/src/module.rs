@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::draft::overlay;
-use crate::text::{optional_text, Code, Name};
+use crate::text::{Code, Name, optional_text};
 use crate::validate::{Invalid, Validator};
 
 pub type ModuleId = i64;
@@ -38,8 +38,14 @@ impl ModuleDraft {
         let mut v = Validator::new();
         let code = v.required("code", self.code, |s| Code::parse(&s));
         let name = v.required("name", self.name, |s| Name::parse(&s));
-        let description = v.optional("description", self.description, |s| optional_text(&s, 2_000));
-        v.finish(|| ModuleSpec { code: code.unwrap(), name: name.unwrap(), description: description.unwrap().flatten() })
+        let description = v.optional("description", self.description, |s| {
+            optional_text(&s, 2_000)
+        });
+        v.finish(|| ModuleSpec {
+            code: code.unwrap(),
+            name: name.unwrap(),
+            description: description.unwrap().flatten(),
+        })
     }
 
     pub fn over(self, base: ModuleDraft) -> ModuleDraft {

@@ -26,15 +26,21 @@ pub struct Cursor {
 
 impl Cursor {
     pub fn encode(&self) -> String {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}\u{1f}{}", self.id, self.key))
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("{}\u{1f}{}", self.id, self.key))
     }
 
     pub fn decode(raw: &str) -> Result<Self, String> {
         let bad = || "is not a cursor this server gave out".to_string();
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| bad())?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw.trim())
+            .map_err(|_| bad())?;
         let text = String::from_utf8(bytes).map_err(|_| bad())?;
         let (id, key) = text.split_once('\u{1f}').ok_or_else(bad)?;
-        Ok(Cursor { key: key.to_owned(), id: id.parse().map_err(|_| bad())? })
+        Ok(Cursor {
+            key: key.to_owned(),
+            id: id.parse().map_err(|_| bad())?,
+        })
     }
 }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::draft::{optional_id, overlay};
 use crate::site::SiteId;
-use crate::text::{optional_text, Email, Name};
+use crate::text::{Email, Name, optional_text};
 use crate::unit::UnitId;
 use crate::validate::{Invalid, Validator};
 
@@ -98,16 +98,24 @@ impl PersonDraft {
         let unit_id = v.optional("unit_id", self.unit_id, optional_id);
         let employer_kind = v.check(
             "employer_kind",
-            self.employer_kind.map_or(Ok(EmployerKind::Staff), |s| EmployerKind::parse(&s)),
+            self.employer_kind
+                .map_or(Ok(EmployerKind::Staff), |s| EmployerKind::parse(&s)),
         );
-        let organization = v.optional("organization", self.organization, |s| optional_text(&s, 200));
+        let organization = v.optional("organization", self.organization, |s| {
+            optional_text(&s, 200)
+        });
         let (site_id, unit_id) = (site_id.flatten().flatten(), unit_id.flatten().flatten());
         if unit_id.is_some() && site_id.is_none() {
             v.push("unit_id", "a unit needs its site chosen too");
         }
         let organization = organization.map(Option::flatten);
-        if let (Some(EmployerKind::Consultant | EmployerKind::Vendor), Some(None)) = (employer_kind, &organization) {
-            v.push("organization", "is required for consultants and vendor staff");
+        if let (Some(EmployerKind::Consultant | EmployerKind::Vendor), Some(None)) =
+            (employer_kind, &organization)
+        {
+            v.push(
+                "organization",
+                "is required for consultants and vendor staff",
+            );
         }
         v.finish(|| PersonSpec {
             name: name.unwrap(),
@@ -189,21 +197,33 @@ mod tests {
 
     #[test]
     fn job_roles_accept_their_label_too() {
-        assert_eq!(JobRole::parse("Advanced practice provider"), Ok(JobRole::App));
+        assert_eq!(
+            JobRole::parse("Advanced practice provider"),
+            Ok(JobRole::App)
+        );
         assert!(JobRole::parse("wizard").unwrap_err().contains("physician"));
     }
 
     #[test]
     fn consultants_name_their_firm() {
-        let err = PersonDraft { employer_kind: Some("consultant".into()), organization: Some(" ".into()), ..nurse() }
-            .parse()
-            .unwrap_err();
+        let err = PersonDraft {
+            employer_kind: Some("consultant".into()),
+            organization: Some(" ".into()),
+            ..nurse()
+        }
+        .parse()
+        .unwrap_err();
         assert!(err.message_for("organization").is_some());
     }
 
     #[test]
     fn a_unit_without_a_site_is_refused() {
-        let err = PersonDraft { unit_id: Some("4".into()), ..nurse() }.parse().unwrap_err();
+        let err = PersonDraft {
+            unit_id: Some("4".into()),
+            ..nurse()
+        }
+        .parse()
+        .unwrap_err();
         assert!(err.message_for("unit_id").is_some());
     }
 }

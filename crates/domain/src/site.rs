@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::draft::{number_as_text, optional_count, overlay};
-use crate::text::{optional_text, Code, Name};
+use crate::text::{Code, Name, optional_text};
 use crate::validate::{Invalid, Validator};
 
 pub type SiteId = i64;
@@ -66,7 +66,9 @@ impl SiteDraft {
         let kind = v.required("kind", self.kind, |s| SiteKind::parse(&s));
         let region = v.optional("region", self.region, |s| optional_text(&s, 100));
         let beds = v.optional("beds", self.beds, |s| optional_count(s, 10_000));
-        let users = v.optional("expected_users", self.expected_users, |s| optional_count(s, 1_000_000));
+        let users = v.optional("expected_users", self.expected_users, |s| {
+            optional_count(s, 1_000_000)
+        });
         v.finish(|| SiteSpec {
             name: name.unwrap(),
             code: code.unwrap(),
@@ -127,20 +129,40 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let bad = SiteDraft { name: None, kind: Some("castle".into()), beds: Some("many".into()), ..draft() };
+        let bad = SiteDraft {
+            name: None,
+            kind: Some("castle".into()),
+            beds: Some("many".into()),
+            ..draft()
+        };
         let err = bad.parse().unwrap_err();
         assert_eq!(err.message_for("name"), Some("is required"));
-        assert!(err.message_for("kind").unwrap().contains("hospital, clinic"));
+        assert!(
+            err.message_for("kind")
+                .unwrap()
+                .contains("hospital, clinic")
+        );
         assert!(err.message_for("beds").unwrap().contains("whole number"));
     }
 
     #[test]
     fn a_patch_keeps_fields_it_does_not_name() {
         let base = SiteDraft::from(&Site {
-            id: 1, name: "A".into(), code: "A".into(), kind: SiteKind::Clinic,
-            region: Some("North".into()), beds: None, expected_users: Some(50),
+            id: 1,
+            name: "A".into(),
+            code: "A".into(),
+            kind: SiteKind::Clinic,
+            region: Some("North".into()),
+            beds: None,
+            expected_users: Some(50),
         });
-        let spec = SiteDraft { name: Some("B".into()), ..Default::default() }.over(base).parse().unwrap();
+        let spec = SiteDraft {
+            name: Some("B".into()),
+            ..Default::default()
+        }
+        .over(base)
+        .parse()
+        .unwrap();
         assert_eq!(spec.name.as_str(), "B");
         assert_eq!(spec.region.as_deref(), Some("North"));
         assert_eq!(spec.expected_users, Some(50));

@@ -63,7 +63,10 @@ impl Code {
         if code.len() > 20 {
             return Err("must be at most 20 characters".into());
         }
-        if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err("may contain only letters, digits, '-' and '_'".into());
         }
         Ok(Self(code))
@@ -88,7 +91,9 @@ impl Email {
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return bad();
         }
-        let Some((local, domain)) = email.split_once('@') else { return bad() };
+        let Some((local, domain)) = email.split_once('@') else {
+            return bad();
+        };
         if local.is_empty() || domain.contains('@') || !domain.contains('.') {
             return bad();
         }
@@ -142,8 +147,19 @@ mod tests {
 
     #[test]
     fn emails_are_lower_cased_and_need_a_domain() {
-        assert_eq!(Email::parse(" Ann@Example.ORG ").unwrap().as_str(), "ann@example.org");
-        for bad in ["ann", "ann@", "@example.org", "ann@example", "a b@example.org", "a@b@c.org", "a@.org"] {
+        assert_eq!(
+            Email::parse(" Ann@Example.ORG ").unwrap().as_str(),
+            "ann@example.org"
+        );
+        for bad in [
+            "ann",
+            "ann@",
+            "@example.org",
+            "ann@example",
+            "a b@example.org",
+            "a@b@c.org",
+            "a@.org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::draft::{id, overlay};
 use crate::site::SiteId;
-use crate::text::{optional_text, Name};
+use crate::text::{Name, optional_text};
 use crate::validate::{Invalid, Validator};
 
 pub type UnitId = i64;
@@ -44,7 +44,11 @@ impl UnitDraft {
         let site_id = v.required("site_id", self.site_id, id);
         let name = v.required("name", self.name, |s| Name::parse(&s));
         let code = v.optional("code", self.code, |s| optional_text(&s, 40));
-        v.finish(|| UnitSpec { site_id: site_id.unwrap(), name: name.unwrap(), code: code.unwrap().flatten() })
+        v.finish(|| UnitSpec {
+            site_id: site_id.unwrap(),
+            name: name.unwrap(),
+            code: code.unwrap().flatten(),
+        })
     }
 
     pub fn over(self, base: UnitDraft) -> UnitDraft {

@@ -13,7 +13,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -29,7 +32,10 @@ impl Invalid {
 
     /// The message for `field`, if it has one (used to show errors beside form inputs).
     pub fn message_for(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 }
 
@@ -91,6 +97,10 @@ impl Validator {
     /// Builds the value when no error was recorded. `build` runs only then, so it may unwrap
     /// the options returned by `check`.
     pub fn finish<T>(self, build: impl FnOnce() -> T) -> Result<T, Invalid> {
-        if self.errors.is_empty() { Ok(build()) } else { Err(Invalid(self.errors)) }
+        if self.errors.is_empty() {
+            Ok(build())
+        } else {
+            Err(Invalid(self.errors))
+        }
     }
 }

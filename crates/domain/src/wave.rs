@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::draft::overlay;
 use crate::site::SiteId;
-use crate::text::{date, optional_text, Name};
+use crate::text::{Name, date, optional_text};
 use crate::validate::{Invalid, Validator};
 
 pub type WaveId = i64;
@@ -49,7 +49,12 @@ impl WaveDraft {
         let mut site_ids = self.site_ids.unwrap_or_default();
         site_ids.sort_unstable();
         site_ids.dedup();
-        v.finish(|| WaveSpec { name: name.unwrap(), go_live: go_live.unwrap(), notes: notes.unwrap().flatten(), site_ids })
+        v.finish(|| WaveSpec {
+            name: name.unwrap(),
+            go_live: go_live.unwrap(),
+            notes: notes.unwrap().flatten(),
+            site_ids,
+        })
     }
 
     pub fn over(self, base: WaveDraft) -> WaveDraft {
@@ -88,9 +93,13 @@ mod tests {
         .parse()
         .unwrap();
         assert_eq!(spec.site_ids, vec![1, 3]);
-        let err = WaveDraft { name: Some("W".into()), go_live: Some("soon".into()), ..Default::default() }
-            .parse()
-            .unwrap_err();
+        let err = WaveDraft {
+            name: Some("W".into()),
+            go_live: Some("soon".into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
         assert!(err.message_for("go_live").is_some());
     }
 }

@@ -7,12 +7,14 @@ use muster_domain::audit::AuditAction;
 use muster_domain::site::SiteId;
 use muster_domain::text::{Email, Name};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 
-use crate::audit::{record, Change};
-use crate::entity::{account, account_site, api_token, session};
-use crate::error::{map_unique, StoreError, StoreResult, UniqueField};
 use crate::Store;
+use crate::audit::{Change, record};
+use crate::entity::{account, account_site, api_token, session};
+use crate::error::{StoreError, StoreResult, UniqueField, map_unique};
 
 const UNIQUE: &[UniqueField] = &[UniqueField {
     index: "ux_account_email",
@@ -72,7 +74,11 @@ impl Store {
     }
 
     #[tracing::instrument(skip(self, change, new), fields(email = %new.email.as_str()))]
-    pub async fn create_account(&self, change: &Change<'_>, new: NewAccount) -> StoreResult<Account> {
+    pub async fn create_account(
+        &self,
+        change: &Change<'_>,
+        new: NewAccount,
+    ) -> StoreResult<Account> {
         let program_id = change.program_id();
         for &site_id in &new.site_ids {
             self.site(program_id, site_id)
@@ -97,9 +103,13 @@ impl Store {
         .await
         .map_err(|e| map_unique(e, UNIQUE))?;
         for &site_id in &new.site_ids {
-            account_site::ActiveModel { program_id: Set(program_id), account_id: Set(row.id), site_id: Set(site_id) }
-                .insert(&txn)
-                .await?;
+            account_site::ActiveModel {
+                program_id: Set(program_id),
+                account_id: Set(row.id),
+                site_id: Set(site_id),
+            }
+            .insert(&txn)
+            .await?;
         }
         let created = Account {
             id: row.id,
@@ -110,7 +120,16 @@ impl Store {
             organization: new.organization,
             active: true,
         };
-        record(&txn, change, "account", created.id, AuditAction::Create, None, Some(&created)).await?;
+        record(
+            &txn,
+            change,
+            "account",
+            created.id,
+            AuditAction::Create,
+            None,
+            Some(&created),
+        )
+        .await?;
         txn.commit().await?;
         Ok(created)
     }
@@ -139,7 +158,11 @@ impl Store {
             return Ok(None);
         };
         let (program_id, password_hash) = (row.program_id, row.password_hash.clone());
-        Ok(Some(Credentials { account: self.to_account(row).await?, program_id, password_hash }))
+        Ok(Some(Credentials {
+            account: self.to_account(row).await?,
+            program_id,
+            password_hash,
+        }))
     }
 
     pub async fn account_by_email(&self, email: &str) -> StoreResult<Account> {
@@ -152,7 +175,11 @@ impl Store {
     }
 
     async fn actor_of(&self, account_id: AccountId) -> StoreResult<Option<Actor>> {
-        let Some(row) = account::Entity::find_by_id(account_id).filter(account::Column::Active.eq(true)).one(&self.db).await? else {
+        let Some(row) = account::Entity::find_by_id(account_id)
+            .filter(account::Column::Active.eq(true))
+            .one(&self.db)
+            .await?
+        else {
             return Ok(None);
         };
         let program_id = row.program_id;
@@ -168,7 +195,14 @@ impl Store {
         }))
     }
 
-    pub async fn create_session(&self, account: &Account, program_id: i64, id_hash: String, csrf_token: String, expires_at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn create_session(
+        &self,
+        account: &Account,
+        program_id: i64,
+        id_hash: String,
+        csrf_token: String,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         session::ActiveModel {
             id_hash: Set(id_hash),
             program_id: Set(program_id),
@@ -184,24 +218,39 @@ impl Store {
 
     /// The session with this id hash, if it exists, has not expired and its account is active.
     pub async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
-        let Some(row) = session::Entity::find_by_id(id_hash.to_owned()).one(&self.db).await? else {
+        let Some(row) = session::Entity::find_by_id(id_hash.to_owned())
+            .one(&self.db)
+            .await?
+        else {
             return Ok(None);
         };
         if row.expires_at <= Utc::now() {
-            session::Entity::delete_by_id(id_hash.to_owned()).exec(&self.db).await?;
+            session::Entity::delete_by_id(id_hash.to_owned())
+                .exec(&self.db)
+                .await?;
             return Ok(None);
         }
-        Ok(self.actor_of(row.account_id).await?.map(|actor| SessionRecord {
-            actor,
-            csrf_token: row.csrf_token,
-            expires_at: row.expires_at,
-        }))
+        Ok(self
+            .actor_of(row.account_id)
+            .await?
+            .map(|actor| SessionRecord {
+                actor,
+                csrf_token: row.csrf_token,
+                expires_at: row.expires_at,
+            }))
     }
 
     /// Moves a session's expiry (sliding expiry while the user is active).
-    pub async fn extend_session(&self, id_hash: &str, expires_at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn extend_session(
+        &self,
+        id_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         session::Entity::update_many()
-            .col_expr(session::Column::ExpiresAt, sea_orm::sea_query::Expr::value(expires_at))
+            .col_expr(
+                session::Column::ExpiresAt,
+                sea_orm::sea_query::Expr::value(expires_at),
+            )
             .filter(session::Column::IdHash.eq(id_hash))
             .exec(&self.db)
             .await?;
@@ -209,18 +258,29 @@ impl Store {
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
-        session::Entity::delete_by_id(id_hash.to_owned()).exec(&self.db).await?;
+        session::Entity::delete_by_id(id_hash.to_owned())
+            .exec(&self.db)
+            .await?;
         Ok(())
     }
 
     /// Removes expired sessions; returns how many.
     pub async fn purge_sessions(&self) -> StoreResult<u64> {
-        let done = session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(Utc::now())).exec(&self.db).await?;
+        let done = session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lte(Utc::now()))
+            .exec(&self.db)
+            .await?;
         Ok(done.rows_affected)
     }
 
     #[tracing::instrument(skip(self, change, token_hash))]
-    pub async fn create_api_token(&self, change: &Change<'_>, account_id: AccountId, label: &str, token_hash: String) -> StoreResult<i64> {
+    pub async fn create_api_token(
+        &self,
+        change: &Change<'_>,
+        account_id: AccountId,
+        label: &str,
+        token_hash: String,
+    ) -> StoreResult<i64> {
         let txn = self.db.begin().await?;
         let row = api_token::ActiveModel {
             id: NotSet,
@@ -234,14 +294,27 @@ impl Store {
         .insert(&txn)
         .await?;
         let shown = serde_json::json!({ "account_id": account_id, "label": label });
-        record(&txn, change, "api_token", row.id, AuditAction::Create, None, Some(&shown)).await?;
+        record(
+            &txn,
+            change,
+            "api_token",
+            row.id,
+            AuditAction::Create,
+            None,
+            Some(&shown),
+        )
+        .await?;
         txn.commit().await?;
         Ok(row.id)
     }
 
     /// The actor behind an API token, if the token exists and its account is active.
     pub async fn token_actor(&self, token_hash: &str) -> StoreResult<Option<Actor>> {
-        let Some(row) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash)).one(&self.db).await? else {
+        let Some(row) = api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(token_hash))
+            .one(&self.db)
+            .await?
+        else {
             return Ok(None);
         };
         self.actor_of(row.account_id).await

@@ -5,12 +5,15 @@ use chrono::Utc;
 use muster_domain::access::Actor;
 use muster_domain::audit::{AuditAction, AuditEntry, AuditFilter, Via};
 use muster_domain::paging::{Cursor, Page};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 
+use crate::Store;
 use crate::entity::audit_log;
 use crate::error::{StoreError, StoreResult};
-use crate::Store;
 
 /// Who is making a change and through which door; every write function takes one.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +44,11 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
 ) -> StoreResult<()> {
     let json = |v: Option<&T>| v.map(|v| serde_json::to_string(v).expect("domain types serialize"));
     let actor = change.actor;
-    let label = if actor.email.is_empty() { actor.name.clone() } else { format!("{} <{}>", actor.name, actor.email) };
+    let label = if actor.email.is_empty() {
+        actor.name.clone()
+    } else {
+        format!("{} <{}>", actor.name, actor.email)
+    };
     audit_log::Entity::insert(audit_log::ActiveModel {
         program_id: Set(actor.program_id),
         at: Set(Utc::now()),
@@ -61,54 +68,69 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
 }
 
 impl Store {
-/// Entries newest first, filtered, a page at a time.
-#[tracing::instrument(skip(self))]
-pub async fn list_audit(
-    &self,
-    program_id: i64,
-    filter: &AuditFilter,
-    cursor: Option<&Cursor>,
-    limit: u64,
-) -> StoreResult<Page<AuditEntry>> {
-    let store = self;
-    use audit_log::Column as C;
-    let mut query = audit_log::Entity::find().filter(C::ProgramId.eq(program_id));
-    if let Some(entity) = &filter.entity {
-        query = query.filter(C::Entity.eq(entity.as_str()));
+    /// Entries newest first, filtered, a page at a time.
+    #[tracing::instrument(skip(self))]
+    pub async fn list_audit(
+        &self,
+        program_id: i64,
+        filter: &AuditFilter,
+        cursor: Option<&Cursor>,
+        limit: u64,
+    ) -> StoreResult<Page<AuditEntry>> {
+        let store = self;
+        use audit_log::Column as C;
+        let mut query = audit_log::Entity::find().filter(C::ProgramId.eq(program_id));
+        if let Some(entity) = &filter.entity {
+            query = query.filter(C::Entity.eq(entity.as_str()));
+        }
+        if let Some(id) = filter.entity_id {
+            query = query.filter(C::EntityId.eq(id));
+        }
+        if let Some(action) = filter.action {
+            query = query.filter(C::Action.eq(action.code()));
+        }
+        if let Some(actor) = filter.actor_account_id {
+            query = query.filter(C::ActorAccountId.eq(actor));
+        }
+        if let Some(since) = filter.since {
+            query = query.filter(C::At.gte(since));
+        }
+        if let Some(until) = filter.until {
+            query = query.filter(C::At.lt(until));
+        }
+        let total = query.clone().count(&store.db).await?;
+        if let Some(c) = cursor {
+            query = query.filter(C::Id.lt(c.id));
+        }
+        let rows = query
+            .order_by_desc(C::Id)
+            .limit(limit + 1)
+            .all(&store.db)
+            .await?;
+        let mut items = rows
+            .into_iter()
+            .map(to_entry)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let next_cursor = (items.len() as u64 > limit).then(|| {
+            items.truncate(limit as usize);
+            Cursor {
+                key: String::new(),
+                id: items.last().map_or(0, |e| e.id),
+            }
+            .encode()
+        });
+        Ok(Page {
+            items,
+            next_cursor,
+            total,
+        })
     }
-    if let Some(id) = filter.entity_id {
-        query = query.filter(C::EntityId.eq(id));
-    }
-    if let Some(action) = filter.action {
-        query = query.filter(C::Action.eq(action.code()));
-    }
-    if let Some(actor) = filter.actor_account_id {
-        query = query.filter(C::ActorAccountId.eq(actor));
-    }
-    if let Some(since) = filter.since {
-        query = query.filter(C::At.gte(since));
-    }
-    if let Some(until) = filter.until {
-        query = query.filter(C::At.lt(until));
-    }
-    let total = query.clone().count(&store.db).await?;
-    if let Some(c) = cursor {
-        query = query.filter(C::Id.lt(c.id));
-    }
-    let rows = query.order_by_desc(C::Id).limit(limit + 1).all(&store.db).await?;
-    let mut items = rows.into_iter().map(to_entry).collect::<StoreResult<Vec<_>>>()?;
-    let next_cursor = (items.len() as u64 > limit).then(|| {
-        items.truncate(limit as usize);
-        Cursor { key: String::new(), id: items.last().map_or(0, |e| e.id) }.encode()
-    });
-    Ok(Page { items, next_cursor, total })
-}
 
-/// Runs raw SQL: for maintenance and for tests that prove the database's own guards.
-pub async fn execute_raw(&self, sql: &str) -> StoreResult<u64> {
-    use sea_orm::ConnectionTrait;
-    Ok(self.db.execute_unprepared(sql).await?.rows_affected())
-}
+    /// Runs raw SQL: for maintenance and for tests that prove the database's own guards.
+    pub async fn execute_raw(&self, sql: &str) -> StoreResult<u64> {
+        use sea_orm::ConnectionTrait;
+        Ok(self.db.execute_unprepared(sql).await?.rows_affected())
+    }
 }
 
 fn to_entry(m: audit_log::Model) -> StoreResult<AuditEntry> {

@@ -7,11 +7,11 @@ use muster_domain::audit::AuditAction;
 use muster_domain::person::PersonSpec;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
-use crate::audit::{record, Change};
-use crate::entity::person;
-use crate::error::{map_unique, StoreResult};
-use crate::person::person_row;
 use crate::Store;
+use crate::audit::{Change, record};
+use crate::entity::person;
+use crate::error::{StoreResult, map_unique};
+use crate::person::person_row;
 
 /// Rows per INSERT: SQLite allows at most 32,766 bound values per statement.
 const ROWS_PER_STATEMENT: usize = 32_000 / 13;
@@ -20,7 +20,11 @@ impl Store {
     /// Inserts `people` in one transaction with one audit entry; returns how many.
     /// Callers check placement (sites and units exist) beforehand.
     #[tracing::instrument(skip(self, change, people), fields(rows = people.len()))]
-    pub async fn insert_people_bulk(&self, change: &Change<'_>, people: Vec<PersonSpec>) -> StoreResult<usize> {
+    pub async fn insert_people_bulk(
+        &self,
+        change: &Change<'_>,
+        people: Vec<PersonSpec>,
+    ) -> StoreResult<usize> {
         let count = people.len();
         if count == 0 {
             return Ok(0);
@@ -28,7 +32,10 @@ impl Store {
         let program_id = change.program_id();
         let now = Utc::now();
         let txn = self.db.begin().await?;
-        let mut rows = people.into_iter().map(|p| person_row(program_id, p, now)).peekable();
+        let mut rows = people
+            .into_iter()
+            .map(|p| person_row(program_id, p, now))
+            .peekable();
         while rows.peek().is_some() {
             let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
             person::Entity::insert_many(chunk)
@@ -44,7 +51,16 @@ impl Store {
             .await?
             .map_or(0, |p| p.id);
         let summary = serde_json::json!({ "bulk_insert": count, "last_id": last_id });
-        record(&txn, change, "person", 0, AuditAction::Create, None, Some(&summary)).await?;
+        record(
+            &txn,
+            change,
+            "person",
+            0,
+            AuditAction::Create,
+            None,
+            Some(&summary),
+        )
+        .await?;
         txn.commit().await?;
         Ok(count)
     }

@@ -27,17 +27,27 @@ impl DatabaseUrl {
         if raw.is_empty() {
             return Err("the database URL is empty".into());
         }
-        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") || raw.starts_with("sqlite:") {
+        if raw.starts_with("postgres://")
+            || raw.starts_with("postgresql://")
+            || raw.starts_with("sqlite:")
+        {
             return Ok(Self(raw.to_owned()));
         }
         if raw.contains("://") {
-            return Err(format!("unsupported database URL scheme in '{}': use sqlite: or postgres://", mask(raw)));
+            return Err(format!(
+                "unsupported database URL scheme in '{}': use sqlite: or postgres://",
+                mask(raw)
+            ));
         }
         Ok(Self(format!("sqlite://{raw}")))
     }
 
     pub fn backend(&self) -> Backend {
-        if self.0.starts_with("postgres") { Backend::Postgres } else { Backend::Sqlite }
+        if self.0.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
     }
 
     /// The URL with its secrets, for the connection itself only.
@@ -47,7 +57,10 @@ impl DatabaseUrl {
 
     /// The SQLite file path, when this is an SQLite URL.
     pub fn sqlite_path(&self) -> Option<&str> {
-        let rest = self.0.strip_prefix("sqlite://").or_else(|| self.0.strip_prefix("sqlite:"))?;
+        let rest = self
+            .0
+            .strip_prefix("sqlite://")
+            .or_else(|| self.0.strip_prefix("sqlite:"))?;
         Some(rest.split('?').next().unwrap_or(rest))
     }
 }
@@ -113,7 +126,10 @@ impl Store {
                     .min_connections(1)
                     .connect_with(options)
                     .await?;
-                Ok(Store { db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), backend: Backend::Sqlite })
+                Ok(Store {
+                    db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
+                    backend: Backend::Sqlite,
+                })
             }
             Backend::Postgres => {
                 let options = PgConnectOptions::from_str(url.expose())?;
@@ -122,7 +138,10 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
-                Ok(Store { db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool), backend: Backend::Postgres })
+                Ok(Store {
+                    db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+                    backend: Backend::Postgres,
+                })
             }
         }
     }
@@ -149,9 +168,15 @@ mod tests {
 
     #[test]
     fn passwords_never_show_in_a_printed_url() {
-        let url = DatabaseUrl::parse("postgres://muster:s3cret@db.example:5432/muster?sslmode=require&password=other").unwrap();
+        let url = DatabaseUrl::parse(
+            "postgres://muster:s3cret@db.example:5432/muster?sslmode=require&password=other",
+        )
+        .unwrap();
         let shown = format!("{url} {url:?}");
-        assert!(!shown.contains("s3cret") && !shown.contains("other"), "{shown}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("other"),
+            "{shown}"
+        );
         assert!(shown.contains("muster:***@db.example"));
     }
 

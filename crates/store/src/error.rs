@@ -29,7 +29,10 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
-        StoreError::NotFound { entity, id: id.to_string() }
+        StoreError::NotFound {
+            entity,
+            id: id.to_string(),
+        }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {

@@ -5,7 +5,14 @@ use sea_orm::{ColumnTrait, Condition};
 
 /// Rows where any of `columns` contains `text`, ignoring case.
 pub(crate) fn contains<C: ColumnTrait>(columns: &[C], text: &str) -> Condition {
-    let pattern = format!("%{}%", text.trim().to_lowercase().replace('\\', "").replace('%', "").replace('_', ""));
+    let pattern = format!(
+        "%{}%",
+        text.trim()
+            .to_lowercase()
+            .replace('\\', "")
+            .replace('%', "")
+            .replace('_', "")
+    );
     columns.iter().fold(Condition::any(), |cond, col| {
         let lowered: SimpleExpr = Func::lower(Expr::col(*col)).into();
         cond.add(lowered.like(pattern.as_str()))

@@ -5,12 +5,14 @@ use muster_domain::audit::AuditAction;
 use muster_domain::module::{Module, ModuleId, ModuleSpec};
 use muster_domain::paging::{Cursor, Page};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
 
-use crate::audit::{record, Change};
+use crate::audit::{Change, record};
 use crate::entity::module;
-use crate::error::{map_unique, StoreError, StoreResult, UniqueField};
-use crate::{paging, Store};
+use crate::error::{StoreError, StoreResult, UniqueField, map_unique};
+use crate::{Store, paging};
 
 const ENTITY: &str = "module";
 const UNIQUE: &[UniqueField] = &[UniqueField {
@@ -21,21 +23,52 @@ const UNIQUE: &[UniqueField] = &[UniqueField {
 }];
 
 fn to_module(m: module::Model) -> Module {
-    Module { id: m.id, code: m.code, name: m.name, description: m.description }
+    Module {
+        id: m.id,
+        code: m.code,
+        name: m.name,
+        description: m.description,
+    }
+}
+
+fn module_row(
+    program_id: i64,
+    spec: ModuleSpec,
+    now: chrono::DateTime<Utc>,
+) -> module::ActiveModel {
+    module::ActiveModel {
+        id: NotSet,
+        program_id: Set(program_id),
+        code: Set(spec.code.as_str().into()),
+        name: Set(spec.name.into_string()),
+        description: Set(spec.description),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
 }
 
 impl Store {
     #[tracing::instrument(skip(self))]
-    pub async fn list_modules(&self, program_id: i64, search: Option<&str>, cursor: Option<&Cursor>, limit: u64) -> StoreResult<Page<Module>> {
+    pub async fn list_modules(
+        &self,
+        program_id: i64,
+        search: Option<&str>,
+        cursor: Option<&Cursor>,
+        limit: u64,
+    ) -> StoreResult<Page<Module>> {
         use module::Column as C;
         let mut query = module::Entity::find().filter(C::ProgramId.eq(program_id));
         if let Some(text) = search {
             query = query.filter(crate::filter::contains(&[C::Name, C::Code], text));
         }
         let total = query.clone().count(&self.db).await?;
-        let rows = paging::after(query, C::Name, C::Id, cursor, limit).all(&self.db).await?;
+        let rows = paging::after(query, C::Name, C::Id, cursor, limit)
+            .all(&self.db)
+            .await?;
         let items = rows.into_iter().map(to_module).collect();
-        Ok(paging::page(items, limit, total, |m: &Module| (m.name.clone(), m.id)))
+        Ok(paging::page(items, limit, total, |m: &Module| {
+            (m.name.clone(), m.id)
+        }))
     }
 
     pub async fn module(&self, program_id: i64, id: ModuleId) -> StoreResult<Module> {
@@ -48,45 +81,60 @@ impl Store {
     }
 
     #[tracing::instrument(skip(self, change))]
-    pub async fn create_module(&self, change: &Change<'_>, spec: ModuleSpec) -> StoreResult<Module> {
+    pub async fn create_module(
+        &self,
+        change: &Change<'_>,
+        spec: ModuleSpec,
+    ) -> StoreResult<Module> {
         let now = Utc::now();
         let txn = self.db.begin().await?;
-        let row = module::ActiveModel {
-            id: NotSet,
-            program_id: Set(change.program_id()),
-            code: Set(spec.code.as_str().into()),
-            name: Set(spec.name.into_string()),
-            description: Set(spec.description),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| map_unique(e, UNIQUE))?;
+        let row = module_row(change.program_id(), spec, now)
+            .insert(&txn)
+            .await
+            .map_err(|e| map_unique(e, UNIQUE))?;
         let created = to_module(row);
-        record(&txn, change, ENTITY, created.id, AuditAction::Create, None, Some(&created)).await?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            created.id,
+            AuditAction::Create,
+            None,
+            Some(&created),
+        )
+        .await?;
         txn.commit().await?;
         Ok(created)
     }
 
     #[tracing::instrument(skip(self, change))]
-    pub async fn update_module(&self, change: &Change<'_>, id: ModuleId, spec: ModuleSpec) -> StoreResult<Module> {
+    pub async fn update_module(
+        &self,
+        change: &Change<'_>,
+        id: ModuleId,
+        spec: ModuleSpec,
+    ) -> StoreResult<Module> {
         let before = self.module(change.program_id(), id).await?;
         let txn = self.db.begin().await?;
         let row = module::ActiveModel {
             id: Set(id),
-            program_id: Set(change.program_id()),
-            code: Set(spec.code.as_str().into()),
-            name: Set(spec.name.into_string()),
-            description: Set(spec.description),
             created_at: NotSet,
-            updated_at: Set(Utc::now()),
+            ..module_row(change.program_id(), spec, Utc::now())
         }
         .update(&txn)
         .await
         .map_err(|e| map_unique(e, UNIQUE))?;
         let after = to_module(row);
-        record(&txn, change, ENTITY, id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -96,8 +144,20 @@ impl Store {
     pub async fn delete_module(&self, change: &Change<'_>, id: ModuleId) -> StoreResult<()> {
         let before = self.module(change.program_id(), id).await?;
         let txn = self.db.begin().await?;
-        module::Entity::delete_by_id(id).exec(&txn).await.map_err(|e| map_unique(e, &[]))?;
-        record(&txn, change, ENTITY, id, AuditAction::Delete, Some(&before), None).await?;
+        module::Entity::delete_by_id(id)
+            .exec(&txn)
+            .await
+            .map_err(|e| map_unique(e, &[]))?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            id,
+            AuditAction::Delete,
+            Some(&before),
+            None,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

@@ -6,16 +6,24 @@ use muster_domain::audit::AuditAction;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::person::{EmployerKind, JobRole, Person, PersonFilter, PersonId, PersonSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
+    TransactionTrait,
+};
 
-use crate::audit::{record, Change};
+use crate::audit::{Change, record};
 use crate::entity::person;
-use crate::error::{map_unique, StoreError, StoreResult, UniqueField};
-use crate::{paging, Store};
+use crate::error::{StoreError, StoreResult, UniqueField, map_unique};
+use crate::{Store, paging};
 
 const ENTITY: &str = "person";
 pub(crate) const UNIQUE: &[UniqueField] = &[
-    UniqueField { index: "ux_person_email", column: "person.email", field: "email", message: "another person already has this email" },
+    UniqueField {
+        index: "ux_person_email",
+        column: "person.email",
+        field: "email",
+        message: "another person already has this email",
+    },
     UniqueField {
         index: "ux_person_employee_id",
         column: "person.employee_id",
@@ -39,7 +47,11 @@ pub(crate) fn to_person(m: person::Model) -> StoreResult<Person> {
     })
 }
 
-pub(crate) fn person_row(program_id: i64, spec: PersonSpec, now: chrono::DateTime<Utc>) -> person::ActiveModel {
+pub(crate) fn person_row(
+    program_id: i64,
+    spec: PersonSpec,
+    now: chrono::DateTime<Utc>,
+) -> person::ActiveModel {
     person::ActiveModel {
         id: NotSet,
         program_id: Set(program_id),
@@ -58,7 +70,11 @@ pub(crate) fn person_row(program_id: i64, spec: PersonSpec, now: chrono::DateTim
 }
 
 /// The rows an actor may see under `scope`, filtered.
-fn filtered(program_id: i64, scope: &Scope, filter: &PersonFilter) -> Option<Select<person::Entity>> {
+fn filtered(
+    program_id: i64,
+    scope: &Scope,
+    filter: &PersonFilter,
+) -> Option<Select<person::Entity>> {
     use person::Column as C;
     let mut query = person::Entity::find().filter(C::ProgramId.eq(program_id));
     match scope {
@@ -83,7 +99,10 @@ fn filtered(program_id: i64, scope: &Scope, filter: &PersonFilter) -> Option<Sel
         query = query.filter(C::Active.eq(active));
     }
     if let Some(text) = &filter.search {
-        query = query.filter(crate::filter::contains(&[C::Name, C::Email, C::EmployeeId], text));
+        query = query.filter(crate::filter::contains(
+            &[C::Name, C::Email, C::EmployeeId],
+            text,
+        ));
     }
     Some(query)
 }
@@ -99,12 +118,29 @@ impl Store {
         limit: u64,
     ) -> StoreResult<Page<Person>> {
         let Some(query) = filtered(program_id, scope, filter) else {
-            return Ok(Page { items: Vec::new(), next_cursor: None, total: 0 });
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+                total: 0,
+            });
         };
         let total = query.clone().count(&self.db).await?;
-        let rows = paging::after(query, person::Column::Name, person::Column::Id, cursor, limit).all(&self.db).await?;
-        let items = rows.into_iter().map(to_person).collect::<StoreResult<Vec<_>>>()?;
-        Ok(paging::page(items, limit, total, |p| (p.name.clone(), p.id)))
+        let rows = paging::after(
+            query,
+            person::Column::Name,
+            person::Column::Id,
+            cursor,
+            limit,
+        )
+        .all(&self.db)
+        .await?;
+        let items = rows
+            .into_iter()
+            .map(to_person)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(paging::page(items, limit, total, |p| {
+            (p.name.clone(), p.id)
+        }))
     }
 
     pub async fn person(&self, program_id: i64, id: PersonId) -> StoreResult<Person> {
@@ -119,35 +155,58 @@ impl Store {
     /// The chosen site exists and the chosen unit belongs to it.
     async fn check_placement(&self, program_id: i64, spec: &PersonSpec) -> StoreResult<()> {
         if let Some(site_id) = spec.site_id {
-            self.site(program_id, site_id)
-                .await
-                .map_err(|_| StoreError::invalid("site_id", format!("there is no site {site_id}")))?;
+            self.site(program_id, site_id).await.map_err(|_| {
+                StoreError::invalid("site_id", format!("there is no site {site_id}"))
+            })?;
         }
         if let Some(unit_id) = spec.unit_id {
-            let unit = self
-                .unit(program_id, unit_id)
-                .await
-                .map_err(|_| StoreError::invalid("unit_id", format!("there is no unit {unit_id}")))?;
+            let unit = self.unit(program_id, unit_id).await.map_err(|_| {
+                StoreError::invalid("unit_id", format!("there is no unit {unit_id}"))
+            })?;
             if Some(unit.site_id) != spec.site_id {
-                return Err(StoreError::invalid("unit_id", format!("unit {} belongs to another site", unit.name)));
+                return Err(StoreError::invalid(
+                    "unit_id",
+                    format!("unit {} belongs to another site", unit.name),
+                ));
             }
         }
         Ok(())
     }
 
     #[tracing::instrument(skip(self, change, spec))]
-    pub async fn create_person(&self, change: &Change<'_>, spec: PersonSpec) -> StoreResult<Person> {
+    pub async fn create_person(
+        &self,
+        change: &Change<'_>,
+        spec: PersonSpec,
+    ) -> StoreResult<Person> {
         self.check_placement(change.program_id(), &spec).await?;
         let txn = self.db.begin().await?;
-        let row = person_row(change.program_id(), spec, Utc::now()).insert(&txn).await.map_err(|e| map_unique(e, UNIQUE))?;
+        let row = person_row(change.program_id(), spec, Utc::now())
+            .insert(&txn)
+            .await
+            .map_err(|e| map_unique(e, UNIQUE))?;
         let created = to_person(row)?;
-        record(&txn, change, ENTITY, created.id, AuditAction::Create, None, Some(&created)).await?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            created.id,
+            AuditAction::Create,
+            None,
+            Some(&created),
+        )
+        .await?;
         txn.commit().await?;
         Ok(created)
     }
 
     #[tracing::instrument(skip(self, change, spec))]
-    pub async fn update_person(&self, change: &Change<'_>, id: PersonId, spec: PersonSpec) -> StoreResult<Person> {
+    pub async fn update_person(
+        &self,
+        change: &Change<'_>,
+        id: PersonId,
+        spec: PersonSpec,
+    ) -> StoreResult<Person> {
         let before = self.person(change.program_id(), id).await?;
         self.check_placement(change.program_id(), &spec).await?;
         let txn = self.db.begin().await?;
@@ -156,7 +215,16 @@ impl Store {
         row.created_at = NotSet;
         let row = row.update(&txn).await.map_err(|e| map_unique(e, UNIQUE))?;
         let after = to_person(row)?;
-        record(&txn, change, ENTITY, id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -166,8 +234,20 @@ impl Store {
     pub async fn delete_person(&self, change: &Change<'_>, id: PersonId) -> StoreResult<()> {
         let before = self.person(change.program_id(), id).await?;
         let txn = self.db.begin().await?;
-        person::Entity::delete_by_id(id).exec(&txn).await.map_err(|e| map_unique(e, &[]))?;
-        record(&txn, change, ENTITY, id, AuditAction::Delete, Some(&before), None).await?;
+        person::Entity::delete_by_id(id)
+            .exec(&txn)
+            .await
+            .map_err(|e| map_unique(e, &[]))?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            id,
+            AuditAction::Delete,
+            Some(&before),
+            None,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

@@ -6,16 +6,23 @@ use muster_domain::audit::{AuditAction, Via};
 use muster_domain::program::{Program, ProgramId};
 use muster_domain::text::Name;
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 use serde::Serialize;
 
-use crate::audit::{record, Change};
+use crate::Store;
+use crate::audit::{Change, record};
 use crate::entity::{account, module, person, program, site, unit, wave};
 use crate::error::{StoreError, StoreResult};
-use crate::Store;
 
 fn to_program(m: program::Model) -> Program {
-    Program { id: m.program_id, name: m.name, created_at: m.created_at }
+    Program {
+        id: m.program_id,
+        name: m.name,
+        created_at: m.created_at,
+    }
 }
 
 /// Counts for the program overview.
@@ -33,13 +40,26 @@ impl Store {
     /// Creates a program; the command-line operator is recorded as its creator.
     pub async fn create_program(&self, name: Name) -> StoreResult<Program> {
         let txn = self.db.begin().await?;
-        let row = program::ActiveModel { program_id: NotSet, name: Set(name.into_string()), created_at: Set(Utc::now()) }
-            .insert(&txn)
-            .await?;
+        let row = program::ActiveModel {
+            program_id: NotSet,
+            name: Set(name.into_string()),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
         let created = to_program(row);
         let operator = Actor::operator(created.id);
         let change = Change::new(&operator, Via::Cli);
-        record(&txn, &change, "program", created.id, AuditAction::Create, None, Some(&created)).await?;
+        record(
+            &txn,
+            &change,
+            "program",
+            created.id,
+            AuditAction::Create,
+            None,
+            Some(&created),
+        )
+        .await?;
         txn.commit().await?;
         Ok(created)
     }
@@ -53,12 +73,22 @@ impl Store {
     }
 
     pub async fn programs(&self) -> StoreResult<Vec<Program>> {
-        Ok(program::Entity::find().order_by_asc(program::Column::ProgramId).all(&self.db).await?.into_iter().map(to_program).collect())
+        Ok(program::Entity::find()
+            .order_by_asc(program::Column::ProgramId)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_program)
+            .collect())
     }
 
     /// The program the command line works on when none is named: the first one.
     pub async fn default_program(&self) -> StoreResult<Option<Program>> {
-        Ok(program::Entity::find().order_by_asc(program::Column::ProgramId).one(&self.db).await?.map(to_program))
+        Ok(program::Entity::find()
+            .order_by_asc(program::Column::ProgramId)
+            .one(&self.db)
+            .await?
+            .map(to_program))
     }
 
     pub async fn rename_program(&self, change: &Change<'_>, name: Name) -> StoreResult<Program> {
@@ -72,19 +102,46 @@ impl Store {
         .update(&txn)
         .await?;
         let after = to_program(row);
-        record(&txn, change, "program", after.id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        record(
+            &txn,
+            change,
+            "program",
+            after.id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(after)
     }
 
     pub async fn program_counts(&self, program_id: ProgramId) -> StoreResult<ProgramCounts> {
         Ok(ProgramCounts {
-            sites: site::Entity::find().filter(site::Column::ProgramId.eq(program_id)).count(&self.db).await?,
-            units: unit::Entity::find().filter(unit::Column::ProgramId.eq(program_id)).count(&self.db).await?,
-            waves: wave::Entity::find().filter(wave::Column::ProgramId.eq(program_id)).count(&self.db).await?,
-            modules: module::Entity::find().filter(module::Column::ProgramId.eq(program_id)).count(&self.db).await?,
-            people: person::Entity::find().filter(person::Column::ProgramId.eq(program_id)).count(&self.db).await?,
-            accounts: account::Entity::find().filter(account::Column::ProgramId.eq(program_id)).count(&self.db).await?,
+            sites: site::Entity::find()
+                .filter(site::Column::ProgramId.eq(program_id))
+                .count(&self.db)
+                .await?,
+            units: unit::Entity::find()
+                .filter(unit::Column::ProgramId.eq(program_id))
+                .count(&self.db)
+                .await?,
+            waves: wave::Entity::find()
+                .filter(wave::Column::ProgramId.eq(program_id))
+                .count(&self.db)
+                .await?,
+            modules: module::Entity::find()
+                .filter(module::Column::ProgramId.eq(program_id))
+                .count(&self.db)
+                .await?,
+            people: person::Entity::find()
+                .filter(person::Column::ProgramId.eq(program_id))
+                .count(&self.db)
+                .await?,
+            accounts: account::Entity::find()
+                .filter(account::Column::ProgramId.eq(program_id))
+                .count(&self.db)
+                .await?,
         })
     }
 }

@@ -6,14 +6,15 @@ use muster_domain::paging::{Cursor, Page};
 use muster_domain::site::{Site, SiteId, SiteKind, SiteSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 
-use crate::audit::{record, Change};
-use crate::entity::{account_site, person, site, unit, wave_site};
-use crate::error::{map_unique, StoreError, StoreResult, UniqueField};
-use crate::paging;
 use crate::Store;
+use crate::audit::{Change, record};
+use crate::entity::{account_site, person, site, unit, wave_site};
+use crate::error::{StoreError, StoreResult, UniqueField, map_unique};
+use crate::paging;
 
 const ENTITY: &str = "site";
 const UNIQUE: &[UniqueField] = &[UniqueField {
@@ -43,9 +44,30 @@ fn to_site(m: site::Model) -> StoreResult<Site> {
     })
 }
 
+fn site_row(program_id: i64, spec: SiteSpec, now: chrono::DateTime<Utc>) -> site::ActiveModel {
+    site::ActiveModel {
+        id: NotSet,
+        program_id: Set(program_id),
+        name: Set(spec.name.into_string()),
+        code: Set(spec.code.as_str().into()),
+        kind: Set(spec.kind.code().into()),
+        region: Set(spec.region),
+        beds: Set(spec.beds),
+        expected_users: Set(spec.expected_users),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
 impl Store {
     #[tracing::instrument(skip(self))]
-    pub async fn list_sites(&self, program_id: i64, filter: &SiteFilter, cursor: Option<&Cursor>, limit: u64) -> StoreResult<Page<Site>> {
+    pub async fn list_sites(
+        &self,
+        program_id: i64,
+        filter: &SiteFilter,
+        cursor: Option<&Cursor>,
+        limit: u64,
+    ) -> StoreResult<Page<Site>> {
         use site::Column as C;
         let mut query = site::Entity::find().filter(C::ProgramId.eq(program_id));
         if let Some(kind) = filter.kind {
@@ -58,9 +80,16 @@ impl Store {
             query = query.filter(crate::filter::contains(&[C::Name, C::Code], text));
         }
         let total = query.clone().count(&self.db).await?;
-        let rows = paging::after(query, C::Name, C::Id, cursor, limit).all(&self.db).await?;
-        let items = rows.into_iter().map(to_site).collect::<StoreResult<Vec<_>>>()?;
-        Ok(paging::page(items, limit, total, |s| (s.name.clone(), s.id)))
+        let rows = paging::after(query, C::Name, C::Id, cursor, limit)
+            .all(&self.db)
+            .await?;
+        let items = rows
+            .into_iter()
+            .map(to_site)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(paging::page(items, limit, total, |s| {
+            (s.name.clone(), s.id)
+        }))
     }
 
     /// Every site of the program, by name (for choosers; a program has at most a few hundred).
@@ -88,48 +117,53 @@ impl Store {
     pub async fn create_site(&self, change: &Change<'_>, spec: SiteSpec) -> StoreResult<Site> {
         let now = Utc::now();
         let txn = self.db.begin().await?;
-        let row = site::ActiveModel {
-            id: NotSet,
-            program_id: Set(change.program_id()),
-            name: Set(spec.name.into_string()),
-            code: Set(spec.code.as_str().into()),
-            kind: Set(spec.kind.code().into()),
-            region: Set(spec.region),
-            beds: Set(spec.beds),
-            expected_users: Set(spec.expected_users),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| map_unique(e, UNIQUE))?;
+        let row = site_row(change.program_id(), spec, now)
+            .insert(&txn)
+            .await
+            .map_err(|e| map_unique(e, UNIQUE))?;
         let created = to_site(row)?;
-        record(&txn, change, ENTITY, created.id, AuditAction::Create, None, Some(&created)).await?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            created.id,
+            AuditAction::Create,
+            None,
+            Some(&created),
+        )
+        .await?;
         txn.commit().await?;
         Ok(created)
     }
 
     #[tracing::instrument(skip(self, change))]
-    pub async fn update_site(&self, change: &Change<'_>, id: SiteId, spec: SiteSpec) -> StoreResult<Site> {
+    pub async fn update_site(
+        &self,
+        change: &Change<'_>,
+        id: SiteId,
+        spec: SiteSpec,
+    ) -> StoreResult<Site> {
         let before = self.site(change.program_id(), id).await?;
         let txn = self.db.begin().await?;
         let row = site::ActiveModel {
             id: Set(id),
-            program_id: Set(change.program_id()),
-            name: Set(spec.name.into_string()),
-            code: Set(spec.code.as_str().into()),
-            kind: Set(spec.kind.code().into()),
-            region: Set(spec.region),
-            beds: Set(spec.beds),
-            expected_users: Set(spec.expected_users),
             created_at: NotSet,
-            updated_at: Set(Utc::now()),
+            ..site_row(change.program_id(), spec, Utc::now())
         }
         .update(&txn)
         .await
         .map_err(|e| map_unique(e, UNIQUE))?;
         let after = to_site(row)?;
-        record(&txn, change, ENTITY, id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -139,19 +173,48 @@ impl Store {
     pub async fn delete_site(&self, change: &Change<'_>, id: SiteId) -> StoreResult<()> {
         let before = self.site(change.program_id(), id).await?;
         let txn = self.db.begin().await?;
-        let units = unit::Entity::find().filter(unit::Column::SiteId.eq(id)).count(&txn).await?;
-        let people = person::Entity::find().filter(person::Column::SiteId.eq(id)).count(&txn).await?;
-        let waves = wave_site::Entity::find().filter(wave_site::Column::SiteId.eq(id)).count(&txn).await?;
-        let accounts = account_site::Entity::find().filter(account_site::Column::SiteId.eq(id)).count(&txn).await?;
-        let uses = crate::error::describe_uses(&[(units, "unit"), (people, "person"), (waves, "wave"), (accounts, "account")]);
+        let units = unit::Entity::find()
+            .filter(unit::Column::SiteId.eq(id))
+            .count(&txn)
+            .await?;
+        let people = person::Entity::find()
+            .filter(person::Column::SiteId.eq(id))
+            .count(&txn)
+            .await?;
+        let waves = wave_site::Entity::find()
+            .filter(wave_site::Column::SiteId.eq(id))
+            .count(&txn)
+            .await?;
+        let accounts = account_site::Entity::find()
+            .filter(account_site::Column::SiteId.eq(id))
+            .count(&txn)
+            .await?;
+        let uses = crate::error::describe_uses(&[
+            (units, "unit"),
+            (people, "person"),
+            (waves, "wave"),
+            (accounts, "account"),
+        ]);
         if let Some(uses) = uses {
             return Err(StoreError::InUse(format!(
                 "site {} is still used by {uses}; move or delete them first",
                 before.code
             )));
         }
-        site::Entity::delete_by_id(id).exec(&txn).await.map_err(|e| map_unique(e, &[]))?;
-        record(&txn, change, ENTITY, id, AuditAction::Delete, Some(&before), None).await?;
+        site::Entity::delete_by_id(id)
+            .exec(&txn)
+            .await
+            .map_err(|e| map_unique(e, &[]))?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            id,
+            AuditAction::Delete,
+            Some(&before),
+            None,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

@@ -14,7 +14,10 @@ pub struct TestUrl {
 impl TestUrl {
     /// An existing SQLite file (say, a backup) to run against.
     pub fn sqlite_file(path: &std::path::Path) -> TestUrl {
-        TestUrl { url: DatabaseUrl::parse(&format!("sqlite://{}", path.display())).unwrap(), _dir: None }
+        TestUrl {
+            url: DatabaseUrl::parse(&format!("sqlite://{}", path.display())).unwrap(),
+            _dir: None,
+        }
     }
 }
 
@@ -37,18 +40,34 @@ pub fn postgres_wanted() -> bool {
 /// A fresh empty database (not yet migrated) on the backend the environment names.
 pub async fn fresh_url() -> TestUrl {
     if postgres_wanted() {
-        let admin = std::env::var("MUSTER_TEST_POSTGRES_URL")
-            .expect("MUSTER_TEST_DATABASE=postgres needs MUSTER_TEST_POSTGRES_URL (run scripts/test.sh)");
+        let admin = std::env::var("MUSTER_TEST_POSTGRES_URL").expect(
+            "MUSTER_TEST_DATABASE=postgres needs MUSTER_TEST_POSTGRES_URL (run scripts/test.sh)",
+        );
         let name = format!("muster_test_{}", rand::random::<u64>());
-        let admin_store = Store::connect(&DatabaseUrl::parse(&admin).unwrap()).await.unwrap();
-        admin_store.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let admin_store = Store::connect(&DatabaseUrl::parse(&admin).unwrap())
+            .await
+            .unwrap();
+        admin_store
+            .execute_raw(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
         admin_store.close().await.unwrap();
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap();
-        TestUrl { url: DatabaseUrl::parse(&format!("{base}/{name}")).unwrap(), _dir: None }
+        TestUrl {
+            url: DatabaseUrl::parse(&format!("{base}/{name}")).unwrap(),
+            _dir: None,
+        }
     } else {
         let dir = tempfile::tempdir().unwrap();
-        let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("test.db").display())).unwrap();
-        TestUrl { url, _dir: Some(dir) }
+        let url = DatabaseUrl::parse(&format!(
+            "sqlite://{}",
+            dir.path().join("test.db").display()
+        ))
+        .unwrap();
+        TestUrl {
+            url,
+            _dir: Some(dir),
+        }
     }
 }
 
@@ -56,5 +75,9 @@ pub async fn fresh_url() -> TestUrl {
 pub async fn fresh() -> TestDb {
     let keep = fresh_url().await;
     let url = keep.url.clone();
-    TestDb { store: Store::open(&url).await.unwrap(), url, _keep: keep }
+    TestDb {
+        store: Store::open(&url).await.unwrap(),
+        url,
+        _keep: keep,
+    }
 }

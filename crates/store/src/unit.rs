@@ -7,12 +7,15 @@ use muster_domain::paging::{Cursor, Page};
 use muster_domain::site::SiteId;
 use muster_domain::unit::{Unit, UnitId, UnitSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 
-use crate::audit::{record, Change};
+use crate::audit::{Change, record};
 use crate::entity::{person, site, unit};
-use crate::error::{describe_uses, map_unique, StoreError, StoreResult, UniqueField};
-use crate::{paging, Store};
+use crate::error::{StoreError, StoreResult, UniqueField, describe_uses, map_unique};
+use crate::{Store, paging};
 
 const ENTITY: &str = "unit";
 const UNIQUE: &[UniqueField] = &[UniqueField {
@@ -28,8 +31,23 @@ pub struct UnitFilter {
     pub search: Option<String>,
 }
 
+fn unit_row(program_id: i64, spec: UnitSpec, now: chrono::DateTime<Utc>) -> unit::ActiveModel {
+    unit::ActiveModel {
+        id: NotSet,
+        program_id: Set(program_id),
+        site_id: Set(spec.site_id),
+        name: Set(spec.name.into_string()),
+        code: Set(spec.code),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
 impl Store {
-    async fn site_names(&self, program_id: i64) -> StoreResult<std::collections::HashMap<i64, String>> {
+    async fn site_names(
+        &self,
+        program_id: i64,
+    ) -> StoreResult<std::collections::HashMap<i64, String>> {
         Ok(site::Entity::find()
             .filter(site::Column::ProgramId.eq(program_id))
             .all(&self.db)
@@ -40,7 +58,13 @@ impl Store {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn list_units(&self, program_id: i64, filter: &UnitFilter, cursor: Option<&Cursor>, limit: u64) -> StoreResult<Page<Unit>> {
+    pub async fn list_units(
+        &self,
+        program_id: i64,
+        filter: &UnitFilter,
+        cursor: Option<&Cursor>,
+        limit: u64,
+    ) -> StoreResult<Page<Unit>> {
         use unit::Column as C;
         let mut query = unit::Entity::find().filter(C::ProgramId.eq(program_id));
         if let Some(site_id) = filter.site_id {
@@ -50,10 +74,14 @@ impl Store {
             query = query.filter(crate::filter::contains(&[C::Name, C::Code], text));
         }
         let total = query.clone().count(&self.db).await?;
-        let rows = paging::after(query, C::Name, C::Id, cursor, limit).all(&self.db).await?;
+        let rows = paging::after(query, C::Name, C::Id, cursor, limit)
+            .all(&self.db)
+            .await?;
         let names = self.site_names(program_id).await?;
         let items = rows.into_iter().map(|m| to_unit(m, &names)).collect();
-        Ok(paging::page(items, limit, total, |u: &Unit| (u.name.clone(), u.id)))
+        Ok(paging::page(items, limit, total, |u: &Unit| {
+            (u.name.clone(), u.id)
+        }))
     }
 
     /// Every unit of the given sites (or all), by site and name (for choosers).
@@ -65,7 +93,11 @@ impl Store {
             Scope::Nothing => return Ok(Vec::new()),
             Scope::Everything | Scope::Organization(_) => {}
         }
-        let rows = query.order_by_asc(C::SiteId).order_by_asc(C::Name).all(&self.db).await?;
+        let rows = query
+            .order_by_asc(C::SiteId)
+            .order_by_asc(C::Name)
+            .all(&self.db)
+            .await?;
         let names = self.site_names(program_id).await?;
         Ok(rows.into_iter().map(|m| to_unit(m, &names)).collect())
     }
@@ -82,56 +114,78 @@ impl Store {
 
     #[tracing::instrument(skip(self, change))]
     pub async fn create_unit(&self, change: &Change<'_>, spec: UnitSpec) -> StoreResult<Unit> {
-        let site = self.site(change.program_id(), spec.site_id).await.map_err(|_| no_such_site(spec.site_id))?;
+        let site = self
+            .site(change.program_id(), spec.site_id)
+            .await
+            .map_err(|_| no_such_site(spec.site_id))?;
         let now = Utc::now();
         let txn = self.db.begin().await?;
-        let row = unit::ActiveModel {
-            id: NotSet,
-            program_id: Set(change.program_id()),
-            site_id: Set(spec.site_id),
-            name: Set(spec.name.into_string()),
-            code: Set(spec.code),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| map_unique(e, UNIQUE))?;
+        let row = unit_row(change.program_id(), spec, now)
+            .insert(&txn)
+            .await
+            .map_err(|e| map_unique(e, UNIQUE))?;
         let created = to_unit(row, &[(site.id, site.name)].into());
-        record(&txn, change, ENTITY, created.id, AuditAction::Create, None, Some(&created)).await?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            created.id,
+            AuditAction::Create,
+            None,
+            Some(&created),
+        )
+        .await?;
         txn.commit().await?;
         Ok(created)
     }
 
     #[tracing::instrument(skip(self, change))]
-    pub async fn update_unit(&self, change: &Change<'_>, id: UnitId, spec: UnitSpec) -> StoreResult<Unit> {
+    pub async fn update_unit(
+        &self,
+        change: &Change<'_>,
+        id: UnitId,
+        spec: UnitSpec,
+    ) -> StoreResult<Unit> {
         let before = self.unit(change.program_id(), id).await?;
-        let site = self.site(change.program_id(), spec.site_id).await.map_err(|_| no_such_site(spec.site_id))?;
+        let site = self
+            .site(change.program_id(), spec.site_id)
+            .await
+            .map_err(|_| no_such_site(spec.site_id))?;
         let txn = self.db.begin().await?;
         if site.id != before.site_id {
             // People in the unit would end up with a unit of another site.
-            let people = person::Entity::find().filter(person::Column::UnitId.eq(id)).count(&txn).await?;
+            let people = person::Entity::find()
+                .filter(person::Column::UnitId.eq(id))
+                .count(&txn)
+                .await?;
             if people > 0 {
                 return Err(StoreError::invalid(
                     "site_id",
-                    format!("{people} people work in this unit; move them before moving the unit to another site"),
+                    format!(
+                        "{people} people work in this unit; move them before moving the unit to another site"
+                    ),
                 ));
             }
         }
         let row = unit::ActiveModel {
             id: Set(id),
-            program_id: Set(change.program_id()),
-            site_id: Set(spec.site_id),
-            name: Set(spec.name.into_string()),
-            code: Set(spec.code),
             created_at: NotSet,
-            updated_at: Set(Utc::now()),
+            ..unit_row(change.program_id(), spec, Utc::now())
         }
         .update(&txn)
         .await
         .map_err(|e| map_unique(e, UNIQUE))?;
         let after = to_unit(row, &[(site.id, site.name)].into());
-        record(&txn, change, ENTITY, id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -140,15 +194,30 @@ impl Store {
     pub async fn delete_unit(&self, change: &Change<'_>, id: UnitId) -> StoreResult<()> {
         let before = self.unit(change.program_id(), id).await?;
         let txn = self.db.begin().await?;
-        let people = person::Entity::find().filter(person::Column::UnitId.eq(id)).count(&txn).await?;
+        let people = person::Entity::find()
+            .filter(person::Column::UnitId.eq(id))
+            .count(&txn)
+            .await?;
         if let Some(uses) = describe_uses(&[(people, "person")]) {
             return Err(StoreError::InUse(format!(
                 "unit {} is still used by {uses}; move them to another unit first",
                 before.name
             )));
         }
-        unit::Entity::delete_by_id(id).exec(&txn).await.map_err(|e| map_unique(e, &[]))?;
-        record(&txn, change, ENTITY, id, AuditAction::Delete, Some(&before), None).await?;
+        unit::Entity::delete_by_id(id)
+            .exec(&txn)
+            .await
+            .map_err(|e| map_unique(e, &[]))?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            id,
+            AuditAction::Delete,
+            Some(&before),
+            None,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

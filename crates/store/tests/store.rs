@@ -15,17 +15,34 @@ use muster_store::account::NewAccount;
 use muster_store::{Change, Store, StoreError};
 
 async fn program(store: &Store) -> Actor {
-    let p = store.create_program(Name::parse("Riverbend Health").unwrap()).await.unwrap();
-    Actor { account_id: None, name: "Test Admin".into(), ..Actor::operator(p.id) }
+    let p = store
+        .create_program(Name::parse("Riverbend Health").unwrap())
+        .await
+        .unwrap();
+    Actor {
+        account_id: None,
+        name: "Test Admin".into(),
+        ..Actor::operator(p.id)
+    }
 }
 
 fn site(code: &str) -> muster_domain::site::SiteSpec {
-    SiteDraft { name: Some(format!("Site {code}")), code: Some(code.into()), kind: Some("hospital".into()), ..Default::default() }
-        .parse()
-        .unwrap()
+    SiteDraft {
+        name: Some(format!("Site {code}")),
+        code: Some(code.into()),
+        kind: Some("hospital".into()),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap()
 }
 
-fn person(name: &str, email: &str, site_id: Option<i64>, role: &str) -> muster_domain::person::PersonSpec {
+fn person(
+    name: &str,
+    email: &str,
+    site_id: Option<i64>,
+    role: &str,
+) -> muster_domain::person::PersonSpec {
     PersonDraft {
         name: Some(name.into()),
         email: Some(email.into()),
@@ -52,15 +69,36 @@ async fn a_site_is_created_updated_and_deleted_with_an_audit_entry_for_each() {
     let created = db.store.create_site(&change, site("RBM")).await.unwrap();
     let mut spec = site("RBM");
     spec.beds = Some(300);
-    let updated = db.store.update_site(&change, created.id, spec).await.unwrap();
+    let updated = db
+        .store
+        .update_site(&change, created.id, spec)
+        .await
+        .unwrap();
     assert_eq!(updated.beds, Some(300));
     db.store.delete_site(&change, created.id).await.unwrap();
-    assert!(matches!(db.store.site(actor.program_id, created.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        db.store.site(actor.program_id, created.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
 
-    let filter = AuditFilter { entity: Some("site".into()), ..Default::default() };
-    let log = db.store.list_audit(actor.program_id, &filter, None, 10).await.unwrap();
+    let filter = AuditFilter {
+        entity: Some("site".into()),
+        ..Default::default()
+    };
+    let log = db
+        .store
+        .list_audit(actor.program_id, &filter, None, 10)
+        .await
+        .unwrap();
     let actions: Vec<_> = log.items.iter().map(|e| e.action).collect();
-    assert_eq!(actions, vec![AuditAction::Delete, AuditAction::Update, AuditAction::Create]);
+    assert_eq!(
+        actions,
+        vec![
+            AuditAction::Delete,
+            AuditAction::Update,
+            AuditAction::Create
+        ]
+    );
     let update = &log.items[1];
     assert!(update.before.as_deref().unwrap().contains("\"beds\":null"));
     assert!(update.after.as_deref().unwrap().contains("\"beds\":300"));
@@ -78,7 +116,19 @@ async fn a_duplicate_site_code_is_a_field_conflict_and_nothing_is_written() {
         Err(StoreError::Conflict(invalid)) => assert!(invalid.message_for("code").is_some()),
         other => panic!("expected a conflict, got {other:?}"),
     }
-    let log = db.store.list_audit(actor.program_id, &AuditFilter { entity: Some("site".into()), ..Default::default() }, None, 10).await.unwrap();
+    let log = db
+        .store
+        .list_audit(
+            actor.program_id,
+            &AuditFilter {
+                entity: Some("site".into()),
+                ..Default::default()
+            },
+            None,
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(log.total, 1);
 }
 
@@ -88,14 +138,39 @@ async fn a_site_still_in_use_is_not_deleted_and_the_refusal_says_why() {
     let actor = program(&db.store).await;
     let change = Change::new(&actor, Via::Ui);
     let s = db.store.create_site(&change, site("RBM")).await.unwrap();
-    let unit = UnitDraft { site_id: Some(s.id.to_string()), name: Some("ICU".into()), code: None }.parse().unwrap();
+    let unit = UnitDraft {
+        site_id: Some(s.id.to_string()),
+        name: Some("ICU".into()),
+        code: None,
+    }
+    .parse()
+    .unwrap();
     db.store.create_unit(&change, unit).await.unwrap();
-    db.store.create_person(&change, person("Ana Ruiz", "ana@rb.example", Some(s.id), "nurse")).await.unwrap();
-    let wave = WaveDraft { name: Some("Wave 1".into()), go_live: Some("2027-03-01".into()), site_ids: Some(vec![s.id]), ..Default::default() };
-    db.store.create_wave(&change, wave.parse().unwrap()).await.unwrap();
+    db.store
+        .create_person(
+            &change,
+            person("Ana Ruiz", "ana@rb.example", Some(s.id), "nurse"),
+        )
+        .await
+        .unwrap();
+    let wave = WaveDraft {
+        name: Some("Wave 1".into()),
+        go_live: Some("2027-03-01".into()),
+        site_ids: Some(vec![s.id]),
+        ..Default::default()
+    };
+    db.store
+        .create_wave(&change, wave.parse().unwrap())
+        .await
+        .unwrap();
     match db.store.delete_site(&change, s.id).await {
         Err(StoreError::InUse(message)) => {
-            assert!(message.contains("1 unit") && message.contains("1 person") && message.contains("1 wave"), "{message}")
+            assert!(
+                message.contains("1 unit")
+                    && message.contains("1 person")
+                    && message.contains("1 wave"),
+                "{message}"
+            )
         }
         other => panic!("expected in-use, got {other:?}"),
     }
@@ -109,12 +184,23 @@ async fn a_person_cannot_be_placed_in_a_unit_of_another_site() {
     let change = Change::new(&actor, Via::Ui);
     let a = db.store.create_site(&change, site("A")).await.unwrap();
     let b = db.store.create_site(&change, site("B")).await.unwrap();
-    let unit = UnitDraft { site_id: Some(b.id.to_string()), name: Some("ED".into()), code: None }.parse().unwrap();
+    let unit = UnitDraft {
+        site_id: Some(b.id.to_string()),
+        name: Some("ED".into()),
+        code: None,
+    }
+    .parse()
+    .unwrap();
     let unit = db.store.create_unit(&change, unit).await.unwrap();
     let mut spec = person("Ana Ruiz", "ana@rb.example", Some(a.id), "nurse");
     spec.unit_id = Some(unit.id);
     match db.store.create_person(&change, spec).await {
-        Err(StoreError::Invalid(invalid)) => assert!(invalid.message_for("unit_id").unwrap().contains("another site")),
+        Err(StoreError::Invalid(invalid)) => assert!(
+            invalid
+                .message_for("unit_id")
+                .unwrap()
+                .contains("another site")
+        ),
         other => panic!("expected invalid, got {other:?}"),
     }
 }
@@ -124,8 +210,15 @@ async fn duplicate_emails_are_refused_on_the_email_field() {
     let db = support::fresh().await;
     let actor = program(&db.store).await;
     let change = Change::new(&actor, Via::Ui);
-    db.store.create_person(&change, person("Ana Ruiz", "ana@rb.example", None, "nurse")).await.unwrap();
-    match db.store.create_person(&change, person("Ana R.", "ANA@rb.example", None, "nurse")).await {
+    db.store
+        .create_person(&change, person("Ana Ruiz", "ana@rb.example", None, "nurse"))
+        .await
+        .unwrap();
+    match db
+        .store
+        .create_person(&change, person("Ana R.", "ANA@rb.example", None, "nurse"))
+        .await
+    {
         Err(StoreError::Conflict(invalid)) => assert!(invalid.message_for("email").is_some()),
         other => panic!("expected a conflict, got {other:?}"),
     }
@@ -143,14 +236,31 @@ async fn people_pages_cover_every_match_once_in_name_order_within_scope() {
         let name = format!("Person {:02}", i % 7);
         let site = if i % 3 == 0 { b.id } else { a.id };
         let role = if i % 2 == 0 { "nurse" } else { "physician" };
-        db.store.create_person(&change, person(&name, &format!("p{i}@rb.example"), Some(site), role)).await.unwrap();
+        db.store
+            .create_person(
+                &change,
+                person(&name, &format!("p{i}@rb.example"), Some(site), role),
+            )
+            .await
+            .unwrap();
     }
-    let filter = PersonFilter { job_role: Some(JobRole::Nurse), ..Default::default() };
+    let filter = PersonFilter {
+        job_role: Some(JobRole::Nurse),
+        ..Default::default()
+    };
     let scope = Scope::Sites(vec![a.id]);
     let (mut seen, mut cursor) = (Vec::new(), None::<Cursor>);
     loop {
-        let page = db.store.list_people(actor.program_id, &scope, &filter, cursor.as_ref(), 3).await.unwrap();
-        seen.extend(page.items.iter().map(|p| (p.name.clone(), p.id, p.site_id, p.job_role)));
+        let page = db
+            .store
+            .list_people(actor.program_id, &scope, &filter, cursor.as_ref(), 3)
+            .await
+            .unwrap();
+        seen.extend(
+            page.items
+                .iter()
+                .map(|p| (p.name.clone(), p.id, p.site_id, p.job_role)),
+        );
         match page.next_cursor {
             Some(next) => cursor = Some(Cursor::decode(&next).unwrap()),
             None => break,
@@ -158,11 +268,18 @@ async fn people_pages_cover_every_match_once_in_name_order_within_scope() {
         assert_eq!(page.total, 8);
     }
     assert_eq!(seen.len(), 8);
-    assert!(seen.iter().all(|(_, _, site, role)| *site == Some(a.id) && *role == JobRole::Nurse));
+    assert!(
+        seen.iter()
+            .all(|(_, _, site, role)| *site == Some(a.id) && *role == JobRole::Nurse)
+    );
     let mut sorted = seen.clone();
     sorted.sort_by(|x, y| (x.0.as_str(), x.1).cmp(&(y.0.as_str(), y.1)));
     assert_eq!(seen, sorted);
-    let nothing = db.store.list_people(actor.program_id, &Scope::Nothing, &filter, None, 10).await.unwrap();
+    let nothing = db
+        .store
+        .list_people(actor.program_id, &Scope::Nothing, &filter, None, 10)
+        .await
+        .unwrap();
     assert_eq!(nothing.total, 0);
 }
 
@@ -170,7 +287,12 @@ async fn people_pages_cover_every_match_once_in_name_order_within_scope() {
 async fn the_audit_log_refuses_updates_and_deletes_even_in_raw_sql() {
     let db = support::fresh().await;
     let _actor = program(&db.store).await;
-    assert!(db.store.execute_raw("UPDATE audit_log SET actor = 'someone else'").await.is_err());
+    assert!(
+        db.store
+            .execute_raw("UPDATE audit_log SET actor = 'someone else'")
+            .await
+            .is_err()
+    );
     assert!(db.store.execute_raw("DELETE FROM audit_log").await.is_err());
 }
 
@@ -189,10 +311,22 @@ async fn sessions_and_tokens_lead_back_to_their_account_until_they_end() {
         organization: None,
     };
     let account = db.store.create_account(&change, new.clone()).await.unwrap();
-    assert!(matches!(db.store.create_account(&change, new).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        db.store.create_account(&change, new).await,
+        Err(StoreError::Conflict(_))
+    ));
 
     let expires = chrono::Utc::now() + chrono::Duration::hours(1);
-    db.store.create_session(&account, admin.program_id, "hash1".into(), "csrf1".into(), expires).await.unwrap();
+    db.store
+        .create_session(
+            &account,
+            admin.program_id,
+            "hash1".into(),
+            "csrf1".into(),
+            expires,
+        )
+        .await
+        .unwrap();
     let session = db.store.session("hash1").await.unwrap().unwrap();
     assert_eq!(session.actor.role, AccessRole::SiteLead);
     assert_eq!(session.actor.site_ids, vec![s.id]);
@@ -200,10 +334,33 @@ async fn sessions_and_tokens_lead_back_to_their_account_until_they_end() {
     assert!(db.store.session("hash1").await.unwrap().is_none());
 
     let past = chrono::Utc::now() - chrono::Duration::seconds(1);
-    db.store.create_session(&account, admin.program_id, "hash2".into(), "csrf2".into(), past).await.unwrap();
-    assert!(db.store.session("hash2").await.unwrap().is_none(), "an expired session is no session");
+    db.store
+        .create_session(
+            &account,
+            admin.program_id,
+            "hash2".into(),
+            "csrf2".into(),
+            past,
+        )
+        .await
+        .unwrap();
+    assert!(
+        db.store.session("hash2").await.unwrap().is_none(),
+        "an expired session is no session"
+    );
 
-    db.store.create_api_token(&change, account.id, "ci", "tokenhash".into()).await.unwrap();
-    assert_eq!(db.store.token_actor("tokenhash").await.unwrap().unwrap().email, "lead@rb.example");
+    db.store
+        .create_api_token(&change, account.id, "ci", "tokenhash".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store
+            .token_actor("tokenhash")
+            .await
+            .unwrap()
+            .unwrap()
+            .email,
+        "lead@rb.example"
+    );
     assert!(db.store.token_actor("other").await.unwrap().is_none());
 }

@@ -5,49 +5,43 @@ use muster_domain::access::{Action, Actor, Place, Subject};
 
 use crate::error::AppError;
 
-fn verb(action: Action) -> &'static str {
-    match action {
-        Action::Read => "view",
-        Action::Create => "create",
-        Action::Update => "change",
-        Action::Delete => "delete",
-    }
-}
-
-fn noun(subject: Subject) -> &'static str {
-    match subject {
-        Subject::Program => "the program",
-        Subject::Site => "sites",
-        Subject::Unit => "units",
-        Subject::Wave => "waves",
-        Subject::Module => "modules",
-        Subject::Person => "people",
-        Subject::Account => "accounts",
-        Subject::Audit => "the audit log",
-    }
-}
-
 /// May `actor` take `action` on `subject` records at all?
 pub fn require(actor: &Actor, action: Action, subject: Subject) -> Result<(), AppError> {
     if actor.may(action, subject) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(format!("the {} role may not {} {}", actor.role.code(), verb(action), noun(subject))))
+        Err(AppError::Forbidden(format!(
+            "the {} role may not {} {}",
+            actor.role.code(),
+            action.label(),
+            subject.label()
+        )))
     }
 }
 
 /// May `actor` take `action` on the record at `place`?
-pub fn require_at(actor: &Actor, action: Action, subject: Subject, place: Place<'_>) -> Result<(), AppError> {
+pub fn require_at(
+    actor: &Actor,
+    action: Action,
+    subject: Subject,
+    place: Place<'_>,
+) -> Result<(), AppError> {
     require(actor, action, subject)?;
     if actor.may_at(action, subject, place) {
         return Ok(());
     }
     let whose = match place {
-        Place::Person { organization: Some(_), .. } if actor.organization.is_some() && actor.site_ids.is_empty() => {
+        Place::Person {
+            organization: Some(_),
+            ..
+        } if actor.organization.is_some() && actor.site_ids.is_empty() => {
             "outside your organization"
         }
         Place::Program => "program-wide, and your role is limited to your own sites",
         _ => "at a site outside your assignment",
     };
-    Err(AppError::Forbidden(format!("you may not {} this record: it is {whose}", verb(action))))
+    Err(AppError::Forbidden(format!(
+        "you may not {} this record: it is {whose}",
+        action.label()
+    )))
 }

@@ -10,15 +10,15 @@ use axum::{Json, Router};
 use muster_domain::access::{AccessRole, Action, Subject};
 use muster_domain::site::SiteId;
 use serde::Serialize;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::OpenApi as Document;
 use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as Document;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, PageError};
-use crate::page::{render, Layout};
+use crate::page::{Layout, render};
 use crate::resource::describe;
-use crate::{module, person, site, unit, wave, AppState};
+use crate::{AppState, module, person, site, unit, wave};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -47,30 +47,19 @@ pub struct Permission {
     pub actions: Vec<String>,
 }
 
-const SUBJECTS: &[(Subject, &str)] = &[
-    (Subject::Program, "program"),
-    (Subject::Site, "site"),
-    (Subject::Unit, "unit"),
-    (Subject::Wave, "wave"),
-    (Subject::Module, "module"),
-    (Subject::Person, "person"),
-    (Subject::Account, "account"),
-    (Subject::Audit, "audit"),
-];
-
 /// Who is calling, and what they may do.
 #[utoipa::path(get, path = "/api/v1/me", tag = "Account",
     responses((status = 200, body = Me), (status = 401, description = "not signed in", body = crate::error::Problem)))]
 async fn me(caller: ApiCaller) -> Result<Json<Me>, ApiError> {
     let a = caller.actor;
-    let may = SUBJECTS
+    let may = Subject::ALL
         .iter()
-        .map(|&(subject, name)| Permission {
-            subject: name.into(),
-            actions: [(Action::Read, "read"), (Action::Create, "create"), (Action::Update, "update"), (Action::Delete, "delete")]
+        .map(|&subject| Permission {
+            subject: subject.code().into(),
+            actions: Action::ALL
                 .iter()
-                .filter(|(action, _)| a.may(*action, subject))
-                .map(|(_, n)| n.to_string())
+                .filter(|&&action| a.may(action, subject))
+                .map(|action| action.code().to_owned())
                 .collect(),
         })
         .collect();
@@ -88,11 +77,20 @@ async fn me(caller: ApiCaller) -> Result<Json<Me>, ApiError> {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Muster API", description = "Plan, measure and decide an EHR deployment program. \
+    info(
+        title = "Muster API",
+        description = "Plan, measure and decide an EHR deployment program. \
         Authenticate with `Authorization: Bearer <token>` (create one with `muster token create`). \
-        Errors are application/problem+json (RFC 9457) with field-level `errors`."),
+        Errors are application/problem+json (RFC 9457) with field-level `errors`."
+    ),
     paths(me, crate::audit::api),
-    components(schemas(crate::error::Problem, muster_domain::FieldError, Me, Permission, muster_domain::audit::AuditEntry))
+    components(schemas(
+        crate::error::Problem,
+        muster_domain::FieldError,
+        Me,
+        Permission,
+        muster_domain::audit::AuditEntry
+    ))
 )]
 struct StaticDoc;
 
@@ -108,8 +106,14 @@ pub fn document() -> &'static Document {
         describe::<person::People>(&mut doc);
         doc.info.version = env!("CARGO_PKG_VERSION").into();
         let components = doc.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        doc.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        doc.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
         doc
     })
 }
@@ -144,7 +148,13 @@ struct DocsPage {
 fn schema_name(body: &utoipa::openapi::request_body::RequestBody) -> Option<String> {
     let content = body.content.get("application/json")?;
     match content.schema.as_ref()? {
-        utoipa::openapi::RefOr::Ref(r) => Some(r.ref_location.rsplit('/').next().unwrap_or_default().to_owned()),
+        utoipa::openapi::RefOr::Ref(r) => Some(
+            r.ref_location
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        ),
         utoipa::openapi::RefOr::T(_) => Some("object".into()),
     }
 }
@@ -154,10 +164,20 @@ async fn docs(viewer: Viewer) -> Result<Response, PageError> {
     let doc = document();
     let mut tags: Vec<DocTag> = Vec::new();
     for (path, item) in &doc.paths.paths {
-        let ops = [("GET", &item.get), ("POST", &item.post), ("PATCH", &item.patch), ("DELETE", &item.delete)];
+        let ops = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
         for (method, op) in ops {
             let Some(op) = op else { continue };
-            let tag = op.tags.as_ref().and_then(|t| t.first()).cloned().unwrap_or_else(|| "Other".into());
+            let tag = op
+                .tags
+                .as_ref()
+                .and_then(|t| t.first())
+                .cloned()
+                .unwrap_or_else(|| "Other".into());
             let parameters = op
                 .parameters
                 .iter()
@@ -170,7 +190,12 @@ async fn docs(viewer: Viewer) -> Result<Response, PageError> {
                         utoipa::openapi::path::ParameterIn::Cookie => "cookie",
                     }
                     .to_owned();
-                    (p.name.clone(), location, matches!(p.required, utoipa::openapi::Required::True), p.description.clone().unwrap_or_default())
+                    (
+                        p.name.clone(),
+                        location,
+                        matches!(p.required, utoipa::openapi::Required::True),
+                        p.description.clone().unwrap_or_default(),
+                    )
                 })
                 .collect();
             let responses = op
@@ -188,14 +213,21 @@ async fn docs(viewer: Viewer) -> Result<Response, PageError> {
             let operation = DocOperation {
                 method: method.into(),
                 path: path.clone(),
-                summary: op.summary.clone().or_else(|| op.description.clone()).unwrap_or_default(),
+                summary: op
+                    .summary
+                    .clone()
+                    .or_else(|| op.description.clone())
+                    .unwrap_or_default(),
                 parameters,
                 body: op.request_body.as_ref().and_then(schema_name),
                 responses,
             };
             match tags.iter_mut().find(|t| t.name == tag) {
                 Some(t) => t.operations.push(operation),
-                None => tags.push(DocTag { name: tag, operations: vec![operation] }),
+                None => tags.push(DocTag {
+                    name: tag,
+                    operations: vec![operation],
+                }),
             }
         }
     }
@@ -206,4 +238,3 @@ async fn docs(viewer: Viewer) -> Result<Response, PageError> {
     };
     render(&page, &viewer)
 }
-

@@ -1,7 +1,7 @@
 //! The web layer's one error type and its two faces: `application/problem+json` (RFC 9457)
 //! for the API and a friendly HTML page for people. 5xx details are logged once, never shown.
 
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use muster_domain::{FieldError, Invalid};
 use muster_store::StoreError;
@@ -58,7 +58,12 @@ impl AppError {
         match self {
             AppError::Internal(_) => "something went wrong on our side; it has been logged".into(),
             AppError::Invalid(_) => "some fields need attention".into(),
-            AppError::Conflict(i) => i.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "),
+            AppError::Conflict(i) => {
+                i.0.iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
             other => other.to_string(),
         }
     }
@@ -73,7 +78,9 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::NotFound { entity, id } => AppError::NotFound(format!("{entity} {id} was not found")),
+            StoreError::NotFound { entity, id } => {
+                AppError::NotFound(format!("{entity} {id} was not found"))
+            }
             StoreError::Conflict(invalid) => AppError::Conflict(invalid),
             StoreError::Invalid(invalid) => AppError::Invalid(invalid),
             StoreError::InUse(message) => AppError::InUse(message),
@@ -129,9 +136,17 @@ impl IntoResponse for ApiError {
             detail: err.public_detail(),
             errors: err.field_errors().to_vec(),
         };
-        let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], serde_json::to_string(&body).unwrap_or_default()).into_response();
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            serde_json::to_string(&body).unwrap_or_default(),
+        )
+            .into_response();
         if let AppError::Unauthenticated = err {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         response
     }
@@ -163,7 +178,11 @@ impl IntoResponse for PageError {
         }
         err.log();
         let status = err.status();
-        let page = ErrorPage { status: status.as_u16(), title: status.canonical_reason().unwrap_or("Error").into(), detail: err.public_detail() };
+        let page = ErrorPage {
+            status: status.as_u16(),
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            detail: err.public_detail(),
+        };
         let html = askama::Template::render(&page).unwrap_or_else(|_| "error".into());
         (status, Html(html)).into_response()
     }
@@ -172,7 +191,11 @@ impl IntoResponse for PageError {
 /// Unknown routes: problem+json under /api, a page elsewhere.
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     let err = AppError::NotFound(format!("there is nothing at {}", uri.path()));
-    if uri.path().starts_with("/api/") { ApiError(err).into_response() } else { PageError(err).into_response() }
+    if uri.path().starts_with("/api/") {
+        ApiError(err).into_response()
+    } else {
+        PageError(err).into_response()
+    }
 }
 
 /// A handler that panicked: logged, answered 500 without details.

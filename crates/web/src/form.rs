@@ -39,8 +39,22 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn new(name: &'static str, label: &'static str, kind: FieldKind, value: Option<&str>) -> Self {
-        Field { name, label, kind, value: value.unwrap_or_default().to_owned(), values: Vec::new(), required: false, help: None, error: None }
+    pub fn new(
+        name: &'static str,
+        label: &'static str,
+        kind: FieldKind,
+        value: Option<&str>,
+    ) -> Self {
+        Field {
+            name,
+            label,
+            kind,
+            value: value.unwrap_or_default().to_owned(),
+            values: Vec::new(),
+            required: false,
+            help: None,
+            error: None,
+        }
     }
 
     pub fn required(mut self) -> Self {
@@ -97,7 +111,9 @@ impl Field {
 
 /// Puts each field error beside its field; returns the errors no field shows.
 pub fn attach_errors(fields: &mut [Field], invalid: Option<&Invalid>) -> Vec<String> {
-    let Some(invalid) = invalid else { return Vec::new() };
+    let Some(invalid) = invalid else {
+        return Vec::new();
+    };
     let mut unplaced = Vec::new();
     for e in &invalid.0 {
         match fields.iter_mut().find(|f| f.name == e.field) {
@@ -116,7 +132,11 @@ pub struct Rejection {
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
-        if self.api { ApiError(self.err).into_response() } else { PageError(self.err).into_response() }
+        if self.api {
+            ApiError(self.err).into_response()
+        } else {
+            PageError(self.err).into_response()
+        }
     }
 }
 
@@ -128,10 +148,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
-        serde_html_form::from_str(query).map(Params).map_err(|e| Rejection {
-            err: AppError::BadRequest(format!("query string: {e}")),
-            api: parts.uri.path().starts_with("/api/"),
-        })
+        serde_html_form::from_str(query)
+            .map(Params)
+            .map_err(|e| Rejection {
+                err: AppError::BadRequest(format!("query string: {e}")),
+                api: parts.uri.path().starts_with("/api/"),
+            })
     }
 }
 
@@ -147,11 +169,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for HtmlForm<T> {
         let bytes = axum::body::to_bytes(request.into_body(), usize::MAX)
             .await
             .map_err(|_| bad(AppError::PayloadTooLarge("the form is too large".into())))?;
-        let pairs: Vec<(String, String)> =
-            serde_html_form::from_bytes(&bytes).map_err(|e| bad(AppError::BadRequest(format!("form: {e}"))))?;
-        let kept: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != CSRF_FIELD).collect();
-        let encoded = serde_html_form::to_string(&kept).map_err(|e| bad(AppError::Internal(e.to_string())))?;
-        serde_html_form::from_str(&encoded).map(HtmlForm).map_err(|e| bad(AppError::BadRequest(format!("form: {e}"))))
+        let pairs: Vec<(String, String)> = serde_html_form::from_bytes(&bytes)
+            .map_err(|e| bad(AppError::BadRequest(format!("form: {e}"))))?;
+        let kept: Vec<(String, String)> =
+            pairs.into_iter().filter(|(k, _)| k != CSRF_FIELD).collect();
+        let encoded = serde_html_form::to_string(&kept)
+            .map_err(|e| bad(AppError::Internal(e.to_string())))?;
+        serde_html_form::from_str(&encoded)
+            .map(HtmlForm)
+            .map_err(|e| bad(AppError::BadRequest(format!("form: {e}"))))
     }
 }
 
@@ -163,11 +189,16 @@ impl<S: Send + Sync> FromRequestParts<S> for RecordId {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let api = parts.uri.path().starts_with("/api/");
-        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|e| Rejection { err: AppError::BadRequest(e.body_text()), api })?;
-        raw.parse()
-            .map(RecordId)
-            .map_err(|_| Rejection { err: AppError::NotFound(format!("'{raw}' is not a record id")), api })
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| Rejection {
+                    err: AppError::BadRequest(e.body_text()),
+                    api,
+                })?;
+        raw.parse().map(RecordId).map_err(|_| Rejection {
+            err: AppError::NotFound(format!("'{raw}' is not a record id")),
+            api,
+        })
     }
 }

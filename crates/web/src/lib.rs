@@ -66,7 +66,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
-        AppState { store, config: Arc::new(config), limiter: Arc::new(LoginLimiter::default()) }
+        AppState {
+            store,
+            config: Arc::new(config),
+            limiter: Arc::new(LoginLimiter::default()),
+        }
     }
 }
 
@@ -89,7 +93,10 @@ pub fn app(state: AppState) -> Router {
         .merge(resource::routes::<person::People>())
         .merge(audit::routes())
         .merge(api::routes())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
     Router::new()
         .merge(health::routes())
         .merge(routes)
@@ -97,7 +104,10 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(health::track))
         .layer(axum::middleware::from_fn(page::security_headers))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(health::request_span))
@@ -106,9 +116,16 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves `app(state)` on `listener` until `shutdown` completes, then finishes the requests
 /// in flight.
-pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = app(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -1,14 +1,14 @@
 //! EHR modules in pages and the API.
 
+use muster_domain::Invalid;
 use muster_domain::access::{Actor, Place, Subject};
 use muster_domain::module::{Module, ModuleDraft, ModuleSpec};
 use muster_domain::paging::{Cursor, Page};
-use muster_domain::Invalid;
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
 use crate::form::{Field, FieldKind};
-use crate::resource::{given, Cell, Fact, Lookup, Resource};
+use crate::resource::{Cell, Fact, Lookup, Resource, given};
 
 pub struct Modules;
 
@@ -47,8 +47,16 @@ impl Resource for Modules {
         Place::Program
     }
 
-    async fn list(store: &Store, actor: &Actor, query: &ModuleQuery, cursor: Option<&Cursor>, limit: u64) -> StoreResult<Page<Module>> {
-        store.list_modules(actor.program_id, given(&query.q), cursor, limit).await
+    async fn list(
+        store: &Store,
+        actor: &Actor,
+        query: &ModuleQuery,
+        cursor: Option<&Cursor>,
+        limit: u64,
+    ) -> StoreResult<Page<Module>> {
+        store
+            .list_modules(actor.program_id, given(&query.q), cursor, limit)
+            .await
     }
     async fn get(store: &Store, program_id: i64, id: i64) -> StoreResult<Module> {
         store.module(program_id, id).await
@@ -56,7 +64,12 @@ impl Resource for Modules {
     async fn create(store: &Store, change: &Change<'_>, spec: ModuleSpec) -> StoreResult<Module> {
         store.create_module(change, spec).await
     }
-    async fn update(store: &Store, change: &Change<'_>, id: i64, spec: ModuleSpec) -> StoreResult<Module> {
+    async fn update(
+        store: &Store,
+        change: &Change<'_>,
+        id: i64,
+        spec: ModuleSpec,
+    ) -> StoreResult<Module> {
         store.update_module(change, id, spec).await
     }
     async fn delete(store: &Store, change: &Change<'_>, id: i64) -> StoreResult<()> {
@@ -78,18 +91,36 @@ impl Resource for Modules {
     }
     fn facts(m: &Module, _: &Lookup) -> Vec<Fact> {
         vec![
-            Fact { label: "Code", value: Cell::text(&m.code) },
-            Fact { label: "Description", value: Cell::text(m.description.clone().unwrap_or_default()) },
+            Fact {
+                label: "Code",
+                value: Cell::text(&m.code),
+            },
+            Fact {
+                label: "Description",
+                value: Cell::text(m.description.clone().unwrap_or_default()),
+            },
         ]
     }
     async fn fields(_: &Store, _: &Actor, d: &ModuleDraft, _: &Lookup) -> StoreResult<Vec<Field>> {
         Ok(vec![
             Field::new("name", "Name", FieldKind::Text, d.name.as_deref()).required(),
-            Field::new("code", "Code", FieldKind::Text, d.code.as_deref()).required().help("Short and unique, e.g. AMB, IP, ED, RX"),
-            Field::new("description", "Description", FieldKind::TextArea, d.description.as_deref()),
+            Field::new("code", "Code", FieldKind::Text, d.code.as_deref())
+                .required()
+                .help("Short and unique, e.g. AMB, IP, ED, RX"),
+            Field::new(
+                "description",
+                "Description",
+                FieldKind::TextArea,
+                d.description.as_deref(),
+            ),
         ])
     }
     fn filters(q: &ModuleQuery, _: &Lookup) -> Vec<Field> {
-        vec![Field::new("q", "Name or code", FieldKind::Text, q.q.as_deref())]
+        vec![Field::new(
+            "q",
+            "Name or code",
+            FieldKind::Text,
+            q.q.as_deref(),
+        )]
     }
 }

@@ -3,12 +3,12 @@
 
 use askama::Template;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use muster_domain::access::{Action, Subject};
 
-use crate::auth::{cookie, Viewer};
+use crate::auth::{Viewer, cookie};
 use crate::error::PageError;
 
 pub struct NavItem {
@@ -47,14 +47,28 @@ impl Viewer {
     /// The layout for a page titled `title`, under `crumbs` (Overview is implied first).
     pub fn layout(&self, title: impl Into<String>, crumbs: Vec<(String, String)>) -> Layout {
         let title = title.into();
-        let section = crumbs.first().map(|(_, href)| href.clone()).unwrap_or_else(|| "/".into());
+        let section = crumbs
+            .first()
+            .map(|(_, href)| href.clone())
+            .unwrap_or_else(|| "/".into());
         let nav = NAV
             .iter()
             .filter(|(_, _, subject)| self.actor.may(Action::Read, *subject))
-            .map(|&(label, href, _)| NavItem { label, href, current: href == section })
+            .map(|&(label, href, _)| NavItem {
+                label,
+                href,
+                current: href == section,
+            })
             .collect();
-        let mut all = vec![Crumb { label: "Overview".into(), href: "/".into() }];
-        all.extend(crumbs.into_iter().map(|(label, href)| Crumb { label, href }));
+        let mut all = vec![Crumb {
+            label: "Overview".into(),
+            href: "/".into(),
+        }];
+        all.extend(
+            crumbs
+                .into_iter()
+                .map(|(label, href)| Crumb { label, href }),
+        );
         Layout {
             title,
             user_name: self.actor.name.clone(),
@@ -68,10 +82,16 @@ impl Viewer {
 }
 
 /// Renders a page with `status`; a shown flash message is cleared.
-pub fn render_with(status: axum::http::StatusCode, page: &impl Template, viewer: &Viewer) -> Result<Response, PageError> {
+pub fn render_with(
+    status: axum::http::StatusCode,
+    page: &impl Template,
+    viewer: &Viewer,
+) -> Result<Response, PageError> {
     let mut response = (status, Html(page.render()?)).into_response();
     if viewer.flash.is_some() {
-        response.headers_mut().append(header::SET_COOKIE, cookie::clear(cookie::FLASH));
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, cookie::clear(cookie::FLASH));
     }
     Ok(response)
 }
@@ -83,7 +103,9 @@ pub fn render(page: &impl Template, viewer: &Viewer) -> Result<Response, PageErr
 /// Post/Redirect/Get: redirect to `to` with a message for the next page.
 pub fn redirect_with_flash(to: &str, message: &str) -> Response {
     let mut response = Redirect::to(to).into_response();
-    response.headers_mut().append(header::SET_COOKIE, cookie::flash(message));
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cookie::flash(message));
     response
 }
 
@@ -93,9 +115,15 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
-        headers.entry(name).or_insert(HeaderValue::from_static(value));
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
     };
-    set(headers, "content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
+    set(
+        headers,
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    );
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "referrer-policy", "same-origin");
     set(headers, "x-frame-options", "DENY");
@@ -104,9 +132,21 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 
 /// The stylesheet and script, compiled into the binary.
 pub async fn stylesheet() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.css"))
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.css"),
+    )
 }
 
 pub async fn script() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.js"))
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.js"),
+    )
 }

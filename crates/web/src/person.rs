@@ -1,15 +1,17 @@
 //! People in pages and the API: the directory, scoped by the policy to what each role sees.
 
+use muster_domain::Invalid;
 use muster_domain::access::{Actor, Place, Scope, Subject};
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::person::{EmployerKind, JobRole, Person, PersonDraft, PersonFilter, PersonSpec};
-use muster_domain::Invalid;
 use muster_store::unit::UnitFilter;
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
 use crate::form::{Field, FieldKind};
-use crate::resource::{choice_options, filter_id, filter_value, given, Cell, Fact, Lookup, Resource};
+use crate::resource::{
+    Cell, Fact, Lookup, Resource, choice_options, filter_id, filter_value, given,
+};
 
 pub struct People;
 
@@ -60,10 +62,16 @@ impl Resource for People {
         patch.over(base)
     }
     fn place(p: &Person) -> Place<'_> {
-        Place::Person { site_id: p.site_id, organization: p.organization.as_deref() }
+        Place::Person {
+            site_id: p.site_id,
+            organization: p.organization.as_deref(),
+        }
     }
     fn spec_place<'a>(p: &'a PersonSpec, _: Option<&'a Person>) -> Place<'a> {
-        Place::Person { site_id: p.site_id, organization: p.organization.as_deref() }
+        Place::Person {
+            site_id: p.site_id,
+            organization: p.organization.as_deref(),
+        }
     }
     /// An unticked checkbox sends nothing: on a form that means "inactive".
     fn from_form(mut draft: PersonDraft) -> PersonDraft {
@@ -71,7 +79,13 @@ impl Resource for People {
         draft
     }
 
-    async fn list(store: &Store, actor: &Actor, q: &PersonQuery, cursor: Option<&Cursor>, limit: u64) -> StoreResult<Page<Person>> {
+    async fn list(
+        store: &Store,
+        actor: &Actor,
+        q: &PersonQuery,
+        cursor: Option<&Cursor>,
+        limit: u64,
+    ) -> StoreResult<Page<Person>> {
         let filter = PersonFilter {
             site_id: filter_id("site_id", &q.site_id)?,
             unit_id: filter_id("unit_id", &q.unit_id)?,
@@ -80,7 +94,15 @@ impl Resource for People {
             active: filter_value("active", &q.active, yes_no)?,
             search: given(&q.q).map(str::to_owned),
         };
-        store.list_people(actor.program_id, &actor.read_scope(Subject::Person), &filter, cursor, limit).await
+        store
+            .list_people(
+                actor.program_id,
+                &actor.read_scope(Subject::Person),
+                &filter,
+                cursor,
+                limit,
+            )
+            .await
     }
     async fn get(store: &Store, program_id: i64, id: i64) -> StoreResult<Person> {
         store.person(program_id, id).await
@@ -88,7 +110,12 @@ impl Resource for People {
     async fn create(store: &Store, change: &Change<'_>, spec: PersonSpec) -> StoreResult<Person> {
         store.create_person(change, spec).await
     }
-    async fn update(store: &Store, change: &Change<'_>, id: i64, spec: PersonSpec) -> StoreResult<Person> {
+    async fn update(
+        store: &Store,
+        change: &Change<'_>,
+        id: i64,
+        spec: PersonSpec,
+    ) -> StoreResult<Person> {
         store.update_person(change, id, spec).await
     }
     async fn delete(store: &Store, change: &Change<'_>, id: i64) -> StoreResult<()> {
@@ -132,48 +159,177 @@ impl Resource for People {
             None => Cell::text(""),
         };
         vec![
-            Fact { label: "Email", value: Cell::text(&p.email) },
-            Fact { label: "Employee id", value: Cell::text(p.employee_id.clone().unwrap_or_default()) },
-            Fact { label: "Job role", value: Cell::text(p.job_role.label()) },
-            Fact { label: "Site", value: site },
-            Fact { label: "Unit", value: unit },
-            Fact { label: "Employer", value: Cell::text(p.employer_kind.label()) },
-            Fact { label: "Organization", value: Cell::text(p.organization.clone().unwrap_or_default()) },
-            Fact { label: "Status", value: Cell::text(if p.active { "Active" } else { "Inactive" }) },
+            Fact {
+                label: "Email",
+                value: Cell::text(&p.email),
+            },
+            Fact {
+                label: "Employee id",
+                value: Cell::text(p.employee_id.clone().unwrap_or_default()),
+            },
+            Fact {
+                label: "Job role",
+                value: Cell::text(p.job_role.label()),
+            },
+            Fact {
+                label: "Site",
+                value: site,
+            },
+            Fact {
+                label: "Unit",
+                value: unit,
+            },
+            Fact {
+                label: "Employer",
+                value: Cell::text(p.employer_kind.label()),
+            },
+            Fact {
+                label: "Organization",
+                value: Cell::text(p.organization.clone().unwrap_or_default()),
+            },
+            Fact {
+                label: "Status",
+                value: Cell::text(if p.active { "Active" } else { "Inactive" }),
+            },
         ]
     }
-    async fn fields(store: &Store, actor: &Actor, d: &PersonDraft, lookup: &Lookup) -> StoreResult<Vec<Field>> {
+    async fn fields(
+        store: &Store,
+        actor: &Actor,
+        d: &PersonDraft,
+        lookup: &Lookup,
+    ) -> StoreResult<Vec<Field>> {
         // Units are offered for the chosen site only: a national program has thousands.
-        let site_id = d.site_id.as_deref().and_then(|s| s.trim().parse::<i64>().ok());
-        let mut units = vec![(String::new(), if site_id.is_some() { "— no unit —".to_owned() } else { "— choose a site, save, then a unit —".to_owned() })];
+        let site_id = d
+            .site_id
+            .as_deref()
+            .and_then(|s| s.trim().parse::<i64>().ok());
+        let mut units = vec![(
+            String::new(),
+            if site_id.is_some() {
+                "— no unit —".to_owned()
+            } else {
+                "— choose a site, save, then a unit —".to_owned()
+            },
+        )];
         if let Some(site_id) = site_id {
-            let page = store.list_units(actor.program_id, &UnitFilter { site_id: Some(site_id), search: None }, None, 500).await?;
+            let page = store
+                .list_units(
+                    actor.program_id,
+                    &UnitFilter {
+                        site_id: Some(site_id),
+                        search: None,
+                    },
+                    None,
+                    500,
+                )
+                .await?;
             units.extend(page.items.into_iter().map(|u| (u.id.to_string(), u.name)));
         }
         let sites = match actor.read_scope(Subject::Person) {
-            Scope::Sites(ids) => lookup.site_options(None).into_iter().filter(|(id, _)| ids.iter().any(|i| i.to_string() == *id)).collect(),
+            Scope::Sites(ids) => lookup
+                .site_options(None)
+                .into_iter()
+                .filter(|(id, _)| ids.iter().any(|i| i.to_string() == *id))
+                .collect(),
             _ => lookup.site_options(Some("— no site —")),
         };
         let active = d.active.unwrap_or(true);
         Ok(vec![
             Field::new("name", "Name", FieldKind::Text, d.name.as_deref()).required(),
             Field::new("email", "Email", FieldKind::Email, d.email.as_deref()).required(),
-            Field::new("employee_id", "Employee id", FieldKind::Text, d.employee_id.as_deref()),
-            Field::new("job_role", "Job role", FieldKind::Select(choice_options(JobRole::ALL, JobRole::code, JobRole::label, None)), d.job_role.as_deref()).required(),
-            Field::new("site_id", "Site", FieldKind::Select(sites), d.site_id.as_deref()),
-            Field::new("unit_id", "Unit", FieldKind::Select(units), d.unit_id.as_deref()),
-            Field::new("employer_kind", "Employer", FieldKind::Select(choice_options(EmployerKind::ALL, EmployerKind::code, EmployerKind::label, None)), d.employer_kind.as_deref()),
-            Field::new("organization", "Organization", FieldKind::Text, d.organization.as_deref()).help("The firm, for consultants and vendor staff"),
-            Field::new("active", "Active", FieldKind::Check, Some(if active { "true" } else { "" })),
+            Field::new(
+                "employee_id",
+                "Employee id",
+                FieldKind::Text,
+                d.employee_id.as_deref(),
+            ),
+            Field::new(
+                "job_role",
+                "Job role",
+                FieldKind::Select(choice_options(
+                    JobRole::ALL,
+                    JobRole::code,
+                    JobRole::label,
+                    None,
+                )),
+                d.job_role.as_deref(),
+            )
+            .required(),
+            Field::new(
+                "site_id",
+                "Site",
+                FieldKind::Select(sites),
+                d.site_id.as_deref(),
+            ),
+            Field::new(
+                "unit_id",
+                "Unit",
+                FieldKind::Select(units),
+                d.unit_id.as_deref(),
+            ),
+            Field::new(
+                "employer_kind",
+                "Employer",
+                FieldKind::Select(choice_options(
+                    EmployerKind::ALL,
+                    EmployerKind::code,
+                    EmployerKind::label,
+                    None,
+                )),
+                d.employer_kind.as_deref(),
+            ),
+            Field::new(
+                "organization",
+                "Organization",
+                FieldKind::Text,
+                d.organization.as_deref(),
+            )
+            .help("The firm, for consultants and vendor staff"),
+            Field::new(
+                "active",
+                "Active",
+                FieldKind::Check,
+                Some(if active { "true" } else { "" }),
+            ),
         ])
     }
     fn filters(q: &PersonQuery, lookup: &Lookup) -> Vec<Field> {
         vec![
-            Field::new("q", "Name, email or employee id", FieldKind::Text, q.q.as_deref()),
-            Field::new("site_id", "Site", FieldKind::Select(lookup.site_options(Some("Any site"))), q.site_id.as_deref()),
-            Field::new("job_role", "Job role", FieldKind::Select(choice_options(JobRole::ALL, JobRole::code, JobRole::label, Some("Any role"))), q.job_role.as_deref()),
-            Field::new("employer_kind", "Employer", FieldKind::Select(choice_options(EmployerKind::ALL, EmployerKind::code, EmployerKind::label, Some("Any employer"))), q.employer_kind.as_deref()),
+            Field::new(
+                "q",
+                "Name, email or employee id",
+                FieldKind::Text,
+                q.q.as_deref(),
+            ),
+            Field::new(
+                "site_id",
+                "Site",
+                FieldKind::Select(lookup.site_options(Some("Any site"))),
+                q.site_id.as_deref(),
+            ),
+            Field::new(
+                "job_role",
+                "Job role",
+                FieldKind::Select(choice_options(
+                    JobRole::ALL,
+                    JobRole::code,
+                    JobRole::label,
+                    Some("Any role"),
+                )),
+                q.job_role.as_deref(),
+            ),
+            Field::new(
+                "employer_kind",
+                "Employer",
+                FieldKind::Select(choice_options(
+                    EmployerKind::ALL,
+                    EmployerKind::code,
+                    EmployerKind::label,
+                    Some("Any employer"),
+                )),
+                q.employer_kind.as_deref(),
+            ),
         ]
     }
 }
-

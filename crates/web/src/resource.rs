@@ -8,18 +8,18 @@ mod pages;
 
 use std::future::Future;
 
-use axum::routing::get;
 use axum::Router;
+use axum::routing::get;
+use muster_domain::Invalid;
 use muster_domain::access::{Actor, Place, Subject};
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::site::Site;
-use muster_domain::Invalid;
 use muster_store::{Change, Store, StoreResult};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use crate::form::Field;
 use crate::AppState;
+use crate::form::Field;
 
 pub use api::Paging;
 pub use openapi::describe;
@@ -32,11 +32,17 @@ pub struct Cell {
 
 impl Cell {
     pub fn text(text: impl Into<String>) -> Self {
-        Cell { text: text.into(), href: None }
+        Cell {
+            text: text.into(),
+            href: None,
+        }
     }
 
     pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
-        Cell { text: text.into(), href: Some(href.into()) }
+        Cell {
+            text: text.into(),
+            href: Some(href.into()),
+        }
     }
 }
 
@@ -61,24 +67,46 @@ pub struct Lookup {
 
 impl Lookup {
     pub async fn load(store: &Store, program_id: i64) -> StoreResult<Self> {
-        Ok(Lookup { sites: store.all_sites(program_id).await? })
+        Ok(Lookup {
+            sites: store.all_sites(program_id).await?,
+        })
     }
 
     pub fn site_name(&self, id: Option<i64>) -> String {
-        id.and_then(|id| self.sites.iter().find(|s| s.id == id)).map(|s| s.name.clone()).unwrap_or_default()
+        id.and_then(|id| self.sites.iter().find(|s| s.id == id))
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn site_options(&self, none_label: Option<&str>) -> Vec<(String, String)> {
-        let mut options: Vec<(String, String)> = none_label.map(|l| (String::new(), l.to_owned())).into_iter().collect();
-        options.extend(self.sites.iter().map(|s| (s.id.to_string(), format!("{} ({})", s.name, s.code))));
+        let mut options: Vec<(String, String)> = none_label
+            .map(|l| (String::new(), l.to_owned()))
+            .into_iter()
+            .collect();
+        options.extend(
+            self.sites
+                .iter()
+                .map(|s| (s.id.to_string(), format!("{} ({})", s.name, s.code))),
+        );
         options
     }
 }
 
 /// `(value, label)` pairs for a closed list of choices.
-pub fn choice_options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str, none: Option<&str>) -> Vec<(String, String)> {
-    let mut options: Vec<(String, String)> = none.map(|l| (String::new(), l.to_owned())).into_iter().collect();
-    options.extend(all.iter().map(|&v| (code(v).to_owned(), label(v).to_owned())));
+pub fn choice_options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    none: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = none
+        .map(|l| (String::new(), l.to_owned()))
+        .into_iter()
+        .collect();
+    options.extend(
+        all.iter()
+            .map(|&v| (code(v).to_owned(), label(v).to_owned())),
+    );
     options
 }
 
@@ -91,7 +119,14 @@ pub trait Resource: Send + Sync + 'static {
     const TITLE: &'static str;
 
     type Item: Serialize + utoipa::ToSchema + Send + Sync + 'static;
-    type Draft: DeserializeOwned + Default + Clone + Send + Sync + utoipa::ToSchema + for<'a> From<&'a Self::Item> + 'static;
+    type Draft: DeserializeOwned
+        + Default
+        + Clone
+        + Send
+        + Sync
+        + utoipa::ToSchema
+        + for<'a> From<&'a Self::Item>
+        + 'static;
     type Spec: Send + 'static;
     /// List filters from the query string.
     type Query: DeserializeOwned + Serialize + Default + Send + Sync + 'static;
@@ -110,11 +145,34 @@ pub trait Resource: Send + Sync + 'static {
         draft
     }
 
-    fn list(store: &Store, actor: &Actor, query: &Self::Query, cursor: Option<&Cursor>, limit: u64) -> impl Future<Output = StoreResult<Page<Self::Item>>> + Send;
-    fn get(store: &Store, program_id: i64, id: i64) -> impl Future<Output = StoreResult<Self::Item>> + Send;
-    fn create(store: &Store, change: &Change<'_>, spec: Self::Spec) -> impl Future<Output = StoreResult<Self::Item>> + Send;
-    fn update(store: &Store, change: &Change<'_>, id: i64, spec: Self::Spec) -> impl Future<Output = StoreResult<Self::Item>> + Send;
-    fn delete(store: &Store, change: &Change<'_>, id: i64) -> impl Future<Output = StoreResult<()>> + Send;
+    fn list(
+        store: &Store,
+        actor: &Actor,
+        query: &Self::Query,
+        cursor: Option<&Cursor>,
+        limit: u64,
+    ) -> impl Future<Output = StoreResult<Page<Self::Item>>> + Send;
+    fn get(
+        store: &Store,
+        program_id: i64,
+        id: i64,
+    ) -> impl Future<Output = StoreResult<Self::Item>> + Send;
+    fn create(
+        store: &Store,
+        change: &Change<'_>,
+        spec: Self::Spec,
+    ) -> impl Future<Output = StoreResult<Self::Item>> + Send;
+    fn update(
+        store: &Store,
+        change: &Change<'_>,
+        id: i64,
+        spec: Self::Spec,
+    ) -> impl Future<Output = StoreResult<Self::Item>> + Send;
+    fn delete(
+        store: &Store,
+        change: &Change<'_>,
+        id: i64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// Query parameters the list accepts, for the API description: (name, description).
     fn query_params() -> &'static [(&'static str, &'static str)];
@@ -122,11 +180,20 @@ pub trait Resource: Send + Sync + 'static {
     fn cells(item: &Self::Item, lookup: &Lookup) -> Vec<Cell>;
     fn facts(item: &Self::Item, lookup: &Lookup) -> Vec<Fact>;
     /// The form's fields, filled from `draft`. May read the store for choosers.
-    fn fields(store: &Store, actor: &Actor, draft: &Self::Draft, lookup: &Lookup) -> impl Future<Output = StoreResult<Vec<Field>>> + Send;
+    fn fields(
+        store: &Store,
+        actor: &Actor,
+        draft: &Self::Draft,
+        lookup: &Lookup,
+    ) -> impl Future<Output = StoreResult<Vec<Field>>> + Send;
     /// The list page's filter inputs, filled from `query`.
     fn filters(query: &Self::Query, lookup: &Lookup) -> Vec<Field>;
     /// Tables of related records shown on a record's page.
-    fn related(_store: &Store, _actor: &Actor, _item: &Self::Item) -> impl Future<Output = StoreResult<Vec<Section>>> + Send {
+    fn related(
+        _store: &Store,
+        _actor: &Actor,
+        _item: &Self::Item,
+    ) -> impl Future<Output = StoreResult<Vec<Section>>> + Send {
         async { Ok(Vec::new()) }
     }
 }
@@ -142,9 +209,17 @@ pub fn routes<R: Resource>() -> Router<AppState> {
         .route(&format!("/{}/new", R::PATH), get(pages::new::<R>))
         .route(&one, get(pages::show::<R>).post(pages::update::<R>))
         .route(&format!("/{}/{{id}}/edit", R::PATH), get(pages::edit::<R>))
-        .route(&format!("/{}/{{id}}/delete", R::PATH), get(pages::confirm_delete::<R>).post(pages::delete::<R>))
+        .route(
+            &format!("/{}/{{id}}/delete", R::PATH),
+            get(pages::confirm_delete::<R>).post(pages::delete::<R>),
+        )
         .route(&api_list, get(api::list::<R>).post(api::create::<R>))
-        .route(&api_one, get(api::get::<R>).patch(api::update::<R>).delete(api::delete::<R>))
+        .route(
+            &api_one,
+            get(api::get::<R>)
+                .patch(api::update::<R>)
+                .delete(api::delete::<R>),
+        )
 }
 
 /// A filter value from a query string: blank means "any".
@@ -153,11 +228,19 @@ pub fn given(value: &Option<String>) -> Option<&str> {
 }
 
 /// Parses a filter value with `parse`, naming the parameter when it is wrong.
-pub fn filter_value<T>(name: &str, value: &Option<String>, parse: impl Fn(&str) -> Result<T, String>) -> StoreResult<Option<T>> {
-    given(value).map(|v| parse(v).map_err(|m| muster_store::StoreError::invalid(name, m))).transpose()
+pub fn filter_value<T>(
+    name: &str,
+    value: &Option<String>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> StoreResult<Option<T>> {
+    given(value)
+        .map(|v| parse(v).map_err(|m| muster_store::StoreError::invalid(name, m)))
+        .transpose()
 }
 
 /// A filter id: blank means "any".
 pub fn filter_id(name: &str, value: &Option<String>) -> StoreResult<Option<i64>> {
-    filter_value(name, value, |v| v.parse::<i64>().map_err(|_| format!("'{v}' is not an id")))
+    filter_value(name, value, |v| {
+        v.parse::<i64>().map_err(|_| format!("'{v}' is not an id"))
+    })
 }

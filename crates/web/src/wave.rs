@@ -1,14 +1,14 @@
 //! Waves in pages and the API.
 
+use muster_domain::Invalid;
 use muster_domain::access::{Actor, Place, Subject};
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::wave::{Wave, WaveDraft, WaveSpec};
-use muster_domain::Invalid;
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
 use crate::form::{Field, FieldKind};
-use crate::resource::{filter_id, Cell, Fact, Lookup, Resource, Section};
+use crate::resource::{Cell, Fact, Lookup, Resource, Section, filter_id};
 
 pub struct Waves;
 
@@ -52,8 +52,21 @@ impl Resource for Waves {
         draft
     }
 
-    async fn list(store: &Store, actor: &Actor, query: &WaveQuery, cursor: Option<&Cursor>, limit: u64) -> StoreResult<Page<Wave>> {
-        store.list_waves(actor.program_id, filter_id("site_id", &query.site_id)?, cursor, limit).await
+    async fn list(
+        store: &Store,
+        actor: &Actor,
+        query: &WaveQuery,
+        cursor: Option<&Cursor>,
+        limit: u64,
+    ) -> StoreResult<Page<Wave>> {
+        store
+            .list_waves(
+                actor.program_id,
+                filter_id("site_id", &query.site_id)?,
+                cursor,
+                limit,
+            )
+            .await
     }
     async fn get(store: &Store, program_id: i64, id: i64) -> StoreResult<Wave> {
         store.wave(program_id, id).await
@@ -61,7 +74,12 @@ impl Resource for Waves {
     async fn create(store: &Store, change: &Change<'_>, spec: WaveSpec) -> StoreResult<Wave> {
         store.create_wave(change, spec).await
     }
-    async fn update(store: &Store, change: &Change<'_>, id: i64, spec: WaveSpec) -> StoreResult<Wave> {
+    async fn update(
+        store: &Store,
+        change: &Change<'_>,
+        id: i64,
+        spec: WaveSpec,
+    ) -> StoreResult<Wave> {
         store.update_wave(change, id, spec).await
     }
     async fn delete(store: &Store, change: &Change<'_>, id: i64) -> StoreResult<()> {
@@ -75,7 +93,11 @@ impl Resource for Waves {
         &["Wave", "Go-live", "Sites"]
     }
     fn cells(w: &Wave, lookup: &Lookup) -> Vec<Cell> {
-        let names: Vec<String> = w.site_ids.iter().map(|&id| lookup.site_name(Some(id))).collect();
+        let names: Vec<String> = w
+            .site_ids
+            .iter()
+            .map(|&id| lookup.site_name(Some(id)))
+            .collect();
         vec![
             Cell::link(&w.name, format!("/waves/{}", w.id)),
             Cell::text(w.go_live.format("%Y-%m-%d").to_string()),
@@ -84,22 +106,59 @@ impl Resource for Waves {
     }
     fn facts(w: &Wave, _: &Lookup) -> Vec<Fact> {
         vec![
-            Fact { label: "Go-live", value: Cell::text(w.go_live.format("%A %-d %B %Y").to_string()) },
-            Fact { label: "Sites", value: Cell::text(w.site_ids.len().to_string()) },
-            Fact { label: "Notes", value: Cell::text(w.notes.clone().unwrap_or_default()) },
+            Fact {
+                label: "Go-live",
+                value: Cell::text(w.go_live.format("%A %-d %B %Y").to_string()),
+            },
+            Fact {
+                label: "Sites",
+                value: Cell::text(w.site_ids.len().to_string()),
+            },
+            Fact {
+                label: "Notes",
+                value: Cell::text(w.notes.clone().unwrap_or_default()),
+            },
         ]
     }
-    async fn fields(_: &Store, _: &Actor, d: &WaveDraft, lookup: &Lookup) -> StoreResult<Vec<Field>> {
-        let ticked = d.site_ids.clone().unwrap_or_default().iter().map(i64::to_string).collect();
+    async fn fields(
+        _: &Store,
+        _: &Actor,
+        d: &WaveDraft,
+        lookup: &Lookup,
+    ) -> StoreResult<Vec<Field>> {
+        let ticked = d
+            .site_ids
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .map(i64::to_string)
+            .collect();
         Ok(vec![
             Field::new("name", "Name", FieldKind::Text, d.name.as_deref()).required(),
-            Field::new("go_live", "Go-live date", FieldKind::Date, d.go_live.as_deref()).required(),
-            Field::new("site_ids", "Sites going live", FieldKind::Checks(lookup.site_options(None)), None).ticked(ticked),
+            Field::new(
+                "go_live",
+                "Go-live date",
+                FieldKind::Date,
+                d.go_live.as_deref(),
+            )
+            .required(),
+            Field::new(
+                "site_ids",
+                "Sites going live",
+                FieldKind::Checks(lookup.site_options(None)),
+                None,
+            )
+            .ticked(ticked),
             Field::new("notes", "Notes", FieldKind::TextArea, d.notes.as_deref()),
         ])
     }
     fn filters(q: &WaveQuery, lookup: &Lookup) -> Vec<Field> {
-        vec![Field::new("site_id", "Site", FieldKind::Select(lookup.site_options(Some("Any site"))), q.site_id.as_deref())]
+        vec![Field::new(
+            "site_id",
+            "Site",
+            FieldKind::Select(lookup.site_options(Some("Any site"))),
+            q.site_id.as_deref(),
+        )]
     }
     async fn related(store: &Store, actor: &Actor, wave: &Wave) -> StoreResult<Vec<Section>> {
         let sites = store.all_sites(actor.program_id).await?;
@@ -114,6 +173,11 @@ impl Resource for Waves {
                 ]
             })
             .collect();
-        Ok(vec![Section { title: "Sites going live".into(), columns: vec!["Site", "Kind", "Expected EHR users"], rows, more: None }])
+        Ok(vec![Section {
+            title: "Sites going live".into(),
+            columns: vec!["Site", "Kind", "Expected EHR users"],
+            rows,
+            more: None,
+        }])
     }
 }

@@ -21,7 +21,12 @@ impl Default for LoginLimiter {
 
 impl LoginLimiter {
     pub fn new(window: Duration, per_account: usize, per_address: usize) -> Self {
-        LoginLimiter { window, per_account, per_address, failures: Mutex::new(HashMap::new()) }
+        LoginLimiter {
+            window,
+            per_account,
+            per_address,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     /// `Err(seconds to wait)` when either the account or the address has failed too often.
@@ -29,7 +34,10 @@ impl LoginLimiter {
         let now = Instant::now();
         let mut failures = self.failures.lock().expect("limiter lock");
         let mut wait = 0;
-        for (key, max) in [(account_key(email), self.per_account), (address_key(address), self.per_address)] {
+        for (key, max) in [
+            (account_key(email), self.per_account),
+            (address_key(address), self.per_address),
+        ] {
             if let Some(times) = failures.get_mut(&key) {
                 times.retain(|t| now.duration_since(*t) < self.window);
                 if times.len() >= max {
@@ -46,7 +54,11 @@ impl LoginLimiter {
         let mut failures = self.failures.lock().expect("limiter lock");
         if failures.len() > 100_000 {
             // Bound memory under a spray of distinct keys: forget the stale ones.
-            failures.retain(|_, times| times.last().is_some_and(|t| now.duration_since(*t) < self.window));
+            failures.retain(|_, times| {
+                times
+                    .last()
+                    .is_some_and(|t| now.duration_since(*t) < self.window)
+            });
         }
         failures.entry(account_key(email)).or_default().push(now);
         failures.entry(address_key(address)).or_default().push(now);
@@ -54,7 +66,10 @@ impl LoginLimiter {
 
     /// A successful sign-in clears the account's failures (not the address's).
     pub fn record_success(&self, email: &str) {
-        self.failures.lock().expect("limiter lock").remove(&account_key(email));
+        self.failures
+            .lock()
+            .expect("limiter lock")
+            .remove(&account_key(email));
     }
 }
 

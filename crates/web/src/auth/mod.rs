@@ -5,20 +5,20 @@ pub mod cookie;
 pub mod limiter;
 mod login;
 
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use chrono::Utc;
 use muster_domain::access::Actor;
 use muster_domain::account::secret_digest;
 use muster_domain::audit::Via;
 
-use crate::error::{ApiError, AppError, PageError};
 use crate::AppState;
+use crate::error::{ApiError, AppError, PageError};
 
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -48,7 +48,10 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
 
 async fn guard(state: &AppState, mut request: Request) -> Result<Request, AppError> {
     let caller = resolve(state, request.headers()).await?;
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if unsafe_method {
         refuse_cross_site(request.headers())?;
         if let Some(expected) = caller.as_ref().and_then(|c| c.csrf_token.clone()) {
@@ -67,45 +70,77 @@ async fn guard(state: &AppState, mut request: Request) -> Result<Request, AppErr
     Ok(request)
 }
 
-async fn resolve(state: &AppState, headers: &axum::http::HeaderMap) -> Result<Option<Caller>, AppError> {
+async fn resolve(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<Caller>, AppError> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let token = value
             .to_str()
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| AppError::BadRequest("the Authorization header must be 'Bearer <token>'".into()))?;
-        let actor = state.store.token_actor(&secret_digest(token.trim())).await?.ok_or(AppError::Unauthenticated)?;
-        return Ok(Some(Caller { actor, csrf_token: None }));
+            .ok_or_else(|| {
+                AppError::BadRequest("the Authorization header must be 'Bearer <token>'".into())
+            })?;
+        let actor = state
+            .store
+            .token_actor(&secret_digest(token.trim()))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        return Ok(Some(Caller {
+            actor,
+            csrf_token: None,
+        }));
     }
-    let Some(session_id) = cookie::get(headers, cookie::SESSION) else { return Ok(None) };
+    let Some(session_id) = cookie::get(headers, cookie::SESSION) else {
+        return Ok(None);
+    };
     let id_hash = secret_digest(&session_id);
-    let Some(session) = state.store.session(&id_hash).await? else { return Ok(None) };
+    let Some(session) = state.store.session(&id_hash).await? else {
+        return Ok(None);
+    };
     // Sliding expiry, written at most every few minutes rather than on every request.
-    let idle = chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::hours(12));
+    let idle = chrono::Duration::from_std(state.config.session_idle)
+        .unwrap_or(chrono::Duration::hours(12));
     if session.expires_at - Utc::now() < idle - chrono::Duration::minutes(5) {
-        state.store.extend_session(&id_hash, Utc::now() + idle).await?;
+        state
+            .store
+            .extend_session(&id_hash, Utc::now() + idle)
+            .await?;
     }
-    Ok(Some(Caller { actor: session.actor, csrf_token: Some(session.csrf_token) }))
+    Ok(Some(Caller {
+        actor: session.actor,
+        csrf_token: Some(session.csrf_token),
+    }))
 }
 
 /// Browsers say where a request came from; a cross-site state change is never ours.
 fn refuse_cross_site(headers: &axum::http::HeaderMap) -> Result<(), AppError> {
-    let cross_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+    let cross_site =
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let foreign_origin = match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+    let foreign_origin = match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        host,
+    ) {
         (Some("null"), _) => true,
         (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) != Some(host),
         _ => false,
     };
     if cross_site || foreign_origin {
-        return Err(AppError::Forbidden("cross-site requests may not change data".into()));
+        return Err(AppError::Forbidden(
+            "cross-site requests may not change data".into(),
+        ));
     }
     Ok(())
 }
 
 /// The CSRF token sent with a request: the header, or the form field of a form post (the
 /// body is read and put back for the handler).
-async fn presented_csrf(request: Request, limit: usize) -> Result<(Option<String>, Request), AppError> {
+async fn presented_csrf(
+    request: Request,
+    limit: usize,
+) -> Result<(Option<String>, Request), AppError> {
     if let Some(value) = request.headers().get(CSRF_HEADER) {
         return Ok((value.to_str().ok().map(str::to_owned), request));
     }
@@ -123,7 +158,12 @@ async fn presented_csrf(request: Request, limit: usize) -> Result<(Option<String
         .map_err(|_| AppError::PayloadTooLarge(format!("the form is larger than {limit} bytes")))?;
     let token = serde_html_form::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v)
+        });
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
 }
 
@@ -145,7 +185,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let caller = parts.extensions.get::<Caller>().cloned().ok_or(AppError::Unauthenticated)?;
+        let caller = parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or(AppError::Unauthenticated)?;
         Ok(Viewer {
             actor: caller.actor,
             csrf_token: caller.csrf_token.unwrap_or_default(),
@@ -164,8 +208,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let caller = parts.extensions.get::<Caller>().cloned().ok_or(AppError::Unauthenticated)?;
-        Ok(ApiCaller { actor: caller.actor })
+        let caller = parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(ApiCaller {
+            actor: caller.actor,
+        })
     }
 }
-

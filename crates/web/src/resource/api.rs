@@ -1,23 +1,23 @@
 //! The generic JSON API of a resource: list, create, get, patch, delete.
 
-use axum::extract::{FromRequest, Request, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use muster_domain::access::Action;
 use muster_domain::audit::Via;
 use muster_domain::paging::{self, Cursor, Page};
 use muster_domain::{FieldError, Invalid};
 use muster_store::Change;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use super::Resource;
+use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, AppError};
 use crate::form::{Params, RecordId};
-use crate::AppState;
 
 /// Paging parameters every list accepts.
 #[derive(Debug, Deserialize, Default)]
@@ -29,7 +29,13 @@ pub struct Paging {
 impl Paging {
     pub fn parse(&self) -> Result<(Option<Cursor>, u64), AppError> {
         let bad = |field: &str, message: String| AppError::Invalid(Invalid::one(field, message));
-        let cursor = self.cursor.as_deref().filter(|c| !c.is_empty()).map(Cursor::decode).transpose().map_err(|m| bad("cursor", m))?;
+        let cursor = self
+            .cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(Cursor::decode)
+            .transpose()
+            .map_err(|m| bad("cursor", m))?;
         let limit = paging::limit(self.limit).map_err(|m| bad("limit", m))?;
         Ok((cursor, limit))
     }
@@ -49,11 +55,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
         if !is_json {
-            return Err(AppError::UnsupportedMediaType("send the body as JSON with Content-Type: application/json".into()).into());
+            return Err(AppError::UnsupportedMediaType(
+                "send the body as JSON with Content-Type: application/json".into(),
+            )
+            .into());
         }
         let bytes = axum::body::to_bytes(request.into_body(), usize::MAX)
             .await
-            .map_err(|_| AppError::PayloadTooLarge("the body is larger than this server accepts".into()))?;
+            .map_err(|_| {
+                AppError::PayloadTooLarge("the body is larger than this server accepts".into())
+            })?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
             let path = err.path().to_string();
@@ -65,7 +76,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 AppError::Invalid(Invalid(vec![FieldError::new(field, inner.to_string())]))
             }
         })?;
-        de.end().map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+        de.end()
+            .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
         Ok(ApiJson(value))
     }
 }
@@ -78,23 +90,43 @@ pub async fn list<R: Resource>(
 ) -> Result<Json<Page<R::Item>>, ApiError> {
     require(&caller.actor, Action::Read, R::SUBJECT)?;
     let (cursor, limit) = paging.parse()?;
-    Ok(Json(R::list(&state.store, &caller.actor, &query, cursor.as_ref(), limit).await?))
+    Ok(Json(
+        R::list(&state.store, &caller.actor, &query, cursor.as_ref(), limit).await?,
+    ))
 }
 
-pub async fn get<R: Resource>(State(state): State<AppState>, caller: ApiCaller, RecordId(id): RecordId) -> Result<Json<R::Item>, ApiError> {
+pub async fn get<R: Resource>(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    RecordId(id): RecordId,
+) -> Result<Json<R::Item>, ApiError> {
     require(&caller.actor, Action::Read, R::SUBJECT)?;
     let item = R::get(&state.store, caller.actor.program_id, id).await?;
     require_at(&caller.actor, Action::Read, R::SUBJECT, R::place(&item))?;
     Ok(Json(item))
 }
 
-pub async fn create<R: Resource>(State(state): State<AppState>, caller: ApiCaller, ApiJson(draft): ApiJson<R::Draft>) -> Result<Response, ApiError> {
+pub async fn create<R: Resource>(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(draft): ApiJson<R::Draft>,
+) -> Result<Response, ApiError> {
     require(&caller.actor, Action::Create, R::SUBJECT)?;
     let spec = R::parse(draft)?;
-    require_at(&caller.actor, Action::Create, R::SUBJECT, R::spec_place(&spec, None))?;
+    require_at(
+        &caller.actor,
+        Action::Create,
+        R::SUBJECT,
+        R::spec_place(&spec, None),
+    )?;
     let item = R::create(&state.store, &Change::new(&caller.actor, Via::Api), spec).await?;
     let location = format!("/api/v1/{}/{}", R::PATH, R::id(&item));
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(item)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(item),
+    )
+        .into_response())
 }
 
 pub async fn update<R: Resource>(
@@ -107,15 +139,31 @@ pub async fn update<R: Resource>(
     let before = R::get(&state.store, caller.actor.program_id, id).await?;
     require_at(&caller.actor, Action::Update, R::SUBJECT, R::place(&before))?;
     let spec = R::parse(R::overlay(patch, R::Draft::from(&before)))?;
-    require_at(&caller.actor, Action::Update, R::SUBJECT, R::spec_place(&spec, Some(&before)))?;
-    Ok(Json(R::update(&state.store, &Change::new(&caller.actor, Via::Api), id, spec).await?))
+    require_at(
+        &caller.actor,
+        Action::Update,
+        R::SUBJECT,
+        R::spec_place(&spec, Some(&before)),
+    )?;
+    Ok(Json(
+        R::update(
+            &state.store,
+            &Change::new(&caller.actor, Via::Api),
+            id,
+            spec,
+        )
+        .await?,
+    ))
 }
 
-pub async fn delete<R: Resource>(State(state): State<AppState>, caller: ApiCaller, RecordId(id): RecordId) -> Result<StatusCode, ApiError> {
+pub async fn delete<R: Resource>(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    RecordId(id): RecordId,
+) -> Result<StatusCode, ApiError> {
     require(&caller.actor, Action::Delete, R::SUBJECT)?;
     let item = R::get(&state.store, caller.actor.program_id, id).await?;
     require_at(&caller.actor, Action::Delete, R::SUBJECT, R::place(&item))?;
     R::delete(&state.store, &Change::new(&caller.actor, Via::Api), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-

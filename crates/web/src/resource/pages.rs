@@ -5,18 +5,18 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use muster_domain::access::{Action, Actor};
 use muster_domain::Invalid;
+use muster_domain::access::{Action, Actor};
 use muster_store::Change;
 
 use super::api::Paging;
 use super::{Cell, Fact, Lookup, Resource, Section};
+use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::Viewer;
 use crate::error::{AppError, PageError};
-use crate::form::{attach_errors, Field, HtmlForm, Params, RecordId};
-use crate::page::{redirect_with_flash, render, render_with, Layout};
-use crate::AppState;
+use crate::form::{Field, HtmlForm, Params, RecordId, attach_errors};
+use crate::page::{Layout, redirect_with_flash, render, render_with};
 
 #[derive(Template)]
 #[template(path = "resource/list.html")]
@@ -107,7 +107,11 @@ pub async fn list<R: Resource>(
         columns: R::columns(),
         shown: page.items.len(),
         partial: (page.items.len() as u64) < page.total,
-        rows: page.items.iter().map(|item| R::cells(item, &lookup)).collect(),
+        rows: page
+            .items
+            .iter()
+            .map(|item| R::cells(item, &lookup))
+            .collect(),
         total: page.total,
         next_href: page.next_cursor.as_deref().map(|c| href(Some(c))),
         first_href: cursor.is_some().then(|| href(None)),
@@ -115,7 +119,11 @@ pub async fn list<R: Resource>(
     render(&list_page, &viewer)
 }
 
-pub async fn show<R: Resource>(State(state): State<AppState>, viewer: Viewer, RecordId(id): RecordId) -> Result<Response, PageError> {
+pub async fn show<R: Resource>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
     require(actor, Action::Read, R::SUBJECT)?;
     let item = R::get(&state.store, actor.program_id, id).await?;
@@ -125,8 +133,12 @@ pub async fn show<R: Resource>(State(state): State<AppState>, viewer: Viewer, Re
     let page = ShowPage {
         layout: viewer.layout(R::label(&item), record_crumbs::<R>(&item)),
         facts: R::facts(&item, &lookup),
-        edit_href: actor.may_at(Action::Update, R::SUBJECT, R::place(&item)).then(|| format!("{base}/edit")),
-        delete_href: actor.may_at(Action::Delete, R::SUBJECT, R::place(&item)).then(|| format!("{base}/delete")),
+        edit_href: actor
+            .may_at(Action::Update, R::SUBJECT, R::place(&item))
+            .then(|| format!("{base}/edit")),
+        delete_href: actor
+            .may_at(Action::Delete, R::SUBJECT, R::place(&item))
+            .then(|| format!("{base}/delete")),
         sections: R::related(&state.store, actor, &item).await?,
     };
     render(&page, &viewer)
@@ -174,7 +186,10 @@ async fn form_page<R: Resource>(
     })
 }
 
-pub async fn new<R: Resource>(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn new<R: Resource>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
     require(&viewer.actor, Action::Create, R::SUBJECT)?;
     let page = form_page::<R>(&state, &viewer, &R::Draft::default(), None, None).await?;
     render(&page, &viewer)
@@ -190,14 +205,23 @@ fn refused(err: AppError) -> Result<(StatusCode, Invalid), AppError> {
     }
 }
 
-pub async fn create<R: Resource>(State(state): State<AppState>, viewer: Viewer, HtmlForm(draft): HtmlForm<R::Draft>) -> Result<Response, PageError> {
+pub async fn create<R: Resource>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    HtmlForm(draft): HtmlForm<R::Draft>,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
     require(actor, Action::Create, R::SUBJECT)?;
     let draft = R::from_form(draft);
     let shown = draft.clone();
     let outcome = async {
         let spec = R::parse(draft)?;
-        require_at(actor, Action::Create, R::SUBJECT, R::spec_place(&spec, None))?;
+        require_at(
+            actor,
+            Action::Create,
+            R::SUBJECT,
+            R::spec_place(&spec, None),
+        )?;
         Ok::<_, AppError>(R::create(&state.store, &Change::new(actor, viewer.via()), spec).await?)
     }
     .await;
@@ -214,7 +238,11 @@ pub async fn create<R: Resource>(State(state): State<AppState>, viewer: Viewer, 
     }
 }
 
-pub async fn edit<R: Resource>(State(state): State<AppState>, viewer: Viewer, RecordId(id): RecordId) -> Result<Response, PageError> {
+pub async fn edit<R: Resource>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
     require(actor, Action::Update, R::SUBJECT)?;
     let item = R::get(&state.store, actor.program_id, id).await?;
@@ -237,8 +265,15 @@ pub async fn update<R: Resource>(
     let shown = draft.clone();
     let outcome = async {
         let spec = R::parse(draft)?;
-        require_at(actor, Action::Update, R::SUBJECT, R::spec_place(&spec, Some(&item)))?;
-        Ok::<_, AppError>(R::update(&state.store, &Change::new(actor, viewer.via()), id, spec).await?)
+        require_at(
+            actor,
+            Action::Update,
+            R::SUBJECT,
+            R::spec_place(&spec, Some(&item)),
+        )?;
+        Ok::<_, AppError>(
+            R::update(&state.store, &Change::new(actor, viewer.via()), id, spec).await?,
+        )
     }
     .await;
     match outcome {
@@ -254,9 +289,16 @@ pub async fn update<R: Resource>(
     }
 }
 
-async fn confirm_page<R: Resource>(viewer: &Viewer, item: &R::Item, refusal: Option<String>) -> ConfirmPage {
+async fn confirm_page<R: Resource>(
+    viewer: &Viewer,
+    item: &R::Item,
+    refusal: Option<String>,
+) -> ConfirmPage {
     let mut c = record_crumbs::<R>(item);
-    c.push(("Delete".into(), format!("/{}/{}/delete", R::PATH, R::id(item))));
+    c.push((
+        "Delete".into(),
+        format!("/{}/{}/delete", R::PATH, R::id(item)),
+    ));
     ConfirmPage {
         layout: viewer.layout(format!("Delete {}", R::label(item)), c),
         label: format!("{} {}", R::SINGULAR, R::label(item)),
@@ -266,7 +308,11 @@ async fn confirm_page<R: Resource>(viewer: &Viewer, item: &R::Item, refusal: Opt
     }
 }
 
-pub async fn confirm_delete<R: Resource>(State(state): State<AppState>, viewer: Viewer, RecordId(id): RecordId) -> Result<Response, PageError> {
+pub async fn confirm_delete<R: Resource>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
     require(actor, Action::Delete, R::SUBJECT)?;
     let item = R::get(&state.store, actor.program_id, id).await?;
@@ -274,16 +320,25 @@ pub async fn confirm_delete<R: Resource>(State(state): State<AppState>, viewer: 
     render(&confirm_page::<R>(&viewer, &item, None).await, &viewer)
 }
 
-pub async fn delete<R: Resource>(State(state): State<AppState>, viewer: Viewer, RecordId(id): RecordId) -> Result<Response, PageError> {
+pub async fn delete<R: Resource>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
     require(actor, Action::Delete, R::SUBJECT)?;
     let item = R::get(&state.store, actor.program_id, id).await?;
     require_at(actor, Action::Delete, R::SUBJECT, R::place(&item))?;
     match R::delete(&state.store, &Change::new(actor, viewer.via()), id).await {
-        Ok(()) => Ok(redirect_with_flash(&format!("/{}", R::PATH), &format!("Deleted {} {}.", R::SINGULAR, R::label(&item)))),
-        Err(muster_store::StoreError::InUse(message)) => {
-            render_with(StatusCode::CONFLICT, &confirm_page::<R>(&viewer, &item, Some(message)).await, &viewer)
-        }
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/{}", R::PATH),
+            &format!("Deleted {} {}.", R::SINGULAR, R::label(&item)),
+        )),
+        Err(muster_store::StoreError::InUse(message)) => render_with(
+            StatusCode::CONFLICT,
+            &confirm_page::<R>(&viewer, &item, Some(message)).await,
+            &viewer,
+        ),
         Err(other) => Err(other.into()),
     }
 }
