@@ -12,7 +12,7 @@ use muster_store::program::ProgramCounts;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
-use crate::page::{Layout, render, script, stylesheet};
+use crate::page::{Layout, render, script, stylesheet, thousands};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,7 +23,7 @@ pub fn routes() -> Router<AppState> {
 
 pub struct Tile {
     pub label: &'static str,
-    pub value: u64,
+    pub value: String,
     pub href: Option<&'static str>,
 }
 
@@ -51,34 +51,34 @@ async fn overview(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     let mut tiles = vec![
         Tile {
             label: "Sites",
-            value: sites,
+            value: thousands(sites),
             href: may(Subject::Site).then_some("/sites"),
         },
         Tile {
             label: "Units",
-            value: units,
+            value: thousands(units),
             href: may(Subject::Unit).then_some("/units"),
         },
         Tile {
             label: "Waves",
-            value: waves,
+            value: thousands(waves),
             href: may(Subject::Wave).then_some("/waves"),
         },
         Tile {
             label: "EHR modules",
-            value: modules,
+            value: thousands(modules),
             href: may(Subject::Module).then_some("/modules"),
         },
         Tile {
             label: "People",
-            value: people,
+            value: thousands(people),
             href: may(Subject::Person).then_some("/people"),
         },
     ];
     if may(Subject::Account) {
         tiles.push(Tile {
             label: "Accounts",
-            value: accounts,
+            value: thousands(accounts),
             href: None,
         });
     }

@@ -209,7 +209,7 @@ impl Resource for People {
             if site_id.is_some() {
                 "— no unit —".to_owned()
             } else {
-                "— choose a site, save, then a unit —".to_owned()
+                "— choose a site first —".to_owned()
             },
         )];
         if let Some(site_id) = site_id {

@@ -28,7 +28,7 @@ struct ListPage {
     filters: Vec<Field>,
     columns: &'static [&'static str],
     rows: Vec<Vec<Cell>>,
-    total: u64,
+    total: String,
     shown: usize,
     partial: bool,
     next_href: Option<String>,
@@ -112,7 +112,7 @@ pub async fn list<R: Resource>(
             .iter()
             .map(|item| R::cells(item, &lookup))
             .collect(),
-        total: page.total,
+        total: crate::page::thousands(page.total),
         next_href: page.next_cursor.as_deref().map(|c| href(Some(c))),
         first_href: cursor.is_some().then(|| href(None)),
     };
