@@ -29,11 +29,17 @@ impl FileConfig {
             None => (PathBuf::from("muster.toml"), false),
         };
         if !path.exists() {
-            anyhow::ensure!(!required, "the configuration file {} does not exist", path.display());
+            anyhow::ensure!(
+                !required,
+                "the configuration file {} does not exist",
+                path.display()
+            );
             return Ok(FileConfig::default());
         }
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("{} is not a valid Muster configuration", path.display()))
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("{} is not a valid Muster configuration", path.display()))
     }
 }
 
@@ -43,7 +49,8 @@ pub fn pick(flag_or_env: Option<String>, file: Option<String>, default: &str) ->
 }
 
 pub fn database_url(flag_or_env: Option<String>, file: &FileConfig) -> anyhow::Result<DatabaseUrl> {
-    DatabaseUrl::parse(&pick(flag_or_env, file.database.clone(), DEFAULT_DATABASE)).map_err(anyhow::Error::msg)
+    DatabaseUrl::parse(&pick(flag_or_env, file.database.clone(), DEFAULT_DATABASE))
+        .map_err(anyhow::Error::msg)
 }
 
 #[cfg(test)]
@@ -63,7 +70,11 @@ mod tests {
         let path = dir.path().join("muster.toml");
         std::fs::write(&path, "databse = \"x\"\n").unwrap();
         assert!(FileConfig::load(Some(&path)).is_err());
-        std::fs::write(&path, "database = \"postgres://u:p@h/db\"\nlisten = \"127.0.0.1:9000\"\n").unwrap();
+        std::fs::write(
+            &path,
+            "database = \"postgres://u:p@h/db\"\nlisten = \"127.0.0.1:9000\"\n",
+        )
+        .unwrap();
         let file = FileConfig::load(Some(&path)).unwrap();
         assert_eq!(file.listen.as_deref(), Some("127.0.0.1:9000"));
         assert!(FileConfig::load(Some(&dir.path().join("missing.toml"))).is_err());

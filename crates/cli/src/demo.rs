@@ -41,21 +41,90 @@ const ACCOUNTS: &[(&str, &str, AccessRole)] = &[
 ];
 
 const FIRST: &[&str] = &[
-    "Aaliyah", "Aaron", "Abigail", "Adam", "Adriana", "Ahmed", "Aisha", "Alan", "Alicia", "Amir", "Ana", "Andre", "Angela",
-    "Anil", "Ben", "Bianca", "Carlos", "Carmen", "Chen", "Chloe", "Chris", "Dana", "David", "Deepa", "Diego", "Elena",
-    "Eli", "Emma", "Farah", "Felix", "Fatima", "Gabriel", "Hana", "Hector", "Ines", "Isaac", "Ivy", "Jamal", "Jana",
-    "Javier", "Jin", "Julia", "Kai", "Kavya", "Keisha", "Kenji", "Laura", "Leo", "Lina", "Luis", "Maya", "Mei", "Miguel",
-    "Mina", "Nadia", "Nathan", "Noah", "Olga", "Omar", "Paula", "Quinn", "Rafael", "Rosa", "Ruth", "Sam", "Sara", "Tariq",
-    "Tessa", "Theo", "Uma", "Victor", "Wei", "Yara", "Yusuf", "Zoe",
+    "Aaliyah", "Aaron", "Abigail", "Adam", "Adriana", "Ahmed", "Aisha", "Alan", "Alicia", "Amir",
+    "Ana", "Andre", "Angela", "Anil", "Ben", "Bianca", "Carlos", "Carmen", "Chen", "Chloe",
+    "Chris", "Dana", "David", "Deepa", "Diego", "Elena", "Eli", "Emma", "Farah", "Felix", "Fatima",
+    "Gabriel", "Hana", "Hector", "Ines", "Isaac", "Ivy", "Jamal", "Jana", "Javier", "Jin", "Julia",
+    "Kai", "Kavya", "Keisha", "Kenji", "Laura", "Leo", "Lina", "Luis", "Maya", "Mei", "Miguel",
+    "Mina", "Nadia", "Nathan", "Noah", "Olga", "Omar", "Paula", "Quinn", "Rafael", "Rosa", "Ruth",
+    "Sam", "Sara", "Tariq", "Tessa", "Theo", "Uma", "Victor", "Wei", "Yara", "Yusuf", "Zoe",
 ];
 const LAST: &[&str] = &[
-    "Abbott", "Adeyemi", "Alvarez", "Andersen", "Banerjee", "Barnes", "Becker", "Bennett", "Brooks", "Castillo", "Chang",
-    "Chowdhury", "Clarke", "Coleman", "Cruz", "Das", "Delgado", "Dubois", "Ellis", "Evans", "Fischer", "Flores", "Foster",
-    "Garcia", "Gupta", "Hale", "Hansen", "Hayes", "Herrera", "Hughes", "Ibrahim", "Ito", "Jensen", "Johnson", "Kaur",
-    "Keller", "Khan", "Kowalski", "Larsen", "Lopez", "Mahmoud", "Marsh", "Mendes", "Miller", "Morales", "Nakamura",
-    "Nguyen", "Novak", "Okafor", "Olsen", "Ortiz", "Patel", "Perez", "Quinn", "Ramos", "Reyes", "Rossi", "Santos",
-    "Schmidt", "Shah", "Silva", "Singh", "Sokolov", "Tanaka", "Torres", "Tran", "Varga", "Walsh", "Wang", "Weber",
-    "Williams", "Wright", "Yamada", "Young", "Zhang",
+    "Abbott",
+    "Adeyemi",
+    "Alvarez",
+    "Andersen",
+    "Banerjee",
+    "Barnes",
+    "Becker",
+    "Bennett",
+    "Brooks",
+    "Castillo",
+    "Chang",
+    "Chowdhury",
+    "Clarke",
+    "Coleman",
+    "Cruz",
+    "Das",
+    "Delgado",
+    "Dubois",
+    "Ellis",
+    "Evans",
+    "Fischer",
+    "Flores",
+    "Foster",
+    "Garcia",
+    "Gupta",
+    "Hale",
+    "Hansen",
+    "Hayes",
+    "Herrera",
+    "Hughes",
+    "Ibrahim",
+    "Ito",
+    "Jensen",
+    "Johnson",
+    "Kaur",
+    "Keller",
+    "Khan",
+    "Kowalski",
+    "Larsen",
+    "Lopez",
+    "Mahmoud",
+    "Marsh",
+    "Mendes",
+    "Miller",
+    "Morales",
+    "Nakamura",
+    "Nguyen",
+    "Novak",
+    "Okafor",
+    "Olsen",
+    "Ortiz",
+    "Patel",
+    "Perez",
+    "Quinn",
+    "Ramos",
+    "Reyes",
+    "Rossi",
+    "Santos",
+    "Schmidt",
+    "Shah",
+    "Silva",
+    "Singh",
+    "Sokolov",
+    "Tanaka",
+    "Torres",
+    "Tran",
+    "Varga",
+    "Walsh",
+    "Wang",
+    "Weber",
+    "Williams",
+    "Wright",
+    "Yamada",
+    "Young",
+    "Zhang",
 ];
 const MODULES: &[(&str, &str)] = &[
     ("AMB", "Ambulatory"),
@@ -70,15 +139,55 @@ const MODULES: &[(&str, &str)] = &[
     ("HIM", "Health information management"),
 ];
 const HOSPITAL_UNITS: &[&str] = &[
-    "Emergency Department", "Intensive Care", "Medical-Surgical 3 North", "Medical-Surgical 4 South", "Labor and Delivery",
-    "Pediatrics", "Cardiology", "Oncology", "Operating Rooms", "Pharmacy", "Laboratory", "Radiology", "Registration",
-    "Health Information", "Rehabilitation", "Behavioral Health", "Neonatal ICU", "Step-Down Unit", "Dialysis",
-    "Endoscopy", "Cath Lab", "Post-Anesthesia Care", "Wound Care", "Nutrition Services", "Case Management",
-    "Patient Access", "Infusion Center", "Sleep Lab", "Respiratory Therapy", "Telemetry",
+    "Emergency Department",
+    "Intensive Care",
+    "Medical-Surgical 3 North",
+    "Medical-Surgical 4 South",
+    "Labor and Delivery",
+    "Pediatrics",
+    "Cardiology",
+    "Oncology",
+    "Operating Rooms",
+    "Pharmacy",
+    "Laboratory",
+    "Radiology",
+    "Registration",
+    "Health Information",
+    "Rehabilitation",
+    "Behavioral Health",
+    "Neonatal ICU",
+    "Step-Down Unit",
+    "Dialysis",
+    "Endoscopy",
+    "Cath Lab",
+    "Post-Anesthesia Care",
+    "Wound Care",
+    "Nutrition Services",
+    "Case Management",
+    "Patient Access",
+    "Infusion Center",
+    "Sleep Lab",
+    "Respiratory Therapy",
+    "Telemetry",
 ];
-const CLINIC_UNITS: &[&str] = &["Primary Care", "Front Desk", "Nurse Triage", "Lab Draw", "Pediatrics", "Women's Health"];
-const AMBULATORY_UNITS: &[&str] =
-    &["Surgery Center", "Pre-Op", "Recovery", "Imaging", "Physical Therapy", "Registration", "Pharmacy", "Lab Draw"];
+const CLINIC_UNITS: &[&str] = &[
+    "Primary Care",
+    "Front Desk",
+    "Nurse Triage",
+    "Lab Draw",
+    "Pediatrics",
+    "Women's Health",
+];
+const AMBULATORY_UNITS: &[&str] = &[
+    "Surgery Center",
+    "Pre-Op",
+    "Recovery",
+    "Imaging",
+    "Physical Therapy",
+    "Registration",
+    "Pharmacy",
+    "Lab Draw",
+];
 /// Job roles with their share of the workforce, per mille.
 const ROLE_MIX: &[(JobRole, u32)] = &[
     (JobRole::Nurse, 350),
@@ -107,24 +216,62 @@ struct Plan {
 
 fn plan(scale: Scale) -> Plan {
     match scale {
-        Scale::Small => Plan { hospitals: 3, clinics: 2, centers: 1, waves: 3, people: 2_000 },
-        Scale::Large => Plan { hospitals: 40, clinics: 120, centers: 40, waves: 10, people: 400_000 },
+        Scale::Small => Plan {
+            hospitals: 3,
+            clinics: 2,
+            centers: 1,
+            waves: 3,
+            people: 2_000,
+        },
+        Scale::Large => Plan {
+            hospitals: 40,
+            clinics: 120,
+            centers: 40,
+            waves: 10,
+            people: 400_000,
+        },
     }
 }
 
 const SMALL_SITES: &[(&str, &str, SiteKind, &str)] = &[
-    ("Riverbend Medical Center", "RMC", SiteKind::Hospital, "Central"),
-    ("Riverbend North Hospital", "RNH", SiteKind::Hospital, "North"),
-    ("Lakeside Community Hospital", "LCH", SiteKind::Hospital, "West"),
+    (
+        "Riverbend Medical Center",
+        "RMC",
+        SiteKind::Hospital,
+        "Central",
+    ),
+    (
+        "Riverbend North Hospital",
+        "RNH",
+        SiteKind::Hospital,
+        "North",
+    ),
+    (
+        "Lakeside Community Hospital",
+        "LCH",
+        SiteKind::Hospital,
+        "West",
+    ),
     ("Oak Street Clinic", "OSC", SiteKind::Clinic, "Central"),
     ("Hillcrest Family Clinic", "HFC", SiteKind::Clinic, "North"),
-    ("Riverbend Surgery Center", "RSC", SiteKind::AmbulatoryCenter, "Central"),
+    (
+        "Riverbend Surgery Center",
+        "RSC",
+        SiteKind::AmbulatoryCenter,
+        "Central",
+    ),
 ];
-const REGIONS: &[&str] = &["North", "South", "East", "West", "Central", "Coastal", "Mountain", "Valley"];
+const REGIONS: &[&str] = &[
+    "North", "South", "East", "West", "Central", "Coastal", "Mountain", "Valley",
+];
 
 fn spinner(len: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
-    bar.set_style(ProgressStyle::with_template("{msg:<10} [{bar:40}] {pos}/{len} ({eta})").expect("valid template").progress_chars("=> "));
+    bar.set_style(
+        ProgressStyle::with_template("{msg:<10} [{bar:40}] {pos}/{len} ({eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
     bar.set_message(what.to_owned());
     bar
 }
@@ -134,32 +281,56 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let plan = plan(scale);
     let mut rng = SmallRng::seed_from_u64(2026);
-    let program = store.create_program(Name::parse("Riverbend Health").expect("valid name")).await?;
+    let program = store
+        .create_program(Name::parse("Riverbend Health").expect("valid name"))
+        .await?;
     let operator = Actor::operator(program.id);
     let change = Change::new(&operator, Via::Cli);
 
     for (code, name) in MODULES {
-        let draft = ModuleDraft { code: Some((*code).into()), name: Some((*name).into()), description: None };
-        store.create_module(&change, draft.parse().map_err(anyhow::Error::msg)?).await?;
+        let draft = ModuleDraft {
+            code: Some((*code).into()),
+            name: Some((*name).into()),
+            description: None,
+        };
+        store
+            .create_module(&change, draft.parse().map_err(anyhow::Error::msg)?)
+            .await?;
     }
 
     let site_count = plan.hospitals + plan.clinics + plan.centers;
     let bar = spinner(site_count as u64, "sites");
     let mut sites: Vec<(Site, Vec<i64>)> = Vec::with_capacity(site_count);
     for i in 0..site_count {
-        let (name, code, kind, region) = match SMALL_SITES.get(i).filter(|_| matches!(scale, Scale::Small)) {
-            Some(&(n, c, k, r)) => (n.to_owned(), c.to_owned(), k, r.to_owned()),
-            None => {
-                let kind = if i < plan.hospitals { SiteKind::Hospital } else if i < plan.hospitals + plan.clinics { SiteKind::Clinic } else { SiteKind::AmbulatoryCenter };
-                let town = format!("{} {}", LAST[i % LAST.len()], ["Valley", "Ridge", "Harbor", "Springs", "Park"][i / LAST.len() % 5]);
-                let name = match kind {
-                    SiteKind::Hospital => format!("{town} Hospital"),
-                    SiteKind::Clinic => format!("{town} Clinic"),
-                    SiteKind::AmbulatoryCenter => format!("{town} Ambulatory Center"),
-                };
-                (name, format!("S{:03}", i + 1), kind, REGIONS[i % REGIONS.len()].to_owned())
-            }
-        };
+        let (name, code, kind, region) =
+            match SMALL_SITES.get(i).filter(|_| matches!(scale, Scale::Small)) {
+                Some(&(n, c, k, r)) => (n.to_owned(), c.to_owned(), k, r.to_owned()),
+                None => {
+                    let kind = if i < plan.hospitals {
+                        SiteKind::Hospital
+                    } else if i < plan.hospitals + plan.clinics {
+                        SiteKind::Clinic
+                    } else {
+                        SiteKind::AmbulatoryCenter
+                    };
+                    let town = format!(
+                        "{} {}",
+                        LAST[i % LAST.len()],
+                        ["Valley", "Ridge", "Harbor", "Springs", "Park"][i / LAST.len() % 5]
+                    );
+                    let name = match kind {
+                        SiteKind::Hospital => format!("{town} Hospital"),
+                        SiteKind::Clinic => format!("{town} Clinic"),
+                        SiteKind::AmbulatoryCenter => format!("{town} Ambulatory Center"),
+                    };
+                    (
+                        name,
+                        format!("S{:03}", i + 1),
+                        kind,
+                        REGIONS[i % REGIONS.len()].to_owned(),
+                    )
+                }
+            };
         let (beds, users) = match kind {
             SiteKind::Hospital => (rng.gen_range(120..650), rng.gen_range(1_500..6_000)),
             SiteKind::Clinic => (0, rng.gen_range(40..300)),
@@ -173,17 +344,32 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
             beds: Some(beds.to_string()),
             expected_users: Some(users.to_string()),
         };
-        let site = store.create_site(&change, draft.parse().map_err(anyhow::Error::msg)?).await?;
+        let site = store
+            .create_site(&change, draft.parse().map_err(anyhow::Error::msg)?)
+            .await?;
         let unit_names = match kind {
             SiteKind::Hospital => HOSPITAL_UNITS,
             SiteKind::Clinic => CLINIC_UNITS,
             SiteKind::AmbulatoryCenter => AMBULATORY_UNITS,
         };
-        let unit_names = if matches!(scale, Scale::Small) && kind == SiteKind::Hospital { &unit_names[..12] } else { unit_names };
+        let unit_names = if matches!(scale, Scale::Small) && kind == SiteKind::Hospital {
+            &unit_names[..12]
+        } else {
+            unit_names
+        };
         let mut unit_ids = Vec::new();
         for (j, unit) in unit_names.iter().enumerate() {
-            let draft = UnitDraft { site_id: Some(site.id.to_string()), name: Some((*unit).into()), code: Some(format!("{}-{:02}", site.code, j + 1)) };
-            unit_ids.push(store.create_unit(&change, draft.parse().map_err(anyhow::Error::msg)?).await?.id);
+            let draft = UnitDraft {
+                site_id: Some(site.id.to_string()),
+                name: Some((*unit).into()),
+                code: Some(format!("{}-{:02}", site.code, j + 1)),
+            };
+            unit_ids.push(
+                store
+                    .create_unit(&change, draft.parse().map_err(anyhow::Error::msg)?)
+                    .await?
+                    .id,
+            );
         }
         sites.push((site, unit_ids));
         bar.inc(1);
@@ -194,30 +380,50 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     let per_wave = site_count.div_ceil(plan.waves);
     for w in 0..plan.waves {
         let go_live = today + Duration::days(60 + 90 * w as i64);
-        let site_ids: Vec<i64> = sites.iter().skip(w * per_wave).take(per_wave).map(|(s, _)| s.id).collect();
+        let site_ids: Vec<i64> = sites
+            .iter()
+            .skip(w * per_wave)
+            .take(per_wave)
+            .map(|(s, _)| s.id)
+            .collect();
         let draft = WaveDraft {
             name: Some(format!("Wave {}", w + 1)),
             go_live: Some(go_live.format("%Y-%m-%d").to_string()),
-            notes: Some(if w == 0 { "Flagship hospital and its nearest clinic go first.".into() } else { String::new() }),
+            notes: Some(if w == 0 {
+                "Flagship hospital and its nearest clinic go first.".into()
+            } else {
+                String::new()
+            }),
             site_ids: Some(site_ids),
         };
-        store.create_wave(&change, draft.parse().map_err(anyhow::Error::msg)?).await?;
+        store
+            .create_wave(&change, draft.parse().map_err(anyhow::Error::msg)?)
+            .await?;
     }
 
     // People go to sites in proportion to each site's expected EHR users.
-    let weights: Vec<i64> = sites.iter().map(|(s, _)| s.expected_users.unwrap_or(1).max(1)).collect();
+    let weights: Vec<i64> = sites
+        .iter()
+        .map(|(s, _)| s.expected_users.unwrap_or(1).max(1))
+        .collect();
     let total_weight: i64 = weights.iter().sum();
     let bar = spinner(plan.people as u64, "people");
     let mut batch = Vec::with_capacity(20_000);
     let mut n = 0usize;
     for (index, ((site, units), weight)) in sites.iter().zip(&weights).enumerate() {
-        let share = if index + 1 == sites.len() { plan.people - n } else { (plan.people as i64 * weight / total_weight) as usize };
+        let share = if index + 1 == sites.len() {
+            plan.people - n
+        } else {
+            (plan.people as i64 * weight / total_weight) as usize
+        };
         for _ in 0..share {
             n += 1;
             batch.push(person(&mut rng, n, site.id, units));
             if batch.len() == 20_000 {
                 bar.inc(batch.len() as u64);
-                store.insert_people_bulk(&change, std::mem::take(&mut batch)).await?;
+                store
+                    .insert_people_bulk(&change, std::mem::take(&mut batch))
+                    .await?;
             }
         }
     }
@@ -225,10 +431,22 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     store.insert_people_bulk(&change, batch).await?;
     bar.finish();
 
-    let flagship = sites.first().map(|(s, _)| s.id).context("the demo has sites")?;
-    let hash = tokio::task::spawn_blocking(|| Password::parse(DEMO_PASSWORD).expect("demo password is long enough").hash()).await?;
+    let flagship = sites
+        .first()
+        .map(|(s, _)| s.id)
+        .context("the demo has sites")?;
+    let hash = tokio::task::spawn_blocking(|| {
+        Password::parse(DEMO_PASSWORD)
+            .expect("demo password is long enough")
+            .hash()
+    })
+    .await?;
     for (local, name, role) in ACCOUNTS {
-        let site_ids = if matches!(role, AccessRole::SiteLead | AccessRole::Champion) { vec![flagship] } else { vec![] };
+        let site_ids = if matches!(role, AccessRole::SiteLead | AccessRole::Champion) {
+            vec![flagship]
+        } else {
+            vec![]
+        };
         let organization = (*role == AccessRole::Vendor).then(|| VENDOR_ORG.to_owned());
         let new = NewAccount {
             email: Email::parse(&format!("{local}@{DOMAIN}")).expect("valid demo email"),
@@ -241,7 +459,12 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
         };
         store.create_account(&change, new).await?;
     }
-    eprintln!("Loaded the demo program with {} sites and {} people in {:.1?}.", site_count, plan.people, started.elapsed());
+    eprintln!(
+        "Loaded the demo program with {} sites and {} people in {:.1?}.",
+        site_count,
+        plan.people,
+        started.elapsed()
+    );
     Ok(())
 }
 
@@ -262,12 +485,20 @@ fn person(rng: &mut SmallRng, n: usize, site_id: i64, units: &[i64]) -> PersonSp
         .map_or(JobRole::Other, |(r, _)| *r);
     let (employer_kind, organization) = match rng.gen_range(0..100) {
         0..=1 => (EmployerKind::Vendor, Some(VENDOR_ORG.to_owned())),
-        2..=7 => (EmployerKind::Consultant, Some(CONSULTING_ORGS[n % CONSULTING_ORGS.len()].to_owned())),
+        2..=7 => (
+            EmployerKind::Consultant,
+            Some(CONSULTING_ORGS[n % CONSULTING_ORGS.len()].to_owned()),
+        ),
         _ => (EmployerKind::Staff, None),
     };
     PersonSpec {
         name: Name::parse(&format!("{first} {last}")).expect("valid name"),
-        email: Email::parse(&format!("{}.{}.{n}@{DOMAIN}", first.to_lowercase(), last.to_lowercase())).expect("valid email"),
+        email: Email::parse(&format!(
+            "{}.{}.{n}@{DOMAIN}",
+            first.to_lowercase(),
+            last.to_lowercase()
+        ))
+        .expect("valid email"),
         employee_id: (employer_kind == EmployerKind::Staff).then(|| format!("E{n:07}")),
         job_role,
         site_id: Some(site_id),

@@ -13,10 +13,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 use muster_domain::access::Actor;
 use muster_store::Store;
 
-use crate::config::{FileConfig, DEFAULT_LISTEN};
+use crate::config::{DEFAULT_LISTEN, FileConfig};
 
 #[derive(Parser)]
-#[command(name = "muster", version, about = "Plan, measure and decide an EHR deployment program")]
+#[command(
+    name = "muster",
+    version,
+    about = "Plan, measure and decide an EHR deployment program"
+)]
 struct Cli {
     /// Configuration file (default: ./muster.toml when present)
     #[arg(long, global = true, env = "MUSTER_CONFIG")]
@@ -88,10 +92,23 @@ pub enum Scale {
 
 fn init_logging(file: &FileConfig) {
     use tracing_subscriber::EnvFilter;
-    let filter = std::env::var("MUSTER_LOG").ok().or_else(|| file.log.clone()).unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".into());
-    let json = std::env::var("MUSTER_LOG_FORMAT").ok().or_else(|| file.log_format.clone()).as_deref() == Some("json");
-    let builder = tracing_subscriber::fmt().with_env_filter(EnvFilter::new(filter)).with_writer(std::io::stderr);
-    if json { builder.json().init() } else { builder.init() }
+    let filter = std::env::var("MUSTER_LOG")
+        .ok()
+        .or_else(|| file.log.clone())
+        .unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".into());
+    let json = std::env::var("MUSTER_LOG_FORMAT")
+        .ok()
+        .or_else(|| file.log_format.clone())
+        .as_deref()
+        == Some("json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new(filter))
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init()
+    } else {
+        builder.init()
+    }
 }
 
 #[tokio::main]
@@ -101,10 +118,18 @@ async fn main() -> anyhow::Result<()> {
     init_logging(&file);
     let url = config::database_url(cli.database.clone(), &file)?;
     match cli.command {
-        Command::Serve { listen, demo, secure_cookies } => {
-            let store = Store::open(&url).await.with_context(|| format!("opening {url}"))?;
+        Command::Serve {
+            listen,
+            demo,
+            secure_cookies,
+        } => {
+            let store = Store::open(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?;
             let listen = config::pick(listen, file.listen.clone(), DEFAULT_LISTEN);
-            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listening on {listen}"))?;
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .with_context(|| format!("listening on {listen}"))?;
             let address = listener.local_addr()?;
             if demo {
                 if store.default_program().await?.is_none() {
@@ -120,17 +145,28 @@ async fn main() -> anyhow::Result<()> {
                 ..Default::default()
             };
             tracing::info!(%address, database = %url, "serving");
-            muster_web::serve(listener, muster_web::AppState::new(store.clone(), config), shutdown_signal()).await?;
+            muster_web::serve(
+                listener,
+                muster_web::AppState::new(store.clone(), config),
+                shutdown_signal(),
+            )
+            .await?;
             store.close().await?;
             tracing::info!("stopped");
         }
         Command::Migrate => {
-            Store::open(&url).await.with_context(|| format!("opening {url}"))?;
-            println!("The database is at schema version {}.", muster_store::latest_version());
+            Store::open(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?;
+            println!(
+                "The database is at schema version {}.",
+                muster_store::latest_version()
+            );
         }
         Command::Program(ProgramCommand::Create { name }) => {
             let store = Store::open(&url).await?;
-            let name = muster_domain::text::Name::parse(&name).map_err(|e| anyhow::anyhow!("--name {e}"))?;
+            let name = muster_domain::text::Name::parse(&name)
+                .map_err(|e| anyhow::anyhow!("--name {e}"))?;
             let program = store.create_program(name).await?;
             println!("Created program {} ({}).", program.id, program.name);
         }
@@ -175,19 +211,40 @@ async fn operator(store: &Store, program: Option<i64>) -> anyhow::Result<Actor> 
 }
 
 async fn backup(url: &muster_store::DatabaseUrl, target: &std::path::Path) -> anyhow::Result<()> {
-    anyhow::ensure!(!target.exists(), "{} already exists; choose a new file", target.display());
+    anyhow::ensure!(
+        !target.exists(),
+        "{} already exists; choose a new file",
+        target.display()
+    );
     match url.backend() {
         muster_store::Backend::Sqlite => {
             let store = Store::open(url).await?;
             // VACUUM INTO writes a transactionally consistent copy while others keep working.
-            let quoted = target.to_str().context("the backup path must be UTF-8")?.replace('\'', "''");
-            store.execute_raw(&format!("VACUUM INTO '{quoted}'")).await?;
-            println!("Wrote a consistent copy of the database to {}.", target.display());
+            let quoted = target
+                .to_str()
+                .context("the backup path must be UTF-8")?
+                .replace('\'', "''");
+            store
+                .execute_raw(&format!("VACUUM INTO '{quoted}'"))
+                .await?;
+            println!(
+                "Wrote a consistent copy of the database to {}.",
+                target.display()
+            );
         }
         muster_store::Backend::Postgres => {
-            println!("For PostgreSQL, use pg_dump (it takes a consistent snapshot while Muster runs):");
-            println!("  PGPASSWORD=... pg_dump --format=custom --file '{}' '{}'", target.display(), url);
-            println!("Restore with: pg_restore --dbname '<url>' '{}'", target.display());
+            println!(
+                "For PostgreSQL, use pg_dump (it takes a consistent snapshot while Muster runs):"
+            );
+            println!(
+                "  PGPASSWORD=... pg_dump --format=custom --file '{}' '{}'",
+                target.display(),
+                url
+            );
+            println!(
+                "Restore with: pg_restore --dbname '<url>' '{}'",
+                target.display()
+            );
         }
     }
     Ok(())

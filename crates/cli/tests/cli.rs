@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
-use muster_store::testing::{fresh_url, postgres_wanted, TestUrl};
+use muster_store::testing::{TestUrl, fresh_url, postgres_wanted};
 
 fn muster(db: &TestUrl, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_muster"))
@@ -16,15 +16,35 @@ fn muster(db: &TestUrl, args: &[&str]) -> std::process::Output {
 }
 
 fn text(out: &std::process::Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 #[test]
 fn every_subcommand_has_help() {
-    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["user", "add", "--help"], &["user", "list", "--help"], &["token", "create", "--help"], &["demo", "--help"], &["backup", "--help"], &["program", "create", "--help"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_muster")).args(args).output().unwrap();
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["user", "add", "--help"],
+        &["user", "list", "--help"],
+        &["token", "create", "--help"],
+        &["demo", "--help"],
+        &["backup", "--help"],
+        &["program", "create", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_muster"))
+            .args(args)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{args:?}: {}", text(&out));
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
     }
 }
 
@@ -33,44 +53,132 @@ async fn an_operator_adds_users_lists_them_and_makes_a_token() {
     let db = fresh_url().await;
     let out = muster(&db, &["user", "list"]);
     assert!(!out.status.success());
-    assert!(text(&out).contains("muster program create"), "{}", text(&out));
-    assert!(muster(&db, &["program", "create", "--name", "Test Health"]).status.success());
+    assert!(
+        text(&out).contains("muster program create"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        muster(&db, &["program", "create", "--name", "Test Health"])
+            .status
+            .success()
+    );
 
     let out = Command::new(env!("CARGO_BIN_EXE_muster"))
-        .args(["user", "add", "--email", "Ana@Test.example", "--name", "Ana Admin", "--role", "admin"])
+        .args([
+            "user",
+            "add",
+            "--email",
+            "Ana@Test.example",
+            "--name",
+            "Ana Admin",
+            "--role",
+            "admin",
+        ])
         .env("MUSTER_DATABASE", db.url.expose())
         .env("MUSTER_PASSWORD", "a long enough password")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
-    assert!(!text(&out).contains("shown this once"), "a given password is not echoed");
+    assert!(
+        !text(&out).contains("shown this once"),
+        "a given password is not echoed"
+    );
 
     // No password given and no terminal: one is generated and printed once.
-    let out = muster(&db, &["user", "add", "--email", "exec@test.example", "--name", "Eve Exec", "--role", "executive"]);
+    let out = muster(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "exec@test.example",
+            "--name",
+            "Eve Exec",
+            "--role",
+            "executive",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("Its password, shown this once: "));
 
-    let out = muster(&db, &["user", "add", "--email", "lead@test.example", "--name", "Sam Lead", "--role", "site_lead"]);
+    let out = muster(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "lead@test.example",
+            "--name",
+            "Sam Lead",
+            "--role",
+            "site_lead",
+        ],
+    );
     assert!(!out.status.success());
     assert!(text(&out).contains("--site is required"));
 
-    let out = muster(&db, &["user", "add", "--email", "ana@test.example", "--name", "Twin", "--role", "admin"]);
+    let out = muster(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "ana@test.example",
+            "--name",
+            "Twin",
+            "--role",
+            "admin",
+        ],
+    );
     assert!(!out.status.success(), "duplicate emails are refused");
 
     let listed = text(&muster(&db, &["user", "list"]));
-    assert!(listed.contains("ana@test.example") && listed.contains("executive"), "{listed}");
+    assert!(
+        listed.contains("ana@test.example") && listed.contains("executive"),
+        "{listed}"
+    );
 
-    let out = muster(&db, &["token", "create", "--email", "ana@test.example", "--label", "LMS sync"]);
+    let out = muster(
+        &db,
+        &[
+            "token",
+            "create",
+            "--email",
+            "ana@test.example",
+            "--label",
+            "LMS sync",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).lines().last().unwrap().starts_with("mst_"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("mst_")
+    );
 }
 
 #[tokio::test]
 async fn the_password_can_come_from_standard_input() {
     let db = fresh_url().await;
-    assert!(muster(&db, &["program", "create", "--name", "P"]).status.success());
+    assert!(
+        muster(&db, &["program", "create", "--name", "P"])
+            .status
+            .success()
+    );
     let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
-        .args(["user", "add", "--email", "t@test.example", "--name", "T", "--role", "trainer"])
+        .args([
+            "user",
+            "add",
+            "--email",
+            "t@test.example",
+            "--name",
+            "T",
+            "--role",
+            "trainer",
+        ])
         .env("MUSTER_DATABASE", db.url.expose())
         .env_remove("MUSTER_PASSWORD")
         .stdin(Stdio::piped())
@@ -81,7 +189,11 @@ async fn the_password_can_come_from_standard_input() {
     child.stdin.take().unwrap().write_all(b"short\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(!out.status.success());
-    assert!(text(&out).contains("at least 10 characters"), "{}", text(&out));
+    assert!(
+        text(&out).contains("at least 10 characters"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[tokio::test]
@@ -91,7 +203,17 @@ async fn the_demo_loads_only_into_an_empty_database() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("admin@riverbend.example"));
     let listed = text(&muster(&db, &["user", "list"]));
-    for role in ["admin", "program_lead", "site_lead", "analyst", "trainer", "champion", "end_user", "vendor", "executive"] {
+    for role in [
+        "admin",
+        "program_lead",
+        "site_lead",
+        "analyst",
+        "trainer",
+        "champion",
+        "end_user",
+        "vendor",
+        "executive",
+    ] {
         assert!(listed.contains(role), "{role} account missing: {listed}");
     }
     let again = muster(&db, &["demo"]);
@@ -102,7 +224,11 @@ async fn the_demo_loads_only_into_an_empty_database() {
 #[tokio::test]
 async fn a_backup_is_a_consistent_copy_that_opens_as_a_database() {
     let db = fresh_url().await;
-    assert!(muster(&db, &["program", "create", "--name", "Backed Up"]).status.success());
+    assert!(
+        muster(&db, &["program", "create", "--name", "Backed Up"])
+            .status
+            .success()
+    );
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("copy.db");
     let out = muster(&db, &["backup", target.to_str().unwrap()]);
@@ -115,14 +241,21 @@ async fn a_backup_is_a_consistent_copy_that_opens_as_a_database() {
         let listed = text(&muster(&copy, &["program", "list"]));
         assert!(listed.contains("Backed Up"), "{listed}");
         let again = muster(&db, &["backup", target.to_str().unwrap()]);
-        assert!(!again.status.success(), "an existing file is never overwritten");
+        assert!(
+            !again.status.success(),
+            "an existing file is never overwritten"
+        );
     }
 }
 
 #[test]
 fn a_database_password_is_never_printed() {
     let out = Command::new(env!("CARGO_BIN_EXE_muster"))
-        .args(["migrate", "--database", "postgres://muster:hunter2-secret@127.0.0.1:1/muster"])
+        .args([
+            "migrate",
+            "--database",
+            "postgres://muster:hunter2-secret@127.0.0.1:1/muster",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -136,10 +269,16 @@ fn configuration_comes_from_the_file_then_the_environment_then_flags() {
     let dir = tempfile::tempdir().unwrap();
     let file_db = dir.path().join("from-file.db");
     let env_db = dir.path().join("from-env.db");
-    std::fs::write(dir.path().join("muster.toml"), format!("database = \"sqlite://{}\"\n", file_db.display())).unwrap();
+    std::fs::write(
+        dir.path().join("muster.toml"),
+        format!("database = \"sqlite://{}\"\n", file_db.display()),
+    )
+    .unwrap();
     let run = |env: Option<&std::path::Path>| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_muster"));
-        c.current_dir(dir.path()).args(["migrate"]).env_remove("MUSTER_DATABASE");
+        c.current_dir(dir.path())
+            .args(["migrate"])
+            .env_remove("MUSTER_DATABASE");
         if let Some(p) = env {
             c.env("MUSTER_DATABASE", format!("sqlite://{}", p.display()));
         }
@@ -152,7 +291,11 @@ fn configuration_comes_from_the_file_then_the_environment_then_flags() {
     let flag_db = dir.path().join("from-flag.db");
     let out = Command::new(env!("CARGO_BIN_EXE_muster"))
         .current_dir(dir.path())
-        .args(["migrate", "--database", &format!("sqlite://{}", flag_db.display())])
+        .args([
+            "migrate",
+            "--database",
+            &format!("sqlite://{}", flag_db.display()),
+        ])
         .env("MUSTER_DATABASE", format!("sqlite://{}", env_db.display()))
         .output()
         .unwrap();
@@ -178,13 +321,28 @@ async fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
         assert!(n > 0, "serve exited early: {seen}");
         seen.push_str(&String::from_utf8_lossy(&buf[..n]));
     }
-    let address = seen.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    let address = seen
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let mut stream = std::net::TcpStream::connect(&address).unwrap();
-    stream.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").as_bytes()).unwrap();
+    stream
+        .write_all(
+            format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .unwrap();
     let mut reply = String::new();
     stream.read_to_string(&mut reply).unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "a clean exit after SIGTERM, got {status}");
