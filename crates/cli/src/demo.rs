@@ -430,6 +430,7 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     bar.inc(batch.len() as u64);
     store.insert_people_bulk(&change, batch).await?;
     bar.finish();
+    store.analyze().await?;
 
     let flagship = sites
         .first()

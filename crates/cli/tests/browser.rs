@@ -289,6 +289,11 @@ async fn admin_scenario(b: Browser) -> Result<()> {
         assert_eq!(audit.rows[i][audit.column("Via")].text, "Web");
     }
 
+    // The program's settings, from the navigation.
+    let program = b.find_in("header", Locator::LinkText("Program")).await?;
+    b.follow(program).await?;
+    assert_eq!(b.path().await?, "/program");
+
     // The API documentation, from the footer.
     let api = b.find_in("footer", Locator::LinkText("API")).await?;
     b.follow(api).await?;
@@ -316,6 +321,7 @@ async fn admin_scenario(b: Browser) -> Result<()> {
         "/people/new".into(),
         person_path,
         "/audit".into(),
+        "/program".into(),
         "/api/docs".into(),
     ];
     for page in &wanted {

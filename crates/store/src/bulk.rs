@@ -64,4 +64,15 @@ impl Store {
         txn.commit().await?;
         Ok(count)
     }
+
+    /// Refreshes the planner's statistics (and, on PostgreSQL, the visibility map that
+    /// index-only counts rely on) after a bulk load, so that the first queries are fast.
+    pub async fn analyze(&self) -> StoreResult<()> {
+        let sql = match self.backend() {
+            crate::Backend::Sqlite => "ANALYZE",
+            crate::Backend::Postgres => "VACUUM (ANALYZE)",
+        };
+        self.execute_raw(sql).await?;
+        Ok(())
+    }
 }

@@ -83,7 +83,12 @@ async fn me(caller: ApiCaller) -> Result<Json<Me>, ApiError> {
         Authenticate with `Authorization: Bearer <token>` (create one with `muster token create`). \
         Errors are application/problem+json (RFC 9457) with field-level `errors`."
     ),
-    paths(me, crate::audit::api),
+    paths(
+        me,
+        crate::audit::api,
+        crate::program::api_get,
+        crate::program::api_update
+    ),
     components(schemas(
         crate::error::Problem,
         muster_domain::FieldError,

@@ -16,6 +16,7 @@ mod home;
 mod module;
 mod page;
 mod person;
+mod program;
 mod resource;
 mod site;
 mod unit;
@@ -91,6 +92,7 @@ pub fn app(state: AppState) -> Router {
         .merge(resource::routes::<wave::Waves>())
         .merge(resource::routes::<module::Modules>())
         .merge(resource::routes::<person::People>())
+        .merge(program::routes())
         .merge(audit::routes())
         .merge(api::routes())
         .layer(axum::middleware::from_fn_with_state(

@@ -41,6 +41,7 @@ const NAV: &[(&str, &str, Subject)] = &[
     ("Modules", "/modules", Subject::Module),
     ("People", "/people", Subject::Person),
     ("Audit log", "/audit", Subject::Audit),
+    ("Program", "/program", Subject::Program),
 ];
 
 impl Viewer {

@@ -53,6 +53,13 @@ fn api_cases(f: &Fixture) -> Vec<Case> {
     use Method as M;
     vec![
         case(M::GET, "/api/v1/me".into(), None, ALL_200),
+        case(M::GET, "/api/v1/program".into(), None, ALL_200),
+        case(
+            M::PATCH,
+            "/api/v1/program".into(),
+            Some(json!({"name": "Renamed"})),
+            LEADS_200,
+        ),
         case(M::GET, "/api/v1/sites".into(), None, ALL_200),
         case(M::GET, format!("/api/v1/sites/{}", f.site_b), None, ALL_200),
         case(
@@ -293,6 +300,13 @@ fn page_cases(f: &Fixture) -> Vec<(Method, String, &'static str, [u16; 9])> {
             [200, 403, 403, 403, 403, 403, 403, 403, 403],
         ),
         (M::GET, "/api/docs".into(), "", ALL_200),
+        (M::GET, "/program".into(), "", ALL_200),
+        (
+            M::POST,
+            "/program".into(),
+            "name=Renamed+Program",
+            [303, 303, 403, 403, 403, 403, 403, 403, 403],
+        ),
         (
             M::POST,
             format!("/sites/{}/delete", f.site_unused),

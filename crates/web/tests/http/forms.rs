@@ -163,3 +163,22 @@ async fn the_people_list_filters_by_site_and_role_and_pages() {
     let paged = app.page(&session, "/people?limit=1").await;
     assert!(paged.body.contains("rel=\"next\""));
 }
+
+#[tokio::test]
+async fn the_program_is_renamed_from_its_settings_page_and_a_blank_name_is_refused() {
+    let app = TestApp::new().await;
+    let session = app.sign_in(AccessRole::ProgramLead).await;
+    let reply = app.post_form(&session, "/program", "name=").await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("id=\"e-name\"") && reply.body.contains("must not be empty"), "{}", reply.body);
+    let reply = app
+        .post_form(&session, "/program", "name=Riverbend+Health+2027")
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.page(&session, "/")
+            .await
+            .body
+            .contains("Riverbend Health 2027")
+    );
+}
