@@ -68,12 +68,11 @@ impl DatabaseUrl {
 /// The URL with any password, in the user part or in the query string, replaced by `***`.
 fn mask(url: &str) -> String {
     let mut shown = url.to_owned();
-    if let Some((scheme, rest)) = url.split_once("://") {
-        if let Some((userinfo, host)) = rest.split_once('@') {
-            if let Some((user, _)) = userinfo.split_once(':') {
-                shown = format!("{scheme}://{user}:***@{host}");
-            }
-        }
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((userinfo, host)) = rest.split_once('@')
+        && let Some((user, _)) = userinfo.split_once(':')
+    {
+        shown = format!("{scheme}://{user}:***@{host}");
     }
     if let Some(start) = shown.find("password=") {
         let end = shown[start..].find('&').map_or(shown.len(), |e| start + e);

@@ -7,11 +7,7 @@ use sea_orm::{ColumnTrait, Condition};
 pub(crate) fn contains<C: ColumnTrait>(columns: &[C], text: &str) -> Condition {
     let pattern = format!(
         "%{}%",
-        text.trim()
-            .to_lowercase()
-            .replace('\\', "")
-            .replace('%', "")
-            .replace('_', "")
+        text.trim().to_lowercase().replace(['\\', '%', '_'], "")
     );
     columns.iter().fold(Condition::any(), |cond, col| {
         let lowered: SimpleExpr = Func::lower(Expr::col(*col)).into();

@@ -170,7 +170,11 @@ async fn the_program_is_renamed_from_its_settings_page_and_a_blank_name_is_refus
     let session = app.sign_in(AccessRole::ProgramLead).await;
     let reply = app.post_form(&session, "/program", "name=").await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("id=\"e-name\"") && reply.body.contains("must not be empty"), "{}", reply.body);
+    assert!(
+        reply.body.contains("id=\"e-name\"") && reply.body.contains("must not be empty"),
+        "{}",
+        reply.body
+    );
     let reply = app
         .post_form(&session, "/program", "name=Riverbend+Health+2027")
         .await;
