@@ -13,6 +13,7 @@ mod error;
 mod filter;
 mod migrate;
 mod paging;
+mod write;
 
 pub mod account;
 pub mod module;

@@ -1,17 +1,14 @@
 //! EHR modules: the applications that go live.
 
 use chrono::Utc;
-use muster_domain::audit::AuditAction;
 use muster_domain::module::{Module, ModuleId, ModuleSpec};
 use muster_domain::paging::{Cursor, Page};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::audit::{Change, record};
+use crate::audit::Change;
 use crate::entity::module;
-use crate::error::{StoreError, StoreResult, UniqueField, map_unique};
+use crate::error::{StoreError, StoreResult, UniqueField};
 use crate::{Store, paging};
 
 const ENTITY: &str = "module";
@@ -86,25 +83,9 @@ impl Store {
         change: &Change<'_>,
         spec: ModuleSpec,
     ) -> StoreResult<Module> {
-        let now = Utc::now();
-        let txn = self.db.begin().await?;
-        let row = module_row(change.program_id(), spec, now)
-            .insert(&txn)
+        let row = module_row(change.program_id(), spec, Utc::now());
+        self.insert_audited(change, ENTITY, row, UNIQUE, |m| Ok(to_module(m)), |m| m.id)
             .await
-            .map_err(|e| map_unique(e, UNIQUE))?;
-        let created = to_module(row);
-        record(
-            &txn,
-            change,
-            ENTITY,
-            created.id,
-            AuditAction::Create,
-            None,
-            Some(&created),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(created)
     }
 
     #[tracing::instrument(skip(self, change))]
@@ -115,50 +96,22 @@ impl Store {
         spec: ModuleSpec,
     ) -> StoreResult<Module> {
         let before = self.module(change.program_id(), id).await?;
-        let txn = self.db.begin().await?;
         let row = module::ActiveModel {
             id: Set(id),
             created_at: NotSet,
             ..module_row(change.program_id(), spec, Utc::now())
-        }
-        .update(&txn)
+        };
+        self.update_audited(change, ENTITY, id, &before, row, UNIQUE, |m| {
+            Ok(to_module(m))
+        })
         .await
-        .map_err(|e| map_unique(e, UNIQUE))?;
-        let after = to_module(row);
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(after)
     }
 
     /// Nothing refers to modules yet; later capabilities (curricula, tickets) add their checks.
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_module(&self, change: &Change<'_>, id: ModuleId) -> StoreResult<()> {
         let before = self.module(change.program_id(), id).await?;
-        let txn = self.db.begin().await?;
-        module::Entity::delete_by_id(id)
-            .exec(&txn)
+        self.delete_audited::<module::Entity, _>(change, ENTITY, id, &before)
             .await
-            .map_err(|e| map_unique(e, &[]))?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Delete,
-            Some(&before),
-            None,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
     }
 }

@@ -2,18 +2,14 @@
 
 use chrono::Utc;
 use muster_domain::access::Scope;
-use muster_domain::audit::AuditAction;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::person::{EmployerKind, JobRole, Person, PersonFilter, PersonId, PersonSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
 
-use crate::audit::{Change, record};
+use crate::audit::Change;
 use crate::entity::person;
-use crate::error::{StoreError, StoreResult, UniqueField, map_unique};
+use crate::error::{StoreError, StoreResult, UniqueField};
 use crate::{Store, paging};
 
 const ENTITY: &str = "person";
@@ -180,24 +176,9 @@ impl Store {
         spec: PersonSpec,
     ) -> StoreResult<Person> {
         self.check_placement(change.program_id(), &spec).await?;
-        let txn = self.db.begin().await?;
-        let row = person_row(change.program_id(), spec, Utc::now())
-            .insert(&txn)
+        let row = person_row(change.program_id(), spec, Utc::now());
+        self.insert_audited(change, ENTITY, row, UNIQUE, to_person, |p| p.id)
             .await
-            .map_err(|e| map_unique(e, UNIQUE))?;
-        let created = to_person(row)?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            created.id,
-            AuditAction::Create,
-            None,
-            Some(&created),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(created)
     }
 
     #[tracing::instrument(skip(self, change, spec))]
@@ -209,46 +190,20 @@ impl Store {
     ) -> StoreResult<Person> {
         let before = self.person(change.program_id(), id).await?;
         self.check_placement(change.program_id(), &spec).await?;
-        let txn = self.db.begin().await?;
-        let mut row = person_row(change.program_id(), spec, Utc::now());
-        row.id = Set(id);
-        row.created_at = NotSet;
-        let row = row.update(&txn).await.map_err(|e| map_unique(e, UNIQUE))?;
-        let after = to_person(row)?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(after)
+        let row = person::ActiveModel {
+            id: Set(id),
+            created_at: NotSet,
+            ..person_row(change.program_id(), spec, Utc::now())
+        };
+        self.update_audited(change, ENTITY, id, &before, row, UNIQUE, to_person)
+            .await
     }
 
     /// People are usually made inactive rather than deleted; deleting is for mistakes.
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_person(&self, change: &Change<'_>, id: PersonId) -> StoreResult<()> {
         let before = self.person(change.program_id(), id).await?;
-        let txn = self.db.begin().await?;
-        person::Entity::delete_by_id(id)
-            .exec(&txn)
+        self.delete_audited::<person::Entity, _>(change, ENTITY, id, &before)
             .await
-            .map_err(|e| map_unique(e, &[]))?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Delete,
-            Some(&before),
-            None,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
     }
 }

@@ -1,19 +1,15 @@
 //! Sites: hospitals, clinics and ambulatory centers.
 
 use chrono::Utc;
-use muster_domain::audit::AuditAction;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::site::{Site, SiteId, SiteKind, SiteSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::Store;
-use crate::audit::{Change, record};
+use crate::audit::Change;
 use crate::entity::{account_site, person, site, unit, wave_site};
-use crate::error::{StoreError, StoreResult, UniqueField, map_unique};
+use crate::error::{StoreError, StoreResult, UniqueField};
 use crate::paging;
 
 const ENTITY: &str = "site";
@@ -115,25 +111,9 @@ impl Store {
 
     #[tracing::instrument(skip(self, change))]
     pub async fn create_site(&self, change: &Change<'_>, spec: SiteSpec) -> StoreResult<Site> {
-        let now = Utc::now();
-        let txn = self.db.begin().await?;
-        let row = site_row(change.program_id(), spec, now)
-            .insert(&txn)
+        let row = site_row(change.program_id(), spec, Utc::now());
+        self.insert_audited(change, ENTITY, row, UNIQUE, to_site, |s| s.id)
             .await
-            .map_err(|e| map_unique(e, UNIQUE))?;
-        let created = to_site(row)?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            created.id,
-            AuditAction::Create,
-            None,
-            Some(&created),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(created)
     }
 
     #[tracing::instrument(skip(self, change))]
@@ -144,50 +124,35 @@ impl Store {
         spec: SiteSpec,
     ) -> StoreResult<Site> {
         let before = self.site(change.program_id(), id).await?;
-        let txn = self.db.begin().await?;
         let row = site::ActiveModel {
             id: Set(id),
             created_at: NotSet,
             ..site_row(change.program_id(), spec, Utc::now())
-        }
-        .update(&txn)
-        .await
-        .map_err(|e| map_unique(e, UNIQUE))?;
-        let after = to_site(row)?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(after)
+        };
+        self.update_audited(change, ENTITY, id, &before, row, UNIQUE, to_site)
+            .await
     }
 
     /// Deletes a site nothing refers to; otherwise says what still refers to it.
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_site(&self, change: &Change<'_>, id: SiteId) -> StoreResult<()> {
         let before = self.site(change.program_id(), id).await?;
-        let txn = self.db.begin().await?;
+        let db = &self.db;
         let units = unit::Entity::find()
             .filter(unit::Column::SiteId.eq(id))
-            .count(&txn)
+            .count(db)
             .await?;
         let people = person::Entity::find()
             .filter(person::Column::SiteId.eq(id))
-            .count(&txn)
+            .count(db)
             .await?;
         let waves = wave_site::Entity::find()
             .filter(wave_site::Column::SiteId.eq(id))
-            .count(&txn)
+            .count(db)
             .await?;
         let accounts = account_site::Entity::find()
             .filter(account_site::Column::SiteId.eq(id))
-            .count(&txn)
+            .count(db)
             .await?;
         let uses = crate::error::describe_uses(&[
             (units, "unit"),
@@ -201,21 +166,7 @@ impl Store {
                 before.code
             )));
         }
-        site::Entity::delete_by_id(id)
-            .exec(&txn)
+        self.delete_audited::<site::Entity, _>(change, ENTITY, id, &before)
             .await
-            .map_err(|e| map_unique(e, &[]))?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Delete,
-            Some(&before),
-            None,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
     }
 }

@@ -1,20 +1,15 @@
 //! Units: departments within a site.
 
 use chrono::Utc;
-use muster_domain::access::Scope;
-use muster_domain::audit::AuditAction;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::site::SiteId;
 use muster_domain::unit::{Unit, UnitId, UnitSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::audit::{Change, record};
+use crate::audit::Change;
 use crate::entity::{person, site, unit};
-use crate::error::{StoreError, StoreResult, UniqueField, describe_uses, map_unique};
+use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
 use crate::{Store, paging};
 
 const ENTITY: &str = "unit";
@@ -44,12 +39,16 @@ fn unit_row(program_id: i64, spec: UnitSpec, now: chrono::DateTime<Utc>) -> unit
 }
 
 impl Store {
+    /// The names of the sites the given units belong to.
     async fn site_names(
         &self,
         program_id: i64,
+        units: &[unit::Model],
     ) -> StoreResult<std::collections::HashMap<i64, String>> {
+        let ids: Vec<i64> = units.iter().map(|u| u.site_id).collect();
         Ok(site::Entity::find()
             .filter(site::Column::ProgramId.eq(program_id))
+            .filter(site::Column::Id.is_in(ids))
             .all(&self.db)
             .await?
             .into_iter()
@@ -77,29 +76,11 @@ impl Store {
         let rows = paging::after(query, C::Name, C::Id, cursor, limit)
             .all(&self.db)
             .await?;
-        let names = self.site_names(program_id).await?;
+        let names = self.site_names(program_id, &rows).await?;
         let items = rows.into_iter().map(|m| to_unit(m, &names)).collect();
         Ok(paging::page(items, limit, total, |u: &Unit| {
             (u.name.clone(), u.id)
         }))
-    }
-
-    /// Every unit of the given sites (or all), by site and name (for choosers).
-    pub async fn all_units(&self, program_id: i64, scope: &Scope) -> StoreResult<Vec<Unit>> {
-        use unit::Column as C;
-        let mut query = unit::Entity::find().filter(C::ProgramId.eq(program_id));
-        match scope {
-            Scope::Sites(ids) => query = query.filter(C::SiteId.is_in(ids.clone())),
-            Scope::Nothing => return Ok(Vec::new()),
-            Scope::Everything | Scope::Organization(_) => {}
-        }
-        let rows = query
-            .order_by_asc(C::SiteId)
-            .order_by_asc(C::Name)
-            .all(&self.db)
-            .await?;
-        let names = self.site_names(program_id).await?;
-        Ok(rows.into_iter().map(|m| to_unit(m, &names)).collect())
     }
 
     pub async fn unit(&self, program_id: i64, id: UnitId) -> StoreResult<Unit> {
@@ -108,8 +89,8 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or_else(|| StoreError::not_found(ENTITY, id))?;
-        let names = self.site_names(program_id).await?;
-        Ok(to_unit(row, &names))
+        let site = self.site(program_id, row.site_id).await?;
+        Ok(to_unit(row, &[(site.id, site.name)].into()))
     }
 
     #[tracing::instrument(skip(self, change))]
@@ -118,25 +99,10 @@ impl Store {
             .site(change.program_id(), spec.site_id)
             .await
             .map_err(|_| no_such_site(spec.site_id))?;
-        let now = Utc::now();
-        let txn = self.db.begin().await?;
-        let row = unit_row(change.program_id(), spec, now)
-            .insert(&txn)
+        let row = unit_row(change.program_id(), spec, Utc::now());
+        let convert = |m| Ok(to_unit(m, &[(site.id, site.name)].into()));
+        self.insert_audited(change, ENTITY, row, UNIQUE, convert, |u| u.id)
             .await
-            .map_err(|e| map_unique(e, UNIQUE))?;
-        let created = to_unit(row, &[(site.id, site.name)].into());
-        record(
-            &txn,
-            change,
-            ENTITY,
-            created.id,
-            AuditAction::Create,
-            None,
-            Some(&created),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(created)
     }
 
     #[tracing::instrument(skip(self, change))]
@@ -151,13 +117,9 @@ impl Store {
             .site(change.program_id(), spec.site_id)
             .await
             .map_err(|_| no_such_site(spec.site_id))?;
-        let txn = self.db.begin().await?;
         if site.id != before.site_id {
             // People in the unit would end up with a unit of another site.
-            let people = person::Entity::find()
-                .filter(person::Column::UnitId.eq(id))
-                .count(&txn)
-                .await?;
+            let people = self.people_in_unit(id).await?;
             if people > 0 {
                 return Err(StoreError::invalid(
                     "site_id",
@@ -171,55 +133,31 @@ impl Store {
             id: Set(id),
             created_at: NotSet,
             ..unit_row(change.program_id(), spec, Utc::now())
-        }
-        .update(&txn)
-        .await
-        .map_err(|e| map_unique(e, UNIQUE))?;
-        let after = to_unit(row, &[(site.id, site.name)].into());
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(after)
+        };
+        let convert = |m| Ok(to_unit(m, &[(site.id, site.name)].into()));
+        self.update_audited(change, ENTITY, id, &before, row, UNIQUE, convert)
+            .await
     }
 
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_unit(&self, change: &Change<'_>, id: UnitId) -> StoreResult<()> {
         let before = self.unit(change.program_id(), id).await?;
-        let txn = self.db.begin().await?;
-        let people = person::Entity::find()
-            .filter(person::Column::UnitId.eq(id))
-            .count(&txn)
-            .await?;
+        let people = self.people_in_unit(id).await?;
         if let Some(uses) = describe_uses(&[(people, "person")]) {
             return Err(StoreError::InUse(format!(
                 "unit {} is still used by {uses}; move them to another unit first",
                 before.name
             )));
         }
-        unit::Entity::delete_by_id(id)
-            .exec(&txn)
+        self.delete_audited::<unit::Entity, _>(change, ENTITY, id, &before)
             .await
-            .map_err(|e| map_unique(e, &[]))?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Delete,
-            Some(&before),
-            None,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+    }
+
+    async fn people_in_unit(&self, id: UnitId) -> StoreResult<u64> {
+        Ok(person::Entity::find()
+            .filter(person::Column::UnitId.eq(id))
+            .count(&self.db)
+            .await?)
     }
 }
 

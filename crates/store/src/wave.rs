@@ -216,30 +216,11 @@ impl Store {
         Ok(after)
     }
 
-    /// A wave's site list goes with it; the sites themselves stay.
+    /// A wave's site list goes with it (ON DELETE CASCADE); the sites themselves stay.
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_wave(&self, change: &Change<'_>, id: WaveId) -> StoreResult<()> {
         let before = self.wave(change.program_id(), id).await?;
-        let txn = self.db.begin().await?;
-        wave_site::Entity::delete_many()
-            .filter(wave_site::Column::WaveId.eq(id))
-            .exec(&txn)
-            .await?;
-        wave::Entity::delete_by_id(id)
-            .exec(&txn)
+        self.delete_audited::<wave::Entity, _>(change, ENTITY, id, &before)
             .await
-            .map_err(|e| map_unique(e, &[]))?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Delete,
-            Some(&before),
-            None,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
     }
 }

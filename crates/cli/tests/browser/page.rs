@@ -539,7 +539,7 @@ where
 {
     let started = Instant::now();
     let axe_source = axe::load_source();
-    let server = Server::start();
+    let server = Server::start().await;
     let driver = Driver::start();
     let client = connect(&driver).await;
     let browser = Browser {

@@ -106,76 +106,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-// --- database -----------------------------------------------------------------------------
-
-/// The database a server runs on: an SQLite file in the server's temporary directory, or a
-/// fresh PostgreSQL database (dropped again afterwards), as MUSTER_TEST_DATABASE says.
-enum Database {
-    Sqlite,
-    Postgres { admin_url: String, name: String },
-}
-
-fn psql(admin_url: &str, sql: &str) -> Result<(), String> {
-    let out = Command::new("psql")
-        .args([admin_url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("could not run psql: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "psql failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
-impl Database {
-    /// A fresh database and the URL `muster --database` takes for it.
-    fn create(dir: &Path) -> (Database, String) {
-        match std::env::var("MUSTER_TEST_DATABASE").as_deref() {
-            Ok("sqlite") | Ok("") | Err(_) => (
-                Database::Sqlite,
-                format!("sqlite://{}", dir.join("muster.db").display()),
-            ),
-            Ok("postgres") => {
-                let admin_url = std::env::var("MUSTER_TEST_POSTGRES_URL")
-                    .expect("MUSTER_TEST_DATABASE=postgres needs MUSTER_TEST_POSTGRES_URL (run scripts/test.sh)");
-                let name = format!("muster_e2e_{:016x}", rand::random::<u64>());
-                let (base, query) = match admin_url.split_once('?') {
-                    Some((base, query)) => (base, format!("?{query}")),
-                    None => (admin_url.as_str(), String::new()),
-                };
-                let (server, _) =
-                    base.rsplit_once('/').filter(|(server, _)| server.contains("://") && !server.ends_with('/')).unwrap_or_else(|| {
-                        panic!("MUSTER_TEST_POSTGRES_URL must name a database, like postgres://user@host:port/postgres; got {admin_url}")
-                    });
-                let url = format!("{server}/{name}{query}");
-                psql(&admin_url, &format!("CREATE DATABASE {name}"))
-                    .unwrap_or_else(|e| panic!("creating database {name}: {e}"));
-                (Database::Postgres { admin_url, name }, url)
-            }
-            Ok(other) => panic!("MUSTER_TEST_DATABASE must be sqlite or postgres, not {other:?}"),
-        }
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Database::Postgres { admin_url, name } = self {
-            // The server has stopped by now; FORCE covers a connection still closing.
-            if let Err(e) = psql(
-                admin_url,
-                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            ) {
-                eprintln!("warning: could not drop test database {name}: {e}");
-            }
-        }
-    }
-}
-
 // --- the muster server --------------------------------------------------------------------
 
 /// `muster serve --demo` on a free port of 127.0.0.1, on a fresh database.
@@ -186,17 +116,19 @@ pub struct Server {
     child: Child,
     log: PathBuf,
     // Dropped after `Drop::drop` has stopped the server: first the database, then the files.
-    _database: Database,
+    _database: muster_store::testing::TestUrl,
     _dir: TempDir,
 }
 
 impl Server {
-    pub fn start() -> Server {
+    /// Starts on a fresh database of the backend MUSTER_TEST_DATABASE names.
+    pub async fn start() -> Server {
         let dir = tempfile::Builder::new()
             .prefix("muster-e2e-")
             .tempdir()
             .expect("creating a temporary directory");
-        let (database, database_url) = Database::create(dir.path());
+        let database = muster_store::testing::fresh_url().await;
+        let database_url = database.url.expose().to_owned();
         let log = dir.path().join("server.log");
         let child = Command::new(env!("CARGO_BIN_EXE_muster"))
             .args([
