@@ -31,6 +31,14 @@ choice!(
         Person = ("person", "people"),
         Account = ("account", "accounts"),
         Audit = ("audit", "the audit log"),
+        Ticket = ("ticket", "tickets"),
+        KnownIssue = ("known_issue", "known issues"),
+        SupportTeam = ("support_team", "support teams"),
+        SlaPolicy = ("sla_policy", "SLA policies"),
+        DecisionRight = ("decision_right", "decision rights"),
+        ChangeRequest = ("change_request", "change requests"),
+        Rounding = ("rounding", "rounding assignments"),
+        CommandCenter = ("command_center", "the command center"),
     }
 );
 
@@ -54,6 +62,8 @@ pub enum Reach {
     OwnSites,
     /// Records of the account's own organization (vendor staff).
     OwnOrganization,
+    /// Only the records the account itself raised (an end user's own tickets).
+    Own,
 }
 
 /// Who is acting: a signed-in account, an API token's account, or the CLI operator.
@@ -80,19 +90,56 @@ pub enum Place<'a> {
         site_id: Option<SiteId>,
         organization: Option<&'a str>,
     },
+    /// A ticket: its site, the organization of the team that holds it, who raised it.
+    Ticket {
+        site_id: SiteId,
+        team_organization: Option<&'a str>,
+        requester_account_id: Option<i64>,
+    },
 }
 
 /// The policy: how far `role` may take `action` on `subject`.
 pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
     use AccessRole::*;
     use Action::*;
+    use Reach::Own;
     use Reach::{All, OwnOrganization, OwnSites};
     use Subject::*;
-    let reference_data = matches!(subject, Program | Site | Unit | Wave | Module);
+    let reference_data = matches!(
+        subject,
+        Program
+            | Site
+            | Unit
+            | Wave
+            | Module
+            | KnownIssue
+            | SupportTeam
+            | SlaPolicy
+            | DecisionRight
+    );
+    let support_staff = matches!(role, ProgramLead | Analyst | Trainer);
     match (role, subject, action) {
+        (_, Ticket | ChangeRequest, Delete) => Reach::None,
         (Admin, _, _) => All,
         (_, Account | Audit, _) => Reach::None,
         (_, _, Read) if reference_data => All,
+        // Tickets: anyone files one; who sees and works them follows where they sit.
+        (_, Ticket, Create) => All,
+        (ProgramLead | Analyst | Trainer | Executive, Ticket, Read) => All,
+        (SiteLead | Champion, Ticket, Read) => OwnSites,
+        (EndUser, Ticket, Read) => Own,
+        (Vendor, Ticket, Read | Update) => OwnOrganization,
+        (_, Ticket, Update) if support_staff => All,
+        (SiteLead, Ticket, Update) => OwnSites,
+        (ProgramLead | Analyst, KnownIssue, _) => All,
+        (ProgramLead, SupportTeam | SlaPolicy | DecisionRight | CommandCenter, _) => All,
+        (ProgramLead | Analyst | Trainer | SiteLead | Executive, ChangeRequest, Read) => All,
+        (ProgramLead | Analyst, ChangeRequest, Create) => All,
+        (ProgramLead | Executive, ChangeRequest, Update) => All,
+        (EndUser | Vendor, Rounding | CommandCenter, _) => Reach::None,
+        (_, Rounding | CommandCenter, Read) => All,
+        (ProgramLead, Rounding, _) => All,
+        (SiteLead, Rounding, _) => OwnSites,
         (ProgramLead, Program, Update) => All,
         (ProgramLead, Site | Unit | Wave | Module | Person, _) => All,
         (SiteLead, Site, Update) => OwnSites,
@@ -133,10 +180,15 @@ impl Actor {
                 Place::Site(site) | Place::Person { site_id: site, .. } => {
                     site.is_some_and(|s| self.site_ids.contains(&s))
                 }
+                Place::Ticket { site_id, .. } => self.site_ids.contains(&site_id),
             },
             Reach::OwnOrganization => match place {
                 Place::Person {
                     organization: Some(org),
+                    ..
+                }
+                | Place::Ticket {
+                    team_organization: Some(org),
                     ..
                 } => self
                     .organization
@@ -144,7 +196,15 @@ impl Actor {
                     .is_some_and(|own| own.eq_ignore_ascii_case(org)),
                 _ => false,
             },
+            Reach::Own => self.raised(place),
         }
+    }
+
+    /// Did this actor raise the record at `place`? Whoever raised a ticket may always
+    /// follow it, whatever their role.
+    pub fn raised(&self, place: Place<'_>) -> bool {
+        matches!(place, Place::Ticket { requester_account_id: Some(id), .. }
+            if self.account_id == Some(id))
     }
 
     /// The rows of `subject` this actor may read, for list queries.
@@ -155,6 +215,10 @@ impl Actor {
             Reach::OwnSites => Scope::Sites(self.site_ids.clone()),
             Reach::OwnOrganization => match &self.organization {
                 Some(org) => Scope::Organization(org.clone()),
+                None => Scope::Nothing,
+            },
+            Reach::Own => match self.account_id {
+                Some(id) => Scope::Own(id),
                 None => Scope::Nothing,
             },
         }
@@ -168,6 +232,8 @@ pub enum Scope {
     Everything,
     Sites(Vec<SiteId>),
     Organization(String),
+    /// Records raised by this account.
+    Own(i64),
 }
 
 #[cfg(test)]

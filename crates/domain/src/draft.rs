@@ -23,6 +23,27 @@ pub fn number_as_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>,
     }))
 }
 
+/// Deserializes a yes/no: JSON true/false, or a form's "true"/"on"/"yes" (absent is `None`).
+pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Bool(bool),
+        Text(String),
+    }
+    match Option::<Loose>::deserialize(d)? {
+        None => Ok(None),
+        Some(Loose::Bool(b)) => Ok(Some(b)),
+        Some(Loose::Text(t)) => match t.trim().to_ascii_lowercase().as_str() {
+            "true" | "on" | "yes" | "1" => Ok(Some(true)),
+            "false" | "off" | "no" | "0" | "" => Ok(Some(false)),
+            other => Err(serde::de::Error::custom(format!(
+                "'{other}' is not yes or no"
+            ))),
+        },
+    }
+}
+
 /// Parses optional numeric text: blank is `None`, otherwise a whole number in `0..=max`.
 pub fn optional_count(raw: String, max: i64) -> Result<Option<i64>, String> {
     let trimmed = raw.trim();

@@ -158,3 +158,115 @@ pub mod audit_log {
         entity_id: i64, action: String, before_json: Option<String>, after_json: Option<String>,
     });
 }
+
+pub mod command_center {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "command_center")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub program_id: i64,
+        pub lead_account_id: Option<i64>,
+        pub priority_matrix: String,
+        pub triage_alarm_minutes: i64,
+        pub unassigned_minutes: i64,
+        pub breach_warning_percent: i64,
+        pub reopen_window_hours: i64,
+        pub updated_at: chrono::DateTime<chrono::Utc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod support_team {
+    use super::Ts;
+    entity!("support_team" {
+        name: String, kind: String, categories: String, module_id: Option<i64>,
+        organization: Option<String>, lead_account_id: Option<i64>, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod sla_policy {
+    use super::Ts;
+    entity!("sla_policy" {
+        priority: String, response_minutes: i64, resolve_minutes: i64, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod known_issue {
+    use super::Ts;
+    entity!("known_issue" {
+        title: String, symptoms: String, workaround: String, module_id: Option<i64>, status: String,
+        retired_at: Option<Ts>, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod decision_right {
+    use super::Ts;
+    entity!("decision_right" {
+        module_id: Option<i64>, change_kind: String, decider: String,
+        decider_account_id: Option<i64>, created_at: Ts, updated_at: Ts,
+    });
+}
+
+/// Ticket clocks are unix seconds.
+pub mod ticket {
+    entity!("ticket" {
+        number: i64, requester_account_id: Option<i64>, requester_name: String,
+        contact: Option<String>, site_id: i64, unit_id: Option<i64>, job_role: Option<String>,
+        module_id: Option<i64>, workflow: Option<String>, summary: String, what_happened: String,
+        expected: Option<String>, category: String, impact: String, urgency: String,
+        priority: String, patient_safety: bool, status: String, team_id: i64,
+        assignee_account_id: Option<i64>, escalation_level: i64, known_issue_id: Option<i64>,
+        merged_into_id: Option<i64>, resolution_code: Option<String>,
+        resolution_note: Option<String>, reopen_count: i64, version: i64,
+        idempotency_key: Option<String>, opened_at: i64, team_since_at: i64,
+        responded_at: Option<i64>, resolved_at: Option<i64>, closed_at: Option<i64>,
+        response_due_at: i64, resolve_due_at: i64, paused_at: Option<i64>,
+        response_breached: bool, resolve_breached: bool, updated_at: i64,
+    });
+}
+
+pub mod ticket_event {
+    entity!("ticket_event" {
+        ticket_id: i64, at: i64, actor_account_id: Option<i64>, actor: String, kind: String,
+        detail: String,
+    });
+}
+
+pub mod ticket_attachment {
+    use super::Ts;
+    entity!("ticket_attachment" {
+        ticket_id: i64, file_name: String, content_type: String, size: i64, data: Vec<u8>,
+        created_at: Ts,
+    });
+}
+
+pub mod change_request {
+    use super::Ts;
+    entity!("change_request" {
+        ticket_id: Option<i64>, module_id: Option<i64>, change_kind: String, title: String,
+        justification: String, decision_right_id: Option<i64>, decider: String, status: String,
+        decision_note: Option<String>, decided_by: Option<String>, decided_at: Option<Ts>,
+        created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod notification {
+    entity!("notification" {
+        account_id: i64, ticket_id: Option<i64>, message: String, created_at: i64,
+        read_at: Option<i64>, email_state: Option<String>, email_error: Option<String>,
+    });
+}
+
+pub mod rounding {
+    use super::Ts;
+    entity!("rounding" {
+        person_id: i64, unit_id: i64, shift_date: chrono::NaiveDate, shift: String, duty: String,
+        notes: Option<String>, created_at: Ts, updated_at: Ts,
+    });
+}

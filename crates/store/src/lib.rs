@@ -16,10 +16,14 @@ mod paging;
 mod write;
 
 pub mod account;
+pub mod decision_right;
+pub mod known_issue;
 pub mod module;
 pub mod person;
 pub mod program;
 pub mod site;
+pub mod sla_policy;
+pub mod support_team;
 pub mod unit;
 pub mod wave;
 

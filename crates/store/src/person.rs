@@ -74,7 +74,7 @@ fn filtered(
     use person::Column as C;
     let mut query = person::Entity::find().filter(C::ProgramId.eq(program_id));
     match scope {
-        Scope::Nothing => return None,
+        Scope::Nothing | Scope::Own(_) => return None,
         Scope::Everything => {}
         Scope::Sites(ids) => query = query.filter(C::SiteId.is_in(ids.clone())),
         Scope::Organization(org) => query = query.filter(C::Organization.eq(org.as_str())),

@@ -1,0 +1,120 @@
+//! Decision rights over build changes: which role or body decides each kind of change to
+//! each module, and the change requests routed to them.
+
+use serde::Serialize;
+
+use crate::module::ModuleId;
+
+choice!(
+    /// The kinds of build change a decision right covers.
+    ChangeKind {
+        Workflow = ("workflow", "Workflow"),
+        OrderSet = ("order_set", "Order set"),
+        Documentation = ("documentation", "Documentation template"),
+        ClinicalContent = ("clinical_content", "Clinical content"),
+        Security = ("security", "Security and access"),
+        Report = ("report", "Report"),
+        Interface = ("interface", "Interface"),
+        Other = ("other", "Other"),
+    }
+);
+
+choice!(
+    ChangeStatus {
+        Pending = ("pending", "Awaiting decision"),
+        Approved = ("approved", "Approved"),
+        Rejected = ("rejected", "Rejected"),
+        Deferred = ("deferred", "Deferred"),
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionRight {
+    pub id: i64,
+    /// `None`: the right covers this kind of change to every module.
+    pub module_id: Option<ModuleId>,
+    pub change_kind: ChangeKind,
+    /// The role or body that decides ("Physician advisory council").
+    pub decider: String,
+    /// The account that records the decision, if one person does.
+    pub decider_account_id: Option<i64>,
+}
+
+/// The right that governs `kind` changes to `module`: a module's own right wins over one
+/// that covers every module.
+pub fn governing_right(
+    rights: &[DecisionRight],
+    module: Option<ModuleId>,
+    kind: ChangeKind,
+) -> Option<&DecisionRight> {
+    let of_kind = || rights.iter().filter(move |r| r.change_kind == kind);
+    of_kind()
+        .find(|r| module.is_some() && r.module_id == module)
+        .or_else(|| of_kind().find(|r| r.module_id.is_none()))
+}
+
+/// Who decides when no right has been recorded: said plainly rather than left blank.
+pub const UNASSIGNED_DECIDER: &str = "No decision right recorded: the program lead decides";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeRequest {
+    pub id: i64,
+    pub ticket_id: Option<i64>,
+    pub module_id: Option<ModuleId>,
+    pub change_kind: ChangeKind,
+    pub title: String,
+    /// Why the standard build cannot serve.
+    pub justification: String,
+    pub decision_right_id: Option<i64>,
+    pub decider: String,
+    pub status: ChangeStatus,
+    pub decision_note: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn right(id: i64, module_id: Option<i64>, kind: ChangeKind) -> DecisionRight {
+        DecisionRight {
+            id,
+            module_id,
+            change_kind: kind,
+            decider: format!("body {id}"),
+            decider_account_id: None,
+        }
+    }
+
+    #[test]
+    fn a_modules_own_right_wins_over_the_general_one() {
+        let rights = [
+            right(1, None, ChangeKind::OrderSet),
+            right(2, Some(7), ChangeKind::OrderSet),
+            right(3, Some(7), ChangeKind::Report),
+        ];
+        assert_eq!(
+            governing_right(&rights, Some(7), ChangeKind::OrderSet)
+                .unwrap()
+                .id,
+            2
+        );
+        assert_eq!(
+            governing_right(&rights, Some(8), ChangeKind::OrderSet)
+                .unwrap()
+                .id,
+            1
+        );
+        assert_eq!(
+            governing_right(&rights, None, ChangeKind::OrderSet)
+                .unwrap()
+                .id,
+            1
+        );
+        assert!(governing_right(&rights, Some(8), ChangeKind::Report).is_none());
+    }
+}
