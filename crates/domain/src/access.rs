@@ -165,6 +165,14 @@ impl Actor {
         }
     }
 
+    /// The command center's rules (SLA breaches, escalation, auto-close) acting on their own.
+    pub fn rules(program_id: i64) -> Self {
+        Actor {
+            name: "command center rules".into(),
+            ..Actor::operator(program_id)
+        }
+    }
+
     /// May this actor take `action` on some `subject` at all (menus, route guards)?
     pub fn may(&self, action: Action, subject: Subject) -> bool {
         reach(self.role, subject, action) != Reach::None

@@ -19,6 +19,7 @@ choice!(
         Ui = ("ui", "Web"),
         Api = ("api", "API"),
         Cli = ("cli", "Command line"),
+        Rule = ("rule", "Automatic rule"),
     }
 );
 

@@ -76,6 +76,69 @@ pub struct ChangeRequest {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// A change request as raised from a ticket or directly.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequestDraft {
+    #[serde(default, deserialize_with = "crate::draft::number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub module_id: Option<String>,
+    /// workflow, order_set, documentation, clinical_content, security, report, interface, other
+    pub change_kind: Option<String>,
+    pub title: Option<String>,
+    /// Why the standard build cannot serve.
+    pub justification: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeRequestSpec {
+    pub module_id: Option<ModuleId>,
+    pub change_kind: ChangeKind,
+    pub title: String,
+    pub justification: String,
+}
+
+impl ChangeRequestDraft {
+    pub fn parse(self) -> Result<ChangeRequestSpec, crate::Invalid> {
+        use crate::ticket::required_text;
+        let mut v = crate::validate::Validator::new();
+        let module_id = v.optional("module_id", self.module_id, crate::draft::optional_id);
+        let kind = v.required("change_kind", self.change_kind, |s| ChangeKind::parse(&s));
+        let title = v.required("title", self.title, |s| required_text(&s, 200));
+        let why = v.required("justification", self.justification, |s| required_text(&s, 8_000));
+        v.finish(|| ChangeRequestSpec {
+            module_id: module_id.unwrap().flatten(),
+            change_kind: kind.unwrap(),
+            title: title.unwrap(),
+            justification: why.unwrap(),
+        })
+    }
+}
+
+/// A decision on a change request.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DecisionDraft {
+    /// approved, rejected or deferred
+    pub status: Option<String>,
+    pub decision_note: Option<String>,
+}
+
+impl DecisionDraft {
+    pub fn parse(self) -> Result<(ChangeStatus, String), crate::Invalid> {
+        use crate::ticket::required_text;
+        let mut v = crate::validate::Validator::new();
+        let status = v.required("status", self.status, |s| match ChangeStatus::parse(&s)? {
+            ChangeStatus::Pending => Err("a decision is approved, rejected or deferred".into()),
+            other => Ok(other),
+        });
+        let note = v.required("decision_note", self.decision_note, |s| required_text(&s, 8_000));
+        v.finish(|| (status.unwrap(), note.unwrap()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,6 +98,10 @@ impl std::fmt::Debug for DatabaseUrl {
 pub struct Store {
     pub(crate) db: DatabaseConnection,
     backend: Backend,
+    /// The ticket intake task, started by the first new ticket.
+    pub(crate) writer: std::sync::Arc<tokio::sync::OnceCell<crate::ticket::TicketWriter>>,
+    /// Notifications also go out by mail (set when SMTP is configured).
+    pub(crate) mail: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
@@ -128,6 +132,8 @@ impl Store {
                 Ok(Store {
                     db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                     backend: Backend::Sqlite,
+                    writer: Default::default(),
+                    mail: Default::default(),
                 })
             }
             Backend::Postgres => {
@@ -140,9 +146,16 @@ impl Store {
                 Ok(Store {
                     db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
                     backend: Backend::Postgres,
+                    writer: Default::default(),
+                    mail: Default::default(),
                 })
             }
         }
+    }
+
+    /// Queue an email with every notification from now on (the mailer sends them).
+    pub fn enable_mail(&self) {
+        self.mail.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn backend(&self) -> Backend {

@@ -18,6 +18,9 @@ pub enum StoreError {
     /// The record is still referenced and cannot be deleted.
     #[error("{0}")]
     InUse(String),
+    /// The rules do not let this caller make this change (a requester triaging a ticket).
+    #[error("{0}")]
+    Refused(String),
     /// A stored value no longer parses: a bug or a hand edit, never the user's fault.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),

@@ -13,9 +13,11 @@ mod error;
 mod filter;
 mod migrate;
 mod paging;
+mod raw;
 mod write;
 
 pub mod account;
+pub mod command_center;
 pub mod decision_right;
 pub mod known_issue;
 pub mod module;
@@ -24,6 +26,7 @@ pub mod program;
 pub mod site;
 pub mod sla_policy;
 pub mod support_team;
+pub mod ticket;
 pub mod unit;
 pub mod wave;
 

@@ -148,6 +148,17 @@ impl Store {
         to_person(row)
     }
 
+    /// The person with this email (an account's own profile), if the roster has one.
+    pub async fn person_by_email(&self, program_id: i64, email: &str) -> StoreResult<Option<Person>> {
+        person::Entity::find()
+            .filter(person::Column::ProgramId.eq(program_id))
+            .filter(person::Column::Email.eq(email.to_lowercase()))
+            .one(&self.db)
+            .await?
+            .map(to_person)
+            .transpose()
+    }
+
     /// The chosen site exists and the chosen unit belongs to it.
     async fn check_placement(&self, program_id: i64, spec: &PersonSpec) -> StoreResult<()> {
         if let Some(site_id) = spec.site_id {

@@ -84,6 +84,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(invalid) => AppError::Conflict(invalid),
             StoreError::Invalid(invalid) => AppError::Invalid(invalid),
             StoreError::InUse(message) => AppError::InUse(message),
+            StoreError::Refused(message) => AppError::Forbidden(message),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -292,6 +292,21 @@ pub struct TicketEvent {
     pub detail: String,
 }
 
+/// A ticket or known issue that looks like what the user is typing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Similar {
+    /// "ticket" or "known_issue"
+    pub kind: &'static str,
+    pub id: i64,
+    /// The ticket number (0 for a known issue).
+    pub number: i64,
+    pub title: String,
+    pub status: String,
+    /// The known issue's workaround.
+    pub workaround: Option<String>,
+}
+
 /// A file attached to a ticket (its bytes are fetched separately).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
