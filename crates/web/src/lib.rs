@@ -9,16 +9,19 @@ mod access;
 mod api;
 mod audit;
 mod auth;
+mod command_center;
 mod error;
 mod form;
 mod health;
 mod home;
+mod mail;
 mod module;
 mod page;
 mod person;
 mod program;
 mod resource;
 mod site;
+mod ticket;
 mod unit;
 mod wave;
 
@@ -31,6 +34,7 @@ use muster_store::Store;
 use tokio::net::TcpListener;
 
 pub use auth::limiter::LoginLimiter;
+pub use mail::SmtpConfig;
 pub use health::metrics_handle;
 
 /// Settings the web layer needs.
@@ -44,6 +48,10 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Longest a request may take before it is answered 408/503.
     pub request_timeout: Duration,
+    /// How often the command center's rules (breaches, escalation, auto-close) run.
+    pub sweep_every: Duration,
+    /// Mail for notifications; none when not configured.
+    pub smtp: Option<SmtpConfig>,
 }
 
 impl Default for WebConfig {
@@ -53,6 +61,8 @@ impl Default for WebConfig {
             session_idle: Duration::from_secs(12 * 3600),
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            sweep_every: Duration::from_secs(30),
+            smtp: None,
         }
     }
 }
@@ -63,6 +73,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub limiter: Arc<LoginLimiter>,
+    /// News of tickets for the live boards.
+    pub board: Arc<command_center::Hub>,
 }
 
 impl AppState {
@@ -71,6 +83,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             limiter: Arc::new(LoginLimiter::default()),
+            board: Arc::new(command_center::Hub::default()),
         }
     }
 }
@@ -95,6 +108,10 @@ pub fn app(state: AppState) -> Router {
         .merge(program::routes())
         .merge(audit::routes())
         .merge(api::routes())
+        .merge(ticket::routes())
+        .merge(command_center::routes())
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
@@ -110,7 +127,6 @@ pub fn app(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(health::request_span))
         .with_state(state)
@@ -123,11 +139,20 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let mut tasks = vec![tokio::spawn(mail::run_sweeper(state.clone(), state.config.sweep_every))];
+    if let Some(smtp) = state.config.smtp.clone() {
+        state.store.enable_mail();
+        tasks.push(tokio::spawn(mail::run_mailer(state.clone(), smtp, Duration::from_secs(2))));
+    }
     let app = app(state);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    for task in tasks {
+        task.abort();
+    }
+    served
 }

@@ -35,6 +35,8 @@ pub struct Layout {
 
 const NAV: &[(&str, &str, Subject)] = &[
     ("Overview", "/", Subject::Program),
+    ("Tickets", "/tickets", Subject::Ticket),
+    ("Command center", "/command-center", Subject::CommandCenter),
     ("Sites", "/sites", Subject::Site),
     ("Units", "/units", Subject::Unit),
     ("Waves", "/waves", Subject::Wave),

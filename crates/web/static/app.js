@@ -20,3 +20,83 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const u of page.items) unit.add(new Option(u.name, String(u.id)));
   });
 });
+
+// Intake: the unit list follows the chosen site, and tickets and known issues that look
+// like what is being typed appear below the form, so that a duplicate need not be filed.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form.intake");
+  if (!form) return;
+  const site = form.querySelector("#f-site_id");
+  const unit = form.querySelector("#f-unit_id");
+  site?.addEventListener("change", async () => {
+    unit.replaceChildren(new Option(site.value ? "— no unit —" : "— choose a site first —", ""));
+    if (!site.value) return;
+    const reply = await fetch(`/api/v1/units?site_id=${encodeURIComponent(site.value)}&limit=500`, { credentials: "same-origin" });
+    if (!reply.ok) return;
+    for (const u of (await reply.json()).items) unit.add(new Option(u.name, String(u.id)));
+  });
+  const panel = form.querySelector("#similar");
+  const inputs = [form.querySelector("#f-summary"), form.querySelector("#f-what_happened")];
+  let timer;
+  const look = async () => {
+    const text = inputs.map((i) => i?.value ?? "").join(" ").trim();
+    if (text.length < 4) { panel.hidden = true; return; }
+    const reply = await fetch(`/api/v1/tickets/similar?q=${encodeURIComponent(text)}`, { credentials: "same-origin" });
+    if (!reply.ok) return;
+    const found = await reply.json();
+    panel.replaceChildren();
+    if (!found.length) { panel.hidden = true; return; }
+    const h = document.createElement("h2");
+    h.textContent = "Is it one of these?";
+    const list = document.createElement("ul");
+    for (const s of found) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      if (s.kind === "known_issue") {
+        a.href = `/known-issues/${s.id}`;
+        a.textContent = `Known issue: ${s.title}`;
+        li.append(a);
+        if (s.workaround) li.append(` — workaround: ${s.workaround}`);
+      } else {
+        a.href = `/tickets/${s.id}`;
+        a.textContent = `Ticket ${s.number}: ${s.title}`;
+        const join = document.createElement("form");
+        join.method = "post";
+        join.action = `/tickets/${s.id}/join`;
+        join.className = "inline";
+        const csrf = form.querySelector("input[name=csrf_token]").cloneNode();
+        const button = document.createElement("button");
+        button.type = "submit";
+        button.textContent = "Me too: follow this ticket";
+        join.append(csrf, button);
+        li.append(a, " ", join);
+      }
+      list.append(li);
+    }
+    panel.append(h, list);
+    panel.hidden = false;
+  };
+  for (const input of inputs) input?.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(look, 300); });
+  // A double click sends the form once.
+  form.addEventListener("submit", () => { form.querySelector("button[type=submit]").disabled = true; });
+});
+
+// The live board: figures and the ticker arrive by server-sent events.
+document.addEventListener("DOMContentLoaded", () => {
+  const board = document.querySelector("#board[data-stream]");
+  if (!board || !window.EventSource) return;
+  const ticker = document.querySelector("#ticker");
+  const state = document.querySelector("#live-state");
+  const events = new EventSource(board.dataset.stream);
+  events.addEventListener("summary", (e) => { board.innerHTML = e.data; });
+  events.addEventListener("ticket", (e) => {
+    ticker.insertAdjacentHTML("afterbegin", e.data);
+    while (ticker.children.length > 20) ticker.lastElementChild.remove();
+  });
+  events.addEventListener("open", () => { state.textContent = "Live: figures update by themselves."; });
+  events.addEventListener("error", () => { state.textContent = "Reconnecting to the live feed…"; });
+});
+
+document.addEventListener("click", (e) => {
+  if (e.target.matches("[data-print]")) window.print();
+});

@@ -296,3 +296,27 @@ pub(crate) async fn add_event<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+impl Store {
+    /// Adds files to an existing ticket, each noted in its history.
+    pub async fn add_attachments(&self, change: &Change<'_>, ticket_id: i64, files: Vec<NewAttachment>) -> StoreResult<()> {
+        let txn = self.db.begin().await?;
+        for file in files {
+            add_event(&txn, change, ticket_id, EventKind::Attachment, &file.file_name).await?;
+            ticket_attachment::ActiveModel {
+                id: NotSet,
+                program_id: Set(change.program_id()),
+                ticket_id: Set(ticket_id),
+                file_name: Set(file.file_name),
+                content_type: Set(file.content_type),
+                size: Set(file.data.len() as i64),
+                data: Set(file.data),
+                created_at: Set(Utc::now()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+}

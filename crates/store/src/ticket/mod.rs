@@ -204,6 +204,21 @@ impl Store {
         to_ticket(row, Utc::now())
     }
 
+    /// Published known issues a ticket may be linked to: (id, title), newest first.
+    pub async fn linkable_known_issues(&self, program_id: i64) -> StoreResult<Vec<(i64, String)>> {
+        use crate::entity::known_issue;
+        Ok(known_issue::Entity::find()
+            .select_only()
+            .columns([known_issue::Column::Id, known_issue::Column::Title])
+            .filter(known_issue::Column::ProgramId.eq(program_id))
+            .filter(known_issue::Column::Status.eq("published"))
+            .order_by_desc(known_issue::Column::Id)
+            .limit(200)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
     /// The organization of each vendor team, for placing tickets in the access policy.
     pub async fn team_organization(&self, team_id: i64) -> StoreResult<Option<String>> {
         Ok(support_team::Entity::find_by_id(team_id)

@@ -144,12 +144,16 @@ async fn presented_csrf(
     if let Some(value) = request.headers().get(CSRF_HEADER) {
         return Ok((value.to_str().ok().map(str::to_owned), request));
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_owned();
+    if let Ok(boundary) = multer::parse_boundary(&content_type) {
+        return multipart_csrf(request, boundary).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((None, request));
     }
     let (parts, body) = request.into_parts();
@@ -164,6 +168,27 @@ async fn presented_csrf(
                 .find(|(k, _)| k == CSRF_FIELD)
                 .map(|(_, v)| v)
         });
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// The CSRF field of a multipart form (an intake with attachments): the body is read, up
+/// to the upload limit, and put back for the handler.
+async fn multipart_csrf(request: Request, boundary: String) -> Result<(Option<String>, Request), AppError> {
+    let (parts, body) = request.into_parts();
+    let limit = crate::ticket::UPLOAD_LIMIT;
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge(format!("the form and its attachments are larger than {} MiB", limit / 1024 / 1024)))?;
+    let chunk = bytes.clone();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(chunk) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let mut token = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(CSRF_FIELD) {
+            token = field.text().await.ok();
+            break;
+        }
+    }
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
 }
 

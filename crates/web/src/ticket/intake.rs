@@ -1,0 +1,182 @@
+//! Intake at the elbow: a short form that works on a phone, prefilled from the user's
+//! profile, with screenshots attached, similar tickets shown while typing, and a ticket
+//! number at once. The same intake serves `POST /api/v1/tickets`.
+
+use askama::Template;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::response::Response;
+use muster_domain::Invalid;
+use muster_domain::access::{Action, Subject};
+use muster_domain::account::random_token;
+use muster_domain::ticket::{Category, Impact, TicketDraft, Urgency, attachment};
+use muster_store::ticket::NewAttachment;
+use muster_store::unit::UnitFilter;
+
+use super::pages::Choices;
+use crate::AppState;
+use crate::access::require;
+use crate::auth::{CSRF_FIELD, Viewer};
+use crate::error::{AppError, PageError};
+use crate::form::{Field, FieldKind, attach_errors};
+use crate::page::{Layout, redirect_with_flash, render, render_with};
+use crate::resource::choice_options;
+
+/// Largest intake request: the form and up to five 5 MiB attachments.
+pub const UPLOAD_LIMIT: usize = attachment::MAX_FILES * attachment::MAX_BYTES + 256 * 1024;
+
+#[derive(Template)]
+#[template(path = "tickets/new.html")]
+struct IntakePage {
+    layout: Layout,
+    fields: Vec<Field>,
+    problems: Vec<String>,
+    field_errors: bool,
+    idempotency_key: String,
+}
+
+/// A submitted intake: the ticket's fields, the client's idempotency key and the files.
+pub struct Intake {
+    pub draft: TicketDraft,
+    pub idempotency_key: Option<String>,
+    pub files: Vec<NewAttachment>,
+}
+
+/// Reads a multipart intake; files are checked by their bytes, every problem is named.
+pub async fn read_multipart(mut form: Multipart) -> Result<Intake, AppError> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut key = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("the form could not be read: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(file_name) = field.file_name().map(attachment::clean_name) {
+            let data = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::PayloadTooLarge(format!("the attachments are too large: {e}")))?;
+            if data.is_empty() && file_name == "attachment" {
+                continue; // a file input left empty
+            }
+            if files.len() >= attachment::MAX_FILES {
+                problems.push(format!("at most {} attachments per ticket", attachment::MAX_FILES));
+                continue;
+            }
+            match attachment::check(&file_name, &data) {
+                Ok(kind) => files.push(NewAttachment { file_name, content_type: kind.into(), data: data.to_vec() }),
+                Err(message) => problems.push(message),
+            }
+            continue;
+        }
+        let value = field
+            .text()
+            .await
+            .map_err(|e| AppError::BadRequest(format!("field {name}: {e}")))?;
+        match name.as_str() {
+            CSRF_FIELD => {}
+            "idempotency_key" => key = Some(value).filter(|k| !k.trim().is_empty()),
+            _ => pairs.push((name, value)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(Invalid(
+            problems.into_iter().map(|m| muster_domain::FieldError::new("attachments", m)).collect(),
+        )));
+    }
+    let encoded = serde_html_form::to_string(&pairs).map_err(|e| AppError::Internal(e.to_string()))?;
+    let draft = serde_html_form::from_str(&encoded).map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
+    Ok(Intake { draft, idempotency_key: key, files })
+}
+
+/// The intake form's fields, filled from `draft`.
+pub async fn fields(state: &AppState, viewer: &Viewer, draft: &TicketDraft, choices: &Choices) -> Result<Vec<Field>, AppError> {
+    let site_id = draft.site_id.as_deref().and_then(|s| s.parse::<i64>().ok());
+    let mut units = vec![(String::new(), if site_id.is_some() { "— no unit —" } else { "— choose a site first —" }.to_owned())];
+    if let Some(site_id) = site_id {
+        let filter = UnitFilter { site_id: Some(site_id), search: None };
+        let page = state.store.list_units(viewer.actor.program_id, &filter, None, 500).await?;
+        units.extend(page.items.into_iter().map(|u| (u.id.to_string(), u.name)));
+    }
+    let roles = choice_options(muster_domain::person::JobRole::ALL, |r| r.code(), |r| r.label(), Some("— your role —"));
+    Ok(vec![
+        Field::new("summary", "In a few words, what is wrong?", FieldKind::Text, draft.summary.as_deref())
+            .required()
+            .help("For example: \"Cannot sign discharge orders\""),
+        Field::new("site_id", "Site", FieldKind::Select(choices.site_options()), draft.site_id.as_deref()).required(),
+        Field::new("unit_id", "Unit", FieldKind::Select(units), draft.unit_id.as_deref()),
+        Field::new("job_role", "Your role", FieldKind::Select(roles), draft.job_role.as_deref()),
+        Field::new("module_id", "Module", FieldKind::Select(choices.module_options("— not sure —")), draft.module_id.as_deref()),
+        Field::new("workflow", "Workflow or screen", FieldKind::Text, draft.workflow.as_deref())
+            .help("Where it happened, e.g. \"Discharge navigator\""),
+        Field::new("what_happened", "What happened?", FieldKind::TextArea, draft.what_happened.as_deref()).required(),
+        Field::new("expected", "What did you expect?", FieldKind::TextArea, draft.expected.as_deref()),
+        Field::new("patient_safety", "A patient could be harmed (patient-safety issue)", FieldKind::Check,
+            draft.patient_safety.filter(|b| *b).map(|_| "true")),
+        Field::new("category", "Kind of problem", FieldKind::Select(choice_options(Category::ALL, Category::code, Category::label, Some("— not sure —"))), draft.category.as_deref()),
+        Field::new("impact", "Who is affected?", FieldKind::Select(choice_options(Impact::ALL, Impact::code, Impact::label, Some("— not sure —"))), draft.impact.as_deref()),
+        Field::new("urgency", "How urgent?", FieldKind::Select(choice_options(Urgency::ALL, Urgency::code, Urgency::label, Some("— not sure —"))), draft.urgency.as_deref()),
+        Field::new("contact", "How can we reach you?", FieldKind::Text, draft.contact.as_deref())
+            .help("Extension, pager or mobile"),
+    ])
+}
+
+async fn render_form(
+    state: &AppState,
+    viewer: &Viewer,
+    draft: TicketDraft,
+    invalid: Option<&Invalid>,
+    key: Option<String>,
+) -> Result<Response, PageError> {
+    let choices = Choices::load(&state.store, viewer.actor.program_id).await?;
+    let mut fields = fields(state, viewer, &draft, &choices).await?;
+    let problems = attach_errors(&mut fields, invalid);
+    let page = IntakePage {
+        layout: viewer.layout("Report a problem", vec![("Tickets".into(), "/tickets".into())]),
+        field_errors: fields.iter().any(|f| f.error.is_some()),
+        fields,
+        problems,
+        idempotency_key: key.unwrap_or_else(|| random_token(16)),
+    };
+    if invalid.is_some() {
+        render_with(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page, viewer)
+    } else {
+        render(&page, viewer)
+    }
+}
+
+/// `GET /tickets/new`: the form, with site, unit and role from the user's roster entry.
+pub async fn form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    require(&viewer.actor, Action::Create, Subject::Ticket)?;
+    let me = state.store.person_by_email(viewer.actor.program_id, &viewer.actor.email).await?;
+    let mut draft = TicketDraft::default();
+    if let Some(me) = me {
+        draft.site_id = me.site_id.map(|s| s.to_string());
+        draft.unit_id = me.unit_id.map(|u| u.to_string());
+        draft.job_role = Some(me.job_role.code().to_owned());
+    } else if let [only] = viewer.actor.site_ids.as_slice() {
+        draft.site_id = Some(only.to_string());
+    }
+    render_form(&state, &viewer, draft, None, None).await
+}
+
+/// `POST /tickets`: files the ticket and shows it with its number.
+pub async fn submit(State(state): State<AppState>, viewer: Viewer, request: Request) -> Result<Response, PageError> {
+    require(&viewer.actor, Action::Create, Subject::Ticket)?;
+    let form = Multipart::from_request(request, &state)
+        .await
+        .map_err(|e| AppError::BadRequest(format!("send the form as multipart/form-data: {e}")))?;
+    let intake = read_multipart(form).await?;
+    let draft = intake.draft.clone();
+    let key = intake.idempotency_key.clone();
+    match super::api::file(&state, &viewer.actor, muster_domain::audit::Via::Ui, intake).await {
+        Ok(created) => Ok(redirect_with_flash(
+            &format!("/tickets/{}", created.ticket.id),
+            &format!("Ticket {} filed. We will keep you posted here and in your notifications.", created.ticket.number),
+        )),
+        Err(AppError::Invalid(invalid)) => render_form(&state, &viewer, draft, Some(&invalid), key).await,
+        Err(other) => Err(other.into()),
+    }
+}
