@@ -106,7 +106,9 @@ impl ChangeRequestDraft {
         let module_id = v.optional("module_id", self.module_id, crate::draft::optional_id);
         let kind = v.required("change_kind", self.change_kind, |s| ChangeKind::parse(&s));
         let title = v.required("title", self.title, |s| required_text(&s, 200));
-        let why = v.required("justification", self.justification, |s| required_text(&s, 8_000));
+        let why = v.required("justification", self.justification, |s| {
+            required_text(&s, 8_000)
+        });
         v.finish(|| ChangeRequestSpec {
             module_id: module_id.unwrap().flatten(),
             change_kind: kind.unwrap(),
@@ -134,7 +136,9 @@ impl DecisionDraft {
             ChangeStatus::Pending => Err("a decision is approved, rejected or deferred".into()),
             other => Ok(other),
         });
-        let note = v.required("decision_note", self.decision_note, |s| required_text(&s, 8_000));
+        let note = v.required("decision_note", self.decision_note, |s| {
+            required_text(&s, 8_000)
+        });
         v.finish(|| (status.unwrap(), note.unwrap()))
     }
 }

@@ -24,18 +24,26 @@ fn to_settings(m: command_center::Model) -> StoreResult<Settings> {
 
 impl Store {
     pub async fn command_center_settings(&self, program_id: i64) -> StoreResult<Settings> {
-        match command_center::Entity::find_by_id(program_id).one(&self.db).await? {
+        match command_center::Entity::find_by_id(program_id)
+            .one(&self.db)
+            .await?
+        {
             Some(row) => to_settings(row),
             None => Ok(Settings::default()),
         }
     }
 
     #[tracing::instrument(skip(self, change))]
-    pub async fn save_command_center_settings(&self, change: &Change<'_>, settings: Settings) -> StoreResult<Settings> {
+    pub async fn save_command_center_settings(
+        &self,
+        change: &Change<'_>,
+        settings: Settings,
+    ) -> StoreResult<Settings> {
         let program_id = change.program_id();
         let before = self.command_center_settings(program_id).await?;
         if let Some(lead) = settings.lead_account_id {
-            self.account_in_program(program_id, lead, "lead_account_id").await?;
+            self.account_in_program(program_id, lead, "lead_account_id")
+                .await?;
         }
         let row = command_center::ActiveModel {
             program_id: Set(program_id),
@@ -64,13 +72,27 @@ impl Store {
             )
             .exec_without_returning(&txn)
             .await?;
-        record(&txn, change, "command_center", program_id, muster_domain::audit::AuditAction::Update, Some(&before), Some(&settings)).await?;
+        record(
+            &txn,
+            change,
+            "command_center",
+            program_id,
+            muster_domain::audit::AuditAction::Update,
+            Some(&before),
+            Some(&settings),
+        )
+        .await?;
         txn.commit().await?;
         Ok(settings)
     }
 
     /// Checks that `account_id` is an account of the program; the error names `field`.
-    pub async fn account_in_program(&self, program_id: i64, account_id: i64, field: &str) -> StoreResult<()> {
+    pub async fn account_in_program(
+        &self,
+        program_id: i64,
+        account_id: i64,
+        field: &str,
+    ) -> StoreResult<()> {
         use crate::entity::account;
         use sea_orm::{ColumnTrait, QueryFilter};
         let found = account::Entity::find_by_id(account_id)
@@ -79,7 +101,10 @@ impl Store {
             .await?;
         match found {
             Some(_) => Ok(()),
-            None => Err(StoreError::invalid(field, format!("there is no account {account_id}"))),
+            None => Err(StoreError::invalid(
+                field,
+                format!("there is no account {account_id}"),
+            )),
         }
     }
 }

@@ -149,7 +149,11 @@ impl Store {
     }
 
     /// The person with this email (an account's own profile), if the roster has one.
-    pub async fn person_by_email(&self, program_id: i64, email: &str) -> StoreResult<Option<Person>> {
+    pub async fn person_by_email(
+        &self,
+        program_id: i64,
+        email: &str,
+    ) -> StoreResult<Option<Person>> {
         person::Entity::find()
             .filter(person::Column::ProgramId.eq(program_id))
             .filter(person::Column::Email.eq(email.to_lowercase()))

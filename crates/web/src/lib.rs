@@ -34,8 +34,8 @@ use muster_store::Store;
 use tokio::net::TcpListener;
 
 pub use auth::limiter::LoginLimiter;
-pub use mail::SmtpConfig;
 pub use health::metrics_handle;
+pub use mail::SmtpConfig;
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone)]
@@ -139,10 +139,17 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let mut tasks = vec![tokio::spawn(mail::run_sweeper(state.clone(), state.config.sweep_every))];
+    let mut tasks = vec![tokio::spawn(mail::run_sweeper(
+        state.clone(),
+        state.config.sweep_every,
+    ))];
     if let Some(smtp) = state.config.smtp.clone() {
         state.store.enable_mail();
-        tasks.push(tokio::spawn(mail::run_mailer(state.clone(), smtp, Duration::from_secs(2))));
+        tasks.push(tokio::spawn(mail::run_mailer(
+            state.clone(),
+            smtp,
+            Duration::from_secs(2),
+        )));
     }
     let app = app(state);
     let served = axum::serve(

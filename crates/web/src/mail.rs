@@ -34,31 +34,47 @@ async fn reply(conn: &mut Conn) -> Result<u16, String> {
 }
 
 async fn command(conn: &mut Conn, line: &str, expect: u16) -> Result<(), String> {
-    conn.get_mut().write_all(format!("{line}\r\n").as_bytes()).await.map_err(|e| e.to_string())?;
+    conn.get_mut()
+        .write_all(format!("{line}\r\n").as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
     let code = reply(conn).await?;
     if code / 100 != expect / 100 {
-        return Err(format!("the mail server answered {code} to {}", line.split(' ').next().unwrap_or(line)));
+        return Err(format!(
+            "the mail server answered {code} to {}",
+            line.split(' ').next().unwrap_or(line)
+        ));
     }
     Ok(())
 }
 
 /// Only printable ASCII in headers (addresses and subject come from our own data).
 fn header_safe(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii() && !c.is_ascii_control()).collect()
+    s.chars()
+        .filter(|c| c.is_ascii() && !c.is_ascii_control())
+        .collect()
 }
 
 /// Sends one plain-text message.
 pub async fn send(config: &SmtpConfig, to: &str, subject: &str, body: &str) -> Result<(), String> {
-    let stream = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect((config.host.as_str(), config.port)))
-        .await
-        .map_err(|_| "the mail server did not answer within 10 s".to_string())?
-        .map_err(|e| e.to_string())?;
+    let stream = tokio::time::timeout(
+        Duration::from_secs(10),
+        TcpStream::connect((config.host.as_str(), config.port)),
+    )
+    .await
+    .map_err(|_| "the mail server did not answer within 10 s".to_string())?
+    .map_err(|e| e.to_string())?;
     let mut conn = BufReader::new(stream);
     if reply(&mut conn).await? != 220 {
         return Err("the mail server refused the connection".into());
     }
     command(&mut conn, "EHLO muster", 250).await?;
-    command(&mut conn, &format!("MAIL FROM:<{}>", header_safe(&config.from)), 250).await?;
+    command(
+        &mut conn,
+        &format!("MAIL FROM:<{}>", header_safe(&config.from)),
+        250,
+    )
+    .await?;
     command(&mut conn, &format!("RCPT TO:<{}>", header_safe(to)), 250).await?;
     command(&mut conn, "DATA", 354).await?;
     let mut message = format!(
@@ -110,7 +126,9 @@ pub async fn run_sweeper(state: AppState, every: Duration) {
     loop {
         tokio::time::sleep(every).await;
         match state.store.sweep_all(chrono::Utc::now()).await {
-            Ok(report) if report != Default::default() => tracing::info!(?report, "command center rules applied"),
+            Ok(report) if report != Default::default() => {
+                tracing::info!(?report, "command center rules applied")
+            }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "sweep failed"),
         }

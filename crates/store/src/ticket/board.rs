@@ -113,28 +113,40 @@ fn open_codes() -> Vec<Value> {
 
 impl Store {
     async fn tallies(&self, sql: &str, values: Vec<Value>) -> StoreResult<Vec<Tally>> {
-        Ok(Tally::find_by_statement(statement(self.backend(), sql, values)).all(&self.db).await?)
+        Ok(
+            Tally::find_by_statement(statement(self.backend(), sql, values))
+                .all(&self.db)
+                .await?,
+        )
     }
 
     async fn count(&self, sql: &str, values: Vec<Value>) -> StoreResult<i64> {
-        Ok(Count::find_by_statement(statement(self.backend(), sql, values))
-            .one(&self.db)
-            .await?
-            .map_or(0, |c| c.count))
+        Ok(
+            Count::find_by_statement(statement(self.backend(), sql, values))
+                .one(&self.db)
+                .await?
+                .map_or(0, |c| c.count),
+        )
     }
 
     async fn buckets(&self, sql: &str, values: Vec<Value>) -> StoreResult<Vec<(i64, i64)>> {
-        Ok(Bucket::find_by_statement(statement(self.backend(), sql, values))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|b| (b.bucket, b.count))
-            .collect())
+        Ok(
+            Bucket::find_by_statement(statement(self.backend(), sql, values))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|b| (b.bucket, b.count))
+                .collect(),
+        )
     }
 
     /// The live board at `now`.
     #[tracing::instrument(skip(self))]
-    pub async fn command_center_summary(&self, program_id: i64, now: DateTime<Utc>) -> StoreResult<Summary> {
+    pub async fn command_center_summary(
+        &self,
+        program_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Summary> {
         let settings = self.command_center_settings(program_id).await?;
         let open = marks(Status::OPEN.len());
         let with = |extra: Vec<Value>| {
@@ -145,20 +157,45 @@ impl Store {
         };
         let where_open = format!("t.program_id = ? AND t.status IN ({open})");
         let by = |join: &str, label: &str| {
-            format!("SELECT {label} AS label, COUNT(*) AS count FROM ticket t {join} WHERE {where_open} GROUP BY {label} ORDER BY count DESC, label LIMIT 12")
+            format!(
+                "SELECT {label} AS label, COUNT(*) AS count FROM ticket t {join} WHERE {where_open} GROUP BY {label} ORDER BY count DESC, label LIMIT 12"
+            )
         };
         let mut by_priority = self.tallies(&by("", "t.priority"), with(vec![])).await?;
         for t in &mut by_priority {
-            t.label = Priority::parse(&t.label).map(|p| p.label().to_owned()).unwrap_or_else(|_| t.label.clone());
+            t.label = Priority::parse(&t.label)
+                .map(|p| p.label().to_owned())
+                .unwrap_or_else(|_| t.label.clone());
         }
         by_priority.sort_by(|a, b| a.label.cmp(&b.label));
-        let by_site = self.tallies(&by("JOIN site s ON s.id = t.site_id", "s.name"), with(vec![])).await?;
-        let by_team = self.tallies(&by("JOIN support_team g ON g.id = t.team_id", "g.name"), with(vec![])).await?;
+        let by_site = self
+            .tallies(
+                &by("JOIN site s ON s.id = t.site_id", "s.name"),
+                with(vec![]),
+            )
+            .await?;
+        let by_team = self
+            .tallies(
+                &by("JOIN support_team g ON g.id = t.team_id", "g.name"),
+                with(vec![]),
+            )
+            .await?;
         let by_module = self
-            .tallies(&by("LEFT JOIN module m ON m.id = t.module_id", "COALESCE(m.name, 'No module')"), with(vec![]))
+            .tallies(
+                &by(
+                    "LEFT JOIN module m ON m.id = t.module_id",
+                    "COALESCE(m.name, 'No module')",
+                ),
+                with(vec![]),
+            )
             .await?;
         let n = secs(now);
-        let total = self.count(&format!("SELECT COUNT(*) AS count FROM ticket t WHERE {where_open}"), with(vec![])).await?;
+        let total = self
+            .count(
+                &format!("SELECT COUNT(*) AS count FROM ticket t WHERE {where_open}"),
+                with(vec![]),
+            )
+            .await?;
         let breaching = self
             .count(
                 &format!("SELECT COUNT(*) AS count FROM ticket t WHERE {where_open} AND t.paused_at IS NULL \
@@ -174,9 +211,13 @@ impl Store {
              WHERE {where_open} AND g.kind = ? AND t.team_since_at < ?"
         );
         let triage_kind: Value = TeamKind::Triage.code().into();
-        let triage_waiting = self.count(&triage_sql, with(vec![triage_kind.clone(), (n + 1).into()])).await?;
+        let triage_waiting = self
+            .count(&triage_sql, with(vec![triage_kind.clone(), (n + 1).into()]))
+            .await?;
         let alarm_since = n - settings.triage_alarm_minutes * 60;
-        let triage_alarm = self.count(&triage_sql, with(vec![triage_kind, alarm_since.into()])).await?;
+        let triage_alarm = self
+            .count(&triage_sql, with(vec![triage_kind, alarm_since.into()]))
+            .await?;
 
         let since = (n / 3600 - 23) * 3600;
         let arrivals = self
@@ -185,7 +226,8 @@ impl Store {
         let resolutions = self
             .buckets("SELECT resolved_at / 3600 AS bucket, COUNT(*) AS count FROM ticket WHERE program_id = ? AND resolved_at >= ? GROUP BY resolved_at / 3600", vec![program_id.into(), since.into()])
             .await?;
-        let find = |list: &[(i64, i64)], b: i64| list.iter().find(|(k, _)| *k == b).map_or(0, |(_, c)| *c);
+        let find =
+            |list: &[(i64, i64)], b: i64| list.iter().find(|(k, _)| *k == b).map_or(0, |(_, c)| *c);
         let hours = (0..24)
             .map(|i| {
                 let b = since / 3600 + i;
@@ -265,18 +307,28 @@ impl Store {
     pub async fn huddle(&self, program_id: i64, now: DateTime<Utc>) -> StoreResult<Huddle> {
         let summary = self.command_center_summary(program_id, now).await?;
         let per_day = |column: &str, extra: &str| {
-            format!("SELECT {column} / 86400 AS bucket, COUNT(*) AS count FROM ticket WHERE program_id = ? AND {column} IS NOT NULL {extra} GROUP BY {column} / 86400")
+            format!(
+                "SELECT {column} / 86400 AS bucket, COUNT(*) AS count FROM ticket WHERE program_id = ? AND {column} IS NOT NULL {extra} GROUP BY {column} / 86400"
+            )
         };
         let p: Vec<Value> = vec![program_id.into()];
         let arrivals = self.buckets(&per_day("opened_at", ""), p.clone()).await?;
         let resolutions = self.buckets(&per_day("resolved_at", ""), p.clone()).await?;
-        let merged = self.buckets(&per_day("closed_at", "AND status = 'merged'"), p.clone()).await?;
-        let breaches = self.buckets(&per_day("resolve_due_at", "AND resolve_breached = TRUE"), p).await?;
+        let merged = self
+            .buckets(&per_day("closed_at", "AND status = 'merged'"), p.clone())
+            .await?;
+        let breaches = self
+            .buckets(&per_day("resolve_due_at", "AND resolve_breached = TRUE"), p)
+            .await?;
         let Some(first) = arrivals.iter().map(|(d, _)| *d).min() else {
-            return Ok(Huddle { summary, days: Vec::new() });
+            return Ok(Huddle {
+                summary,
+                days: Vec::new(),
+            });
         };
         let last = secs(now) / 86_400;
-        let find = |list: &[(i64, i64)], d: i64| list.iter().find(|(k, _)| *k == d).map_or(0, |(_, c)| *c);
+        let find =
+            |list: &[(i64, i64)], d: i64| list.iter().find(|(k, _)| *k == d).map_or(0, |(_, c)| *c);
         let mut backlog = 0;
         let days = (first..=last)
             .map(|d| {
@@ -330,7 +382,9 @@ impl Store {
         let mut values = open_codes();
         values.push(program_id.into());
         values.push(TeamKind::Vendor.code().into());
-        let rows = Row::find_by_statement(statement(self.backend(), &sql, values)).all(&self.db).await?;
+        let rows = Row::find_by_statement(statement(self.backend(), &sql, values))
+            .all(&self.db)
+            .await?;
         let share = |part: i64, whole: i64| (whole > 0).then(|| part as f64 * 100.0 / whole as f64);
         Ok(rows
             .into_iter()

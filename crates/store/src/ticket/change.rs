@@ -4,12 +4,17 @@
 
 use chrono::Utc;
 use muster_domain::audit::AuditAction;
-use muster_domain::decision::{ChangeRequest, ChangeRequestSpec, ChangeStatus, UNASSIGNED_DECIDER, governing_right};
+use muster_domain::decision::{
+    ChangeRequest, ChangeRequestSpec, ChangeStatus, UNASSIGNED_DECIDER, governing_right,
+};
 use muster_domain::ticket::workflow::{self, ChangeSpec, Context, Refusal};
 use muster_domain::ticket::{EventKind, Status, Ticket, TicketSpec};
 use muster_domain::{FieldError, Invalid};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 
 use super::create::{NewTicket, add_event};
 use super::{ENTITY, ticket_row};
@@ -24,7 +29,9 @@ fn refusal(r: Refusal, number: i64) -> StoreError {
         Refusal::Invalid(i) => StoreError::Invalid(i),
         Refusal::Stale { current } => StoreError::Conflict(Invalid(vec![FieldError::new(
             "version",
-            format!("ticket {number} was changed by someone else (now version {current}); reload it and make your change again"),
+            format!(
+                "ticket {number} was changed by someone else (now version {current}); reload it and make your change again"
+            ),
         )])),
     }
 }
@@ -32,39 +39,78 @@ fn refusal(r: Refusal, number: i64) -> StoreError {
 impl Store {
     /// Applies `spec` to ticket `id`. `staff`: the caller works tickets (else they raised it).
     #[tracing::instrument(skip(self, change, spec))]
-    pub async fn update_ticket(&self, change: &Change<'_>, id: i64, spec: ChangeSpec, staff: bool) -> StoreResult<Ticket> {
+    pub async fn update_ticket(
+        &self,
+        change: &Change<'_>,
+        id: i64,
+        spec: ChangeSpec,
+        staff: bool,
+    ) -> StoreResult<Ticket> {
         let program_id = change.program_id();
         let before = self.ticket(program_id, id).await?;
         if let Some(Some(account)) = spec.assignee {
-            self.account_in_program(program_id, account, "assignee_account_id").await?;
+            self.account_in_program(program_id, account, "assignee_account_id")
+                .await?;
         }
         if let Some(Some(known)) = spec.known_issue_id {
-            self.known_issue(program_id, known).await.map_err(|_| StoreError::invalid("known_issue_id", format!("there is no known issue {known}")))?;
+            self.known_issue(program_id, known).await.map_err(|_| {
+                StoreError::invalid("known_issue_id", format!("there is no known issue {known}"))
+            })?;
         }
         let settings = self.command_center_settings(program_id).await?;
         let teams = self.support_teams_with_triage(change).await?;
         let policies = self.sla_policies(program_id).await?;
-        let ctx = Context { now: Utc::now(), settings: &settings, policies: &policies, teams: &teams, staff };
-        let outcome = workflow::apply(&before, spec, &ctx).map_err(|r| refusal(r, before.number))?;
+        let ctx = Context {
+            now: Utc::now(),
+            settings: &settings,
+            policies: &policies,
+            teams: &teams,
+            staff,
+        };
+        let outcome =
+            workflow::apply(&before, spec, &ctx).map_err(|r| refusal(r, before.number))?;
         let txn = self.db.begin().await?;
         self.save_ticket(&txn, &before, &outcome.ticket).await?;
         for (kind, detail) in &outcome.events {
             add_event(&txn, change, id, *kind, detail).await?;
         }
-        record(&txn, change, ENTITY, id, AuditAction::Update, Some(&before), Some(&outcome.ticket)).await?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&outcome.ticket),
+        )
+        .await?;
         if let Some((_, to)) = outcome.status_change {
-            let mut message = format!("Ticket {} ({}) is now {}", before.number, before.summary, to.label().to_lowercase());
+            let mut message = format!(
+                "Ticket {} ({}) is now {}",
+                before.number,
+                before.summary,
+                to.label().to_lowercase()
+            );
             if to == Status::Resolved {
-                message.push_str(&format!(": {}", outcome.ticket.resolution_note.clone().unwrap_or_default()));
+                message.push_str(&format!(
+                    ": {}",
+                    outcome.ticket.resolution_note.clone().unwrap_or_default()
+                ));
             }
-            self.notify_requesters(&txn, change, &outcome.ticket, &message).await?;
+            self.notify_requesters(&txn, change, &outcome.ticket, &message)
+                .await?;
         }
         txn.commit().await?;
         Ok(outcome.ticket)
     }
 
     /// Writes `after` over `before` only if nobody changed the ticket in between.
-    pub(crate) async fn save_ticket<C: ConnectionTrait>(&self, db: &C, before: &Ticket, after: &Ticket) -> StoreResult<()> {
+    pub(crate) async fn save_ticket<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        before: &Ticket,
+        after: &Ticket,
+    ) -> StoreResult<()> {
         let mut row = ticket_row(0, after, None);
         row.id = NotSet;
         row.program_id = NotSet;
@@ -76,7 +122,12 @@ impl Store {
             .exec(db)
             .await?;
         if result.rows_affected == 0 {
-            return Err(refusal(Refusal::Stale { current: before.version + 1 }, before.number));
+            return Err(refusal(
+                Refusal::Stale {
+                    current: before.version + 1,
+                },
+                before.number,
+            ));
         }
         Ok(())
     }
@@ -84,7 +135,12 @@ impl Store {
     /// Merges `duplicate_id` into `keeper_id`; both requesters are told and the duplicate's
     /// requester follows the keeper from now on.
     #[tracing::instrument(skip(self, change))]
-    pub async fn merge_tickets(&self, change: &Change<'_>, duplicate_id: i64, keeper_id: i64) -> StoreResult<Ticket> {
+    pub async fn merge_tickets(
+        &self,
+        change: &Change<'_>,
+        duplicate_id: i64,
+        keeper_id: i64,
+    ) -> StoreResult<Ticket> {
         let program_id = change.program_id();
         let duplicate = self.ticket(program_id, duplicate_id).await?;
         let keeper = self
@@ -95,25 +151,64 @@ impl Store {
         let merged = workflow::merged(&duplicate, keeper.id, Utc::now());
         let txn = self.db.begin().await?;
         self.save_ticket(&txn, &duplicate, &merged).await?;
-        add_event(&txn, change, duplicate.id, EventKind::Merged, &format!("merged into ticket {}", keeper.number)).await?;
-        add_event(&txn, change, keeper.id, EventKind::Joined, &format!("{} (ticket {}) follows this ticket", duplicate.requester_name, duplicate.number)).await?;
-        record(&txn, change, ENTITY, duplicate.id, AuditAction::Update, Some(&duplicate), Some(&merged)).await?;
+        add_event(
+            &txn,
+            change,
+            duplicate.id,
+            EventKind::Merged,
+            &format!("merged into ticket {}", keeper.number),
+        )
+        .await?;
+        add_event(
+            &txn,
+            change,
+            keeper.id,
+            EventKind::Joined,
+            &format!(
+                "{} (ticket {}) follows this ticket",
+                duplicate.requester_name, duplicate.number
+            ),
+        )
+        .await?;
+        record(
+            &txn,
+            change,
+            ENTITY,
+            duplicate.id,
+            AuditAction::Update,
+            Some(&duplicate),
+            Some(&merged),
+        )
+        .await?;
         let message = format!(
             "Ticket {} is the same issue as ticket {} ({}): it was merged and you will be told of its progress",
             duplicate.number, keeper.number, keeper.summary
         );
         if let Some(account) = duplicate.requester_account_id {
-            self.notify(&txn, change, &[account], Some(duplicate.id), &message).await?;
+            self.notify(&txn, change, &[account], Some(duplicate.id), &message)
+                .await?;
         }
         txn.commit().await?;
         Ok(merged)
     }
 
     /// "Me too": files a ticket for the caller that follows `keeper_id` instead of a duplicate.
-    pub async fn join_ticket(&self, change: &Change<'_>, keeper_id: i64, contact: Option<String>) -> StoreResult<Ticket> {
+    pub async fn join_ticket(
+        &self,
+        change: &Change<'_>,
+        keeper_id: i64,
+        contact: Option<String>,
+    ) -> StoreResult<Ticket> {
         let keeper = self.ticket(change.program_id(), keeper_id).await?;
         if !keeper.status.is_open() {
-            return Err(StoreError::invalid("ticket", format!("ticket {} is {}; file a new ticket instead", keeper.number, keeper.status.label().to_lowercase())));
+            return Err(StoreError::invalid(
+                "ticket",
+                format!(
+                    "ticket {} is {}; file a new ticket instead",
+                    keeper.number,
+                    keeper.status.label().to_lowercase()
+                ),
+            ));
         }
         let spec = TicketSpec {
             site_id: keeper.site_id,
@@ -132,7 +227,14 @@ impl Store {
             requester_name: None,
         };
         let mine = self
-            .create_ticket(change, NewTicket { spec, idempotency_key: Some(format!("join-{keeper_id}")), attachments: Vec::new() })
+            .create_ticket(
+                change,
+                NewTicket {
+                    spec,
+                    idempotency_key: Some(format!("join-{keeper_id}")),
+                    attachments: Vec::new(),
+                },
+            )
             .await?;
         if mine.existed && mine.ticket.status == Status::Merged {
             return Ok(mine.ticket);
@@ -143,7 +245,12 @@ impl Store {
     /// Raises a change request from ticket `ticket_id` (or none), routed to whoever holds
     /// the decision right for its module and kind.
     #[tracing::instrument(skip(self, change))]
-    pub async fn create_change_request(&self, change: &Change<'_>, ticket_id: Option<i64>, spec: ChangeRequestSpec) -> StoreResult<ChangeRequest> {
+    pub async fn create_change_request(
+        &self,
+        change: &Change<'_>,
+        ticket_id: Option<i64>,
+        spec: ChangeRequestSpec,
+    ) -> StoreResult<ChangeRequest> {
         let program_id = change.program_id();
         let rights = self.decision_rights(program_id).await?;
         let right = governing_right(&rights, spec.module_id, spec.change_kind);
@@ -168,12 +275,38 @@ impl Store {
         let txn = self.db.begin().await?;
         let stored = row.insert(&txn).await?;
         let request = to_change_request(stored)?;
-        record(&txn, change, "change_request", request.id, AuditAction::Create, None, Some(&request)).await?;
+        record(
+            &txn,
+            change,
+            "change_request",
+            request.id,
+            AuditAction::Create,
+            None,
+            Some(&request),
+        )
+        .await?;
         if let Some(ticket_id) = ticket_id {
-            add_event(&txn, change, ticket_id, EventKind::ChangeRequest, &format!("change request {} raised: {} decides", request.id, request.decider)).await?;
+            add_event(
+                &txn,
+                change,
+                ticket_id,
+                EventKind::ChangeRequest,
+                &format!(
+                    "change request {} raised: {} decides",
+                    request.id, request.decider
+                ),
+            )
+            .await?;
         }
         if let Some(account) = right.and_then(|r| r.decider_account_id) {
-            self.notify(&txn, change, &[account], ticket_id, &format!("A change request awaits your decision: {}", request.title)).await?;
+            self.notify(
+                &txn,
+                change,
+                &[account],
+                ticket_id,
+                &format!("A change request awaits your decision: {}", request.title),
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(request)
@@ -189,8 +322,14 @@ impl Store {
     }
 
     /// Change requests of a ticket, or all of the program with `status`, newest first.
-    pub async fn list_change_requests(&self, program_id: i64, ticket_id: Option<i64>, status: Option<ChangeStatus>) -> StoreResult<Vec<ChangeRequest>> {
-        let mut query = change_request::Entity::find().filter(change_request::Column::ProgramId.eq(program_id));
+    pub async fn list_change_requests(
+        &self,
+        program_id: i64,
+        ticket_id: Option<i64>,
+        status: Option<ChangeStatus>,
+    ) -> StoreResult<Vec<ChangeRequest>> {
+        let mut query =
+            change_request::Entity::find().filter(change_request::Column::ProgramId.eq(program_id));
         if let Some(t) = ticket_id {
             query = query.filter(change_request::Column::TicketId.eq(t));
         }
@@ -210,10 +349,22 @@ impl Store {
 
     /// Records the decision on a pending change request; the ticket shows it.
     #[tracing::instrument(skip(self, change))]
-    pub async fn decide_change_request(&self, change: &Change<'_>, id: i64, status: ChangeStatus, note: String) -> StoreResult<ChangeRequest> {
+    pub async fn decide_change_request(
+        &self,
+        change: &Change<'_>,
+        id: i64,
+        status: ChangeStatus,
+        note: String,
+    ) -> StoreResult<ChangeRequest> {
         let before = self.change_request(change.program_id(), id).await?;
         if before.status != ChangeStatus::Pending {
-            return Err(StoreError::invalid("status", format!("change request {id} was already {}", before.status.label().to_lowercase())));
+            return Err(StoreError::invalid(
+                "status",
+                format!(
+                    "change request {id} was already {}",
+                    before.status.label().to_lowercase()
+                ),
+            ));
         }
         let now = Utc::now();
         let row = change_request::ActiveModel {
@@ -227,12 +378,36 @@ impl Store {
         };
         let txn = self.db.begin().await?;
         let after = to_change_request(row.update(&txn).await?)?;
-        record(&txn, change, "change_request", id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        record(
+            &txn,
+            change,
+            "change_request",
+            id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         if let Some(ticket_id) = before.ticket_id {
-            add_event(&txn, change, ticket_id, EventKind::ChangeRequest, &format!("change request {id} {}: {note}", status.label().to_lowercase())).await?;
+            add_event(
+                &txn,
+                change,
+                ticket_id,
+                EventKind::ChangeRequest,
+                &format!(
+                    "change request {id} {}: {note}",
+                    status.label().to_lowercase()
+                ),
+            )
+            .await?;
             let ticket = self.ticket(change.program_id(), ticket_id).await?;
-            let message = format!("The change requested on ticket {} was {}: {note}", ticket.number, status.label().to_lowercase());
-            self.notify_requesters(&txn, change, &ticket, &message).await?;
+            let message = format!(
+                "The change requested on ticket {} was {}: {note}",
+                ticket.number,
+                status.label().to_lowercase()
+            );
+            self.notify_requesters(&txn, change, &ticket, &message)
+                .await?;
         }
         txn.commit().await?;
         Ok(after)

@@ -12,7 +12,9 @@ use muster_domain::ticket::sla::{self, SlaPolicy, Timers};
 use muster_domain::ticket::triage::route;
 use muster_domain::ticket::{EventKind, Status, Ticket, TicketSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{secs, ticket_row, to_ticket};
@@ -81,13 +83,19 @@ impl Store {
     /// Files a new ticket: checks where it is placed, then queues it for the intake task.
     #[tracing::instrument(skip(self, change, new))]
     pub async fn create_ticket(&self, change: &Change<'_>, new: NewTicket) -> StoreResult<Created> {
-        self.check_ticket_place(change.program_id(), &new.spec).await?;
+        self.check_ticket_place(change.program_id(), &new.spec)
+            .await?;
         let writer = self
             .writer
             .get_or_init(|| async { TicketWriter::start(self.clone()) })
             .await;
         let (reply, answer) = oneshot::channel();
-        let job = Job { actor: change.actor.clone(), via: change.via, new, reply };
+        let job = Job {
+            actor: change.actor.clone(),
+            via: change.via,
+            new,
+            reply,
+        };
         writer
             .jobs
             .send(job)
@@ -105,12 +113,18 @@ impl Store {
             .one(&self.db)
             .await?;
         if site.is_none() {
-            return Err(StoreError::invalid("site_id", format!("there is no site {}", spec.site_id)));
+            return Err(StoreError::invalid(
+                "site_id",
+                format!("there is no site {}", spec.site_id),
+            ));
         }
         if let Some(unit_id) = spec.unit_id {
             let unit = unit::Entity::find_by_id(unit_id).one(&self.db).await?;
             if unit.is_none_or(|u| u.site_id != spec.site_id) {
-                return Err(StoreError::invalid("unit_id", format!("unit {unit_id} is not a unit of that site")));
+                return Err(StoreError::invalid(
+                    "unit_id",
+                    format!("unit {unit_id} is not a unit of that site"),
+                ));
             }
         }
         if let Some(module_id) = spec.module_id {
@@ -119,7 +133,10 @@ impl Store {
                 .one(&self.db)
                 .await?;
             if module.is_none() {
-                return Err(StoreError::invalid("module_id", format!("there is no module {module_id}")));
+                return Err(StoreError::invalid(
+                    "module_id",
+                    format!("there is no module {module_id}"),
+                ));
             }
         }
         Ok(())
@@ -185,7 +202,12 @@ impl Store {
     }
 }
 
-async fn insert_one<C: ConnectionTrait>(db: &C, job: &Job, rules: &Rules, number: i64) -> StoreResult<Created> {
+async fn insert_one<C: ConnectionTrait>(
+    db: &C,
+    job: &Job,
+    rules: &Rules,
+    number: i64,
+) -> StoreResult<Created> {
     let actor = &job.actor;
     let now = Utc::now();
     if let Some(key) = &job.new.idempotency_key {
@@ -199,11 +221,18 @@ async fn insert_one<C: ConnectionTrait>(db: &C, job: &Job, rules: &Rules, number
             .one(db)
             .await?;
         if let Some(row) = existing {
-            return Ok(Created { ticket: to_ticket(row, now)?, existed: true });
+            return Ok(Created {
+                ticket: to_ticket(row, now)?,
+                existed: true,
+            });
         }
     }
     let spec = &job.new.spec;
-    let priority = rules.settings.priority_matrix.priority(spec.impact, spec.urgency, spec.patient_safety);
+    let priority =
+        rules
+            .settings
+            .priority_matrix
+            .priority(spec.impact, spec.urgency, spec.patient_safety);
     let team_id = route(&rules.teams, spec.category, spec.module_id)
         .ok_or_else(|| StoreError::Corrupt("the program has no triage queue".into()))?;
     let timers = Timers::start(now, sla::targets(&rules.policies, priority));
@@ -211,7 +240,10 @@ async fn insert_one<C: ConnectionTrait>(db: &C, job: &Job, rules: &Rules, number
         id: 0,
         number,
         requester_account_id: actor.account_id,
-        requester_name: spec.requester_name.clone().unwrap_or_else(|| actor.name.clone()),
+        requester_name: spec
+            .requester_name
+            .clone()
+            .unwrap_or_else(|| actor.name.clone()),
         contact: spec.contact.clone(),
         site_id: spec.site_id,
         unit_id: spec.unit_id,
@@ -250,7 +282,12 @@ async fn insert_one<C: ConnectionTrait>(db: &C, job: &Job, rules: &Rules, number
         .await?;
     let ticket = to_ticket(stored, now)?;
     let change = Change::new(actor, job.via);
-    let mut detail = format!("{} filed ticket {} ({})", ticket.requester_name, ticket.number, ticket.priority.label());
+    let mut detail = format!(
+        "{} filed ticket {} ({})",
+        ticket.requester_name,
+        ticket.number,
+        ticket.priority.label()
+    );
     if ticket.patient_safety {
         detail.push_str(", patient-safety flag raised");
     }
@@ -268,10 +305,29 @@ async fn insert_one<C: ConnectionTrait>(db: &C, job: &Job, rules: &Rules, number
         }
         .insert(db)
         .await?;
-        add_event(db, &change, ticket.id, EventKind::Attachment, &file.file_name).await?;
+        add_event(
+            db,
+            &change,
+            ticket.id,
+            EventKind::Attachment,
+            &file.file_name,
+        )
+        .await?;
     }
-    record(db, &change, super::ENTITY, ticket.id, AuditAction::Create, None, Some(&ticket)).await?;
-    Ok(Created { ticket, existed: false })
+    record(
+        db,
+        &change,
+        super::ENTITY,
+        ticket.id,
+        AuditAction::Create,
+        None,
+        Some(&ticket),
+    )
+    .await?;
+    Ok(Created {
+        ticket,
+        existed: false,
+    })
 }
 
 /// Appends one entry to a ticket's history.
@@ -299,10 +355,22 @@ pub(crate) async fn add_event<C: ConnectionTrait>(
 
 impl Store {
     /// Adds files to an existing ticket, each noted in its history.
-    pub async fn add_attachments(&self, change: &Change<'_>, ticket_id: i64, files: Vec<NewAttachment>) -> StoreResult<()> {
+    pub async fn add_attachments(
+        &self,
+        change: &Change<'_>,
+        ticket_id: i64,
+        files: Vec<NewAttachment>,
+    ) -> StoreResult<()> {
         let txn = self.db.begin().await?;
         for file in files {
-            add_event(&txn, change, ticket_id, EventKind::Attachment, &file.file_name).await?;
+            add_event(
+                &txn,
+                change,
+                ticket_id,
+                EventKind::Attachment,
+                &file.file_name,
+            )
+            .await?;
             ticket_attachment::ActiveModel {
                 id: NotSet,
                 program_id: Set(change.program_id()),

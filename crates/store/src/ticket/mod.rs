@@ -63,7 +63,11 @@ pub(crate) fn to_ticket(m: ticket::Model, now: DateTime<Utc>) -> StoreResult<Tic
         contact: m.contact,
         site_id: m.site_id,
         unit_id: m.unit_id,
-        job_role: m.job_role.as_deref().map(|r| parse(r, JobRole::parse)).transpose()?,
+        job_role: m
+            .job_role
+            .as_deref()
+            .map(|r| parse(r, JobRole::parse))
+            .transpose()?,
         module_id: m.module_id,
         workflow: m.workflow,
         summary: m.summary,
@@ -100,10 +104,18 @@ pub(crate) fn to_ticket(m: ticket::Model, now: DateTime<Utc>) -> StoreResult<Tic
 }
 
 /// The stored row of `t` (for updates: every field the workflow may change).
-pub(crate) fn ticket_row(program_id: i64, t: &Ticket, idempotency_key: Option<String>) -> ticket::ActiveModel {
+pub(crate) fn ticket_row(
+    program_id: i64,
+    t: &Ticket,
+    idempotency_key: Option<String>,
+) -> ticket::ActiveModel {
     use sea_orm::ActiveValue::Set;
     ticket::ActiveModel {
-        id: if t.id == 0 { sea_orm::ActiveValue::NotSet } else { Set(t.id) },
+        id: if t.id == 0 {
+            sea_orm::ActiveValue::NotSet
+        } else {
+            Set(t.id)
+        },
         program_id: Set(program_id),
         number: Set(t.number),
         requester_account_id: Set(t.requester_account_id),
@@ -240,7 +252,13 @@ impl Store {
         use ticket::Column as C;
         let mut query = ticket::Entity::find().filter(C::ProgramId.eq(program_id));
         match scope {
-            Scope::Nothing => return Ok(Page { items: Vec::new(), next_cursor: None, total: 0 }),
+            Scope::Nothing => {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                    total: 0,
+                });
+            }
             Scope::Everything => {}
             Scope::Sites(ids) => query = query.filter(C::SiteId.is_in(ids.clone())),
             Scope::Own(account) => query = query.filter(C::RequesterAccountId.eq(*account)),
@@ -305,11 +323,18 @@ impl Store {
             .into_iter()
             .map(|m| to_ticket(m, now))
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(crate::paging::page(items, limit, total, |t| (String::new(), t.id)))
+        Ok(crate::paging::page(items, limit, total, |t| {
+            (String::new(), t.id)
+        }))
     }
 
     /// Ids of the program's tickets matching `text`, best first.
-    async fn search_ticket_ids(&self, program_id: i64, text: &str, limit: i64) -> StoreResult<Vec<i64>> {
+    async fn search_ticket_ids(
+        &self,
+        program_id: i64,
+        text: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<i64>> {
         let words = search_words(text);
         if words.is_empty() {
             return Ok(Vec::new());
@@ -318,7 +343,11 @@ impl Store {
             crate::Backend::Sqlite => (
                 "SELECT t.id AS id FROM ticket_fts f JOIN ticket t ON t.id = f.rowid \
                  WHERE ticket_fts MATCH ? AND t.program_id = ? ORDER BY bm25(ticket_fts) LIMIT ?",
-                words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR "),
+                words
+                    .iter()
+                    .map(|w| format!("\"{w}\""))
+                    .collect::<Vec<_>>()
+                    .join(" OR "),
             ),
             crate::Backend::Postgres => (
                 "SELECT id FROM ticket WHERE search @@ to_tsquery('english', ?) AND program_id = ? \
@@ -336,17 +365,25 @@ impl Store {
             id: i64,
         }
         use sea_orm::FromQueryResult;
-        Ok(Row::find_by_statement(crate::raw::statement(self.backend(), sql, values))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect())
+        Ok(
+            Row::find_by_statement(crate::raw::statement(self.backend(), sql, values))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|r| r.id)
+                .collect(),
+        )
     }
 
     /// Open tickets and published known issues that look like `text`: known issues first.
     #[tracing::instrument(skip(self))]
-    pub async fn similar(&self, program_id: i64, scope: &Scope, text: &str, limit: usize) -> StoreResult<Vec<Similar>> {
+    pub async fn similar(
+        &self,
+        program_id: i64,
+        scope: &Scope,
+        text: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<Similar>> {
         let words = search_words(text);
         if words.is_empty() {
             return Ok(Vec::new());
@@ -354,7 +391,10 @@ impl Store {
         let mut out = self.similar_known_issues(program_id, &words, limit).await?;
         let ids = self.search_ticket_ids(program_id, text, 200).await?;
         if !ids.is_empty() {
-            let filter = TicketFilter { statuses: Status::OPEN.to_vec(), ..Default::default() };
+            let filter = TicketFilter {
+                statuses: Status::OPEN.to_vec(),
+                ..Default::default()
+            };
             let mut query = ticket::Entity::find()
                 .filter(ticket::Column::ProgramId.eq(program_id))
                 .filter(ticket::Column::Id.is_in(ids.clone()))
@@ -380,13 +420,22 @@ impl Store {
         Ok(out)
     }
 
-    async fn similar_known_issues(&self, program_id: i64, words: &[String], limit: usize) -> StoreResult<Vec<Similar>> {
+    async fn similar_known_issues(
+        &self,
+        program_id: i64,
+        words: &[String],
+        limit: usize,
+    ) -> StoreResult<Vec<Similar>> {
         let (sql, query) = match self.backend() {
             crate::Backend::Sqlite => (
                 "SELECT k.id AS id, k.title AS title, k.workaround AS workaround FROM known_issue_fts f \
                  JOIN known_issue k ON k.id = f.rowid WHERE known_issue_fts MATCH ? AND k.program_id = ? \
                  AND k.status = 'published' ORDER BY bm25(known_issue_fts) LIMIT ?",
-                words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR "),
+                words
+                    .iter()
+                    .map(|w| format!("\"{w}\""))
+                    .collect::<Vec<_>>()
+                    .join(" OR "),
             ),
             crate::Backend::Postgres => (
                 "SELECT id, title, workaround FROM known_issue WHERE search @@ to_tsquery('english', ?) \
@@ -402,23 +451,29 @@ impl Store {
         }
         use sea_orm::FromQueryResult;
         let values = vec![query.into(), program_id.into(), (limit as i64).into()];
-        Ok(Row::find_by_statement(crate::raw::statement(self.backend(), sql, values))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|r| Similar {
-                kind: "known_issue",
-                id: r.id,
-                number: 0,
-                title: r.title,
-                status: "published".into(),
-                workaround: Some(r.workaround),
-            })
-            .collect())
+        Ok(
+            Row::find_by_statement(crate::raw::statement(self.backend(), sql, values))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|r| Similar {
+                    kind: "known_issue",
+                    id: r.id,
+                    number: 0,
+                    title: r.title,
+                    status: "published".into(),
+                    workaround: Some(r.workaround),
+                })
+                .collect(),
+        )
     }
 
     /// A ticket's history, oldest first.
-    pub async fn ticket_events(&self, program_id: i64, ticket_id: i64) -> StoreResult<Vec<TicketEvent>> {
+    pub async fn ticket_events(
+        &self,
+        program_id: i64,
+        ticket_id: i64,
+    ) -> StoreResult<Vec<TicketEvent>> {
         ticket_event::Entity::find()
             .filter(ticket_event::Column::ProgramId.eq(program_id))
             .filter(ticket_event::Column::TicketId.eq(ticket_id))
@@ -439,7 +494,11 @@ impl Store {
             .collect()
     }
 
-    pub async fn ticket_attachments(&self, program_id: i64, ticket_id: i64) -> StoreResult<Vec<Attachment>> {
+    pub async fn ticket_attachments(
+        &self,
+        program_id: i64,
+        ticket_id: i64,
+    ) -> StoreResult<Vec<Attachment>> {
         use ticket_attachment::Column as C;
         let rows: Vec<(i64, i64, String, String, i64)> = ticket_attachment::Entity::find()
             .select_only()
@@ -452,12 +511,25 @@ impl Store {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, ticket_id, file_name, content_type, size)| Attachment { id, ticket_id, file_name, content_type, size })
+            .map(
+                |(id, ticket_id, file_name, content_type, size)| Attachment {
+                    id,
+                    ticket_id,
+                    file_name,
+                    content_type,
+                    size,
+                },
+            )
             .collect())
     }
 
     /// One attachment with its bytes.
-    pub async fn ticket_attachment(&self, program_id: i64, ticket_id: i64, id: i64) -> StoreResult<(Attachment, Vec<u8>)> {
+    pub async fn ticket_attachment(
+        &self,
+        program_id: i64,
+        ticket_id: i64,
+        id: i64,
+    ) -> StoreResult<(Attachment, Vec<u8>)> {
         let row = ticket_attachment::Entity::find_by_id(id)
             .filter(ticket_attachment::Column::ProgramId.eq(program_id))
             .filter(ticket_attachment::Column::TicketId.eq(ticket_id))
@@ -465,7 +537,13 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::not_found("attachment", id))?;
         Ok((
-            Attachment { id: row.id, ticket_id: row.ticket_id, file_name: row.file_name, content_type: row.content_type, size: row.size },
+            Attachment {
+                id: row.id,
+                ticket_id: row.ticket_id,
+                file_name: row.file_name,
+                content_type: row.content_type,
+                size: row.size,
+            },
             row.data,
         ))
     }
@@ -484,10 +562,16 @@ impl Store {
     }
 
     /// Bumps nothing; used by tests and the sweeper to read the newest ticket number.
-    pub(crate) async fn last_ticket_number(&self, db: &impl sea_orm::ConnectionTrait, program_id: i64) -> StoreResult<i64> {
+    pub(crate) async fn last_ticket_number(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        program_id: i64,
+    ) -> StoreResult<i64> {
         let max: Option<Option<i64>> = ticket::Entity::find()
             .select_only()
-            .expr(sea_orm::sea_query::Func::max(Expr::col(ticket::Column::Number)))
+            .expr(sea_orm::sea_query::Func::max(Expr::col(
+                ticket::Column::Number,
+            )))
             .filter(ticket::Column::ProgramId.eq(program_id))
             .into_tuple()
             .one(db)

@@ -7,7 +7,9 @@ use chrono::Utc;
 use muster_domain::ticket::Ticket;
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 
 use super::{at, secs};
@@ -49,20 +51,27 @@ impl Store {
         if accounts.is_empty() {
             return Ok(());
         }
-        let mail = self.mail.load(Ordering::Relaxed).then(|| "pending".to_owned());
+        let mail = self
+            .mail
+            .load(Ordering::Relaxed)
+            .then(|| "pending".to_owned());
         let now = secs(Utc::now());
-        let rows = accounts.into_iter().map(|account_id| notification::ActiveModel {
-            id: NotSet,
-            program_id: Set(change.program_id()),
-            account_id: Set(account_id),
-            ticket_id: Set(ticket_id),
-            message: Set(message.to_owned()),
-            created_at: Set(now),
-            read_at: Set(None),
-            email_state: Set(mail.clone()),
-            email_error: Set(None),
-        });
-        notification::Entity::insert_many(rows).exec_without_returning(db).await?;
+        let rows = accounts
+            .into_iter()
+            .map(|account_id| notification::ActiveModel {
+                id: NotSet,
+                program_id: Set(change.program_id()),
+                account_id: Set(account_id),
+                ticket_id: Set(ticket_id),
+                message: Set(message.to_owned()),
+                created_at: Set(now),
+                read_at: Set(None),
+                email_state: Set(mail.clone()),
+                email_error: Set(None),
+            });
+        notification::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
         Ok(())
     }
 
@@ -85,11 +94,16 @@ impl Store {
         accounts.extend(ticket.requester_account_id);
         // Whoever made the change knows it already.
         accounts.retain(|a| Some(*a) != change.actor.account_id);
-        self.notify(db, change, &accounts, Some(ticket.id), message).await
+        self.notify(db, change, &accounts, Some(ticket.id), message)
+            .await
     }
 
     /// An account's notifications, newest first.
-    pub async fn notifications(&self, account_id: i64, limit: u64) -> StoreResult<Vec<Notification>> {
+    pub async fn notifications(
+        &self,
+        account_id: i64,
+        limit: u64,
+    ) -> StoreResult<Vec<Notification>> {
         Ok(notification::Entity::find()
             .filter(notification::Column::AccountId.eq(account_id))
             .order_by_desc(notification::Column::Id)
@@ -130,7 +144,11 @@ impl Store {
     pub async fn pending_mail(&self, limit: u64) -> StoreResult<Vec<Mail>> {
         let rows: Vec<(i64, i64, String)> = notification::Entity::find()
             .select_only()
-            .columns([notification::Column::Id, notification::Column::AccountId, notification::Column::Message])
+            .columns([
+                notification::Column::Id,
+                notification::Column::AccountId,
+                notification::Column::Message,
+            ])
             .filter(notification::Column::EmailState.eq("pending"))
             .order_by_asc(notification::Column::Id)
             .limit(limit)

@@ -56,11 +56,17 @@ impl Store {
             let (response, resolve) = before.timers.new_breaches(now);
             if response {
                 after.timers.response_breached = true;
-                events.push((EventKind::Breached, format!("no response within the {} target", before.priority.label())));
+                events.push((
+                    EventKind::Breached,
+                    format!("no response within the {} target", before.priority.label()),
+                ));
             }
             if resolve {
                 after.timers.resolve_breached = true;
-                events.push((EventKind::Breached, format!("not resolved within the {} target", before.priority.label())));
+                events.push((
+                    EventKind::Breached,
+                    format!("not resolved within the {} target", before.priority.label()),
+                ));
             }
             report.breaches += usize::from(response) + usize::from(resolve);
             let team = teams.iter().find(|t| t.id == before.team_id);
@@ -75,7 +81,10 @@ impl Store {
                 } else {
                     (team.and_then(|t| t.lead_account_id), "the team lead")
                 };
-                events.push((EventKind::Escalated, format!("raised to {whom}: {}", reasons.join("; "))));
+                events.push((
+                    EventKind::Escalated,
+                    format!("raised to {whom}: {}", reasons.join("; ")),
+                ));
                 tell.extend(to);
                 if level >= 2 {
                     tell.extend(team.and_then(|t| t.lead_account_id));
@@ -96,17 +105,44 @@ impl Store {
             for (kind, detail) in &events {
                 add_event(&txn, &change, before.id, *kind, detail).await?;
             }
-            record(&txn, &change, ENTITY, before.id, AuditAction::Update, Some(&before), Some(&after)).await?;
-            let message = format!("Ticket {} ({}, {}): {}", before.number, before.summary, before.priority.label(), events.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join("; "));
-            self.notify(&txn, &change, &tell, Some(before.id), &message).await?;
+            record(
+                &txn,
+                &change,
+                ENTITY,
+                before.id,
+                AuditAction::Update,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            let message = format!(
+                "Ticket {} ({}, {}): {}",
+                before.number,
+                before.summary,
+                before.priority.label(),
+                events
+                    .iter()
+                    .map(|(_, d)| d.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            self.notify(&txn, &change, &tell, Some(before.id), &message)
+                .await?;
             txn.commit().await?;
         }
-        report.closed = self.close_expired(&change, now, Duration::hours(settings.reopen_window_hours)).await?;
+        report.closed = self
+            .close_expired(&change, now, Duration::hours(settings.reopen_window_hours))
+            .await?;
         Ok(report)
     }
 
     /// Closes resolved tickets that can no longer be reopened.
-    async fn close_expired(&self, change: &Change<'_>, now: DateTime<Utc>, window: Duration) -> StoreResult<usize> {
+    async fn close_expired(
+        &self,
+        change: &Change<'_>,
+        now: DateTime<Utc>,
+        window: Duration,
+    ) -> StoreResult<usize> {
         let rows = ticket::Entity::find()
             .filter(ticket::Column::ProgramId.eq(change.program_id()))
             .filter(ticket::Column::Status.eq(Status::Resolved.code()))
@@ -125,8 +161,24 @@ impl Store {
             if self.save_ticket(&txn, &before, &after).await.is_err() {
                 continue;
             }
-            add_event(&txn, change, before.id, EventKind::Status, "Resolved → Closed: the reopen window has passed").await?;
-            record(&txn, change, ENTITY, before.id, AuditAction::Update, Some(&before), Some(&after)).await?;
+            add_event(
+                &txn,
+                change,
+                before.id,
+                EventKind::Status,
+                "Resolved → Closed: the reopen window has passed",
+            )
+            .await?;
+            record(
+                &txn,
+                change,
+                ENTITY,
+                before.id,
+                AuditAction::Update,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
             txn.commit().await?;
             closed += 1;
         }

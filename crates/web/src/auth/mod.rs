@@ -173,14 +173,21 @@ async fn presented_csrf(
 
 /// The CSRF field of a multipart form (an intake with attachments): the body is read, up
 /// to the upload limit, and put back for the handler.
-async fn multipart_csrf(request: Request, boundary: String) -> Result<(Option<String>, Request), AppError> {
+async fn multipart_csrf(
+    request: Request,
+    boundary: String,
+) -> Result<(Option<String>, Request), AppError> {
     let (parts, body) = request.into_parts();
     let limit = crate::ticket::UPLOAD_LIMIT;
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| AppError::PayloadTooLarge(format!("the form and its attachments are larger than {} MiB", limit / 1024 / 1024)))?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        AppError::PayloadTooLarge(format!(
+            "the form and its attachments are larger than {} MiB",
+            limit / 1024 / 1024
+        ))
+    })?;
     let chunk = bytes.clone();
-    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(chunk) });
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(chunk) });
     let mut form = multer::Multipart::new(stream, boundary);
     let mut token = None;
     while let Ok(Some(field)) = form.next_field().await {

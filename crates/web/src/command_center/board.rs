@@ -7,8 +7,8 @@ use std::time::Duration;
 use askama::Template;
 use axum::Json;
 use axum::extract::State;
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::Response;
+use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
 use muster_domain::access::{Action, Actor, Subject};
 use muster_store::ticket::Summary;
@@ -30,11 +30,26 @@ pub struct Figures<'a> {
 impl Figures<'_> {
     /// Bar heights for the arrivals and resolutions chart, 0–100.
     pub fn bars(&self) -> Vec<(String, i64, i64, i64, i64)> {
-        let top = self.s.hours.iter().map(|h| h.arrivals.max(h.resolutions)).max().unwrap_or(0).max(1);
+        let top = self
+            .s
+            .hours
+            .iter()
+            .map(|h| h.arrivals.max(h.resolutions))
+            .max()
+            .unwrap_or(0)
+            .max(1);
         self.s
             .hours
             .iter()
-            .map(|h| (h.hour.format("%H:00").to_string(), h.arrivals, h.resolutions, h.arrivals * 100 / top, h.resolutions * 100 / top))
+            .map(|h| {
+                (
+                    h.hour.format("%H:00").to_string(),
+                    h.arrivals,
+                    h.resolutions,
+                    h.arrivals * 100 / top,
+                    h.resolutions * 100 / top,
+                )
+            })
             .collect()
     }
 }
@@ -53,18 +68,32 @@ fn require_board(actor: &Actor) -> Result<(), crate::error::AppError> {
 
 pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     require_board(&viewer.actor)?;
-    let summary = state.board.summary(&state.store, viewer.actor.program_id).await?;
+    let summary = state
+        .board
+        .summary(&state.store, viewer.actor.program_id)
+        .await?;
     let page = BoardPage {
-        layout: viewer.layout("Command center", vec![("Command center".into(), "/command-center".into())]),
-        figures: Figures { s: &summary }.render().map_err(crate::error::AppError::from)?,
+        layout: viewer.layout(
+            "Command center",
+            vec![("Command center".into(), "/command-center".into())],
+        ),
+        figures: Figures { s: &summary }
+            .render()
+            .map_err(crate::error::AppError::from)?,
         can_configure: viewer.actor.may(Action::Update, Subject::CommandCenter),
     };
     render(&page, &viewer)
 }
 
-pub async fn summary(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<Summary>, ApiError> {
+pub async fn summary(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Summary>, ApiError> {
     require_board(&caller.actor)?;
-    let s = state.board.summary(&state.store, caller.actor.program_id).await?;
+    let s = state
+        .board
+        .summary(&state.store, caller.actor.program_id)
+        .await?;
     Ok(Json((*s).clone()))
 }
 
@@ -85,7 +114,10 @@ impl Render for AsHtml {
     }
     fn news(self, n: &News) -> String {
         #[derive(Template)]
-        #[template(source = "<li><a href=\"/tickets/{{ n.id }}\">Ticket {{ n.number }}</a> {{ n.status }} · {{ n.priority }}{% if n.patient_safety %} · patient safety{% endif %}: {{ n.summary }}</li>", ext = "html")]
+        #[template(
+            source = "<li><a href=\"/tickets/{{ n.id }}\">Ticket {{ n.number }}</a> {{ n.status }} · {{ n.priority }}{% if n.patient_safety %} · patient safety{% endif %}: {{ n.summary }}</li>",
+            ext = "html"
+        )]
         struct Line<'a> {
             n: &'a News,
         }
@@ -104,38 +136,45 @@ impl Render for AsJson {
 
 /// The stream: figures at once, each ticket's news as it happens, fresh figures at most
 /// once a second while tickets keep coming.
-fn board_stream<R: Render>(state: AppState, program_id: i64, render: R) -> impl Stream<Item = Result<Event, Infallible>> {
+fn board_stream<R: Render>(
+    state: AppState,
+    program_id: i64,
+    render: R,
+) -> impl Stream<Item = Result<Event, Infallible>> {
     let rx = state.board.subscribe();
     let mut tick = tokio::time::interval(REFRESH);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    stream::unfold((state, rx, tick, true), move |(state, mut rx, mut tick, mut dirty)| async move {
-        loop {
-            tokio::select! {
-                news = rx.recv() => match news {
-                    Ok(n) if n.program_id == program_id => {
-                        let event = Event::default().event("ticket").data(render.news(&n));
-                        return Some((Ok(event), (state, rx, tick, true)));
-                    }
-                    Ok(_) => {}
-                    Err(RecvError::Lagged(_)) => dirty = true,
-                    Err(RecvError::Closed) => return None,
-                },
-                _ = tick.tick() => {
-                    if dirty {
-                        let figures = match state.board.summary(&state.store, program_id).await {
-                            Ok(s) => render.figures(&s),
-                            Err(e) => {
-                                tracing::warn!(error = %e, "board figures failed");
-                                continue;
-                            }
-                        };
-                        let event = Event::default().event("summary").data(figures);
-                        return Some((Ok(event), (state, rx, tick, false)));
+    stream::unfold(
+        (state, rx, tick, true),
+        move |(state, mut rx, mut tick, mut dirty)| async move {
+            loop {
+                tokio::select! {
+                    news = rx.recv() => match news {
+                        Ok(n) if n.program_id == program_id => {
+                            let event = Event::default().event("ticket").data(render.news(&n));
+                            return Some((Ok(event), (state, rx, tick, true)));
+                        }
+                        Ok(_) => {}
+                        Err(RecvError::Lagged(_)) => dirty = true,
+                        Err(RecvError::Closed) => return None,
+                    },
+                    _ = tick.tick() => {
+                        if dirty {
+                            let figures = match state.board.summary(&state.store, program_id).await {
+                                Ok(s) => render.figures(&s),
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "board figures failed");
+                                    continue;
+                                }
+                            };
+                            let event = Event::default().event("summary").data(figures);
+                            return Some((Ok(event), (state, rx, tick, false)));
+                        }
                     }
                 }
             }
-        }
-    })
+        },
+    )
 }
 
 fn sse<S: Stream<Item = Result<Event, Infallible>> + Send + 'static>(s: S) -> Response {
@@ -146,13 +185,19 @@ fn sse<S: Stream<Item = Result<Event, Infallible>> + Send + 'static>(s: S) -> Re
 }
 
 /// `GET /command-center/stream`: HTML fragments for the board page.
-pub async fn page_stream(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn page_stream(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
     require_board(&viewer.actor)?;
     Ok(sse(board_stream(state, viewer.actor.program_id, AsHtml)))
 }
 
 /// `GET /api/v1/command-center/stream`: `summary` and `ticket` events as JSON.
-pub async fn api_stream(State(state): State<AppState>, caller: ApiCaller) -> Result<Response, ApiError> {
+pub async fn api_stream(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Response, ApiError> {
     require_board(&caller.actor)?;
     Ok(sse(board_stream(state, caller.actor.program_id, AsJson)))
 }

@@ -36,7 +36,10 @@ pub const REFRESH: Duration = Duration::from_secs(1);
 
 impl Default for Hub {
     fn default() -> Self {
-        Hub { news: broadcast::channel(4096).0, figures: Mutex::new(HashMap::new()) }
+        Hub {
+            news: broadcast::channel(4096).0,
+            figures: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -67,7 +70,11 @@ impl Hub {
         {
             return Ok(summary.clone());
         }
-        let summary = Arc::new(store.command_center_summary(program_id, chrono::Utc::now()).await?);
+        let summary = Arc::new(
+            store
+                .command_center_summary(program_id, chrono::Utc::now())
+                .await?,
+        );
         figures.insert(program_id, (Instant::now(), summary.clone()));
         Ok(summary)
     }

@@ -19,10 +19,16 @@ pub fn routes() -> Router<AppState> {
         .route("/command-center/stream", get(board::page_stream))
         .route("/command-center/huddle", get(report::huddle_page))
         .route("/command-center/vendors", get(report::vendors_page))
-        .route("/command-center/settings", get(settings::page).post(settings::save))
+        .route(
+            "/command-center/settings",
+            get(settings::page).post(settings::save),
+        )
         .route("/api/v1/command-center/summary", get(board::summary))
         .route("/api/v1/command-center/stream", get(board::api_stream))
         .route("/api/v1/command-center/huddle", get(report::huddle))
         .route("/api/v1/command-center/vendors", get(report::vendors))
-        .route("/api/v1/command-center/settings", get(settings::get).patch(settings::update))
+        .route(
+            "/api/v1/command-center/settings",
+            get(settings::get).patch(settings::update),
+        )
 }

@@ -10,7 +10,9 @@ use muster_domain::audit::Via;
 use muster_domain::decision::{ChangeRequest, ChangeRequestDraft, ChangeStatus, DecisionDraft};
 use muster_domain::paging::Page;
 use muster_domain::ticket::workflow::{ChangeSpec, TicketChange};
-use muster_domain::ticket::{Category, Priority, Similar, Status, Ticket, TicketDraft, TicketEvent};
+use muster_domain::ticket::{
+    Category, Priority, Similar, Status, Ticket, TicketDraft, TicketEvent,
+};
 use muster_store::Change;
 use muster_store::ticket::{Created, NewTicket, TicketFilter};
 use serde::{Deserialize, Serialize};
@@ -65,7 +67,9 @@ impl TicketQuery {
         let statuses = match given(&self.status) {
             None | Some("all") => Vec::new(),
             Some("open") => Status::OPEN.to_vec(),
-            Some(code) => vec![Status::parse(code).map_err(|m| muster_store::StoreError::invalid("status", m))?],
+            Some(code) => vec![
+                Status::parse(code).map_err(|m| muster_store::StoreError::invalid("status", m))?,
+            ],
         };
         Ok(TicketFilter {
             statuses,
@@ -75,8 +79,16 @@ impl TicketQuery {
             priority: filter_value("priority", &self.priority, Priority::parse)?,
             category: filter_value("category", &self.category, Category::parse)?,
             known_issue_id: filter_id("known_issue_id", &self.known_issue_id)?,
-            requester_account_id: if yes(&self.mine) { Some(actor.account_id.unwrap_or(-1)) } else { None },
-            assignee_account_id: if yes(&self.assigned) { Some(actor.account_id.unwrap_or(-1)) } else { None },
+            requester_account_id: if yes(&self.mine) {
+                Some(actor.account_id.unwrap_or(-1))
+            } else {
+                None
+            },
+            assignee_account_id: if yes(&self.assigned) {
+                Some(actor.account_id.unwrap_or(-1))
+            } else {
+                None
+            },
             breached: yes(&self.breached),
             search: given(&self.q).map(str::to_owned),
         })
@@ -92,12 +104,33 @@ pub fn ticket_scope(actor: &Actor) -> Scope {
 }
 
 /// Files a ticket for `actor` and tells the live board.
-pub async fn file(state: &AppState, actor: &Actor, via: Via, intake: Intake) -> Result<Created, AppError> {
-    let spec = intake.draft.parse()?;
-    let key = intake.idempotency_key.map(|k| k.chars().take(100).collect());
+pub async fn file(
+    state: &AppState,
+    actor: &Actor,
+    via: Via,
+    intake: Intake,
+) -> Result<Created, AppError> {
+    let spec = match (intake.draft.parse(), intake.problems) {
+        (Ok(spec), problems) if problems.is_empty() => spec,
+        (Ok(_), problems) => return Err(AppError::Invalid(muster_domain::Invalid(problems))),
+        (Err(mut invalid), problems) => {
+            invalid.0.extend(problems);
+            return Err(AppError::Invalid(invalid));
+        }
+    };
+    let key = intake
+        .idempotency_key
+        .map(|k| k.chars().take(100).collect());
     let created = state
         .store
-        .create_ticket(&Change::new(actor, via), NewTicket { spec, idempotency_key: key, attachments: intake.files })
+        .create_ticket(
+            &Change::new(actor, via),
+            NewTicket {
+                spec,
+                idempotency_key: key,
+                attachments: intake.files,
+            },
+        )
         .await?;
     if !created.existed {
         state.board.publish(actor.program_id, &created.ticket);
@@ -107,24 +140,40 @@ pub async fn file(state: &AppState, actor: &Actor, via: Via, intake: Intake) -> 
 
 /// `POST /api/v1/tickets`: JSON, or multipart with attachments. An `Idempotency-Key`
 /// header makes a retry return the ticket already filed (200 instead of 201).
-pub async fn create(State(state): State<AppState>, caller: ApiCaller, headers: HeaderMap, request: Request) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, ApiError> {
     require(&caller.actor, Action::Create, Subject::Ticket)?;
     let multipart = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     let mut intake = if multipart {
-        let form = Multipart::from_request(request, &state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let form = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
         read_multipart(form).await?
     } else {
         let ApiJson(draft) = ApiJson::<TicketDraft>::from_request(request, &state).await?;
-        Intake { draft, idempotency_key: None, files: Vec::new() }
+        Intake {
+            draft,
+            idempotency_key: None,
+            files: Vec::new(),
+            problems: Vec::new(),
+        }
     };
     if let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
         intake.idempotency_key = Some(key.to_owned());
     }
     let created = file(&state, &caller.actor, Via::Api, intake).await?;
-    let status = if created.existed { StatusCode::OK } else { StatusCode::CREATED };
+    let status = if created.existed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
     let location = format!("/api/v1/tickets/{}", created.ticket.id);
     Ok((status, [(header::LOCATION, location)], Json(created.ticket)).into_response())
 }
@@ -140,29 +189,55 @@ pub async fn list(
     let filter = query.filter(actor)?;
     let page = state
         .store
-        .list_tickets(actor.program_id, &ticket_scope(actor), &filter, cursor.as_ref(), limit)
+        .list_tickets(
+            actor.program_id,
+            &ticket_scope(actor),
+            &filter,
+            cursor.as_ref(),
+            limit,
+        )
         .await?;
     Ok(Json(page))
 }
 
-pub async fn get(State(state): State<AppState>, caller: ApiCaller, RecordId(id): RecordId) -> Result<Json<Ticket>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    RecordId(id): RecordId,
+) -> Result<Json<Ticket>, ApiError> {
     Ok(Json(visible(&state, &caller.actor, id).await?.ticket))
 }
 
 /// Applies a change for `actor` and tells the board; shared with the pages.
-pub async fn change(state: &AppState, actor: &Actor, via: Via, id: i64, spec: ChangeSpec) -> Result<Ticket, AppError> {
+pub async fn change(
+    state: &AppState,
+    actor: &Actor,
+    via: Via,
+    id: i64,
+    spec: ChangeSpec,
+) -> Result<Ticket, AppError> {
     let v = visible(state, actor, id).await?;
     require_involved(actor, &v)?;
-    let ticket = state.store.update_ticket(&Change::new(actor, via), id, spec, v.staff).await?;
+    let ticket = state
+        .store
+        .update_ticket(&Change::new(actor, via), id, spec, v.staff)
+        .await?;
     state.board.publish(actor.program_id, &ticket);
     Ok(ticket)
 }
 
 /// `PATCH /api/v1/tickets/{id}`: status, triage, team, assignee, known issue, comment.
 /// Send `version` to be sure nobody changed the ticket since you read it.
-pub async fn update(State(state): State<AppState>, caller: ApiCaller, RecordId(id): RecordId, ApiJson(body): ApiJson<TicketChange>) -> Result<Json<Ticket>, ApiError> {
+pub async fn update(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    RecordId(id): RecordId,
+    ApiJson(body): ApiJson<TicketChange>,
+) -> Result<Json<Ticket>, ApiError> {
     let spec = body.parse()?;
-    Ok(Json(change(&state, &caller.actor, Via::Api, id, spec).await?))
+    Ok(Json(
+        change(&state, &caller.actor, Via::Api, id, spec).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -171,17 +246,39 @@ pub struct CommentBody {
     pub comment: String,
 }
 
-pub async fn comment(State(state): State<AppState>, caller: ApiCaller, RecordId(id): RecordId, ApiJson(body): ApiJson<CommentBody>) -> Result<Json<Ticket>, ApiError> {
-    let spec = TicketChange { comment: Some(body.comment), ..Default::default() }.parse()?;
-    if spec.comment.is_none() {
-        return Err(AppError::Invalid(muster_domain::Invalid::one("comment", "must not be empty")).into());
+pub async fn comment(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    RecordId(id): RecordId,
+    ApiJson(body): ApiJson<CommentBody>,
+) -> Result<Json<Ticket>, ApiError> {
+    let spec = TicketChange {
+        comment: Some(body.comment),
+        ..Default::default()
     }
-    Ok(Json(change(&state, &caller.actor, Via::Api, id, spec).await?))
+    .parse()?;
+    if spec.comment.is_none() {
+        return Err(
+            AppError::Invalid(muster_domain::Invalid::one("comment", "must not be empty")).into(),
+        );
+    }
+    Ok(Json(
+        change(&state, &caller.actor, Via::Api, id, spec).await?,
+    ))
 }
 
-pub async fn events(State(state): State<AppState>, caller: ApiCaller, RecordId(id): RecordId) -> Result<Json<Vec<TicketEvent>>, ApiError> {
+pub async fn events(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    RecordId(id): RecordId,
+) -> Result<Json<Vec<TicketEvent>>, ApiError> {
     visible(&state, &caller.actor, id).await?;
-    Ok(Json(state.store.ticket_events(caller.actor.program_id, id).await?))
+    Ok(Json(
+        state
+            .store
+            .ticket_events(caller.actor.program_id, id)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -193,7 +290,13 @@ pub struct MergeBody {
 
 /// Merges ticket `id` into ticket number `into`: staff may merge any duplicate, a requester
 /// their own new ticket.
-pub async fn merge_for(state: &AppState, actor: &Actor, via: Via, id: i64, into: i64) -> Result<Ticket, AppError> {
+pub async fn merge_for(
+    state: &AppState,
+    actor: &Actor,
+    via: Via,
+    id: i64,
+    into: i64,
+) -> Result<Ticket, AppError> {
     let v = visible(state, actor, id).await?;
     let own_new = actor.raised(v.place()) && v.ticket.status == Status::New;
     if !(v.staff || own_new) {
@@ -203,24 +306,51 @@ pub async fn merge_for(state: &AppState, actor: &Actor, via: Via, id: i64, into:
         .store
         .ticket_by_number(actor.program_id, into)
         .await
-        .map_err(|_| AppError::Invalid(muster_domain::Invalid::one("into", format!("there is no ticket {into}"))))?;
-    visible(state, actor, keeper.id)
-        .await
-        .map_err(|_| AppError::Invalid(muster_domain::Invalid::one("into", format!("there is no ticket {into}"))))?;
-    let merged = state.store.merge_tickets(&Change::new(actor, via), id, keeper.id).await?;
+        .map_err(|_| {
+            AppError::Invalid(muster_domain::Invalid::one(
+                "into",
+                format!("there is no ticket {into}"),
+            ))
+        })?;
+    visible(state, actor, keeper.id).await.map_err(|_| {
+        AppError::Invalid(muster_domain::Invalid::one(
+            "into",
+            format!("there is no ticket {into}"),
+        ))
+    })?;
+    let merged = state
+        .store
+        .merge_tickets(&Change::new(actor, via), id, keeper.id)
+        .await?;
     state.board.publish(actor.program_id, &merged);
     Ok(merged)
 }
 
-pub async fn merge(State(state): State<AppState>, caller: ApiCaller, RecordId(id): RecordId, ApiJson(body): ApiJson<MergeBody>) -> Result<Json<Ticket>, ApiError> {
-    Ok(Json(merge_for(&state, &caller.actor, Via::Api, id, body.into).await?))
+pub async fn merge(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    RecordId(id): RecordId,
+    ApiJson(body): ApiJson<MergeBody>,
+) -> Result<Json<Ticket>, ApiError> {
+    Ok(Json(
+        merge_for(&state, &caller.actor, Via::Api, id, body.into).await?,
+    ))
 }
 
 /// `POST /api/v1/tickets/{id}/join`: "me too": the caller follows this ticket.
-pub async fn join(State(state): State<AppState>, caller: ApiCaller, RecordId(id): RecordId) -> Result<Json<Ticket>, ApiError> {
+pub async fn join(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    RecordId(id): RecordId,
+) -> Result<Json<Ticket>, ApiError> {
     require(&caller.actor, Action::Create, Subject::Ticket)?;
     visible(&state, &caller.actor, id).await?;
-    Ok(Json(state.store.join_ticket(&Change::new(&caller.actor, Via::Api), id, None).await?))
+    Ok(Json(
+        state
+            .store
+            .join_ticket(&Change::new(&caller.actor, Via::Api), id, None)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -229,10 +359,24 @@ pub struct SimilarQuery {
 }
 
 /// `GET /api/v1/tickets/similar?q=`: open tickets and known issues that look the same.
-pub async fn similar(State(state): State<AppState>, caller: ApiCaller, Params(query): Params<SimilarQuery>) -> Result<Json<Vec<Similar>>, ApiError> {
-    let Some(text) = given(&query.q) else { return Ok(Json(Vec::new())) };
+pub async fn similar(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Params(query): Params<SimilarQuery>,
+) -> Result<Json<Vec<Similar>>, ApiError> {
+    let Some(text) = given(&query.q) else {
+        return Ok(Json(Vec::new()));
+    };
     let actor = &caller.actor;
-    let mut found = state.store.similar(actor.program_id, &actor.read_scope(Subject::Ticket), text, 5).await?;
+    let mut found = state
+        .store
+        .similar(
+            actor.program_id,
+            &actor.read_scope(Subject::Ticket),
+            text,
+            5,
+        )
+        .await?;
     if !actor.may(Action::Read, Subject::Ticket) {
         // Requesters see known issues, not other people's tickets.
         found.retain(|s| s.kind == "known_issue");
@@ -246,30 +390,61 @@ pub struct ChangeRequestQuery {
     pub ticket_id: Option<String>,
 }
 
-pub async fn change_requests(State(state): State<AppState>, caller: ApiCaller, Params(query): Params<ChangeRequestQuery>) -> Result<Json<Vec<ChangeRequest>>, ApiError> {
+pub async fn change_requests(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Params(query): Params<ChangeRequestQuery>,
+) -> Result<Json<Vec<ChangeRequest>>, ApiError> {
     require(&caller.actor, Action::Read, Subject::ChangeRequest)?;
     let status = filter_value("status", &query.status, ChangeStatus::parse)?;
     let ticket = filter_id("ticket_id", &query.ticket_id)?;
-    Ok(Json(state.store.list_change_requests(caller.actor.program_id, ticket, status).await?))
+    Ok(Json(
+        state
+            .store
+            .list_change_requests(caller.actor.program_id, ticket, status)
+            .await?,
+    ))
 }
 
 /// Raises a change request from ticket `id`, routed by the decision rights.
-pub async fn raise_for(state: &AppState, actor: &Actor, via: Via, id: i64, draft: ChangeRequestDraft) -> Result<ChangeRequest, AppError> {
+pub async fn raise_for(
+    state: &AppState,
+    actor: &Actor,
+    via: Via,
+    id: i64,
+    draft: ChangeRequestDraft,
+) -> Result<ChangeRequest, AppError> {
     let v = visible(state, actor, id).await?;
     if !v.staff {
-        return Err(AppError::Forbidden("only the support team raises change requests from a ticket".into()));
+        return Err(AppError::Forbidden(
+            "only the support team raises change requests from a ticket".into(),
+        ));
     }
     let spec = draft.parse()?;
-    Ok(state.store.create_change_request(&Change::new(actor, via), Some(id), spec).await?)
+    Ok(state
+        .store
+        .create_change_request(&Change::new(actor, via), Some(id), spec)
+        .await?)
 }
 
-pub async fn raise_change(State(state): State<AppState>, caller: ApiCaller, RecordId(id): RecordId, ApiJson(draft): ApiJson<ChangeRequestDraft>) -> Result<Response, ApiError> {
+pub async fn raise_change(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    RecordId(id): RecordId,
+    ApiJson(draft): ApiJson<ChangeRequestDraft>,
+) -> Result<Response, ApiError> {
     let request = raise_for(&state, &caller.actor, Via::Api, id, draft).await?;
     Ok((StatusCode::CREATED, Json(request)).into_response())
 }
 
 /// Records a decision: the decider's own account, or a program lead or administrator.
-pub async fn decide_for(state: &AppState, actor: &Actor, via: Via, id: i64, draft: DecisionDraft) -> Result<ChangeRequest, AppError> {
+pub async fn decide_for(
+    state: &AppState,
+    actor: &Actor,
+    via: Via,
+    id: i64,
+    draft: DecisionDraft,
+) -> Result<ChangeRequest, AppError> {
     let request = state.store.change_request(actor.program_id, id).await?;
     let rights = state.store.decision_rights(actor.program_id).await?;
     let decider_account = rights
@@ -278,12 +453,25 @@ pub async fn decide_for(state: &AppState, actor: &Actor, via: Via, id: i64, draf
         .and_then(|r| r.decider_account_id);
     let holds_right = decider_account.is_some() && decider_account == actor.account_id;
     if !(holds_right || actor.may(Action::Update, Subject::ChangeRequest)) {
-        return Err(AppError::Forbidden(format!("this decision belongs to {}", request.decider)));
+        return Err(AppError::Forbidden(format!(
+            "this decision belongs to {}",
+            request.decider
+        )));
     }
     let (status, note) = draft.parse()?;
-    Ok(state.store.decide_change_request(&Change::new(actor, via), id, status, note).await?)
+    Ok(state
+        .store
+        .decide_change_request(&Change::new(actor, via), id, status, note)
+        .await?)
 }
 
-pub async fn decide(State(state): State<AppState>, caller: ApiCaller, RecordId(id): RecordId, ApiJson(draft): ApiJson<DecisionDraft>) -> Result<Json<ChangeRequest>, ApiError> {
-    Ok(Json(decide_for(&state, &caller.actor, Via::Api, id, draft).await?))
+pub async fn decide(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    RecordId(id): RecordId,
+    ApiJson(draft): ApiJson<DecisionDraft>,
+) -> Result<Json<ChangeRequest>, ApiError> {
+    Ok(Json(
+        decide_for(&state, &caller.actor, Via::Api, id, draft).await?,
+    ))
 }

@@ -23,14 +23,27 @@ pub async fn download(
 ) -> Result<Response, ApiError> {
     let actor = &caller.ok_or(AppError::Unauthenticated)?.0.actor;
     visible(&state, actor, id).await?;
-    let (meta, bytes) = state.store.ticket_attachment(actor.program_id, id, file).await?;
-    let disposition = if meta.content_type.starts_with("image/") { "inline" } else { "attachment" };
+    let (meta, bytes) = state
+        .store
+        .ticket_attachment(actor.program_id, id, file)
+        .await?;
+    let disposition = if meta.content_type.starts_with("image/") {
+        "inline"
+    } else {
+        "attachment"
+    };
     Ok((
         [
             (header::CONTENT_TYPE, meta.content_type.clone()),
-            (header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"{}\"", meta.file_name)),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("{disposition}; filename=\"{}\"", meta.file_name),
+            ),
             (header::CACHE_CONTROL, "private, max-age=300".into()),
-            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".into()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".into(),
+            ),
         ],
         bytes,
     )
@@ -48,13 +61,26 @@ pub async fn upload(
     let v = visible(&state, actor, id).await?;
     require_involved(actor, &v)?;
     let intake = read_multipart(form).await?;
+    if !intake.problems.is_empty() {
+        return Err(AppError::Invalid(muster_domain::Invalid(intake.problems)).into());
+    }
     if intake.files.is_empty() {
-        return Err(AppError::Invalid(muster_domain::Invalid::one("attachments", "attach at least one file")).into());
+        return Err(AppError::Invalid(muster_domain::Invalid::one(
+            "attachments",
+            "attach at least one file",
+        ))
+        .into());
     }
     let files: Vec<NewAttachment> = intake.files;
     state
         .store
-        .add_attachments(&Change::new(actor, muster_domain::audit::Via::Api), id, files)
+        .add_attachments(
+            &Change::new(actor, muster_domain::audit::Via::Api),
+            id,
+            files,
+        )
         .await?;
-    Ok(Json(state.store.ticket_attachments(actor.program_id, id).await?))
+    Ok(Json(
+        state.store.ticket_attachments(actor.program_id, id).await?,
+    ))
 }

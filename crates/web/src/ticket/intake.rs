@@ -39,6 +39,8 @@ pub struct Intake {
     pub draft: TicketDraft,
     pub idempotency_key: Option<String>,
     pub files: Vec<NewAttachment>,
+    /// Files refused, reported with the form's other errors.
+    pub problems: Vec<muster_domain::FieldError>,
 }
 
 /// Reads a multipart intake; files are checked by their bytes, every problem is named.
@@ -54,19 +56,25 @@ pub async fn read_multipart(mut form: Multipart) -> Result<Intake, AppError> {
     {
         let name = field.name().unwrap_or_default().to_owned();
         if let Some(file_name) = field.file_name().map(attachment::clean_name) {
-            let data = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::PayloadTooLarge(format!("the attachments are too large: {e}")))?;
+            let data = field.bytes().await.map_err(|e| {
+                AppError::PayloadTooLarge(format!("the attachments are too large: {e}"))
+            })?;
             if data.is_empty() && file_name == "attachment" {
                 continue; // a file input left empty
             }
             if files.len() >= attachment::MAX_FILES {
-                problems.push(format!("at most {} attachments per ticket", attachment::MAX_FILES));
+                problems.push(format!(
+                    "at most {} attachments per ticket",
+                    attachment::MAX_FILES
+                ));
                 continue;
             }
             match attachment::check(&file_name, &data) {
-                Ok(kind) => files.push(NewAttachment { file_name, content_type: kind.into(), data: data.to_vec() }),
+                Ok(kind) => files.push(NewAttachment {
+                    file_name,
+                    content_type: kind.into(),
+                    data: data.to_vec(),
+                }),
                 Err(message) => problems.push(message),
             }
             continue;
@@ -81,45 +89,156 @@ pub async fn read_multipart(mut form: Multipart) -> Result<Intake, AppError> {
             _ => pairs.push((name, value)),
         }
     }
-    if !problems.is_empty() {
-        return Err(AppError::Invalid(Invalid(
-            problems.into_iter().map(|m| muster_domain::FieldError::new("attachments", m)).collect(),
-        )));
-    }
-    let encoded = serde_html_form::to_string(&pairs).map_err(|e| AppError::Internal(e.to_string()))?;
-    let draft = serde_html_form::from_str(&encoded).map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
-    Ok(Intake { draft, idempotency_key: key, files })
+    let encoded =
+        serde_html_form::to_string(&pairs).map_err(|e| AppError::Internal(e.to_string()))?;
+    let draft = serde_html_form::from_str(&encoded)
+        .map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
+    let problems = problems
+        .into_iter()
+        .map(|m| muster_domain::FieldError::new("attachments", m))
+        .collect();
+    Ok(Intake {
+        draft,
+        idempotency_key: key,
+        files,
+        problems,
+    })
 }
 
 /// The intake form's fields, filled from `draft`.
-pub async fn fields(state: &AppState, viewer: &Viewer, draft: &TicketDraft, choices: &Choices) -> Result<Vec<Field>, AppError> {
+pub async fn fields(
+    state: &AppState,
+    viewer: &Viewer,
+    draft: &TicketDraft,
+    choices: &Choices,
+) -> Result<Vec<Field>, AppError> {
     let site_id = draft.site_id.as_deref().and_then(|s| s.parse::<i64>().ok());
-    let mut units = vec![(String::new(), if site_id.is_some() { "— no unit —" } else { "— choose a site first —" }.to_owned())];
+    let mut units = vec![(
+        String::new(),
+        if site_id.is_some() {
+            "— no unit —"
+        } else {
+            "— choose a site first —"
+        }
+        .to_owned(),
+    )];
     if let Some(site_id) = site_id {
-        let filter = UnitFilter { site_id: Some(site_id), search: None };
-        let page = state.store.list_units(viewer.actor.program_id, &filter, None, 500).await?;
+        let filter = UnitFilter {
+            site_id: Some(site_id),
+            search: None,
+        };
+        let page = state
+            .store
+            .list_units(viewer.actor.program_id, &filter, None, 500)
+            .await?;
         units.extend(page.items.into_iter().map(|u| (u.id.to_string(), u.name)));
     }
-    let roles = choice_options(muster_domain::person::JobRole::ALL, |r| r.code(), |r| r.label(), Some("— your role —"));
+    let roles = choice_options(
+        muster_domain::person::JobRole::ALL,
+        |r| r.code(),
+        |r| r.label(),
+        Some("— your role —"),
+    );
     Ok(vec![
-        Field::new("summary", "In a few words, what is wrong?", FieldKind::Text, draft.summary.as_deref())
-            .required()
-            .help("For example: \"Cannot sign discharge orders\""),
-        Field::new("site_id", "Site", FieldKind::Select(choices.site_options()), draft.site_id.as_deref()).required(),
-        Field::new("unit_id", "Unit", FieldKind::Select(units), draft.unit_id.as_deref()),
-        Field::new("job_role", "Your role", FieldKind::Select(roles), draft.job_role.as_deref()),
-        Field::new("module_id", "Module", FieldKind::Select(choices.module_options("— not sure —")), draft.module_id.as_deref()),
-        Field::new("workflow", "Workflow or screen", FieldKind::Text, draft.workflow.as_deref())
-            .help("Where it happened, e.g. \"Discharge navigator\""),
-        Field::new("what_happened", "What happened?", FieldKind::TextArea, draft.what_happened.as_deref()).required(),
-        Field::new("expected", "What did you expect?", FieldKind::TextArea, draft.expected.as_deref()),
-        Field::new("patient_safety", "A patient could be harmed (patient-safety issue)", FieldKind::Check,
-            draft.patient_safety.filter(|b| *b).map(|_| "true")),
-        Field::new("category", "Kind of problem", FieldKind::Select(choice_options(Category::ALL, Category::code, Category::label, Some("— not sure —"))), draft.category.as_deref()),
-        Field::new("impact", "Who is affected?", FieldKind::Select(choice_options(Impact::ALL, Impact::code, Impact::label, Some("— not sure —"))), draft.impact.as_deref()),
-        Field::new("urgency", "How urgent?", FieldKind::Select(choice_options(Urgency::ALL, Urgency::code, Urgency::label, Some("— not sure —"))), draft.urgency.as_deref()),
-        Field::new("contact", "How can we reach you?", FieldKind::Text, draft.contact.as_deref())
-            .help("Extension, pager or mobile"),
+        Field::new(
+            "summary",
+            "In a few words, what is wrong?",
+            FieldKind::Text,
+            draft.summary.as_deref(),
+        )
+        .required()
+        .help("For example: \"Cannot sign discharge orders\""),
+        Field::new(
+            "site_id",
+            "Site",
+            FieldKind::Select(choices.site_options()),
+            draft.site_id.as_deref(),
+        )
+        .required(),
+        Field::new(
+            "unit_id",
+            "Unit",
+            FieldKind::Select(units),
+            draft.unit_id.as_deref(),
+        ),
+        Field::new(
+            "job_role",
+            "Your role",
+            FieldKind::Select(roles),
+            draft.job_role.as_deref(),
+        ),
+        Field::new(
+            "module_id",
+            "Module",
+            FieldKind::Select(choices.module_options("— not sure —")),
+            draft.module_id.as_deref(),
+        ),
+        Field::new(
+            "workflow",
+            "Workflow or screen",
+            FieldKind::Text,
+            draft.workflow.as_deref(),
+        )
+        .help("Where it happened, e.g. \"Discharge navigator\""),
+        Field::new(
+            "what_happened",
+            "What happened?",
+            FieldKind::TextArea,
+            draft.what_happened.as_deref(),
+        )
+        .required(),
+        Field::new(
+            "expected",
+            "What did you expect?",
+            FieldKind::TextArea,
+            draft.expected.as_deref(),
+        ),
+        Field::new(
+            "patient_safety",
+            "A patient could be harmed (patient-safety issue)",
+            FieldKind::Check,
+            draft.patient_safety.filter(|b| *b).map(|_| "true"),
+        ),
+        Field::new(
+            "category",
+            "Kind of problem",
+            FieldKind::Select(choice_options(
+                Category::ALL,
+                Category::code,
+                Category::label,
+                Some("— not sure —"),
+            )),
+            draft.category.as_deref(),
+        ),
+        Field::new(
+            "impact",
+            "Who is affected?",
+            FieldKind::Select(choice_options(
+                Impact::ALL,
+                Impact::code,
+                Impact::label,
+                Some("— not sure —"),
+            )),
+            draft.impact.as_deref(),
+        ),
+        Field::new(
+            "urgency",
+            "How urgent?",
+            FieldKind::Select(choice_options(
+                Urgency::ALL,
+                Urgency::code,
+                Urgency::label,
+                Some("— not sure —"),
+            )),
+            draft.urgency.as_deref(),
+        ),
+        Field::new(
+            "contact",
+            "How can we reach you?",
+            FieldKind::Text,
+            draft.contact.as_deref(),
+        )
+        .help("Extension, pager or mobile"),
     ])
 }
 
@@ -134,7 +253,10 @@ async fn render_form(
     let mut fields = fields(state, viewer, &draft, &choices).await?;
     let problems = attach_errors(&mut fields, invalid);
     let page = IntakePage {
-        layout: viewer.layout("Report a problem", vec![("Tickets".into(), "/tickets".into())]),
+        layout: viewer.layout(
+            "Report a problem",
+            vec![("Tickets".into(), "/tickets".into())],
+        ),
         field_errors: fields.iter().any(|f| f.error.is_some()),
         fields,
         problems,
@@ -150,7 +272,10 @@ async fn render_form(
 /// `GET /tickets/new`: the form, with site, unit and role from the user's roster entry.
 pub async fn form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     require(&viewer.actor, Action::Create, Subject::Ticket)?;
-    let me = state.store.person_by_email(viewer.actor.program_id, &viewer.actor.email).await?;
+    let me = state
+        .store
+        .person_by_email(viewer.actor.program_id, &viewer.actor.email)
+        .await?;
     let mut draft = TicketDraft::default();
     if let Some(me) = me {
         draft.site_id = me.site_id.map(|s| s.to_string());
@@ -163,7 +288,11 @@ pub async fn form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
 }
 
 /// `POST /tickets`: files the ticket and shows it with its number.
-pub async fn submit(State(state): State<AppState>, viewer: Viewer, request: Request) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    request: Request,
+) -> Result<Response, PageError> {
     require(&viewer.actor, Action::Create, Subject::Ticket)?;
     let form = Multipart::from_request(request, &state)
         .await
@@ -174,9 +303,14 @@ pub async fn submit(State(state): State<AppState>, viewer: Viewer, request: Requ
     match super::api::file(&state, &viewer.actor, muster_domain::audit::Via::Ui, intake).await {
         Ok(created) => Ok(redirect_with_flash(
             &format!("/tickets/{}", created.ticket.id),
-            &format!("Ticket {} filed. We will keep you posted here and in your notifications.", created.ticket.number),
+            &format!(
+                "Ticket {} filed. We will keep you posted here and in your notifications.",
+                created.ticket.number
+            ),
         )),
-        Err(AppError::Invalid(invalid)) => render_form(&state, &viewer, draft, Some(&invalid), key).await,
+        Err(AppError::Invalid(invalid)) => {
+            render_form(&state, &viewer, draft, Some(&invalid), key).await
+        }
         Err(other) => Err(other.into()),
     }
 }

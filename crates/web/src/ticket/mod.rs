@@ -28,8 +28,14 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{id}/change-requests", post(pages::raise_change))
         .route("/change-requests", get(pages::change_requests))
         .route("/change-requests/{id}/decision", post(pages::decide))
-        .route("/tickets/{id}/attachments/{file}", get(attachments::download))
-        .route("/notifications", get(notifications::page).post(notifications::mark_read))
+        .route(
+            "/tickets/{id}/attachments/{file}",
+            get(attachments::download),
+        )
+        .route(
+            "/notifications",
+            get(notifications::page).post(notifications::mark_read),
+        )
         .route("/api/v1/tickets", get(api::list))
         .route("/api/v1/tickets/similar", get(api::similar))
         .route("/api/v1/tickets/{id}", get(api::get).patch(api::update))
@@ -37,9 +43,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tickets/{id}/comments", post(api::comment))
         .route("/api/v1/tickets/{id}/merge", post(api::merge))
         .route("/api/v1/tickets/{id}/join", post(api::join))
-        .route("/api/v1/tickets/{id}/attachments/{file}", get(attachments::download))
+        .route(
+            "/api/v1/tickets/{id}/attachments/{file}",
+            get(attachments::download),
+        )
         .route("/api/v1/change-requests", get(api::change_requests))
-        .route("/api/v1/tickets/{id}/change-requests", post(api::raise_change))
+        .route(
+            "/api/v1/tickets/{id}/change-requests",
+            post(api::raise_change),
+        )
         .route("/api/v1/change-requests/{id}/decision", post(api::decide))
         .route("/api/v1/notifications", get(notifications::list))
 }
@@ -49,7 +61,10 @@ pub fn upload_routes() -> Router<AppState> {
     Router::new()
         .route("/tickets", post(intake::submit))
         .route("/api/v1/tickets", post(api::create))
-        .route("/api/v1/tickets/{id}/attachments", post(attachments::upload))
+        .route(
+            "/api/v1/tickets/{id}/attachments",
+            post(attachments::upload),
+        )
 }
 
 /// A ticket the caller may see, and whether they work it (else they only raised it).
@@ -82,7 +97,11 @@ pub async fn visible(state: &AppState, actor: &Actor, id: i64) -> Result<Visible
         return Err(AppError::NotFound(format!("ticket {id} was not found")));
     }
     let staff = actor.may_at(Action::Update, Subject::Ticket, p);
-    Ok(Visible { ticket, staff, organization })
+    Ok(Visible {
+        ticket,
+        staff,
+        organization,
+    })
 }
 
 /// The caller works this ticket or raised it.

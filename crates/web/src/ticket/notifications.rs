@@ -23,18 +23,33 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         Some(id) => state.store.notifications(id, 200).await?,
         None => Vec::new(),
     };
-    let page = NotificationsPage { layout: viewer.layout("Notifications", vec![("Notifications".into(), "/notifications".into())]), items };
+    let page = NotificationsPage {
+        layout: viewer.layout(
+            "Notifications",
+            vec![("Notifications".into(), "/notifications".into())],
+        ),
+        items,
+    };
     render(&page, &viewer)
 }
 
-pub async fn mark_read(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn mark_read(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
     if let Some(id) = viewer.actor.account_id {
         state.store.mark_notifications_read(id).await?;
     }
-    Ok(redirect_with_flash("/notifications", "All notifications marked read"))
+    Ok(redirect_with_flash(
+        "/notifications",
+        "All notifications marked read",
+    ))
 }
 
-pub async fn list(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<Vec<Notification>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<Notification>>, ApiError> {
     let items = match caller.actor.account_id {
         Some(id) => state.store.notifications(id, 200).await?,
         None => Vec::new(),

@@ -6,12 +6,17 @@ use axum::extract::State;
 use axum::response::Response;
 use muster_domain::access::{Action, Subject};
 use muster_domain::audit::Via;
-use muster_domain::decision::{ChangeKind, ChangeRequest, ChangeRequestDraft, ChangeStatus, DecisionDraft};
+use muster_domain::decision::{
+    ChangeKind, ChangeRequest, ChangeRequestDraft, ChangeStatus, DecisionDraft,
+};
 use muster_domain::module::Module;
 use muster_domain::site::Site;
 use muster_domain::support_team::SupportTeam;
 use muster_domain::ticket::workflow::{TicketChange, next_statuses};
-use muster_domain::ticket::{Attachment, Category, Clock, Impact, Priority, ResolutionCode, Similar, Status, Ticket, TicketEvent, Urgency};
+use muster_domain::ticket::{
+    Attachment, Category, Clock, Impact, Priority, ResolutionCode, Similar, Status, Ticket,
+    TicketEvent, Urgency,
+};
 use muster_store::{Store, StoreResult};
 use serde::Deserialize;
 
@@ -42,32 +47,57 @@ impl Choices {
     }
 
     pub fn site(&self, id: i64) -> String {
-        self.sites.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_default()
+        self.sites
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn module(&self, id: Option<i64>) -> String {
-        id.and_then(|id| self.modules.iter().find(|m| m.id == id)).map(|m| m.name.clone()).unwrap_or_default()
+        id.and_then(|id| self.modules.iter().find(|m| m.id == id))
+            .map(|m| m.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn team(&self, id: i64) -> String {
-        self.teams.iter().find(|t| t.id == id).map(|t| t.name.clone()).unwrap_or_default()
+        self.teams
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn site_options(&self) -> Vec<(String, String)> {
         let mut o = vec![(String::new(), "— choose —".to_owned())];
-        o.extend(self.sites.iter().map(|s| (s.id.to_string(), format!("{} ({})", s.name, s.code))));
+        o.extend(
+            self.sites
+                .iter()
+                .map(|s| (s.id.to_string(), format!("{} ({})", s.name, s.code))),
+        );
         o
     }
 
     pub fn module_options(&self, none: &str) -> Vec<(String, String)> {
         let mut o = vec![(String::new(), none.to_owned())];
-        o.extend(self.modules.iter().map(|m| (m.id.to_string(), m.name.clone())));
+        o.extend(
+            self.modules
+                .iter()
+                .map(|m| (m.id.to_string(), m.name.clone())),
+        );
         o
     }
 
     pub fn team_options(&self, none: Option<&str>) -> Vec<(String, String)> {
-        let mut o: Vec<_> = none.map(|n| (String::new(), n.to_owned())).into_iter().collect();
-        o.extend(self.teams.iter().map(|t| (t.id.to_string(), t.name.clone())));
+        let mut o: Vec<_> = none
+            .map(|n| (String::new(), n.to_owned()))
+            .into_iter()
+            .collect();
+        o.extend(
+            self.teams
+                .iter()
+                .map(|t| (t.id.to_string(), t.name.clone())),
+        );
         o
     }
 }
@@ -115,7 +145,8 @@ pub async fn list(
     Params(mut query): Params<TicketQuery>,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    let staff_view = actor.may(Action::Read, Subject::Ticket) && actor.role != muster_domain::access::AccessRole::EndUser;
+    let staff_view = actor.may(Action::Read, Subject::Ticket)
+        && actor.role != muster_domain::access::AccessRole::EndUser;
     if !staff_view {
         query.mine = Some("true".into());
     }
@@ -124,7 +155,16 @@ pub async fn list(
     }
     let (cursor, limit) = paging.parse()?;
     let filter = query.filter(actor)?;
-    let page = state.store.list_tickets(actor.program_id, &ticket_scope(actor), &filter, cursor.as_ref(), limit).await?;
+    let page = state
+        .store
+        .list_tickets(
+            actor.program_id,
+            &ticket_scope(actor),
+            &filter,
+            cursor.as_ref(),
+            limit,
+        )
+        .await?;
     let choices = Choices::load(&state.store, actor.program_id).await?;
     let rows = page
         .items
@@ -149,18 +189,60 @@ pub async fn list(
         let q = serde_html_form::to_string(&query).unwrap_or_default();
         format!("/tickets?{q}&cursor={c}")
     });
-    let mut statuses = vec![("open".to_owned(), "Open".to_owned()), ("all".to_owned(), "All".to_owned())];
-    statuses.extend(Status::ALL.iter().map(|s| (s.code().to_owned(), s.label().to_owned())));
+    let mut statuses = vec![
+        ("open".to_owned(), "Open".to_owned()),
+        ("all".to_owned(), "All".to_owned()),
+    ];
+    statuses.extend(
+        Status::ALL
+            .iter()
+            .map(|s| (s.code().to_owned(), s.label().to_owned())),
+    );
     let mut filters = vec![
         Field::new("q", "Search", FieldKind::Text, query.q.as_deref()),
-        Field::new("status", "Status", FieldKind::Select(statuses), query.status.as_deref()),
+        Field::new(
+            "status",
+            "Status",
+            FieldKind::Select(statuses),
+            query.status.as_deref(),
+        ),
     ];
     if staff_view {
-        filters.push(Field::new("site_id", "Site", FieldKind::Select(choices.site_options_any()), query.site_id.as_deref()));
-        filters.push(Field::new("team_id", "Team", FieldKind::Select(choices.team_options(Some("Any team"))), query.team_id.as_deref()));
-        filters.push(Field::new("priority", "Priority", FieldKind::Select(choice_options(Priority::ALL, Priority::code, Priority::label, Some("Any priority"))), query.priority.as_deref()));
-        filters.push(Field::new("mine", "Only tickets I raised", FieldKind::Check, query.mine.as_deref().filter(|m| *m == "true")));
-        filters.push(Field::new("breached", "Only past their target", FieldKind::Check, query.breached.as_deref().filter(|m| *m == "true")));
+        filters.push(Field::new(
+            "site_id",
+            "Site",
+            FieldKind::Select(choices.site_options_any()),
+            query.site_id.as_deref(),
+        ));
+        filters.push(Field::new(
+            "team_id",
+            "Team",
+            FieldKind::Select(choices.team_options(Some("Any team"))),
+            query.team_id.as_deref(),
+        ));
+        filters.push(Field::new(
+            "priority",
+            "Priority",
+            FieldKind::Select(choice_options(
+                Priority::ALL,
+                Priority::code,
+                Priority::label,
+                Some("Any priority"),
+            )),
+            query.priority.as_deref(),
+        ));
+        filters.push(Field::new(
+            "mine",
+            "Only tickets I raised",
+            FieldKind::Check,
+            query.mine.as_deref().filter(|m| *m == "true"),
+        ));
+        filters.push(Field::new(
+            "breached",
+            "Only past their target",
+            FieldKind::Check,
+            query.breached.as_deref().filter(|m| *m == "true"),
+        ));
     }
     let title = if staff_view { "Tickets" } else { "My tickets" };
     let page = ListPage {
@@ -206,7 +288,11 @@ struct ShowPage {
     merged_into: Option<(i64, i64)>,
 }
 
-pub async fn show(State(state): State<AppState>, viewer: Viewer, RecordId(id): RecordId) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
     let v = visible(&state, actor, id).await?;
     let t = v.ticket.clone();
@@ -215,10 +301,15 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer, RecordId(id): R
     let requester = actor.raised(v.place());
     let settings = state.store.command_center_settings(program).await?;
     let can_reopen = t.status == Status::Resolved
-        && t.resolved_at.is_some_and(|r| chrono::Utc::now() < r + chrono::Duration::hours(settings.reopen_window_hours))
+        && t.resolved_at.is_some_and(|r| {
+            chrono::Utc::now() < r + chrono::Duration::hours(settings.reopen_window_hours)
+        })
         && (requester || v.staff);
     let similar = if t.status.is_open() && (v.staff || requester) {
-        let mut found = state.store.similar(program, &actor.read_scope(Subject::Ticket), &t.summary, 5).await?;
+        let mut found = state
+            .store
+            .similar(program, &actor.read_scope(Subject::Ticket), &t.summary, 5)
+            .await?;
         found.retain(|s| !(s.kind == "ticket" && s.id == t.id));
         if !actor.may(Action::Read, Subject::Ticket) {
             found.retain(|s| s.kind == "known_issue");
@@ -231,11 +322,18 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer, RecordId(id): R
         Some(k) => Some((k, state.store.ticket(program, k).await?.number)),
         None => None,
     };
-    let work_fields = if v.staff { work_fields(&state, program, &t, &choices).await? } else { Vec::new() };
+    let work_fields = if v.staff {
+        work_fields(&state, program, &t, &choices).await?
+    } else {
+        Vec::new()
+    };
     let change_fields = change_request_fields(&t, &choices);
     let (resolve_clock, overdue) = clock_text(&t);
     let page = ShowPage {
-        layout: viewer.layout(format!("Ticket {}: {}", t.number, t.summary), vec![("Tickets".into(), "/tickets".into())]),
+        layout: viewer.layout(
+            format!("Ticket {}: {}", t.number, t.summary),
+            vec![("Tickets".into(), "/tickets".into())],
+        ),
         site: choices.site(t.site_id),
         module: choices.module(t.module_id),
         team: choices.team(t.team_id),
@@ -244,7 +342,10 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer, RecordId(id): R
         overdue,
         events: state.store.ticket_events(program, id).await?,
         attachments: state.store.ticket_attachments(program, id).await?,
-        change_requests: state.store.list_change_requests(program, Some(id), None).await?,
+        change_requests: state
+            .store
+            .list_change_requests(program, Some(id), None)
+            .await?,
         similar,
         staff: v.staff,
         requester,
@@ -259,9 +360,18 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer, RecordId(id): R
     render(&page, &viewer)
 }
 
-async fn work_fields(state: &AppState, program: i64, t: &Ticket, choices: &Choices) -> Result<Vec<Field>, AppError> {
+async fn work_fields(
+    state: &AppState,
+    program: i64,
+    t: &Ticket,
+    choices: &Choices,
+) -> Result<Vec<Field>, AppError> {
     let mut statuses = vec![(String::new(), format!("— keep: {} —", t.status.label()))];
-    statuses.extend(next_statuses(t.status).iter().map(|s| (s.code().to_owned(), s.label().to_owned())));
+    statuses.extend(
+        next_statuses(t.status)
+            .iter()
+            .map(|s| (s.code().to_owned(), s.label().to_owned())),
+    );
     let mut assignees = vec![(String::new(), "— nobody —".to_owned())];
     assignees.extend(
         state
@@ -272,45 +382,152 @@ async fn work_fields(state: &AppState, program: i64, t: &Ticket, choices: &Choic
             .filter(|a| a.active && a.role != muster_domain::access::AccessRole::EndUser)
             .map(|a| (a.id.to_string(), format!("{} ({})", a.name, a.role.label()))),
     );
-    let known = state
-        .store
-        .linkable_known_issues(program)
-        .await?;
+    let known = state.store.linkable_known_issues(program).await?;
     let mut known_options = vec![(String::new(), "— none —".to_owned())];
     known_options.extend(known.into_iter().map(|(id, title)| (id.to_string(), title)));
     let s = |v: &str| Some(v.to_owned());
     Ok(vec![
         Field::new("status", "Status", FieldKind::Select(statuses), None),
-        Field::new("team_id", "Team", FieldKind::Select(choices.team_options(None)), s(&t.team_id.to_string()).as_deref()),
-        Field::new("assignee_account_id", "Assigned to", FieldKind::Select(assignees), t.assignee_account_id.map(|a| a.to_string()).as_deref()),
-        Field::new("category", "Category", FieldKind::Select(choice_options(Category::ALL, Category::code, Category::label, None)), Some(t.category.code())),
-        Field::new("impact", "Impact", FieldKind::Select(choice_options(Impact::ALL, Impact::code, Impact::label, None)), Some(t.impact.code())),
-        Field::new("urgency", "Urgency", FieldKind::Select(choice_options(Urgency::ALL, Urgency::code, Urgency::label, None)), Some(t.urgency.code())),
-        Field::new("module_id", "Module", FieldKind::Select(choices.module_options("— none —")), t.module_id.map(|m| m.to_string()).as_deref()),
-        Field::new("known_issue_id", "Known issue", FieldKind::Select(known_options), t.known_issue_id.map(|k| k.to_string()).as_deref()),
-        Field::new("resolution_code", "Resolution", FieldKind::Select(choice_options(ResolutionCode::ALL, ResolutionCode::code, ResolutionCode::label, Some("— when resolving —"))), None),
-        Field::new("resolution_note", "Resolution note", FieldKind::TextArea, None).help("Required to resolve: what was done, in words the requester understands"),
+        Field::new(
+            "team_id",
+            "Team",
+            FieldKind::Select(choices.team_options(None)),
+            s(&t.team_id.to_string()).as_deref(),
+        ),
+        Field::new(
+            "assignee_account_id",
+            "Assigned to",
+            FieldKind::Select(assignees),
+            t.assignee_account_id.map(|a| a.to_string()).as_deref(),
+        ),
+        Field::new(
+            "category",
+            "Category",
+            FieldKind::Select(choice_options(
+                Category::ALL,
+                Category::code,
+                Category::label,
+                None,
+            )),
+            Some(t.category.code()),
+        ),
+        Field::new(
+            "impact",
+            "Impact",
+            FieldKind::Select(choice_options(
+                Impact::ALL,
+                Impact::code,
+                Impact::label,
+                None,
+            )),
+            Some(t.impact.code()),
+        ),
+        Field::new(
+            "urgency",
+            "Urgency",
+            FieldKind::Select(choice_options(
+                Urgency::ALL,
+                Urgency::code,
+                Urgency::label,
+                None,
+            )),
+            Some(t.urgency.code()),
+        ),
+        Field::new(
+            "module_id",
+            "Module",
+            FieldKind::Select(choices.module_options("— none —")),
+            t.module_id.map(|m| m.to_string()).as_deref(),
+        ),
+        Field::new(
+            "known_issue_id",
+            "Known issue",
+            FieldKind::Select(known_options),
+            t.known_issue_id.map(|k| k.to_string()).as_deref(),
+        ),
+        Field::new(
+            "resolution_code",
+            "Resolution",
+            FieldKind::Select(choice_options(
+                ResolutionCode::ALL,
+                ResolutionCode::code,
+                ResolutionCode::label,
+                Some("— when resolving —"),
+            )),
+            None,
+        ),
+        Field::new(
+            "resolution_note",
+            "Resolution note",
+            FieldKind::TextArea,
+            None,
+        )
+        .help("Required to resolve: what was done, in words the requester understands"),
         Field::new("comment", "Comment", FieldKind::TextArea, None),
     ])
 }
 
 fn change_request_fields(t: &Ticket, choices: &Choices) -> Vec<Field> {
     vec![
-        Field::new("change_kind", "Kind of change", FieldKind::Select(choice_options(ChangeKind::ALL, ChangeKind::code, ChangeKind::label, None)), None).required(),
-        Field::new("module_id", "Module", FieldKind::Select(choices.module_options("— all modules —")), t.module_id.map(|m| m.to_string()).as_deref()),
-        Field::new("title", "Change requested", FieldKind::Text, Some(&t.summary)).required(),
-        Field::new("justification", "Why the standard build cannot serve", FieldKind::TextArea, None).required(),
+        Field::new(
+            "change_kind",
+            "Kind of change",
+            FieldKind::Select(choice_options(
+                ChangeKind::ALL,
+                ChangeKind::code,
+                ChangeKind::label,
+                None,
+            )),
+            None,
+        )
+        .required(),
+        Field::new(
+            "module_id",
+            "Module",
+            FieldKind::Select(choices.module_options("— all modules —")),
+            t.module_id.map(|m| m.to_string()).as_deref(),
+        ),
+        Field::new(
+            "title",
+            "Change requested",
+            FieldKind::Text,
+            Some(&t.summary),
+        )
+        .required(),
+        Field::new(
+            "justification",
+            "Why the standard build cannot serve",
+            FieldKind::TextArea,
+            None,
+        )
+        .required(),
     ]
 }
 
 /// `POST /tickets/{id}`: the work form, a requester's comment or a reopen.
-pub async fn update(State(state): State<AppState>, viewer: Viewer, RecordId(id): RecordId, HtmlForm(form): HtmlForm<TicketChange>) -> Result<Response, PageError> {
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+    HtmlForm(form): HtmlForm<TicketChange>,
+) -> Result<Response, PageError> {
     let spec = form.parse()?;
     match change(&state, &viewer.actor, Via::Ui, id, spec).await {
-        Ok(t) => Ok(redirect_with_flash(&format!("/tickets/{id}"), &format!("Ticket {} updated", t.number))),
+        Ok(t) => Ok(redirect_with_flash(
+            &format!("/tickets/{id}"),
+            &format!("Ticket {} updated", t.number),
+        )),
         Err(AppError::Invalid(invalid) | AppError::Conflict(invalid)) => {
-            let message = invalid.0.iter().map(|e| format!("{}: {}", e.field.replace('_', " "), e.message)).collect::<Vec<_>>().join("; ");
-            Ok(redirect_with_flash(&format!("/tickets/{id}"), &format!("Not saved. {message}")))
+            let message = invalid
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            Ok(redirect_with_flash(
+                &format!("/tickets/{id}"),
+                &format!("Not saved. {message}"),
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -322,27 +539,74 @@ pub struct MergeForm {
     pub into: String,
 }
 
-pub async fn merge(State(state): State<AppState>, viewer: Viewer, RecordId(id): RecordId, HtmlForm(form): HtmlForm<MergeForm>) -> Result<Response, PageError> {
+pub async fn merge(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+    HtmlForm(form): HtmlForm<MergeForm>,
+) -> Result<Response, PageError> {
     let Ok(into) = form.into.trim().trim_start_matches('#').parse::<i64>() else {
-        return Ok(redirect_with_flash(&format!("/tickets/{id}"), "Not merged: give the number of the ticket to keep"));
+        return Ok(redirect_with_flash(
+            &format!("/tickets/{id}"),
+            "Not merged: give the number of the ticket to keep",
+        ));
     };
     match merge_for(&state, &viewer.actor, Via::Ui, id, into).await {
-        Ok(t) => Ok(redirect_with_flash(&format!("/tickets/{id}"), &format!("Ticket {} merged into ticket {into}", t.number))),
-        Err(AppError::Invalid(i)) => Ok(redirect_with_flash(&format!("/tickets/{id}"), &format!("Not merged: {}", i.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")))),
+        Ok(t) => Ok(redirect_with_flash(
+            &format!("/tickets/{id}"),
+            &format!("Ticket {} merged into ticket {into}", t.number),
+        )),
+        Err(AppError::Invalid(i)) => Ok(redirect_with_flash(
+            &format!("/tickets/{id}"),
+            &format!(
+                "Not merged: {}",
+                i.0.iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        )),
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn join(State(state): State<AppState>, viewer: Viewer, RecordId(id): RecordId) -> Result<Response, PageError> {
+pub async fn join(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+) -> Result<Response, PageError> {
     require(&viewer.actor, Action::Create, Subject::Ticket)?;
-    let mine = state.store.join_ticket(&muster_store::Change::new(&viewer.actor, Via::Ui), id, None).await?;
-    Ok(redirect_with_flash(&format!("/tickets/{}", mine.id), &format!("You now follow this issue as ticket {}", mine.number)))
+    let mine = state
+        .store
+        .join_ticket(&muster_store::Change::new(&viewer.actor, Via::Ui), id, None)
+        .await?;
+    Ok(redirect_with_flash(
+        &format!("/tickets/{}", mine.id),
+        &format!("You now follow this issue as ticket {}", mine.number),
+    ))
 }
 
-pub async fn raise_change(State(state): State<AppState>, viewer: Viewer, RecordId(id): RecordId, HtmlForm(form): HtmlForm<ChangeRequestDraft>) -> Result<Response, PageError> {
+pub async fn raise_change(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+    HtmlForm(form): HtmlForm<ChangeRequestDraft>,
+) -> Result<Response, PageError> {
     match raise_for(&state, &viewer.actor, Via::Ui, id, form).await {
-        Ok(cr) => Ok(redirect_with_flash(&format!("/tickets/{id}"), &format!("Change request {} raised: {} decides", cr.id, cr.decider))),
-        Err(AppError::Invalid(i)) => Ok(redirect_with_flash(&format!("/tickets/{id}"), &format!("Change request not raised: {}", i.0.iter().map(|e| format!("{}: {}", e.field.replace('_', " "), e.message)).collect::<Vec<_>>().join("; ")))),
+        Ok(cr) => Ok(redirect_with_flash(
+            &format!("/tickets/{id}"),
+            &format!("Change request {} raised: {} decides", cr.id, cr.decider),
+        )),
+        Err(AppError::Invalid(i)) => Ok(redirect_with_flash(
+            &format!("/tickets/{id}"),
+            &format!(
+                "Change request not raised: {}",
+                i.0.iter()
+                    .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -355,11 +619,20 @@ struct ChangeRequestsPage {
     can_decide: bool,
 }
 
-pub async fn change_requests(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn change_requests(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
     require(&viewer.actor, Action::Read, Subject::ChangeRequest)?;
-    let requests = state.store.list_change_requests(viewer.actor.program_id, None, Some(ChangeStatus::Pending)).await?;
+    let requests = state
+        .store
+        .list_change_requests(viewer.actor.program_id, None, Some(ChangeStatus::Pending))
+        .await?;
     let page = ChangeRequestsPage {
-        layout: viewer.layout("Change requests awaiting decision", vec![("Command center".into(), "/command-center".into())]),
+        layout: viewer.layout(
+            "Change requests awaiting decision",
+            vec![("Command center".into(), "/command-center".into())],
+        ),
         requests,
         can_decide: viewer.actor.may(Action::Update, Subject::ChangeRequest),
     };
@@ -374,12 +647,39 @@ pub struct DecisionForm {
     pub back: Option<String>,
 }
 
-pub async fn decide(State(state): State<AppState>, viewer: Viewer, RecordId(id): RecordId, HtmlForm(form): HtmlForm<DecisionForm>) -> Result<Response, PageError> {
-    let back = form.back.filter(|b| b.starts_with("/tickets/") || b == "/change-requests").unwrap_or_else(|| "/change-requests".into());
-    let draft = DecisionDraft { status: form.status, decision_note: form.decision_note };
+pub async fn decide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+    HtmlForm(form): HtmlForm<DecisionForm>,
+) -> Result<Response, PageError> {
+    let back = form
+        .back
+        .filter(|b| b.starts_with("/tickets/") || b == "/change-requests")
+        .unwrap_or_else(|| "/change-requests".into());
+    let draft = DecisionDraft {
+        status: form.status,
+        decision_note: form.decision_note,
+    };
     match decide_for(&state, &viewer.actor, Via::Ui, id, draft).await {
-        Ok(cr) => Ok(redirect_with_flash(&back, &format!("Change request {} {}", cr.id, cr.status.label().to_lowercase()))),
-        Err(AppError::Invalid(i)) => Ok(redirect_with_flash(&back, &format!("Not decided: {}", i.0.iter().map(|e| format!("{}: {}", e.field.replace('_', " "), e.message)).collect::<Vec<_>>().join("; ")))),
+        Ok(cr) => Ok(redirect_with_flash(
+            &back,
+            &format!(
+                "Change request {} {}",
+                cr.id,
+                cr.status.label().to_lowercase()
+            ),
+        )),
+        Err(AppError::Invalid(i)) => Ok(redirect_with_flash(
+            &back,
+            &format!(
+                "Not decided: {}",
+                i.0.iter()
+                    .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        )),
         Err(e) => Err(e.into()),
     }
 }
