@@ -8,3 +8,4 @@ mod authorization;
 mod csrf_and_sessions;
 mod forms;
 mod problems;
+mod reference;
