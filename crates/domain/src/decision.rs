@@ -1,9 +1,12 @@
 //! Decision rights over build changes: which role or body decides each kind of change to
 //! each module, and the change requests routed to them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::draft::{number_as_text, optional_id, overlay};
 use crate::module::ModuleId;
+use crate::text::Name;
+use crate::validate::{Invalid, Validator};
 
 choice!(
     /// The kinds of build change a decision right covers.
@@ -39,6 +42,71 @@ pub struct DecisionRight {
     pub decider: String,
     /// The account that records the decision, if one person does.
     pub decider_account_id: Option<i64>,
+}
+
+/// A decision right as submitted by a form or a JSON body.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRightDraft {
+    /// Blank or absent: the right covers every module.
+    #[serde(default, deserialize_with = "number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub module_id: Option<String>,
+    /// workflow, order_set, documentation, clinical_content, security, report, interface
+    /// or other
+    pub change_kind: Option<String>,
+    /// The role or body that decides.
+    pub decider: Option<String>,
+    #[serde(default, deserialize_with = "number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub decider_account_id: Option<String>,
+}
+
+/// A valid decision right, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionRightSpec {
+    pub module_id: Option<ModuleId>,
+    pub change_kind: ChangeKind,
+    pub decider: Name,
+    pub decider_account_id: Option<i64>,
+}
+
+impl DecisionRightDraft {
+    pub fn parse(self) -> Result<DecisionRightSpec, Invalid> {
+        let mut v = Validator::new();
+        let module_id = v.optional("module_id", self.module_id, optional_id);
+        let kind = v.required("change_kind", self.change_kind, |s| ChangeKind::parse(&s));
+        let decider = v.required("decider", self.decider, |s| Name::parse(&s));
+        let account = v.optional("decider_account_id", self.decider_account_id, optional_id);
+        v.finish(|| DecisionRightSpec {
+            module_id: module_id.unwrap().flatten(),
+            change_kind: kind.unwrap(),
+            decider: decider.unwrap(),
+            decider_account_id: account.unwrap().flatten(),
+        })
+    }
+
+    pub fn over(self, base: DecisionRightDraft) -> DecisionRightDraft {
+        DecisionRightDraft {
+            module_id: overlay(base.module_id, self.module_id),
+            change_kind: overlay(base.change_kind, self.change_kind),
+            decider: overlay(base.decider, self.decider),
+            decider_account_id: overlay(base.decider_account_id, self.decider_account_id),
+        }
+    }
+}
+
+impl From<&DecisionRight> for DecisionRightDraft {
+    fn from(r: &DecisionRight) -> Self {
+        let id_text = |id: Option<i64>| Some(id.map(|n| n.to_string()).unwrap_or_default());
+        DecisionRightDraft {
+            module_id: id_text(r.module_id),
+            change_kind: Some(r.change_kind.code().into()),
+            decider: Some(r.decider.clone()),
+            decider_account_id: id_text(r.decider_account_id),
+        }
+    }
 }
 
 /// The right that governs `kind` changes to `module`: a module's own right wins over one

@@ -8,7 +8,8 @@ use muster_domain::site::SiteId;
 use muster_domain::text::{Email, Name};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use crate::Store;
@@ -145,6 +146,50 @@ impl Store {
             out.push(self.to_account(row).await?);
         }
         Ok(out)
+    }
+
+    /// Every account of the program as (id, name, email, role), by name: for choosers,
+    /// in one query.
+    pub async fn all_accounts(
+        &self,
+        program_id: i64,
+    ) -> StoreResult<Vec<(AccountId, String, String, AccessRole)>> {
+        use account::Column as C;
+        account::Entity::find()
+            .select_only()
+            .columns([C::Id, C::Name, C::Email, C::Role])
+            .filter(C::ProgramId.eq(program_id))
+            .order_by_asc(C::Name)
+            .into_tuple::<(AccountId, String, String, String)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(id, name, email, role)| {
+                let role = AccessRole::parse(&role).map_err(StoreError::Corrupt)?;
+                Ok((id, name, email, role))
+            })
+            .collect()
+    }
+
+    /// A chosen account (a team lead, a decider) is one of the program's: else a field error.
+    pub(crate) async fn check_account_choice(
+        &self,
+        program_id: i64,
+        id: Option<AccountId>,
+        field: &str,
+    ) -> StoreResult<()> {
+        let Some(id) = id else { return Ok(()) };
+        let found = account::Entity::find_by_id(id)
+            .filter(account::Column::ProgramId.eq(program_id))
+            .count(&self.db)
+            .await?;
+        if found == 0 {
+            return Err(StoreError::invalid(
+                field,
+                format!("there is no account {id}"),
+            ));
+        }
+        Ok(())
     }
 
     /// The account that signs in with `email`, if there is an active one.

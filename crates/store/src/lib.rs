@@ -23,6 +23,7 @@ pub mod known_issue;
 pub mod module;
 pub mod person;
 pub mod program;
+pub mod rounding;
 pub mod site;
 pub mod sla_policy;
 pub mod support_team;

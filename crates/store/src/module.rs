@@ -4,7 +4,7 @@ use chrono::Utc;
 use muster_domain::module::{Module, ModuleId, ModuleSpec};
 use muster_domain::paging::{Cursor, Page};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::audit::Change;
 use crate::entity::module;
@@ -75,6 +75,34 @@ impl Store {
             .await?
             .map(to_module)
             .ok_or_else(|| StoreError::not_found(ENTITY, id))
+    }
+
+    /// Every module of the program, by name (for choosers; a program has tens).
+    pub async fn all_modules(&self, program_id: i64) -> StoreResult<Vec<Module>> {
+        Ok(module::Entity::find()
+            .filter(module::Column::ProgramId.eq(program_id))
+            .order_by_asc(module::Column::Name)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_module)
+            .collect())
+    }
+
+    /// A chosen module is one of the program's: else a field error on `module_id`.
+    pub(crate) async fn check_module_choice(
+        &self,
+        program_id: i64,
+        id: Option<ModuleId>,
+    ) -> StoreResult<()> {
+        let Some(id) = id else { return Ok(()) };
+        match self.module(program_id, id).await {
+            Err(StoreError::NotFound { .. }) => Err(StoreError::invalid(
+                "module_id",
+                format!("there is no module {id}"),
+            )),
+            other => other.map(drop),
+        }
     }
 
     #[tracing::instrument(skip(self, change))]

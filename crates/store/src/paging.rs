@@ -1,7 +1,9 @@
 //! Keyset paging over `(name, id)`, shared by every list that is sorted by name.
 
 use muster_domain::paging::{Cursor, Page};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 
 /// Restricts `query` to the rows after `cursor` in `(name, id)` order and fetches one row
 /// more than `limit`, so that the caller can tell whether there is a next page.
@@ -17,17 +19,44 @@ where
     N: ColumnTrait,
     I: ColumnTrait,
 {
-    let query = match cursor {
-        Some(c) => query.filter(
-            Condition::any().add(name.gt(c.key.as_str())).add(
-                Condition::all()
-                    .add(name.eq(c.key.as_str()))
-                    .add(id.gt(c.id)),
-            ),
-        ),
+    let start = cursor.map(|c| (c.key.clone(), c.id));
+    after_key(query, name, id, start, Order::Asc, limit)
+}
+
+/// `after` for any sort key type (a date), with ids ascending or, for "newest first"
+/// within each key, descending.
+pub(crate) fn after_key<E, K, I, V>(
+    query: Select<E>,
+    key: K,
+    id: I,
+    start: Option<(V, i64)>,
+    id_order: Order,
+    limit: u64,
+) -> Select<E>
+where
+    E: EntityTrait,
+    K: ColumnTrait,
+    I: ColumnTrait,
+    V: Into<sea_orm::Value> + Clone,
+{
+    let query = match start {
+        Some((value, last_id)) => {
+            let next_id = match id_order {
+                Order::Desc => id.lt(last_id),
+                _ => id.gt(last_id),
+            };
+            query.filter(
+                Condition::any()
+                    .add(key.gt(value.clone()))
+                    .add(Condition::all().add(key.eq(value)).add(next_id)),
+            )
+        }
         None => query,
     };
-    query.order_by_asc(name).order_by_asc(id).limit(limit + 1)
+    query
+        .order_by_asc(key)
+        .order_by(id, id_order)
+        .limit(limit + 1)
 }
 
 /// Makes a page from `limit + 1` fetched rows.

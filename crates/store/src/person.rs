@@ -8,8 +8,8 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
 
 use crate::audit::Change;
-use crate::entity::person;
-use crate::error::{StoreError, StoreResult, UniqueField};
+use crate::entity::{person, rounding};
+use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
 use crate::{Store, paging};
 
 const ENTITY: &str = "person";
@@ -218,6 +218,13 @@ impl Store {
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_person(&self, change: &Change<'_>, id: PersonId) -> StoreResult<()> {
         let before = self.person(change.program_id(), id).await?;
+        let rounding = self.roundings_of(rounding::Column::PersonId, id).await?;
+        if let Some(uses) = describe_uses(&[(rounding, "rounding assignment")]) {
+            return Err(StoreError::InUse(format!(
+                "{} is still on {uses}; remove them first, or make the person inactive",
+                before.name
+            )));
+        }
         self.delete_audited::<person::Entity, _>(change, ENTITY, id, &before)
             .await
     }

@@ -8,7 +8,7 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::audit::Change;
-use crate::entity::{person, site, unit};
+use crate::entity::{person, rounding, site, unit};
 use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
 use crate::{Store, paging};
 
@@ -143,7 +143,9 @@ impl Store {
     pub async fn delete_unit(&self, change: &Change<'_>, id: UnitId) -> StoreResult<()> {
         let before = self.unit(change.program_id(), id).await?;
         let people = self.people_in_unit(id).await?;
-        if let Some(uses) = describe_uses(&[(people, "person")]) {
+        let rounding = self.roundings_of(rounding::Column::UnitId, id).await?;
+        if let Some(uses) = describe_uses(&[(people, "person"), (rounding, "rounding assignment")])
+        {
             return Err(StoreError::InUse(format!(
                 "unit {} is still used by {uses}; move them to another unit first",
                 before.name

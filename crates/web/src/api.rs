@@ -18,7 +18,10 @@ use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, PageError};
 use crate::page::{Layout, render};
 use crate::resource::describe;
-use crate::{AppState, module, person, site, unit, wave};
+use crate::{
+    AppState, decision_right, known_issue, module, person, rounding, site, sla_policy,
+    support_team, unit, wave,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -109,6 +112,11 @@ pub fn document() -> &'static Document {
         describe::<wave::Waves>(&mut doc);
         describe::<module::Modules>(&mut doc);
         describe::<person::People>(&mut doc);
+        describe::<support_team::SupportTeams>(&mut doc);
+        describe::<sla_policy::SlaPolicies>(&mut doc);
+        describe::<known_issue::KnownIssues>(&mut doc);
+        describe::<decision_right::DecisionRights>(&mut doc);
+        describe::<rounding::Roundings>(&mut doc);
         doc.info.version = env!("CARGO_PKG_VERSION").into();
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(

@@ -10,17 +10,22 @@ mod api;
 mod audit;
 mod auth;
 mod command_center;
+mod decision_right;
 mod error;
 mod form;
 mod health;
 mod home;
+mod known_issue;
 mod mail;
 mod module;
 mod page;
 mod person;
 mod program;
 mod resource;
+mod rounding;
 mod site;
+mod sla_policy;
+mod support_team;
 mod ticket;
 mod unit;
 mod wave;
@@ -105,6 +110,11 @@ pub fn app(state: AppState) -> Router {
         .merge(resource::routes::<wave::Waves>())
         .merge(resource::routes::<module::Modules>())
         .merge(resource::routes::<person::People>())
+        .merge(resource::routes::<support_team::SupportTeams>())
+        .merge(resource::routes::<sla_policy::SlaPolicies>())
+        .merge(resource::routes::<known_issue::KnownIssues>())
+        .merge(resource::routes::<decision_right::DecisionRights>())
+        .merge(resource::routes::<rounding::Roundings>())
         .merge(program::routes())
         .merge(audit::routes())
         .merge(api::routes())

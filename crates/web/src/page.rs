@@ -42,6 +42,7 @@ const NAV: &[(&str, &str, Subject)] = &[
     ("Waves", "/waves", Subject::Wave),
     ("Modules", "/modules", Subject::Module),
     ("People", "/people", Subject::Person),
+    ("Known issues", "/known-issues", Subject::KnownIssue),
     ("Audit log", "/audit", Subject::Audit),
     ("Program", "/program", Subject::Program),
 ];

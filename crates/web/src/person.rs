@@ -4,13 +4,12 @@ use muster_domain::Invalid;
 use muster_domain::access::{Actor, Place, Scope, Subject};
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::person::{EmployerKind, JobRole, Person, PersonDraft, PersonFilter, PersonSpec};
-use muster_store::unit::UnitFilter;
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
 use crate::form::{Field, FieldKind};
 use crate::resource::{
-    Cell, Fact, Lookup, Resource, choice_options, filter_id, filter_value, given,
+    Cell, Fact, Lookup, Resource, choice_options, filter_id, filter_value, given, unit_options,
 };
 
 pub struct People;
@@ -199,33 +198,8 @@ impl Resource for People {
         d: &PersonDraft,
         lookup: &Lookup,
     ) -> StoreResult<Vec<Field>> {
-        // Units are offered for the chosen site only: a national program has thousands.
-        let site_id = d
-            .site_id
-            .as_deref()
-            .and_then(|s| s.trim().parse::<i64>().ok());
-        let mut units = vec![(
-            String::new(),
-            if site_id.is_some() {
-                "— no unit —".to_owned()
-            } else {
-                "— choose a site first —".to_owned()
-            },
-        )];
-        if let Some(site_id) = site_id {
-            let page = store
-                .list_units(
-                    actor.program_id,
-                    &UnitFilter {
-                        site_id: Some(site_id),
-                        search: None,
-                    },
-                    None,
-                    500,
-                )
-                .await?;
-            units.extend(page.items.into_iter().map(|u| (u.id.to_string(), u.name)));
-        }
+        let site_id = d.site_id.as_deref();
+        let units = unit_options(store, actor.program_id, site_id, "— no unit —").await?;
         let sites = match actor.read_scope(Subject::Person) {
             Scope::Sites(ids) => lookup
                 .site_options(None)

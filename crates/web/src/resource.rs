@@ -12,8 +12,10 @@ use axum::Router;
 use axum::routing::get;
 use muster_domain::Invalid;
 use muster_domain::access::{Actor, Place, Subject};
+use muster_domain::module::Module;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::site::Site;
+use muster_store::unit::UnitFilter;
 use muster_store::{Change, Store, StoreResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -63,12 +65,27 @@ pub struct Section {
 /// Reference data pages need for labels and choosers.
 pub struct Lookup {
     pub sites: Vec<Site>,
+    pub modules: Vec<Module>,
+}
+
+/// `(value, label)` pairs led by an optional blank choice.
+fn options_with(
+    none_label: Option<&str>,
+    rest: impl Iterator<Item = (String, String)>,
+) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = none_label
+        .map(|l| (String::new(), l.to_owned()))
+        .into_iter()
+        .collect();
+    options.extend(rest);
+    options
 }
 
 impl Lookup {
     pub async fn load(store: &Store, program_id: i64) -> StoreResult<Self> {
         Ok(Lookup {
             sites: store.all_sites(program_id).await?,
+            modules: store.all_modules(program_id).await?,
         })
     }
 
@@ -79,17 +96,103 @@ impl Lookup {
     }
 
     pub fn site_options(&self, none_label: Option<&str>) -> Vec<(String, String)> {
-        let mut options: Vec<(String, String)> = none_label
-            .map(|l| (String::new(), l.to_owned()))
-            .into_iter()
-            .collect();
-        options.extend(
-            self.sites
-                .iter()
-                .map(|s| (s.id.to_string(), format!("{} ({})", s.name, s.code))),
-        );
-        options
+        let sites = self
+            .sites
+            .iter()
+            .map(|s| (s.id.to_string(), format!("{} ({})", s.name, s.code)));
+        options_with(none_label, sites)
     }
+
+    /// The module's name; `all` when there is none (a record that covers every module).
+    pub fn module_name(&self, id: Option<i64>, all: &str) -> String {
+        match id {
+            Some(id) => self
+                .modules
+                .iter()
+                .find(|m| m.id == id)
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
+            None => all.to_owned(),
+        }
+    }
+
+    /// A module's name linked to its page; `all` as plain text when there is none.
+    pub fn module_cell(&self, id: Option<i64>, all: &str) -> Cell {
+        match id {
+            Some(id) => Cell::link(self.module_name(Some(id), all), format!("/modules/{id}")),
+            None => Cell::text(all),
+        }
+    }
+
+    pub fn module_options(&self, none_label: Option<&str>) -> Vec<(String, String)> {
+        let modules = self
+            .modules
+            .iter()
+            .map(|m| (m.id.to_string(), format!("{} ({})", m.name, m.code)));
+        options_with(none_label, modules)
+    }
+}
+
+/// The units of the site a form names, as choices: a national program has thousands of
+/// units, so they are offered for the chosen site only.
+pub async fn unit_options(
+    store: &Store,
+    program_id: i64,
+    site_id: Option<&str>,
+    none_label: &str,
+) -> StoreResult<Vec<(String, String)>> {
+    let site_id = site_id.and_then(|s| s.trim().parse::<i64>().ok());
+    let Some(site_id) = site_id else {
+        return Ok(vec![(String::new(), "— choose a site first —".to_owned())]);
+    };
+    let filter = UnitFilter {
+        site_id: Some(site_id),
+        search: None,
+    };
+    let page = store.list_units(program_id, &filter, None, 500).await?;
+    let units = page.items.into_iter().map(|u| (u.id.to_string(), u.name));
+    Ok(options_with(Some(none_label), units))
+}
+
+/// The program's accounts as choices: "Name (email)".
+pub async fn account_options(
+    store: &Store,
+    program_id: i64,
+    none_label: &str,
+) -> StoreResult<Vec<(String, String)>> {
+    let accounts = store.all_accounts(program_id).await?;
+    let choices = accounts
+        .into_iter()
+        .map(|(id, name, email, _)| (id.to_string(), format!("{name} ({email})")));
+    Ok(options_with(Some(none_label), choices))
+}
+
+/// A titled section listing one account: who leads a team, who records a decision.
+pub async fn account_section(
+    store: &Store,
+    program_id: i64,
+    title: &str,
+    id: Option<i64>,
+) -> StoreResult<Vec<Section>> {
+    let Some(id) = id else { return Ok(Vec::new()) };
+    let accounts = store.all_accounts(program_id).await?;
+    let rows = accounts
+        .into_iter()
+        .filter(|(account, ..)| *account == id)
+        .map(|(_, name, email, role)| {
+            vec![
+                Cell::text(name),
+                Cell::text(email),
+                Cell::text(role.label()),
+            ]
+        })
+        .collect();
+    Ok(vec![Section {
+        title: title.to_owned(),
+        columns: vec!["Name", "Email", "Role"],
+        rows,
+        more: None,
+    }])
 }
 
 /// `(value, label)` pairs for a closed list of choices.
@@ -99,15 +202,10 @@ pub fn choice_options<T: Copy>(
     label: fn(T) -> &'static str,
     none: Option<&str>,
 ) -> Vec<(String, String)> {
-    let mut options: Vec<(String, String)> = none
-        .map(|l| (String::new(), l.to_owned()))
-        .into_iter()
-        .collect();
-    options.extend(
-        all.iter()
-            .map(|&v| (code(v).to_owned(), label(v).to_owned())),
-    );
-    options
+    let choices = all
+        .iter()
+        .map(|&v| (code(v).to_owned(), label(v).to_owned()));
+    options_with(none, choices)
 }
 
 pub trait Resource: Send + Sync + 'static {

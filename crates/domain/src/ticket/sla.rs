@@ -2,9 +2,11 @@
 //! on its requester. Due times move forward by the time spent paused.
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Priority;
+use crate::draft::{number_as_text, overlay};
+use crate::validate::{Invalid, Validator};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -15,6 +17,82 @@ pub struct SlaPolicy {
     pub response_minutes: i64,
     /// Minutes from opening to resolution, not counting time waiting on the requester.
     pub resolve_minutes: i64,
+}
+
+/// An SLA policy as submitted by a form or a JSON body.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SlaPolicyDraft {
+    /// p1, p2, p3 or p4
+    pub priority: Option<String>,
+    #[serde(default, deserialize_with = "number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub response_minutes: Option<String>,
+    #[serde(default, deserialize_with = "number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub resolve_minutes: Option<String>,
+}
+
+/// A valid SLA policy: resolution is never due before the first response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlaPolicySpec {
+    pub priority: Priority,
+    pub response_minutes: i64,
+    pub resolve_minutes: i64,
+}
+
+/// Minutes: a whole number from 1 to `max`.
+fn minutes(raw: String, max: i64) -> Result<i64, String> {
+    let trimmed = raw.trim();
+    let value: i64 = trimmed
+        .parse()
+        .map_err(|_| format!("'{trimmed}' is not a whole number of minutes"))?;
+    if value < 1 {
+        return Err("must be at least 1 minute".into());
+    }
+    crate::text::count(value, max)
+}
+
+impl SlaPolicyDraft {
+    pub fn parse(self) -> Result<SlaPolicySpec, Invalid> {
+        let mut v = Validator::new();
+        let priority = v.required("priority", self.priority, |s| Priority::parse(&s));
+        let response = v.required("response_minutes", self.response_minutes, |s| {
+            minutes(s, 100_000)
+        });
+        let resolve = v.required("resolve_minutes", self.resolve_minutes, |s| {
+            minutes(s, 1_000_000)
+        });
+        if let (Some(response), Some(resolve)) = (response, resolve)
+            && resolve < response
+        {
+            v.push("resolve_minutes", "must be at least the response target");
+        }
+        v.finish(|| SlaPolicySpec {
+            priority: priority.unwrap(),
+            response_minutes: response.unwrap(),
+            resolve_minutes: resolve.unwrap(),
+        })
+    }
+
+    pub fn over(self, base: SlaPolicyDraft) -> SlaPolicyDraft {
+        SlaPolicyDraft {
+            priority: overlay(base.priority, self.priority),
+            response_minutes: overlay(base.response_minutes, self.response_minutes),
+            resolve_minutes: overlay(base.resolve_minutes, self.resolve_minutes),
+        }
+    }
+}
+
+impl From<&SlaPolicy> for SlaPolicyDraft {
+    fn from(p: &SlaPolicy) -> Self {
+        SlaPolicyDraft {
+            priority: Some(p.priority.code().into()),
+            response_minutes: Some(p.response_minutes.to_string()),
+            resolve_minutes: Some(p.resolve_minutes.to_string()),
+        }
+    }
 }
 
 /// Targets when a program has not set its own: (priority, response, resolution) minutes.
@@ -237,6 +315,21 @@ mod tests {
         assert_eq!(Clock::describe(Some(-2_100)), "35 min overdue");
         assert_eq!(Clock::describe(Some(90_000)), "1 d 1 h left");
         assert_eq!(Clock::describe(None), "met");
+    }
+
+    #[test]
+    fn a_policy_resolves_no_sooner_than_it_responds() {
+        let draft = |response: &str, resolve: &str| SlaPolicyDraft {
+            priority: Some("p1".into()),
+            response_minutes: Some(response.into()),
+            resolve_minutes: Some(resolve.into()),
+        };
+        assert_eq!(draft("15", "240").parse().unwrap().resolve_minutes, 240);
+        let err = draft("60", "30").parse().unwrap_err();
+        assert!(err.message_for("resolve_minutes").is_some());
+        let err = draft("0", "100001").parse().unwrap_err();
+        assert!(err.message_for("response_minutes").is_some());
+        assert!(draft("100001", "100001").parse().is_err());
     }
 
     #[test]

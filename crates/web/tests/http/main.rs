@@ -8,4 +8,5 @@ mod authorization;
 mod csrf_and_sessions;
 mod forms;
 mod problems;
+mod reference;
 mod tickets;
