@@ -23,8 +23,8 @@ use rand::{Rng, SeedableRng};
 use crate::Scale;
 
 pub const DEMO_PASSWORD: &str = "riverbend-demo";
-const DOMAIN: &str = "riverbend.example";
-const VENDOR_ORG: &str = "Northwind Health IT";
+pub(crate) const DOMAIN: &str = "riverbend.example";
+pub(crate) const VENDOR_ORG: &str = "Northwind Health IT";
 const CONSULTING_ORGS: &[&str] = &["Bluecrest Advisory", "Harborview Partners"];
 
 /// (email local part, name, role): one account per access role.
@@ -265,7 +265,7 @@ const REGIONS: &[&str] = &[
     "North", "South", "East", "West", "Central", "Coastal", "Mountain", "Valley",
 ];
 
-fn spinner(len: u64, what: &str) -> ProgressBar {
+pub(crate) fn spinner(len: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
     bar.set_style(
         ProgressStyle::with_template("{msg:<10} [{bar:40}] {pos}/{len} ({eta})")
@@ -460,6 +460,8 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
         };
         store.create_account(&change, new).await?;
     }
+    let site_ids: Vec<i64> = sites.iter().map(|(s, _)| s.id).collect();
+    crate::demo_tickets::load(store, &operator, scale, &site_ids).await?;
     eprintln!(
         "Loaded the demo program with {} sites and {} people in {:.1?}.",
         site_count,

@@ -4,6 +4,7 @@
 
 mod config;
 mod demo;
+mod demo_tickets;
 mod users;
 
 use std::path::PathBuf;
@@ -84,7 +85,7 @@ enum ProgramCommand {
     List,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Scale {
     Small,
     Large,

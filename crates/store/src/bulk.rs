@@ -76,3 +76,66 @@ impl Store {
         Ok(())
     }
 }
+
+/// Tickets per INSERT (41 columns each).
+const TICKETS_PER_STATEMENT: usize = 30_000 / 41;
+
+impl Store {
+    /// Inserts ready-made tickets (demo data, imports from a previous tool) in one
+    /// transaction with their "created" history entries and one audit entry.
+    #[tracing::instrument(skip(self, change, tickets), fields(rows = tickets.len()))]
+    pub async fn insert_tickets_bulk(
+        &self,
+        change: &Change<'_>,
+        tickets: Vec<muster_domain::ticket::Ticket>,
+    ) -> StoreResult<usize> {
+        use crate::entity::ticket;
+        let count = tickets.len();
+        let Some((first, last)) = tickets
+            .first()
+            .zip(tickets.last())
+            .map(|(a, b)| (a.number, b.number))
+        else {
+            return Ok(0);
+        };
+        let program_id = change.program_id();
+        let txn = self.db.begin().await?;
+        let mut rows = tickets
+            .iter()
+            .map(|t| crate::ticket::ticket_row(program_id, t, None))
+            .peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<_> = rows.by_ref().take(TICKETS_PER_STATEMENT).collect();
+            ticket::Entity::insert_many(chunk)
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        let history = "INSERT INTO ticket_event (program_id, ticket_id, at, actor_account_id, actor, kind, detail) \
+             SELECT program_id, id, opened_at, requester_account_id, requester_name, 'created', 'filed by ' || requester_name \
+             FROM ticket WHERE program_id = ? AND number BETWEEN ? AND ?";
+        let resolved = "INSERT INTO ticket_event (program_id, ticket_id, at, actor_account_id, actor, kind, detail) \
+             SELECT program_id, id, resolved_at, NULL, 'support', 'status', 'New → Resolved: ' || resolution_note \
+             FROM ticket WHERE program_id = ? AND number BETWEEN ? AND ? AND resolved_at IS NOT NULL";
+        for sql in [history, resolved] {
+            let values = vec![program_id.into(), first.into(), last.into()];
+            sea_orm::ConnectionTrait::execute_raw(
+                &txn,
+                crate::raw::statement(self.backend(), sql, values),
+            )
+            .await?;
+        }
+        let summary = serde_json::json!({ "bulk_insert": count, "numbers": [first, last] });
+        record(
+            &txn,
+            change,
+            "ticket",
+            0,
+            AuditAction::Create,
+            None,
+            Some(&summary),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(count)
+    }
+}

@@ -561,7 +561,11 @@ impl Store {
             .collect()
     }
 
-    /// Bumps nothing; used by tests and the sweeper to read the newest ticket number.
+    /// The newest ticket number of the program (0 before the first ticket).
+    pub async fn newest_ticket_number(&self, program_id: i64) -> StoreResult<i64> {
+        self.last_ticket_number(&self.db, program_id).await
+    }
+
     pub(crate) async fn last_ticket_number(
         &self,
         db: &impl sea_orm::ConnectionTrait,
