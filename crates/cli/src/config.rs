@@ -19,6 +19,9 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     pub log: Option<String>,
     pub log_format: Option<String>,
+    /// SMTP relay for notification mail, `host:port`.
+    pub smtp: Option<String>,
+    pub smtp_from: Option<String>,
 }
 
 impl FileConfig {
@@ -53,6 +56,22 @@ pub fn database_url(flag_or_env: Option<String>, file: &FileConfig) -> anyhow::R
         .map_err(anyhow::Error::msg)
 }
 
+/// The mail relay from `host:port` and a sender (default `muster@<host>`).
+pub fn smtp(
+    relay: Option<String>,
+    from: Option<String>,
+) -> anyhow::Result<Option<muster_web::SmtpConfig>> {
+    let Some(relay) = relay.filter(|r| !r.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let (host, port) = relay
+        .rsplit_once(':')
+        .and_then(|(h, p)| Some((h.to_owned(), p.parse::<u16>().ok()?)))
+        .with_context(|| format!("the SMTP relay '{relay}' is not host:port"))?;
+    let from = from.unwrap_or_else(|| format!("muster@{host}"));
+    Ok(Some(muster_web::SmtpConfig { host, port, from }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +97,16 @@ mod tests {
         let file = FileConfig::load(Some(&path)).unwrap();
         assert_eq!(file.listen.as_deref(), Some("127.0.0.1:9000"));
         assert!(FileConfig::load(Some(&dir.path().join("missing.toml"))).is_err());
+    }
+
+    #[test]
+    fn an_smtp_relay_is_host_and_port() {
+        let relay = smtp(Some("mail.example:25".into()), None).unwrap().unwrap();
+        assert_eq!(
+            (relay.host.as_str(), relay.port, relay.from.as_str()),
+            ("mail.example", 25, "muster@mail.example")
+        );
+        assert!(smtp(Some("mail.example".into()), None).is_err());
+        assert!(smtp(None, None).unwrap().is_none());
     }
 }

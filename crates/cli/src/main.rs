@@ -49,6 +49,12 @@ enum Command {
         /// Mark cookies Secure (when Muster is served over TLS, directly or via a proxy)
         #[arg(long, env = "MUSTER_SECURE_COOKIES")]
         secure_cookies: Option<bool>,
+        /// SMTP relay for notification mail, host:port (no mail when unset)
+        #[arg(long, env = "MUSTER_SMTP")]
+        smtp: Option<String>,
+        /// Sender address of notification mail
+        #[arg(long, env = "MUSTER_SMTP_FROM")]
+        smtp_from: Option<String>,
     },
     /// Create or upgrade the database schema
     Migrate,
@@ -123,6 +129,8 @@ async fn main() -> anyhow::Result<()> {
             listen,
             demo,
             secure_cookies,
+            smtp,
+            smtp_from,
         } => {
             let store = Store::open(&url)
                 .await
@@ -141,8 +149,13 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 println!("Muster is running at http://{address}/");
             }
+            let smtp = config::smtp(
+                smtp.or(file.smtp.clone()),
+                smtp_from.or(file.smtp_from.clone()),
+            )?;
             let config = muster_web::WebConfig {
                 secure_cookies: secure_cookies.or(file.secure_cookies).unwrap_or(false),
+                smtp,
                 ..Default::default()
             };
             tracing::info!(%address, database = %url, "serving");
