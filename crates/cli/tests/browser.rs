@@ -516,3 +516,101 @@ async fn keyboard_scenario(b: Browser) -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_files_a_ticket_and_the_live_board_shows_the_next_one() {
+    run(
+        "a_user_files_a_ticket_and_the_live_board_shows_the_next_one",
+        command_center_scenario,
+    )
+    .await;
+}
+
+async fn command_center_scenario(b: Browser) -> Result<()> {
+    let tag = tag();
+    // An end user reports a problem from the elbow: the form, then the ticket with its number.
+    b.sign_in("user@riverbend.example").await?;
+    b.nav("Tickets").await?;
+    ensure!(
+        b.text("h1").await? == "My tickets",
+        "end users see their own tickets"
+    );
+    b.click_link("Report a problem").await?;
+    assert_eq!(b.path().await?, "/tickets/new");
+    b.fill("f-summary", &format!("Wristband printer blank {tag}"))
+        .await?;
+    b.select_label("f-site_id", "Riverbend Medical Center (RMC)")
+        .await?;
+    b.fill("f-what_happened", "The label comes out blank")
+        .await?;
+    b.press("form.intake button[type=submit]").await?;
+    let flash = b.flash().await?.unwrap_or_default();
+    ensure!(
+        flash.contains("filed"),
+        "the requester gets a ticket number at once: {flash:?}"
+    );
+    ensure!(
+        b.path().await?.starts_with("/tickets/"),
+        "and sees the ticket"
+    );
+    b.goto("/known-issues").await?;
+    b.goto("/notifications").await?;
+    b.sign_out().await?;
+
+    // The program lead watches the board; a new ticket appears without a reload.
+    b.sign_in("lead@riverbend.example").await?;
+    b.nav("Command center").await?;
+    ensure!(
+        b.exists("#board .tiles").await?,
+        "the board shows its figures"
+    );
+    let probe = format!("Live ticker probe {tag}");
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         const csrf = document.querySelector('input[name=csrf_token]').value;
+         fetch('/api/v1/sites?limit=1').then(r => r.json()).then(p => fetch('/api/v1/tickets', {{
+           method: 'POST', headers: {{'Content-Type': 'application/json', 'X-CSRF-Token': csrf}},
+           body: JSON.stringify({{site_id: p.items[0].id, summary: '{probe}', what_happened: 'probe'}})
+         }})).then(r => done(r.status));"
+    );
+    let status = b.client.execute_async(&script, vec![]).await?;
+    ensure!(
+        status == serde_json::json!(201),
+        "the probe ticket was filed: {status}"
+    );
+    let mut shown = false;
+    for _ in 0..50 {
+        if b.text("#ticker").await?.contains(&probe) {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    ensure!(
+        shown,
+        "the new ticket reached the open board within 5 s without a reload"
+    );
+    for path in [
+        "/tickets",
+        "/command-center/huddle",
+        "/command-center/vendors",
+        "/command-center/settings",
+        "/change-requests",
+        "/support-teams",
+        "/sla-policies",
+        "/decision-rights",
+        "/rounding",
+    ] {
+        b.goto(path).await?;
+        ensure!(b.status().await? == Some(200), "{path} opens");
+    }
+    // One ticket's page, from the list.
+    b.goto("/tickets?status=open").await?;
+    let first = b.find("table tbody a").await?;
+    b.follow(first).await?;
+    ensure!(
+        b.exists("form.record").await?,
+        "the lead can work the ticket"
+    );
+    Ok(())
+}
