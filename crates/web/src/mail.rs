@@ -92,7 +92,7 @@ pub async fn send(config: &SmtpConfig, to: &str, subject: &str, body: &str) -> R
         message.push_str(line);
         message.push_str("\r\n");
     }
-    message.push_str(".");
+    message.push('.');
     command(&mut conn, &message, 250).await?;
     let _ = command(&mut conn, "QUIT", 221).await;
     Ok(())

@@ -308,7 +308,7 @@ pub fn apply(ticket: &Ticket, change: ChangeSpec, ctx: &Context<'_>) -> Result<O
         transition(&mut t, to, &change, ctx)?;
     }
 
-    if ctx.staff && !events.is_empty() || t.status != before_status && ctx.staff {
+    if ctx.staff && (!events.is_empty() || t.status != before_status) {
         t.timers.respond(now);
     }
     let status_change = (t.status != before_status).then_some((before_status, t.status));
