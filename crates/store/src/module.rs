@@ -7,8 +7,8 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::audit::Change;
-use crate::entity::module;
-use crate::error::{StoreError, StoreResult, UniqueField};
+use crate::entity::{decision_right, known_issue, module, support_team};
+use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
 use crate::{Store, paging};
 
 const ENTITY: &str = "module";
@@ -135,10 +135,34 @@ impl Store {
         .await
     }
 
-    /// Nothing refers to modules yet; later capabilities (curricula, tickets) add their checks.
+    /// Deletes a module no support team, known issue or decision right names.
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_module(&self, change: &Change<'_>, id: ModuleId) -> StoreResult<()> {
         let before = self.module(change.program_id(), id).await?;
+        let db = &self.db;
+        let teams = support_team::Entity::find()
+            .filter(support_team::Column::ModuleId.eq(id))
+            .count(db)
+            .await?;
+        let issues = known_issue::Entity::find()
+            .filter(known_issue::Column::ModuleId.eq(id))
+            .count(db)
+            .await?;
+        let rights = decision_right::Entity::find()
+            .filter(decision_right::Column::ModuleId.eq(id))
+            .count(db)
+            .await?;
+        let uses = describe_uses(&[
+            (teams, "support team"),
+            (issues, "known issue"),
+            (rights, "decision right"),
+        ]);
+        if let Some(uses) = uses {
+            return Err(StoreError::InUse(format!(
+                "module {} is still named by {uses}",
+                before.code
+            )));
+        }
         self.delete_audited::<module::Entity, _>(change, ENTITY, id, &before)
             .await
     }
