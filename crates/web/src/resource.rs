@@ -69,7 +69,7 @@ pub struct Lookup {
 }
 
 /// `(value, label)` pairs led by an optional blank choice.
-fn options_with(
+pub fn options_with(
     none_label: Option<&str>,
     rest: impl Iterator<Item = (String, String)>,
 ) -> Vec<(String, String)> {

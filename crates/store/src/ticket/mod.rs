@@ -391,14 +391,10 @@ impl Store {
         let mut out = self.similar_known_issues(program_id, &words, limit).await?;
         let ids = self.search_ticket_ids(program_id, text, 200).await?;
         if !ids.is_empty() {
-            let filter = TicketFilter {
-                statuses: Status::OPEN.to_vec(),
-                ..Default::default()
-            };
             let mut query = ticket::Entity::find()
                 .filter(ticket::Column::ProgramId.eq(program_id))
                 .filter(ticket::Column::Id.is_in(ids.clone()))
-                .filter(ticket::Column::Status.is_in(filter.statuses.iter().map(|s| s.code())));
+                .filter(ticket::Column::Status.is_in(Status::OPEN.iter().map(|s| s.code())));
             if let Scope::Sites(sites) = scope {
                 query = query.filter(ticket::Column::SiteId.is_in(sites.clone()));
             }
@@ -546,19 +542,6 @@ impl Store {
             },
             row.data,
         ))
-    }
-
-    /// Tickets merged into `ticket_id` (their requesters follow it).
-    pub async fn merged_into(&self, ticket_id: i64) -> StoreResult<Vec<Ticket>> {
-        let now = Utc::now();
-        ticket::Entity::find()
-            .filter(ticket::Column::MergedIntoId.eq(ticket_id))
-            .order_by_asc(ticket::Column::Id)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|m| to_ticket(m, now))
-            .collect()
     }
 
     /// The newest ticket number of the program (0 before the first ticket).

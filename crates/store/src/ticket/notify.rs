@@ -7,9 +7,7 @@ use chrono::Utc;
 use muster_domain::ticket::Ticket;
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::{at, secs};
@@ -119,14 +117,6 @@ impl Store {
                 read: n.read_at.is_some(),
             })
             .collect())
-    }
-
-    pub async fn unread_notifications(&self, account_id: i64) -> StoreResult<u64> {
-        Ok(notification::Entity::find()
-            .filter(notification::Column::AccountId.eq(account_id))
-            .filter(notification::Column::ReadAt.is_null())
-            .count(&self.db)
-            .await?)
     }
 
     /// Marks all of an account's notifications read.

@@ -10,7 +10,6 @@ use muster_domain::access::{Action, Subject};
 use muster_domain::account::random_token;
 use muster_domain::ticket::{Category, Impact, TicketDraft, Urgency, attachment};
 use muster_store::ticket::NewAttachment;
-use muster_store::unit::UnitFilter;
 
 use super::pages::Choices;
 use crate::AppState;
@@ -19,7 +18,7 @@ use crate::auth::{CSRF_FIELD, Viewer};
 use crate::error::{AppError, PageError};
 use crate::form::{Field, FieldKind, attach_errors};
 use crate::page::{Layout, redirect_with_flash, render, render_with};
-use crate::resource::choice_options;
+use crate::resource::{choice_options, unit_options};
 
 /// Largest intake request: the form and up to five 5 MiB attachments.
 pub const UPLOAD_LIMIT: usize = attachment::MAX_FILES * attachment::MAX_BYTES + 256 * 1024;
@@ -112,27 +111,13 @@ pub async fn fields(
     draft: &TicketDraft,
     choices: &Choices,
 ) -> Result<Vec<Field>, AppError> {
-    let site_id = draft.site_id.as_deref().and_then(|s| s.parse::<i64>().ok());
-    let mut units = vec![(
-        String::new(),
-        if site_id.is_some() {
-            "— no unit —"
-        } else {
-            "— choose a site first —"
-        }
-        .to_owned(),
-    )];
-    if let Some(site_id) = site_id {
-        let filter = UnitFilter {
-            site_id: Some(site_id),
-            search: None,
-        };
-        let page = state
-            .store
-            .list_units(viewer.actor.program_id, &filter, None, 500)
-            .await?;
-        units.extend(page.items.into_iter().map(|u| (u.id.to_string(), u.name)));
-    }
+    let units = unit_options(
+        &state.store,
+        viewer.actor.program_id,
+        draft.site_id.as_deref(),
+        "— no unit —",
+    )
+    .await?;
     let roles = choice_options(
         muster_domain::person::JobRole::ALL,
         |r| r.code(),
@@ -151,7 +136,7 @@ pub async fn fields(
         Field::new(
             "site_id",
             "Site",
-            FieldKind::Select(choices.site_options()),
+            FieldKind::Select(choices.lookup.site_options(Some("— choose —"))),
             draft.site_id.as_deref(),
         )
         .required(),
@@ -170,7 +155,7 @@ pub async fn fields(
         Field::new(
             "module_id",
             "Module",
-            FieldKind::Select(choices.module_options("— not sure —")),
+            FieldKind::Select(choices.lookup.module_options(Some("— not sure —"))),
             draft.module_id.as_deref(),
         ),
         Field::new(

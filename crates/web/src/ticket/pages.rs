@@ -9,8 +9,6 @@ use muster_domain::audit::Via;
 use muster_domain::decision::{
     ChangeKind, ChangeRequest, ChangeRequestDraft, ChangeStatus, DecisionDraft,
 };
-use muster_domain::module::Module;
-use muster_domain::site::Site;
 use muster_domain::support_team::SupportTeam;
 use muster_domain::ticket::workflow::{TicketChange, next_statuses};
 use muster_domain::ticket::{
@@ -28,36 +26,20 @@ use crate::auth::Viewer;
 use crate::error::{AppError, PageError};
 use crate::form::{Field, FieldKind, HtmlForm, Params, RecordId};
 use crate::page::{Layout, redirect_with_flash, render, thousands};
-use crate::resource::{Paging, choice_options};
+use crate::resource::{Lookup, Paging, choice_options, options_with};
 
-/// Names for the ids a ticket carries.
+/// Names for the ids a ticket carries: the shared lookup plus the support teams.
 pub struct Choices {
-    pub sites: Vec<Site>,
-    pub modules: Vec<Module>,
+    pub lookup: Lookup,
     pub teams: Vec<SupportTeam>,
 }
 
 impl Choices {
     pub async fn load(store: &Store, program_id: i64) -> StoreResult<Self> {
         Ok(Choices {
-            sites: store.all_sites(program_id).await?,
-            modules: store.list_modules(program_id, None, None, 500).await?.items,
+            lookup: Lookup::load(store, program_id).await?,
             teams: store.all_support_teams(program_id).await?,
         })
-    }
-
-    pub fn site(&self, id: i64) -> String {
-        self.sites
-            .iter()
-            .find(|s| s.id == id)
-            .map(|s| s.name.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn module(&self, id: Option<i64>) -> String {
-        id.and_then(|id| self.modules.iter().find(|m| m.id == id))
-            .map(|m| m.name.clone())
-            .unwrap_or_default()
     }
 
     pub fn team(&self, id: i64) -> String {
@@ -68,37 +50,12 @@ impl Choices {
             .unwrap_or_default()
     }
 
-    pub fn site_options(&self) -> Vec<(String, String)> {
-        let mut o = vec![(String::new(), "— choose —".to_owned())];
-        o.extend(
-            self.sites
-                .iter()
-                .map(|s| (s.id.to_string(), format!("{} ({})", s.name, s.code))),
-        );
-        o
-    }
-
-    pub fn module_options(&self, none: &str) -> Vec<(String, String)> {
-        let mut o = vec![(String::new(), none.to_owned())];
-        o.extend(
-            self.modules
-                .iter()
-                .map(|m| (m.id.to_string(), m.name.clone())),
-        );
-        o
-    }
-
     pub fn team_options(&self, none: Option<&str>) -> Vec<(String, String)> {
-        let mut o: Vec<_> = none
-            .map(|n| (String::new(), n.to_owned()))
-            .into_iter()
-            .collect();
-        o.extend(
-            self.teams
-                .iter()
-                .map(|t| (t.id.to_string(), t.name.clone())),
-        );
-        o
+        let teams = self
+            .teams
+            .iter()
+            .map(|t| (t.id.to_string(), t.name.clone()));
+        options_with(none, teams)
     }
 }
 
@@ -178,7 +135,7 @@ pub async fn list(
                 status: t.status.label(),
                 priority: t.priority,
                 patient_safety: t.patient_safety,
-                site: choices.site(t.site_id),
+                site: choices.lookup.site_name(Some(t.site_id)),
                 team: choices.team(t.team_id),
                 clock,
                 overdue,
@@ -211,7 +168,7 @@ pub async fn list(
         filters.push(Field::new(
             "site_id",
             "Site",
-            FieldKind::Select(choices.site_options_any()),
+            FieldKind::Select(choices.lookup.site_options(Some("Any site"))),
             query.site_id.as_deref(),
         ));
         filters.push(Field::new(
@@ -253,14 +210,6 @@ pub async fn list(
         next_href,
     };
     render(&page, &viewer)
-}
-
-impl Choices {
-    fn site_options_any(&self) -> Vec<(String, String)> {
-        let mut o = self.site_options();
-        o[0].1 = "Any site".into();
-        o
-    }
 }
 
 #[derive(Template)]
@@ -334,8 +283,8 @@ pub async fn show(
             format!("Ticket {}: {}", t.number, t.summary),
             vec![("Tickets".into(), "/tickets".into())],
         ),
-        site: choices.site(t.site_id),
-        module: choices.module(t.module_id),
+        site: choices.lookup.site_name(Some(t.site_id)),
+        module: choices.lookup.module_name(t.module_id, ""),
         team: choices.team(t.team_id),
         response_clock: Clock::describe(t.sla.response_left_seconds),
         resolve_clock,
@@ -436,7 +385,7 @@ async fn work_fields(
         Field::new(
             "module_id",
             "Module",
-            FieldKind::Select(choices.module_options("— none —")),
+            FieldKind::Select(choices.lookup.module_options(Some("— none —"))),
             t.module_id.map(|m| m.to_string()).as_deref(),
         ),
         Field::new(
@@ -484,7 +433,7 @@ fn change_request_fields(t: &Ticket, choices: &Choices) -> Vec<Field> {
         Field::new(
             "module_id",
             "Module",
-            FieldKind::Select(choices.module_options("— all modules —")),
+            FieldKind::Select(choices.lookup.module_options(Some("— all modules —"))),
             t.module_id.map(|m| m.to_string()).as_deref(),
         ),
         Field::new(
@@ -512,22 +461,27 @@ pub async fn update(
     HtmlForm(form): HtmlForm<TicketChange>,
 ) -> Result<Response, PageError> {
     let spec = form.parse()?;
-    match change(&state, &viewer.actor, Via::Ui, id, spec).await {
-        Ok(t) => Ok(redirect_with_flash(
-            &format!("/tickets/{id}"),
-            &format!("Ticket {} updated", t.number),
-        )),
+    let done = change(&state, &viewer.actor, Via::Ui, id, spec).await;
+    back_to(
+        &format!("/tickets/{id}"),
+        "Not saved.",
+        done.map(|t| format!("Ticket {} updated", t.number)),
+    )
+}
+
+/// Post/Redirect/Get for the ticket's action forms: back to `to` saying what was done, or
+/// why not when the input was refused; other errors are pages of their own.
+fn back_to(to: &str, refused: &str, done: Result<String, AppError>) -> Result<Response, PageError> {
+    match done {
+        Ok(message) => Ok(redirect_with_flash(to, &message)),
         Err(AppError::Invalid(invalid) | AppError::Conflict(invalid)) => {
-            let message = invalid
+            let why = invalid
                 .0
                 .iter()
                 .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
                 .collect::<Vec<_>>()
                 .join("; ");
-            Ok(redirect_with_flash(
-                &format!("/tickets/{id}"),
-                &format!("Not saved. {message}"),
-            ))
+            Ok(redirect_with_flash(to, &format!("{refused} {why}")))
         }
         Err(e) => Err(e.into()),
     }
@@ -551,23 +505,12 @@ pub async fn merge(
             "Not merged: give the number of the ticket to keep",
         ));
     };
-    match merge_for(&state, &viewer.actor, Via::Ui, id, into).await {
-        Ok(t) => Ok(redirect_with_flash(
-            &format!("/tickets/{id}"),
-            &format!("Ticket {} merged into ticket {into}", t.number),
-        )),
-        Err(AppError::Invalid(i)) => Ok(redirect_with_flash(
-            &format!("/tickets/{id}"),
-            &format!(
-                "Not merged: {}",
-                i.0.iter()
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        )),
-        Err(e) => Err(e.into()),
-    }
+    let done = merge_for(&state, &viewer.actor, Via::Ui, id, into).await;
+    back_to(
+        &format!("/tickets/{id}"),
+        "Not merged.",
+        done.map(|t| format!("Ticket {} merged into ticket {into}", t.number)),
+    )
 }
 
 pub async fn join(
@@ -592,23 +535,12 @@ pub async fn raise_change(
     RecordId(id): RecordId,
     HtmlForm(form): HtmlForm<ChangeRequestDraft>,
 ) -> Result<Response, PageError> {
-    match raise_for(&state, &viewer.actor, Via::Ui, id, form).await {
-        Ok(cr) => Ok(redirect_with_flash(
-            &format!("/tickets/{id}"),
-            &format!("Change request {} raised: {} decides", cr.id, cr.decider),
-        )),
-        Err(AppError::Invalid(i)) => Ok(redirect_with_flash(
-            &format!("/tickets/{id}"),
-            &format!(
-                "Change request not raised: {}",
-                i.0.iter()
-                    .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        )),
-        Err(e) => Err(e.into()),
-    }
+    let done = raise_for(&state, &viewer.actor, Via::Ui, id, form).await;
+    back_to(
+        &format!("/tickets/{id}"),
+        "Change request not raised.",
+        done.map(|cr| format!("Change request {} raised: {} decides", cr.id, cr.decider)),
+    )
 }
 
 #[derive(Template)]
@@ -661,25 +593,16 @@ pub async fn decide(
         status: form.status,
         decision_note: form.decision_note,
     };
-    match decide_for(&state, &viewer.actor, Via::Ui, id, draft).await {
-        Ok(cr) => Ok(redirect_with_flash(
-            &back,
-            &format!(
+    let done = decide_for(&state, &viewer.actor, Via::Ui, id, draft).await;
+    back_to(
+        &back,
+        "Not decided.",
+        done.map(|cr| {
+            format!(
                 "Change request {} {}",
                 cr.id,
                 cr.status.label().to_lowercase()
-            ),
-        )),
-        Err(AppError::Invalid(i)) => Ok(redirect_with_flash(
-            &back,
-            &format!(
-                "Not decided: {}",
-                i.0.iter()
-                    .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        )),
-        Err(e) => Err(e.into()),
-    }
+            )
+        }),
+    )
 }
