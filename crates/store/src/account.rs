@@ -355,6 +355,9 @@ impl Store {
 
     /// The actor behind an API token, if the token exists and its account is active.
     pub async fn token_actor(&self, token_hash: &str) -> StoreResult<Option<Actor>> {
+        if let Some(actor) = self.tokens.get(token_hash) {
+            return Ok(Some(actor));
+        }
         let Some(row) = api_token::Entity::find()
             .filter(api_token::Column::TokenHash.eq(token_hash))
             .one(&self.db)
@@ -362,6 +365,41 @@ impl Store {
         else {
             return Ok(None);
         };
-        self.actor_of(row.account_id).await
+        let actor = self.actor_of(row.account_id).await?;
+        if let Some(actor) = &actor {
+            self.tokens.put(token_hash, actor.clone());
+        }
+        Ok(actor)
+    }
+}
+
+/// API tokens seen in the last few seconds and whom they stand for. An integration posting
+/// thousands of tickets a second would otherwise pay three queries per request just to be
+/// recognised. Entries live `TokenCache::TTL`; accounts and tokens cannot yet be changed or
+/// revoked; whatever later does so must empty this cache too (other processes on the
+/// same PostgreSQL would notice within the TTL).
+#[derive(Default)]
+pub(crate) struct TokenCache(
+    std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Actor)>>,
+);
+
+impl TokenCache {
+    const TTL: std::time::Duration = std::time::Duration::from_secs(10);
+    /// More entries than this and the cache starts over (bounded memory).
+    const MAX: usize = 10_000;
+
+    fn get(&self, token_hash: &str) -> Option<Actor> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(token_hash)
+            .filter(|(at, _)| at.elapsed() < Self::TTL)
+            .map(|(_, actor)| actor.clone())
+    }
+
+    fn put(&self, token_hash: &str, actor: Actor) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= Self::MAX {
+            map.clear();
+        }
+        map.insert(token_hash.to_owned(), (std::time::Instant::now(), actor));
     }
 }

@@ -42,6 +42,40 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
     before: Option<&T>,
     after: Option<&T>,
 ) -> StoreResult<()> {
+    audit_log::Entity::insert(audit_row(change, entity, entity_id, action, before, after))
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Appends one entry per record created, in one statement: `(change, id, record)`.
+pub(crate) async fn record_created<'a, C: ConnectionTrait, T: Serialize + 'a>(
+    db: &C,
+    entity: &'static str,
+    created: impl IntoIterator<Item = (Change<'a>, i64, &'a T)>,
+) -> StoreResult<()> {
+    let rows: Vec<_> = created
+        .into_iter()
+        .map(|(change, id, after)| {
+            audit_row(&change, entity, id, AuditAction::Create, None, Some(after))
+        })
+        .collect();
+    if !rows.is_empty() {
+        audit_log::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn audit_row<T: Serialize>(
+    change: &Change<'_>,
+    entity: &'static str,
+    entity_id: i64,
+    action: AuditAction,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> audit_log::ActiveModel {
     let json = |v: Option<&T>| v.map(|v| serde_json::to_string(v).expect("domain types serialize"));
     let actor = change.actor;
     let label = if actor.email.is_empty() {
@@ -49,7 +83,7 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
     } else {
         format!("{} <{}>", actor.name, actor.email)
     };
-    audit_log::Entity::insert(audit_log::ActiveModel {
+    audit_log::ActiveModel {
         program_id: Set(actor.program_id),
         at: Set(Utc::now()),
         actor_account_id: Set(actor.account_id),
@@ -61,10 +95,7 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
         before_json: Set(json(before)),
         after_json: Set(json(after)),
         ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    }
 }
 
 impl Store {

@@ -61,6 +61,7 @@ impl Store {
             Some(&summary),
         )
         .await?;
+        crate::ticket::index_new_tickets(&txn, self.backend()).await?;
         txn.commit().await?;
         Ok(count)
     }
@@ -135,6 +136,7 @@ impl Store {
             Some(&summary),
         )
         .await?;
+        crate::ticket::index_new_tickets(&txn, self.backend()).await?;
         txn.commit().await?;
         Ok(count)
     }

@@ -97,11 +97,17 @@ impl std::fmt::Debug for DatabaseUrl {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    /// The ticket intake task's own connection on SQLite. SQLite empties a connection's
+    /// page cache whenever another connection has written, so the one busy writer keeps its
+    /// pages warm by being the only one using its connection. On PostgreSQL, `db`.
+    pub(crate) intake_db: DatabaseConnection,
     backend: Backend,
     /// The ticket intake task, started by the first new ticket.
     pub(crate) writer: std::sync::Arc<tokio::sync::OnceCell<crate::ticket::TicketWriter>>,
     /// Notifications also go out by mail (set when SMTP is configured).
     pub(crate) mail: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// API tokens recently seen, with their actor (see `account::TokenCache`).
+    pub(crate) tokens: std::sync::Arc<crate::account::TokenCache>,
 }
 
 impl Store {
@@ -127,13 +133,20 @@ impl Store {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .min_connections(1)
-                    .connect_with(options)
+                    .connect_with(options.clone())
                     .await?;
+                // Connected on first use: most stores never file a ticket.
+                let intake = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(0)
+                    .connect_lazy_with(options);
                 Ok(Store {
                     db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
+                    intake_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(intake),
                     backend: Backend::Sqlite,
                     writer: Default::default(),
                     mail: Default::default(),
+                    tokens: Default::default(),
                 })
             }
             Backend::Postgres => {
@@ -143,11 +156,14 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
+                let db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
                 Ok(Store {
-                    db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+                    intake_db: db.clone(),
+                    db,
                     backend: Backend::Postgres,
                     writer: Default::default(),
                     mail: Default::default(),
+                    tokens: Default::default(),
                 })
             }
         }
@@ -169,6 +185,9 @@ impl Store {
     }
 
     pub async fn close(self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            self.intake_db.close().await?;
+        }
         self.db.close().await?;
         Ok(())
     }

@@ -52,6 +52,17 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0004_ticket_search.postgres.sql"
         )),
     },
+    Migration {
+        version: 7,
+        name: "ticket_search_batched",
+        both: None,
+        sqlite: Some(include_str!(
+            "../migrations/0007_ticket_search_batched.sqlite.sql"
+        )),
+        postgres: Some(include_str!(
+            "../migrations/0007_ticket_search_batched.postgres.sql"
+        )),
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

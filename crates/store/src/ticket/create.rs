@@ -3,9 +3,12 @@
 //! (group commit), so throughput grows with load instead of collapsing into lock waits.
 //! A double submission with the same idempotency key returns the ticket already made.
 
-use chrono::Utc;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
 use muster_domain::access::Actor;
-use muster_domain::audit::{AuditAction, Via};
+use muster_domain::audit::Via;
 use muster_domain::command_center::Settings;
 use muster_domain::support_team::SupportTeam;
 use muster_domain::ticket::sla::{self, SlaPolicy, Timers};
@@ -13,13 +16,15 @@ use muster_domain::ticket::triage::route;
 use muster_domain::ticket::{EventKind, Status, Ticket, TicketSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 use tokio::sync::{mpsc, oneshot};
 
+use super::search_index::{SEARCH_LAG, index_new_tickets};
 use super::{secs, ticket_row, to_ticket};
 use crate::Store;
-use crate::audit::{Change, record};
+use crate::audit::{Change, record_created};
 use crate::entity::{module, site, ticket, ticket_attachment, ticket_event, unit};
 use crate::error::{StoreError, StoreResult};
 
@@ -64,27 +69,137 @@ impl TicketWriter {
         let (jobs, mut rx) = mpsc::channel::<Job>(4 * BATCH);
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(BATCH);
-            while rx.recv_many(&mut batch, BATCH).await > 0 {
-                store.write_batch(std::mem::take(&mut batch)).await;
+            // When new tickets were last indexed for search, and whether any wait since.
+            let mut indexed = Instant::now()
+                .checked_sub(SEARCH_LAG)
+                .unwrap_or_else(Instant::now);
+            let mut waiting = false;
+            loop {
+                let due = indexed + SEARCH_LAG;
+                let received = tokio::select! {
+                    n = rx.recv_many(&mut batch, BATCH) => n,
+                    _ = tokio::time::sleep_until(due.into()), if waiting => {
+                        match store.index_new_tickets().await {
+                            Ok(()) => waiting = false,
+                            Err(e) => tracing::warn!(error = %e, "indexing new tickets failed"),
+                        }
+                        indexed = Instant::now();
+                        continue;
+                    }
+                };
+                if received == 0 {
+                    break;
+                }
+                let index = Instant::now() >= due;
+                store.write_batch(std::mem::take(&mut batch), index).await;
+                if index {
+                    indexed = Instant::now();
+                }
+                waiting = !index;
             }
         });
         TicketWriter { jobs }
     }
 }
 
-/// What a batch needs to know about a program.
-struct Rules {
+/// What a batch needs to know about a program: its rules, the places its tickets name,
+/// and the idempotency keys already used.
+struct Prepared {
+    program_id: i64,
     settings: Settings,
     teams: Vec<SupportTeam>,
     policies: Vec<SlaPolicy>,
+    places: Places,
+    /// (requester, key) -> the ticket filed with it.
+    used_keys: HashMap<(Option<i64>, String), ticket::Model>,
+}
+
+/// The sites, units (with their site) and modules named by a batch that exist in the program.
+struct Places {
+    sites: HashSet<i64>,
+    units: HashMap<i64, i64>,
+    modules: HashSet<i64>,
+}
+
+impl Places {
+    async fn load<C: ConnectionTrait>(
+        db: &C,
+        program_id: i64,
+        specs: &[&TicketSpec],
+    ) -> StoreResult<Self> {
+        let site_ids: BTreeSet<i64> = specs.iter().map(|s| s.site_id).collect();
+        let unit_ids: BTreeSet<i64> = specs.iter().filter_map(|s| s.unit_id).collect();
+        let module_ids: BTreeSet<i64> = specs.iter().filter_map(|s| s.module_id).collect();
+        let sites = site::Entity::find()
+            .select_only()
+            .column(site::Column::Id)
+            .filter(site::Column::ProgramId.eq(program_id))
+            .filter(site::Column::Id.is_in(site_ids))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?;
+        let units = if unit_ids.is_empty() {
+            Vec::new()
+        } else {
+            unit::Entity::find()
+                .select_only()
+                .columns([unit::Column::Id, unit::Column::SiteId])
+                .filter(unit::Column::Id.is_in(unit_ids))
+                .into_tuple::<(i64, i64)>()
+                .all(db)
+                .await?
+        };
+        let modules = if module_ids.is_empty() {
+            Vec::new()
+        } else {
+            module::Entity::find()
+                .select_only()
+                .column(module::Column::Id)
+                .filter(module::Column::ProgramId.eq(program_id))
+                .filter(module::Column::Id.is_in(module_ids))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?
+        };
+        Ok(Places {
+            sites: sites.into_iter().collect(),
+            units: units.into_iter().collect(),
+            modules: modules.into_iter().collect(),
+        })
+    }
+
+    /// The site, unit and module exist in the program and the unit is at the site.
+    fn check(&self, spec: &TicketSpec) -> StoreResult<()> {
+        if !self.sites.contains(&spec.site_id) {
+            return Err(StoreError::invalid(
+                "site_id",
+                format!("there is no site {}", spec.site_id),
+            ));
+        }
+        if let Some(unit_id) = spec.unit_id
+            && self.units.get(&unit_id) != Some(&spec.site_id)
+        {
+            return Err(StoreError::invalid(
+                "unit_id",
+                format!("unit {unit_id} is not a unit of that site"),
+            ));
+        }
+        if let Some(module_id) = spec.module_id
+            && !self.modules.contains(&module_id)
+        {
+            return Err(StoreError::invalid(
+                "module_id",
+                format!("there is no module {module_id}"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Store {
-    /// Files a new ticket: checks where it is placed, then queues it for the intake task.
+    /// Files a new ticket: queues it for the intake task and waits for its outcome.
     #[tracing::instrument(skip(self, change, new))]
     pub async fn create_ticket(&self, change: &Change<'_>, new: NewTicket) -> StoreResult<Created> {
-        self.check_ticket_place(change.program_id(), &new.spec)
-            .await?;
         let writer = self
             .writer
             .get_or_init(|| async { TicketWriter::start(self.clone()) })
@@ -106,228 +221,308 @@ impl Store {
             .map_err(|_| StoreError::Corrupt("the ticket intake task dropped a ticket".into()))?
     }
 
-    /// The site, unit and module exist in the program and the unit is at the site.
-    async fn check_ticket_place(&self, program_id: i64, spec: &TicketSpec) -> StoreResult<()> {
-        let site = site::Entity::find_by_id(spec.site_id)
-            .filter(site::Column::ProgramId.eq(program_id))
-            .one(&self.db)
-            .await?;
-        if site.is_none() {
-            return Err(StoreError::invalid(
-                "site_id",
-                format!("there is no site {}", spec.site_id),
-            ));
-        }
-        if let Some(unit_id) = spec.unit_id {
-            let unit = unit::Entity::find_by_id(unit_id).one(&self.db).await?;
-            if unit.is_none_or(|u| u.site_id != spec.site_id) {
-                return Err(StoreError::invalid(
-                    "unit_id",
-                    format!("unit {unit_id} is not a unit of that site"),
-                ));
-            }
-        }
-        if let Some(module_id) = spec.module_id {
-            let module = module::Entity::find_by_id(module_id)
-                .filter(module::Column::ProgramId.eq(program_id))
-                .one(&self.db)
-                .await?;
-            if module.is_none() {
-                return Err(StoreError::invalid(
-                    "module_id",
-                    format!("there is no module {module_id}"),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    async fn rules(&self, change: &Change<'_>) -> StoreResult<Rules> {
-        Ok(Rules {
-            settings: self.command_center_settings(change.program_id()).await?,
-            teams: self.support_teams_with_triage(change).await?,
-            policies: self.sla_policies(change.program_id()).await?,
-        })
-    }
-
-    /// Writes a batch in one transaction; if any ticket fails, each is retried alone so
-    /// that one bad ticket does not sink the others.
-    async fn write_batch(&self, jobs: Vec<Job>) {
-        match self.try_batch(&jobs).await {
+    /// Writes a batch in one transaction; if the transaction fails, each ticket is retried
+    /// alone so that one bad ticket does not sink the others.
+    async fn write_batch(&self, jobs: Vec<Job>, index: bool) {
+        match self.try_batch(&jobs, index).await {
             Ok(results) => {
                 for (job, result) in jobs.into_iter().zip(results) {
-                    let _ = job.reply.send(Ok(result));
+                    let _ = job.reply.send(result);
                 }
+            }
+            Err(e) if jobs.len() == 1 => {
+                let job = jobs.into_iter().next().expect("one job");
+                let _ = job.reply.send(Err(e));
             }
             Err(_) => {
                 for job in jobs {
-                    let result = self.try_batch(std::slice::from_ref(&job)).await;
-                    let _ = job.reply.send(result.map(|mut r| r.remove(0)));
+                    let result = match self.try_batch(std::slice::from_ref(&job), index).await {
+                        Ok(mut one) => one.remove(0),
+                        Err(e) => Err(e),
+                    };
+                    let _ = job.reply.send(result);
                 }
             }
         }
     }
 
-    async fn try_batch(&self, jobs: &[Job]) -> StoreResult<Vec<Created>> {
-        let mut rules: Vec<(i64, Rules)> = Vec::new();
-        for job in jobs {
-            let program = job.actor.program_id;
-            if !rules.iter().any(|(p, _)| *p == program) {
-                let change = Change::new(&job.actor, job.via);
-                rules.push((program, self.rules(&change).await?));
+    /// Each program's tickets in the batch: a handful of reads, then one transaction with
+    /// one multi-row INSERT each for the tickets, their history and their audit entries.
+    /// A ticket refused for its own reasons (an unknown site) does not fail the others.
+    /// With `index`, everything new is also indexed for search (see `search_index`).
+    async fn try_batch(&self, jobs: &[Job], index: bool) -> StoreResult<Vec<StoreResult<Created>>> {
+        let programs: BTreeSet<i64> = jobs.iter().map(|j| j.actor.program_id).collect();
+        let mut prepared = Vec::with_capacity(programs.len());
+        for program_id in programs {
+            let group: Vec<&Job> = jobs
+                .iter()
+                .filter(|j| j.actor.program_id == program_id)
+                .collect();
+            prepared.push(self.prepare(program_id, &group).await?);
+        }
+        let now = Utc::now();
+        let mut out: Vec<Option<StoreResult<Created>>> = jobs.iter().map(|_| None).collect();
+        let txn = self.intake_db.begin().await?;
+        for p in &prepared {
+            let mut number = self.last_ticket_number(&txn, p.program_id).await?;
+            // Tickets to insert, as (job index, ticket); and repeats of a key within the batch.
+            let mut fresh: Vec<(usize, Ticket)> = Vec::new();
+            let mut repeats: Vec<(usize, usize)> = Vec::new();
+            for (i, job) in jobs.iter().enumerate() {
+                if job.actor.program_id != p.program_id {
+                    continue;
+                }
+                if let Err(e) = p.places.check(&job.new.spec) {
+                    out[i] = Some(Err(e));
+                    continue;
+                }
+                if let Some(key) = &job.new.idempotency_key {
+                    let owner = (job.actor.account_id, key.clone());
+                    if let Some(row) = p.used_keys.get(&owner) {
+                        out[i] = Some(to_ticket(row.clone(), now).map(|ticket| Created {
+                            ticket,
+                            existed: true,
+                        }));
+                        continue;
+                    }
+                    let first = fresh.iter().position(|(f, _)| {
+                        let other = &jobs[*f];
+                        other.actor.account_id == job.actor.account_id
+                            && other.new.idempotency_key.as_ref() == Some(key)
+                    });
+                    if let Some(first) = first {
+                        repeats.push((i, first));
+                        continue;
+                    }
+                }
+                number += 1;
+                fresh.push((i, p.draft(job, number, now)?));
+            }
+            let stored = insert_tickets(&txn, p.program_id, jobs, &fresh, now).await?;
+            for (&(i, _), ticket) in fresh.iter().zip(&stored) {
+                out[i] = Some(Ok(Created {
+                    ticket: ticket.clone(),
+                    existed: false,
+                }));
+            }
+            for (i, first) in repeats {
+                out[i] = Some(Ok(Created {
+                    ticket: stored[first].clone(),
+                    existed: true,
+                }));
             }
         }
-        let txn = self.db.begin().await?;
-        let mut numbers: Vec<(i64, i64)> = Vec::new();
-        let mut out = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let program = job.actor.program_id;
-            let number = match numbers.iter_mut().find(|(p, _)| *p == program) {
-                Some((_, n)) => n,
-                None => {
-                    let last = self.last_ticket_number(&txn, program).await?;
-                    numbers.push((program, last));
-                    &mut numbers.last_mut().expect("pushed").1
-                }
-            };
-            let rules = &rules.iter().find(|(p, _)| *p == program).expect("loaded").1;
-            let created = insert_one(&txn, job, rules, *number + 1).await?;
-            if !created.existed {
-                *number += 1;
-            }
-            out.push(created);
+        if index {
+            index_new_tickets(&txn, self.backend()).await?;
         }
         txn.commit().await?;
-        Ok(out)
+        Ok(out
+            .into_iter()
+            .map(|r| r.expect("every job has an outcome"))
+            .collect())
+    }
+
+    async fn prepare(&self, program_id: i64, group: &[&Job]) -> StoreResult<Prepared> {
+        let change = Change::new(&group[0].actor, group[0].via);
+        let specs: Vec<&TicketSpec> = group.iter().map(|j| &j.new.spec).collect();
+        let keys: BTreeSet<&str> = group
+            .iter()
+            .filter_map(|j| j.new.idempotency_key.as_deref())
+            .collect();
+        let used_keys = if keys.is_empty() {
+            HashMap::new()
+        } else {
+            ticket::Entity::find()
+                .filter(ticket::Column::ProgramId.eq(program_id))
+                .filter(ticket::Column::IdempotencyKey.is_in(keys))
+                .all(&self.intake_db)
+                .await?
+                .into_iter()
+                .filter_map(|row| {
+                    let key = row.idempotency_key.clone()?;
+                    Some(((row.requester_account_id, key), row))
+                })
+                .collect()
+        };
+        Ok(Prepared {
+            program_id,
+            settings: self.command_center_settings(program_id).await?,
+            teams: self.support_teams_with_triage(&change).await?,
+            policies: self.sla_policies(program_id).await?,
+            places: Places::load(&self.intake_db, program_id, &specs).await?,
+            used_keys,
+        })
     }
 }
 
-async fn insert_one<C: ConnectionTrait>(
+impl Prepared {
+    /// The new ticket as triage and the SLA policies make it.
+    fn draft(&self, job: &Job, number: i64, now: DateTime<Utc>) -> StoreResult<Ticket> {
+        let (actor, spec) = (&job.actor, &job.new.spec);
+        let priority =
+            self.settings
+                .priority_matrix
+                .priority(spec.impact, spec.urgency, spec.patient_safety);
+        let team_id = route(&self.teams, spec.category, spec.module_id)
+            .ok_or_else(|| StoreError::Corrupt("the program has no triage queue".into()))?;
+        let timers = Timers::start(now, sla::targets(&self.policies, priority));
+        Ok(Ticket {
+            id: 0,
+            number,
+            requester_account_id: actor.account_id,
+            requester_name: spec
+                .requester_name
+                .clone()
+                .unwrap_or_else(|| actor.name.clone()),
+            contact: spec.contact.clone(),
+            site_id: spec.site_id,
+            unit_id: spec.unit_id,
+            job_role: spec.job_role,
+            module_id: spec.module_id,
+            workflow: spec.workflow.clone(),
+            summary: spec.summary.clone(),
+            what_happened: spec.what_happened.clone(),
+            expected: spec.expected.clone(),
+            category: spec.category,
+            impact: spec.impact,
+            urgency: spec.urgency,
+            priority,
+            patient_safety: spec.patient_safety,
+            status: Status::New,
+            team_id,
+            assignee_account_id: None,
+            escalation_level: 0,
+            known_issue_id: None,
+            merged_into_id: None,
+            resolution_code: None,
+            resolution_note: None,
+            reopen_count: 0,
+            version: 1,
+            opened_at: now,
+            team_since_at: now,
+            responded_at: None,
+            resolved_at: None,
+            closed_at: None,
+            updated_at: now,
+            sla: timers.read(now),
+            timers,
+        })
+    }
+}
+
+/// Inserts a program's new tickets with one statement each for the tickets, their
+/// attachments, their history and their audit entries; returns them as stored, in order.
+async fn insert_tickets<C: ConnectionTrait>(
     db: &C,
-    job: &Job,
-    rules: &Rules,
-    number: i64,
-) -> StoreResult<Created> {
-    let actor = &job.actor;
-    let now = Utc::now();
-    if let Some(key) = &job.new.idempotency_key {
-        let existing = ticket::Entity::find()
-            .filter(ticket::Column::ProgramId.eq(actor.program_id))
-            .filter(match actor.account_id {
-                Some(id) => ticket::Column::RequesterAccountId.eq(id),
-                None => ticket::Column::RequesterAccountId.is_null(),
-            })
-            .filter(ticket::Column::IdempotencyKey.eq(key.as_str()))
-            .one(db)
-            .await?;
-        if let Some(row) = existing {
-            return Ok(Created {
-                ticket: to_ticket(row, now)?,
-                existed: true,
-            });
-        }
-    }
-    let spec = &job.new.spec;
-    let priority =
-        rules
-            .settings
-            .priority_matrix
-            .priority(spec.impact, spec.urgency, spec.patient_safety);
-    let team_id = route(&rules.teams, spec.category, spec.module_id)
-        .ok_or_else(|| StoreError::Corrupt("the program has no triage queue".into()))?;
-    let timers = Timers::start(now, sla::targets(&rules.policies, priority));
-    let draft = Ticket {
-        id: 0,
-        number,
-        requester_account_id: actor.account_id,
-        requester_name: spec
-            .requester_name
-            .clone()
-            .unwrap_or_else(|| actor.name.clone()),
-        contact: spec.contact.clone(),
-        site_id: spec.site_id,
-        unit_id: spec.unit_id,
-        job_role: spec.job_role,
-        module_id: spec.module_id,
-        workflow: spec.workflow.clone(),
-        summary: spec.summary.clone(),
-        what_happened: spec.what_happened.clone(),
-        expected: spec.expected.clone(),
-        category: spec.category,
-        impact: spec.impact,
-        urgency: spec.urgency,
-        priority,
-        patient_safety: spec.patient_safety,
-        status: Status::New,
-        team_id,
-        assignee_account_id: None,
-        escalation_level: 0,
-        known_issue_id: None,
-        merged_into_id: None,
-        resolution_code: None,
-        resolution_note: None,
-        reopen_count: 0,
-        version: 1,
-        opened_at: now,
-        team_since_at: now,
-        responded_at: None,
-        resolved_at: None,
-        closed_at: None,
-        updated_at: now,
-        sla: timers.read(now),
-        timers,
+    program_id: i64,
+    jobs: &[Job],
+    fresh: &[(usize, Ticket)],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Ticket>> {
+    let (Some((_, first)), Some((_, last))) = (fresh.first(), fresh.last()) else {
+        return Ok(Vec::new());
     };
-    let stored = ticket_row(actor.program_id, &draft, job.new.idempotency_key.clone())
-        .insert(db)
+    let rows = fresh
+        .iter()
+        .map(|(i, t)| ticket_row(program_id, t, jobs[*i].new.idempotency_key.clone()));
+    ticket::Entity::insert_many(rows)
+        .exec_without_returning(db)
         .await?;
-    let ticket = to_ticket(stored, now)?;
-    let change = Change::new(actor, job.via);
-    let mut detail = format!(
-        "{} filed ticket {} ({})",
-        ticket.requester_name,
-        ticket.number,
-        ticket.priority.label()
-    );
-    if ticket.patient_safety {
-        detail.push_str(", patient-safety flag raised");
+    let stored: Vec<Ticket> = ticket::Entity::find()
+        .filter(ticket::Column::ProgramId.eq(program_id))
+        .filter(ticket::Column::Number.between(first.number, last.number))
+        .order_by_asc(ticket::Column::Number)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| to_ticket(row, now))
+        .collect::<StoreResult<_>>()?;
+    if stored.len() != fresh.len() {
+        return Err(StoreError::Corrupt(format!(
+            "{} tickets written but {} found",
+            fresh.len(),
+            stored.len()
+        )));
     }
-    add_event(db, &change, ticket.id, EventKind::Created, &detail).await?;
-    for file in &job.new.attachments {
-        ticket_attachment::ActiveModel {
-            id: NotSet,
-            program_id: Set(actor.program_id),
-            ticket_id: Set(ticket.id),
-            file_name: Set(file.file_name.clone()),
-            content_type: Set(file.content_type.clone()),
-            size: Set(file.data.len() as i64),
-            data: Set(file.data.clone()),
-            created_at: Set(now),
+    let mut events = Vec::with_capacity(stored.len());
+    let mut files = Vec::new();
+    for ((i, _), ticket) in fresh.iter().zip(&stored) {
+        let job = &jobs[*i];
+        let change = Change::new(&job.actor, job.via);
+        let mut detail = format!(
+            "{} filed ticket {} ({})",
+            ticket.requester_name,
+            ticket.number,
+            ticket.priority.label()
+        );
+        if ticket.patient_safety {
+            detail.push_str(", patient-safety flag raised");
         }
-        .insert(db)
-        .await?;
-        add_event(
-            db,
-            &change,
-            ticket.id,
-            EventKind::Attachment,
-            &file.file_name,
-        )
-        .await?;
+        events.push(event_row(&change, ticket.id, EventKind::Created, &detail));
+        for file in &job.new.attachments {
+            events.push(event_row(
+                &change,
+                ticket.id,
+                EventKind::Attachment,
+                &file.file_name,
+            ));
+            files.push(attachment_row(program_id, ticket.id, file));
+        }
     }
-    record(
+    ticket_event::Entity::insert_many(events)
+        .exec_without_returning(db)
+        .await?;
+    for file in files {
+        // One at a time: attachments are rare and each may be megabytes.
+        ticket_attachment::Entity::insert(file)
+            .exec_without_returning(db)
+            .await?;
+    }
+    record_created(
         db,
-        &change,
         super::ENTITY,
-        ticket.id,
-        AuditAction::Create,
-        None,
-        Some(&ticket),
+        fresh.iter().zip(&stored).map(|((i, _), ticket)| {
+            let job = &jobs[*i];
+            (Change::new(&job.actor, job.via), ticket.id, ticket)
+        }),
     )
     .await?;
-    Ok(Created {
-        ticket,
-        existed: false,
-    })
+    Ok(stored)
+}
+
+fn event_row(
+    change: &Change<'_>,
+    ticket_id: i64,
+    kind: EventKind,
+    detail: &str,
+) -> ticket_event::ActiveModel {
+    ticket_event::ActiveModel {
+        id: NotSet,
+        program_id: Set(change.program_id()),
+        ticket_id: Set(ticket_id),
+        at: Set(secs(Utc::now())),
+        actor_account_id: Set(change.actor.account_id),
+        actor: Set(change.actor.name.clone()),
+        kind: Set(kind.code().into()),
+        detail: Set(detail.to_owned()),
+    }
+}
+
+fn attachment_row(
+    program_id: i64,
+    ticket_id: i64,
+    file: &NewAttachment,
+) -> ticket_attachment::ActiveModel {
+    ticket_attachment::ActiveModel {
+        id: NotSet,
+        program_id: Set(program_id),
+        ticket_id: Set(ticket_id),
+        file_name: Set(file.file_name.clone()),
+        content_type: Set(file.content_type.clone()),
+        size: Set(file.data.len() as i64),
+        data: Set(file.data.clone()),
+        created_at: Set(Utc::now()),
+    }
 }
 
 /// Appends one entry to a ticket's history.
@@ -338,18 +533,9 @@ pub(crate) async fn add_event<C: ConnectionTrait>(
     kind: EventKind,
     detail: &str,
 ) -> StoreResult<()> {
-    ticket_event::Entity::insert(ticket_event::ActiveModel {
-        id: NotSet,
-        program_id: Set(change.program_id()),
-        ticket_id: Set(ticket_id),
-        at: Set(secs(Utc::now())),
-        actor_account_id: Set(change.actor.account_id),
-        actor: Set(change.actor.name.clone()),
-        kind: Set(kind.code().into()),
-        detail: Set(detail.to_owned()),
-    })
-    .exec_without_returning(db)
-    .await?;
+    ticket_event::Entity::insert(event_row(change, ticket_id, kind, detail))
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
@@ -371,17 +557,12 @@ impl Store {
                 &file.file_name,
             )
             .await?;
-            ticket_attachment::ActiveModel {
-                id: NotSet,
-                program_id: Set(change.program_id()),
-                ticket_id: Set(ticket_id),
-                file_name: Set(file.file_name),
-                content_type: Set(file.content_type),
-                size: Set(file.data.len() as i64),
-                data: Set(file.data),
-                created_at: Set(Utc::now()),
-            }
-            .insert(&txn)
+            ticket_attachment::Entity::insert(attachment_row(
+                change.program_id(),
+                ticket_id,
+                &file,
+            ))
+            .exec_without_returning(&txn)
             .await?;
         }
         txn.commit().await?;

@@ -6,6 +6,7 @@ mod board;
 mod change;
 mod create;
 mod notify;
+mod search_index;
 mod sweep;
 
 use chrono::{DateTime, Utc};
@@ -29,6 +30,8 @@ use crate::error::{StoreError, StoreResult};
 pub use board::{DayFigures, HourFigures, Huddle, Summary, Tally, VendorScore, WaitingTicket};
 pub use create::{Created, NewAttachment, NewTicket, TicketWriter};
 pub use notify::{Mail, Notification};
+pub use search_index::SEARCH_LAG;
+pub(crate) use search_index::index_new_tickets;
 pub use sweep::SweepReport;
 
 pub(crate) const ENTITY: &str = "ticket";
