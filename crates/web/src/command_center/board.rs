@@ -2,6 +2,7 @@
 //! same stream as JSON for other screens.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use askama::Template;
@@ -9,12 +10,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use muster_domain::access::{Action, Actor, Subject};
 use muster_store::ticket::Summary;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::hub::{News, REFRESH};
+use super::hub::{News, Subscription};
 use crate::AppState;
 use crate::access::require;
 use crate::auth::{ApiCaller, Viewer};
@@ -134,47 +135,45 @@ impl Render for AsJson {
     }
 }
 
-/// The stream: figures at once, each ticket's news as it happens, fresh figures at most
-/// once a second while tickets keep coming.
+/// The stream: figures at once, each ticket's news as it happens, and fresh figures
+/// whenever the hub has recomputed them. Nothing here waits for a computation.
 fn board_stream<R: Render>(
     state: AppState,
     program_id: i64,
+    first: Arc<Summary>,
     render: R,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    let rx = state.board.subscribe();
-    let mut tick = tokio::time::interval(REFRESH);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    stream::unfold(
-        (state, rx, tick, true),
-        move |(state, mut rx, mut tick, mut dirty)| async move {
-            loop {
-                tokio::select! {
-                    news = rx.recv() => match news {
-                        Ok(n) if n.program_id == program_id => {
-                            let event = Event::default().event("ticket").data(render.news(&n));
-                            return Some((Ok(event), (state, rx, tick, true)));
-                        }
-                        Ok(_) => {}
-                        Err(RecvError::Lagged(_)) => dirty = true,
-                        Err(RecvError::Closed) => return None,
-                    },
-                    _ = tick.tick() => {
-                        if dirty {
-                            let figures = match state.board.summary(&state.store, program_id).await {
-                                Ok(s) => render.figures(&s),
-                                Err(e) => {
-                                    tracing::warn!(error = %e, "board figures failed");
-                                    continue;
-                                }
-                            };
-                            let event = Event::default().event("summary").data(figures);
-                            return Some((Ok(event), (state, rx, tick, false)));
-                        }
+    let Subscription { news, figures } = state.board.subscribe(&state.store, program_id);
+    let opening = Event::default()
+        .event("summary")
+        .data(render.figures(&first));
+    let rest = stream::unfold((news, figures), move |(mut news, mut figures)| async move {
+        loop {
+            tokio::select! {
+                n = news.recv() => match n {
+                    Ok(n) if n.program_id == program_id => {
+                        let event = Event::default().event("ticket").data(render.news(&n));
+                        return Some((Ok(event), (news, figures)));
+                    }
+                    // Missed news shows up in the next figures.
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return None,
+                },
+                changed = figures.changed() => {
+                    changed.ok()?;
+                    let data = figures
+                        .borrow_and_update()
+                        .as_ref()
+                        .map(|(_, s)| render.figures(s));
+                    if let Some(data) = data {
+                        let event = Event::default().event("summary").data(data);
+                        return Some((Ok(event), (news, figures)));
                     }
                 }
             }
-        },
-    )
+        }
+    });
+    stream::once(async move { Ok(opening) }).chain(rest)
 }
 
 fn sse<S: Stream<Item = Result<Event, Infallible>> + Send + 'static>(s: S) -> Response {
@@ -190,7 +189,9 @@ pub async fn page_stream(
     viewer: Viewer,
 ) -> Result<Response, PageError> {
     require_board(&viewer.actor)?;
-    Ok(sse(board_stream(state, viewer.actor.program_id, AsHtml)))
+    let program_id = viewer.actor.program_id;
+    let first = state.board.summary(&state.store, program_id).await?;
+    Ok(sse(board_stream(state, program_id, first, AsHtml)))
 }
 
 /// `GET /api/v1/command-center/stream`: `summary` and `ticket` events as JSON.
@@ -199,5 +200,7 @@ pub async fn api_stream(
     caller: ApiCaller,
 ) -> Result<Response, ApiError> {
     require_board(&caller.actor)?;
-    Ok(sse(board_stream(state, caller.actor.program_id, AsJson)))
+    let program_id = caller.actor.program_id;
+    let first = state.board.summary(&state.store, program_id).await?;
+    Ok(sse(board_stream(state, program_id, first, AsJson)))
 }

@@ -121,10 +121,18 @@ async fn a_burst_is_numbered_without_gaps_and_a_bad_ticket_is_refused_alone() {
     let replies = futures_util::future::join_all(requests).await;
 
     let refused = &replies[27];
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     assert_eq!(refused.field_errors()[0].0, "unit_id");
     let (a, b) = (replies[28].json(), replies[29].json());
-    assert_eq!(a["id"], b["id"], "the same key twice in one burst is one ticket");
+    assert_eq!(
+        a["id"], b["id"],
+        "the same key twice in one burst is one ticket"
+    );
     let mut statuses = [replies[28].status, replies[29].status];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::CREATED]);
