@@ -46,6 +46,7 @@ const LEADS_204: [u16; 9] = [204, 204, 403, 403, 403, 403, 403, 403, 403];
 const SITE_LEAD_TOO_201: [u16; 9] = [201, 201, 201, 403, 403, 403, 403, 403, 403];
 const SITE_LEAD_TOO_200: [u16; 9] = [200, 200, 200, 403, 403, 403, 403, 403, 403];
 const SITE_LEAD_TOO_204: [u16; 9] = [204, 204, 204, 403, 403, 403, 403, 403, 403];
+const BOARD_200: [u16; 9] = [200, 200, 200, 200, 200, 200, 403, 403, 200];
 
 /// API cases in the order they run; each role gets a fresh app, so writes do not leak
 /// between roles, and deletes come last.
@@ -186,6 +187,48 @@ fn api_cases(f: &Fixture) -> Vec<Case> {
             None,
             [200, 403, 403, 403, 403, 403, 403, 403, 403],
         ),
+        // The command center: anyone files a ticket and sees the ones in their reach; the
+        // board is for everyone but end users and vendors; its reference data is read by all
+        // and kept by program leads (known issues by analysts too).
+        case(
+            M::POST,
+            "/api/v1/tickets".into(),
+            Some(json!({"site_id": f.site_a, "summary": "Printer jams", "what_happened": "x"})),
+            [201; 9],
+        ),
+        case(M::GET, "/api/v1/tickets".into(), None, ALL_200),
+        case(M::GET, "/api/v1/command-center/summary".into(), None, BOARD_200),
+        case(M::GET, "/api/v1/command-center/huddle".into(), None, BOARD_200),
+        case(M::GET, "/api/v1/command-center/vendors".into(), None, BOARD_200),
+        case(M::GET, "/api/v1/support-teams".into(), None, ALL_200),
+        case(
+            M::POST,
+            "/api/v1/support-teams".into(),
+            Some(json!({"name": "Tech", "kind": "technical"})),
+            LEADS_201,
+        ),
+        case(M::GET, "/api/v1/sla-policies".into(), None, ALL_200),
+        case(M::GET, "/api/v1/decision-rights".into(), None, ALL_200),
+        case(
+            M::POST,
+            "/api/v1/decision-rights".into(),
+            Some(json!({"change_kind": "workflow", "decider": "Physician advisory council"})),
+            LEADS_201,
+        ),
+        case(M::GET, "/api/v1/known-issues".into(), None, ALL_200),
+        case(
+            M::POST,
+            "/api/v1/known-issues".into(),
+            Some(json!({"title": "T", "symptoms": "s", "workaround": "w"})),
+            [201, 201, 403, 201, 403, 403, 403, 403, 403],
+        ),
+        case(
+            M::GET,
+            "/api/v1/change-requests".into(),
+            None,
+            [200, 200, 200, 200, 200, 403, 403, 403, 200],
+        ),
+        case(M::GET, "/api/v1/rounding".into(), None, BOARD_200),
         case(
             M::DELETE,
             format!("/api/v1/people/{}", f.person_b),
@@ -298,6 +341,19 @@ fn page_cases(f: &Fixture) -> Vec<(Method, String, &'static str, [u16; 9])> {
             "/audit".into(),
             "",
             [200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (M::GET, "/tickets".into(), "", ALL_200),
+        (M::GET, "/tickets/new".into(), "", ALL_200),
+        (M::GET, "/known-issues".into(), "", ALL_200),
+        (M::GET, "/command-center".into(), "", BOARD_200),
+        (M::GET, "/command-center/huddle".into(), "", BOARD_200),
+        (M::GET, "/command-center/vendors".into(), "", BOARD_200),
+        (M::GET, "/command-center/settings".into(), "", LEADS_200),
+        (
+            M::GET,
+            "/change-requests".into(),
+            "",
+            [200, 200, 200, 200, 200, 403, 403, 403, 200],
         ),
         (M::GET, "/api/docs".into(), "", ALL_200),
         (M::GET, "/program".into(), "", ALL_200),
