@@ -17,6 +17,7 @@ pub mod module;
 pub mod paging;
 pub mod person;
 pub mod program;
+pub mod readiness;
 pub mod rounding;
 pub mod site;
 pub mod support_team;

@@ -197,9 +197,24 @@ fn api_cases(f: &Fixture) -> Vec<Case> {
             [201; 9],
         ),
         case(M::GET, "/api/v1/tickets".into(), None, ALL_200),
-        case(M::GET, "/api/v1/command-center/summary".into(), None, BOARD_200),
-        case(M::GET, "/api/v1/command-center/huddle".into(), None, BOARD_200),
-        case(M::GET, "/api/v1/command-center/vendors".into(), None, BOARD_200),
+        case(
+            M::GET,
+            "/api/v1/command-center/summary".into(),
+            None,
+            BOARD_200,
+        ),
+        case(
+            M::GET,
+            "/api/v1/command-center/huddle".into(),
+            None,
+            BOARD_200,
+        ),
+        case(
+            M::GET,
+            "/api/v1/command-center/vendors".into(),
+            None,
+            BOARD_200,
+        ),
         case(M::GET, "/api/v1/support-teams".into(), None, ALL_200),
         case(
             M::POST,
