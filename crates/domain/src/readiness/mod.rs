@@ -209,8 +209,7 @@ impl Checkpoint {
         Checkpoint::ALL
             .iter()
             .copied()
-            .filter(|c| c.date(go_live) <= today)
-            .last()
+            .rfind(|c| c.date(go_live) <= today)
     }
 }
 
