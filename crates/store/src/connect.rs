@@ -129,7 +129,9 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
-                    .pragma("cache_size", "-65536");
+                    // 16 MiB of pages per pooled connection: the OS caches the file as well,
+                    // and a connection's cache is emptied whenever another one writes.
+                    .pragma("cache_size", "-16384");
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .min_connections(1)
@@ -139,7 +141,7 @@ impl Store {
                 let intake = SqlitePoolOptions::new()
                     .max_connections(1)
                     .min_connections(0)
-                    .connect_lazy_with(options);
+                    .connect_lazy_with(options.pragma("cache_size", "-65536"));
                 Ok(Store {
                     db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                     intake_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(intake),
