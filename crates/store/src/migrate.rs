@@ -52,6 +52,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0004_ticket_search.postgres.sql"
         )),
     },
+    Migration {
+        version: 5,
+        name: "roster_import",
+        both: Some(include_str!("../migrations/0005_roster_import.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -3,7 +3,9 @@
 use muster_domain::Invalid;
 use muster_domain::access::{Actor, Place, Scope, Subject};
 use muster_domain::paging::{Cursor, Page};
-use muster_domain::person::{EmployerKind, JobRole, Person, PersonDraft, PersonFilter, PersonSpec};
+use muster_domain::person::{
+    EmployerKind, JobRole, Person, PersonDraft, PersonFilter, PersonSpec, Shift,
+};
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
@@ -187,6 +189,10 @@ impl Resource for People {
                 value: Cell::text(p.organization.clone().unwrap_or_default()),
             },
             Fact {
+                label: "Shift",
+                value: Cell::text(p.shift.map(Shift::label).unwrap_or_default()),
+            },
+            Fact {
                 label: "Status",
                 value: Cell::text(if p.active { "Active" } else { "Inactive" }),
             },
@@ -260,6 +266,17 @@ impl Resource for People {
                 d.organization.as_deref(),
             )
             .help("The firm, for consultants and vendor staff"),
+            Field::new(
+                "shift",
+                "Shift",
+                FieldKind::Select(choice_options(
+                    Shift::ALL,
+                    Shift::code,
+                    Shift::label,
+                    Some("— no usual shift —"),
+                )),
+                d.shift.as_deref(),
+            ),
             Field::new(
                 "active",
                 "Active",
