@@ -44,11 +44,7 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
 ) -> StoreResult<()> {
     let json = |v: Option<&T>| v.map(|v| serde_json::to_string(v).expect("domain types serialize"));
     let actor = change.actor;
-    let label = if actor.email.is_empty() {
-        actor.name.clone()
-    } else {
-        format!("{} <{}>", actor.name, actor.email)
-    };
+    let label = actor_label(actor);
     audit_log::Entity::insert(audit_log::ActiveModel {
         program_id: Set(actor.program_id),
         at: Set(Utc::now()),
@@ -65,6 +61,15 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
     .exec_without_returning(db)
     .await?;
     Ok(())
+}
+
+/// "Name <email>" as the log shows who acted; the bare name for the operator and rules.
+pub(crate) fn actor_label(actor: &Actor) -> String {
+    if actor.email.is_empty() {
+        actor.name.clone()
+    } else {
+        format!("{} <{}>", actor.name, actor.email)
+    }
 }
 
 impl Store {

@@ -271,3 +271,15 @@ pub mod rounding {
         notes: Option<String>, created_at: Ts, updated_at: Ts,
     });
 }
+
+pub mod import_job {
+    use super::Ts;
+    entity!("import_job" {
+        kind: String, file_name: String, file_bytes: i64, format: String, status: String,
+        mode: String, complete_roster: bool, mapping: String, rows_total: i64, rows_done: i64,
+        imported: i64, updated: i64, unchanged: i64, deactivated: i64, rejected: i64,
+        message: Option<String>, row_errors: String, upload_path: Option<String>,
+        rejects_path: Option<String>, actor_account_id: Option<i64>, actor: String, via: String,
+        created_at: Ts, started_at: Option<Ts>, finished_at: Option<Ts>,
+    });
+}

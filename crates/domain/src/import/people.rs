@@ -10,6 +10,7 @@ use super::Column;
 use super::date::flexible_date;
 use crate::access::{Action, Actor, Place, Subject};
 use crate::person::{Person, PersonDraft, PersonId, PersonSpec};
+
 use crate::site::SiteId;
 use crate::unit::UnitId;
 use crate::validate::FieldError;
@@ -278,7 +279,7 @@ pub enum PersonWrite {
     Create(PersonSpec),
     /// An existing person changed. `adopt`: found by email, they get the row's employee id.
     Update {
-        id: PersonId,
+        before: Box<Person>,
         adopt: bool,
         spec: PersonSpec,
     },
@@ -380,7 +381,7 @@ impl<'a> RosterCheck<'a> {
             None => PersonWrite::Create(spec),
             Some((p, false)) if spec.matches(p) => PersonWrite::Unchanged(p.id),
             Some((p, adopt)) => PersonWrite::Update {
-                id: p.id,
+                before: Box::new(p.clone()),
                 adopt,
                 spec,
             },
@@ -541,7 +542,7 @@ impl<'a> RosterCheck<'a> {
     /// People a complete roster leaves out: active, with an employee id, within the
     /// importer's reach, and not named by any row (a rejected row still names its person).
     /// People without an employee id (entered by hand: consultants, vendor staff) are kept.
-    pub fn missing(&self) -> Vec<PersonId> {
+    pub fn missing(&self) -> Vec<Person> {
         self.roster
             .people
             .iter()
@@ -557,7 +558,7 @@ impl<'a> RosterCheck<'a> {
                     },
                 )
             })
-            .map(|(p, _)| p.id)
+            .map(|(p, _)| p.clone())
             .collect()
     }
 }
