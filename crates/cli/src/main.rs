@@ -5,6 +5,7 @@
 mod config;
 mod demo;
 mod demo_tickets;
+mod import;
 mod users;
 
 use std::path::PathBuf;
@@ -73,6 +74,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Scale::Small)]
         scale: Scale,
     },
+    /// Import records from a file (CSV or XLSX)
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Write a consistent copy of the database while it is in use
     Backup {
         /// Where to write the copy (must not exist)
@@ -206,6 +210,10 @@ async fn main() -> anyhow::Result<()> {
             );
             demo::load(&store, scale).await?;
             demo::print_logins();
+        }
+        Command::Import(command) => {
+            let store = Store::open(&url).await?;
+            import::run(&store, operator(&store, cli.program).await?, command).await?;
         }
         Command::Backup { file: target } => backup(&url, &target).await?,
     }

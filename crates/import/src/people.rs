@@ -128,7 +128,8 @@ pub async fn preview(
     Ok(rows)
 }
 
-/// Runs a queued job to its end and records the outcome; never leaves it running.
+/// Runs a queued job to its end and records the outcome; never leaves it running. The
+/// file at `path` is the caller's to remove.
 #[tracing::instrument(skip_all, fields(job = job.id, file = %job.file_name))]
 pub async fn run(
     store: &Store,
@@ -174,7 +175,6 @@ pub async fn run(
     {
         tracing::error!(error = %e, "could not record the import's failure");
     }
-    let _ = std::fs::remove_file(path);
     outcome
 }
 
