@@ -97,7 +97,7 @@ pub async fn run(store: &Store, operator: Actor, command: ImportCommand) -> anyh
         status: ImportStatus::Queued,
         mode,
         complete_roster,
-        mapping: resolved.used.clone(),
+        mapping: resolved.mapping(muster_domain::import::people::COLUMNS),
         upload_path: None,
     };
     let job = store.create_import(&change, new).await?;

@@ -192,6 +192,20 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// The mapping as chosen, every field named: "" for a field left out, so that running
+    /// it later suggests nothing the user declined.
+    pub fn mapping(&self, columns: &[Column]) -> BTreeMap<String, String> {
+        columns
+            .iter()
+            .map(|c| {
+                (
+                    c.key.to_owned(),
+                    self.used.get(c.key).cloned().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
     /// The cell of `column` (an index into the kind's columns) in `cells`; `None` when the
     /// field is not mapped, "" when the row has no such cell.
     pub fn cell<'a>(&self, column: usize, cells: &'a [String]) -> Option<&'a str> {
@@ -199,14 +213,14 @@ impl Resolved {
     }
 }
 
-/// Checks `mapping` against the file's `headers`, suggesting a header for every field the
-/// mapping does not mention. All problems at once: unknown fields, headers the file does not
-/// have, a header used twice, required fields without a column.
-pub fn resolve(
+/// Each column's header index: the mapping's choice, else a suggestion from the headers
+/// (only for fields the mapping leaves unsaid, only from free headers). Errors: unknown
+/// fields, headers the file does not have.
+fn assign(
     columns: &[Column],
     headers: &[String],
     mapping: &Mapping,
-) -> Result<Resolved, Invalid> {
+) -> (Vec<Option<usize>>, Vec<FieldError>) {
     let mut errors = Vec::new();
     for field in mapping.0.keys() {
         if !columns.iter().any(|c| c.key == field) {
@@ -231,27 +245,20 @@ pub fn resolve(
     for column in columns {
         let chosen = match mapping.0.get(column.key) {
             Some(header) if header.trim().is_empty() => None,
-            Some(header) => match find(header) {
-                Some(i) => Some(i),
-                None => {
-                    errors.push(FieldError::new(
-                        column.key,
-                        format!(
-                            "the file has no column '{header}'; its columns are: {}",
-                            headers.join(", ")
-                        ),
-                    ));
-                    continue;
-                }
-            },
+            Some(header) => find(header).or_else(|| {
+                errors.push(FieldError::new(
+                    column.key,
+                    format!(
+                        "the file has no column '{header}'; its columns are: {}",
+                        headers.join(", ")
+                    ),
+                ));
+                None
+            }),
             None => None,
         };
         index.push(chosen);
     }
-    if !errors.is_empty() {
-        return Err(Invalid(errors));
-    }
-    // Suggestions only for fields the mapping leaves unsaid, and only from free headers.
     for (c, column) in columns.iter().enumerate() {
         if index[c].is_some() || mapping.0.contains_key(column.key) {
             continue;
@@ -263,9 +270,36 @@ pub fn resolve(
             .filter_map(&find)
             .find(|i| !index.contains(&Some(*i)));
     }
+    (index, errors)
+}
+
+/// The header each field would read, chosen or suggested, even when the mapping is not yet
+/// complete (the mapping form starts from it).
+pub fn suggest(
+    columns: &[Column],
+    headers: &[String],
+    mapping: &Mapping,
+) -> BTreeMap<String, String> {
+    let (index, _) = assign(columns, headers, mapping);
+    columns
+        .iter()
+        .zip(index)
+        .filter_map(|(c, i)| Some((c.key.to_owned(), headers[i?].clone())))
+        .collect()
+}
+
+/// Checks `mapping` against the file's `headers`, suggesting a header for every field the
+/// mapping does not mention. All problems at once: unknown fields, headers the file does not
+/// have, a header used twice, required fields without a column.
+pub fn resolve(
+    columns: &[Column],
+    headers: &[String],
+    mapping: &Mapping,
+) -> Result<Resolved, Invalid> {
+    let (index, mut errors) = assign(columns, headers, mapping);
     for (c, column) in columns.iter().enumerate() {
         let Some(i) = index[c] else {
-            if column.required {
+            if column.required && !errors.iter().any(|e| e.field == column.key) {
                 errors.push(FieldError::new(
                     column.key,
                     format!(
