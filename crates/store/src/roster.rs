@@ -22,7 +22,7 @@ use crate::raw::{marks, statement};
 use crate::{Backend, Store};
 
 /// Columns written per person; SQLite binds at most 32,766 values per statement.
-const PERSON_COLUMNS: &str = "program_id, name, email, employee_id, job_role, site_id, unit_id, \
+const PERSON_COLUMNS: &str = "program_id, employee_id, name, email, job_role, site_id, unit_id, \
      employer_kind, organization, shift, active, created_at, updated_at";
 const VALUES_PER_PERSON: usize = 13;
 pub const PEOPLE_PER_STATEMENT: usize = 2_000;
@@ -131,12 +131,12 @@ impl RosterWriter {
         )
     }
 
-    fn push_values(&self, values: &mut Vec<Value>, spec: &PersonSpec) {
-        values.extend([
-            self.program_id.into(),
+    /// A spec's values from the employee id to `active`, in `PERSON_COLUMNS` order.
+    fn spec_values(spec: &PersonSpec) -> [Value; 10] {
+        [
+            spec.employee_id.clone().into(),
             spec.name.as_str().into(),
             spec.email.as_str().into(),
-            spec.employee_id.clone().into(),
             spec.job_role.code().into(),
             spec.site_id.into(),
             spec.unit_id.into(),
@@ -144,9 +144,13 @@ impl RosterWriter {
             spec.organization.clone().into(),
             spec.shift.map(|s| s.code()).into(),
             spec.active.into(),
-            self.now.into(),
-            self.now.into(),
-        ]);
+        ]
+    }
+
+    fn push_values(&self, values: &mut Vec<Value>, spec: &PersonSpec) {
+        values.push(self.program_id.into());
+        values.extend(Self::spec_values(spec));
+        values.extend([self.now.into(), self.now.into()]);
     }
 
     /// Writes one batch of checked rows (at most `PEOPLE_PER_STATEMENT` per statement).
@@ -190,24 +194,11 @@ impl RosterWriter {
 
     /// A person entered by hand, found by email: the row's values and employee id.
     async fn adopt(&self, id: i64, spec: &PersonSpec) -> StoreResult<()> {
-        let sql = "UPDATE person SET employee_id = ?, name = ?, email = ?, job_role = ?, site_id = ?, \
-             unit_id = ?, employer_kind = ?, organization = ?, shift = ?, active = ?, updated_at = ? \
-             WHERE id = ? AND program_id = ?";
-        let values: Vec<Value> = vec![
-            spec.employee_id.clone().into(),
-            spec.name.as_str().into(),
-            spec.email.as_str().into(),
-            spec.job_role.code().into(),
-            spec.site_id.into(),
-            spec.unit_id.into(),
-            spec.employer_kind.code().into(),
-            spec.organization.clone().into(),
-            spec.shift.map(|s| s.code()).into(),
-            spec.active.into(),
-            self.now.into(),
-            id.into(),
-            self.program_id.into(),
-        ];
+        let sql = "UPDATE person SET employee_id = ?, name = ?, email = ?, job_role = ?, \
+             site_id = ?, unit_id = ?, employer_kind = ?, organization = ?, shift = ?, active = ?, \
+             updated_at = ? WHERE id = ? AND program_id = ?";
+        let mut values: Vec<Value> = Self::spec_values(spec).into();
+        values.extend([self.now.into(), id.into(), self.program_id.into()]);
         self.txn
             .execute_raw(statement(self.backend, sql, values))
             .await
