@@ -22,6 +22,10 @@ pub struct FileConfig {
     /// SMTP relay for notification mail, `host:port`.
     pub smtp: Option<String>,
     pub smtp_from: Option<String>,
+    /// Where uploaded import files and rejects files are kept.
+    pub import_dir: Option<PathBuf>,
+    /// Largest import upload, e.g. "1G".
+    pub import_max_bytes: Option<String>,
 }
 
 impl FileConfig {
@@ -72,6 +76,23 @@ pub fn smtp(
     Ok(Some(muster_web::SmtpConfig { host, port, from }))
 }
 
+/// A size such as 1073741824, 500M or 2G (binary units).
+pub fn bytes(text: &str) -> anyhow::Result<u64> {
+    let t = text.trim().to_ascii_uppercase();
+    let t = t.strip_suffix('B').unwrap_or(&t);
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, 'K')) => (&t[..i], 1u64 << 10),
+        Some((i, 'M')) => (&t[..i], 1 << 20),
+        Some((i, 'G')) => (&t[..i], 1 << 30),
+        _ => (t, 1),
+    };
+    let n: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("is not a size such as 500M or 2G"))?;
+    n.checked_mul(unit).context("is too large")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +118,14 @@ mod tests {
         let file = FileConfig::load(Some(&path)).unwrap();
         assert_eq!(file.listen.as_deref(), Some("127.0.0.1:9000"));
         assert!(FileConfig::load(Some(&dir.path().join("missing.toml"))).is_err());
+    }
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(bytes("1G").unwrap(), 1 << 30);
+        assert_eq!(bytes("500m").unwrap(), 500 << 20);
+        assert_eq!(bytes("2048").unwrap(), 2048);
+        assert!(bytes("lots").is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use muster_domain::access::{AccessRole, Actor};
 use muster_domain::account::Password;
 use muster_domain::audit::Via;
 use muster_domain::module::ModuleDraft;
-use muster_domain::person::{EmployerKind, JobRole, PersonSpec};
+use muster_domain::person::{EmployerKind, JobRole, PersonSpec, Shift};
 use muster_domain::site::{Site, SiteDraft, SiteKind};
 use muster_domain::text::{Email, Name};
 use muster_domain::unit::UnitDraft;
@@ -508,6 +508,8 @@ fn person(rng: &mut SmallRng, n: usize, site_id: i64, units: &[i64]) -> PersonSp
         unit_id: units.get(rng.gen_range(0..units.len().max(1))).copied(),
         employer_kind,
         organization,
+        // Half of the day shift, a quarter each evening and night, as hospitals staff.
+        shift: Some([Shift::Day, Shift::Day, Shift::Evening, Shift::Night][n % 4]),
         active: rng.gen_range(0..100) >= 3,
     }
 }

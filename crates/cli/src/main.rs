@@ -5,6 +5,7 @@
 mod config;
 mod demo;
 mod demo_tickets;
+mod import;
 mod users;
 
 use std::path::PathBuf;
@@ -55,6 +56,13 @@ enum Command {
         /// Sender address of notification mail
         #[arg(long, env = "MUSTER_SMTP_FROM")]
         smtp_from: Option<String>,
+        /// Where uploaded import files and rejects files are kept (default: the system
+        /// temp directory's muster-imports)
+        #[arg(long, env = "MUSTER_IMPORT_DIR")]
+        import_dir: Option<PathBuf>,
+        /// Largest import file accepted by upload, e.g. 500M or 2G (default 1G)
+        #[arg(long, env = "MUSTER_IMPORT_MAX_BYTES")]
+        import_max_bytes: Option<String>,
     },
     /// Create or upgrade the database schema
     Migrate,
@@ -73,6 +81,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Scale::Small)]
         scale: Scale,
     },
+    /// Import records from a file (CSV or XLSX)
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Write a consistent copy of the database while it is in use
     Backup {
         /// Where to write the copy (must not exist)
@@ -131,6 +142,8 @@ async fn main() -> anyhow::Result<()> {
             secure_cookies,
             smtp,
             smtp_from,
+            import_dir,
+            import_max_bytes,
         } => {
             let store = Store::open(&url)
                 .await
@@ -153,10 +166,20 @@ async fn main() -> anyhow::Result<()> {
                 smtp.or(file.smtp.clone()),
                 smtp_from.or(file.smtp_from.clone()),
             )?;
+            let defaults = muster_web::WebConfig::default();
+            let import_max_bytes = match import_max_bytes.or(file.import_max_bytes.clone()) {
+                Some(text) => config::bytes(&text)
+                    .with_context(|| format!("MUSTER_IMPORT_MAX_BYTES '{text}'"))?,
+                None => defaults.import_max_bytes,
+            };
             let config = muster_web::WebConfig {
                 secure_cookies: secure_cookies.or(file.secure_cookies).unwrap_or(false),
                 smtp,
-                ..Default::default()
+                import_dir: import_dir
+                    .or(file.import_dir.clone())
+                    .unwrap_or(defaults.import_dir.clone()),
+                import_max_bytes,
+                ..defaults
             };
             tracing::info!(%address, database = %url, "serving");
             muster_web::serve(
@@ -206,6 +229,10 @@ async fn main() -> anyhow::Result<()> {
             );
             demo::load(&store, scale).await?;
             demo::print_logins();
+        }
+        Command::Import(command) => {
+            let store = Store::open(&url).await?;
+            import::run(&store, operator(&store, cli.program).await?, command).await?;
         }
         Command::Backup { file: target } => backup(&url, &target).await?,
     }

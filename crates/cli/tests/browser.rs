@@ -614,3 +614,82 @@ async fn command_center_scenario(b: Browser) -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_program_lead_imports_a_roster_file_through_the_pages() {
+    run(
+        "a_program_lead_imports_a_roster_file_through_the_pages",
+        import_scenario,
+    )
+    .await;
+}
+
+async fn import_scenario(b: Browser) -> Result<()> {
+    let tag = tag();
+    let file = std::env::temp_dir().join(format!("muster-e2e-roster-{tag}.csv"));
+    std::fs::write(
+        &file,
+        format!(
+            "Employee ID,Full Name,Work Email,Job Title,Site Code,Dept,Shift,Badge\n\
+             X{tag}1,Imogen Import {tag},imogen.{t}@e2e.example,nurse,RMC,RMC-02,night,blue\n\
+             X{tag}2,Ivo Import {tag},not-an-email,nurse,RMC,,day,red\n",
+            t = tag.to_lowercase()
+        ),
+    )?;
+    b.sign_in("lead@riverbend.example").await?;
+    b.nav("People").await?;
+    b.click_link("Import people").await?;
+    assert_eq!(b.path().await?, "/people/import");
+    b.find("#f-file")
+        .await?
+        .send_keys(file.to_str().context("a UTF-8 temp path")?)
+        .await
+        .context("choosing the file")?;
+    b.press("main form.record button.primary").await?;
+    ensure!(
+        b.path().await?.starts_with("/imports/"),
+        "the upload leads to the mapping"
+    );
+    assert_eq!(b.selected_label("map-email").await?, "Work Email");
+    assert_eq!(b.selected_label("map-unit").await?, "Dept");
+    let preview = b.text("main table").await?;
+    ensure!(
+        preview.contains(&format!("Imogen Import {tag}"))
+            && preview.contains("is not an email address"),
+        "the preview shows the first rows and their errors: {preview}"
+    );
+    b.find("input[name=mode][value=valid_rows]")
+        .await?
+        .click()
+        .await?;
+    b.press("button[name=intent][value=start]").await?;
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = b.text("[data-field=status]").await.unwrap_or_default();
+        if status == "Done" || status == "Failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, "Done", "the progress page ends on the outcome");
+    b.goto(&b.path().await?).await?;
+    let counts = b.text("dl.facts").await?;
+    ensure!(
+        counts.contains("New people\n1") || counts.contains("New people 1"),
+        "one new person: {counts}"
+    );
+    ensure!(
+        b.exists("a[href$='/rejects.csv']").await?,
+        "the rejected row can be downloaded"
+    );
+    b.goto("/imports").await?;
+    b.goto(&format!("/people?q=Imogen+Import+{tag}")).await?;
+    ensure!(
+        b.text("main table")
+            .await?
+            .contains(&format!("Imogen Import {tag}")),
+        "the imported person is listed"
+    );
+    let _ = std::fs::remove_file(&file);
+    Ok(())
+}

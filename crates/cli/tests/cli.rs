@@ -35,6 +35,7 @@ fn every_subcommand_has_help() {
         &["demo", "--help"],
         &["backup", "--help"],
         &["program", "create", "--help"],
+        &["import", "people", "--help"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_muster"))
             .args(args)
@@ -246,6 +247,91 @@ async fn a_backup_is_a_consistent_copy_that_opens_as_a_database() {
             "an existing file is never overwritten"
         );
     }
+}
+
+#[tokio::test]
+async fn an_operator_imports_a_roster_and_gets_the_rejects() {
+    let db = fresh_url().await;
+    assert!(
+        muster(&db, &["program", "create", "--name", "Test Health"])
+            .status
+            .success()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hr.csv");
+    std::fs::write(
+        &file,
+        "Staff Number,Full Name,E-mail,Role,Badge colour\nE1,Ana Ruiz,ana@t.example,nurse,red\nE2,Ben,not-mail,nurse,blue\nE3,Cy,cy@t.example,Wizard,green\n",
+    )
+    .unwrap();
+    let rejects = dir.path().join("rejects.csv");
+    let path = file.to_str().unwrap();
+    let all = muster(
+        &db,
+        &[
+            "import",
+            "people",
+            path,
+            "--mapping",
+            "employee_id=staff number",
+        ],
+    );
+    assert!(
+        !all.status.success(),
+        "all or nothing refuses: {}",
+        text(&all)
+    );
+    assert!(
+        text(&all).contains("Nothing was imported: 2 of 3 rows"),
+        "{}",
+        text(&all)
+    );
+    assert!(text(&all).contains("row 3, email"), "{}", text(&all));
+    assert!(
+        text(&all).contains("ignored columns: Badge colour"),
+        "{}",
+        text(&all)
+    );
+
+    let args = [
+        "import",
+        "people",
+        path,
+        "--mapping",
+        "employee_id=Staff Number",
+        "--mode",
+        "valid-rows",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ];
+    let valid = muster(&db, &args);
+    assert!(valid.status.success(), "{}", text(&valid));
+    assert!(
+        text(&valid).contains("1 new, 0 updated"),
+        "{}",
+        text(&valid)
+    );
+    let written = std::fs::read_to_string(&rejects).unwrap();
+    assert!(
+        written.starts_with("Staff Number,Full Name,E-mail,Role,Badge colour,reason\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("E3,Cy,cy@t.example,Wizard,green,\"job_role: 'Wizard' is not one of"),
+        "{written}"
+    );
+
+    let no_ids = dir.path().join("no-ids.csv");
+    std::fs::write(&no_ids, "Full Name,E-mail,Role\nAna,ana@t.example,nurse\n").unwrap();
+    let missing = muster(&db, &["import", "people", no_ids.to_str().unwrap()]);
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing).contains("employee_id: the file has no column for Employee id"),
+        "{}",
+        text(&missing)
+    );
+    let nowhere = muster(&db, &["import", "people", "/no/such/file.csv"]);
+    assert!(!nowhere.status.success() && text(&nowhere).contains("cannot be read"));
 }
 
 #[test]

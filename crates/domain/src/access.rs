@@ -39,6 +39,7 @@ choice!(
         ChangeRequest = ("change_request", "change requests"),
         Rounding = ("rounding", "rounding assignments"),
         CommandCenter = ("command_center", "the command center"),
+        Import = ("import", "imports"),
     }
 );
 
@@ -96,6 +97,8 @@ pub enum Place<'a> {
         team_organization: Option<&'a str>,
         requester_account_id: Option<i64>,
     },
+    /// An import job and the account that started it.
+    Import { started_by: Option<i64> },
 }
 
 /// The policy: how far `role` may take `action` on `subject`.
@@ -140,6 +143,10 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (_, Rounding | CommandCenter, Read) => All,
         (ProgramLead, Rounding, _) => All,
         (SiteLead, Rounding, _) => OwnSites,
+        // Imports: leads load any file; a site lead loads people of their own sites (checked
+        // row by row against Person) and follows the imports they started.
+        (ProgramLead, Import, _) => All,
+        (SiteLead, Import, Read | Create) => Own,
         (ProgramLead, Program, Update) => All,
         (ProgramLead, Site | Unit | Wave | Module | Person, _) => All,
         (SiteLead, Site, Update) => OwnSites,
@@ -184,7 +191,7 @@ impl Actor {
             Reach::None => false,
             Reach::All => true,
             Reach::OwnSites => match place {
-                Place::Program => false,
+                Place::Program | Place::Import { .. } => false,
                 Place::Site(site) | Place::Person { site_id: site, .. } => {
                     site.is_some_and(|s| self.site_ids.contains(&s))
                 }
@@ -212,6 +219,7 @@ impl Actor {
     /// follow it, whatever their role.
     pub fn raised(&self, place: Place<'_>) -> bool {
         matches!(place, Place::Ticket { requester_account_id: Some(id), .. }
+            | Place::Import { started_by: Some(id) }
             if self.account_id == Some(id))
     }
 
@@ -323,6 +331,46 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn leads_import_and_site_leads_follow_only_their_own_imports() {
+        let mut lead = actor(AccessRole::SiteLead);
+        lead.account_id = Some(7);
+        assert!(lead.may(Action::Create, Subject::Import));
+        assert!(lead.may_at(
+            Action::Read,
+            Subject::Import,
+            Place::Import {
+                started_by: Some(7)
+            }
+        ));
+        assert!(!lead.may_at(
+            Action::Read,
+            Subject::Import,
+            Place::Import {
+                started_by: Some(8)
+            }
+        ));
+        assert_eq!(lead.read_scope(Subject::Import), Scope::Own(7));
+        assert_eq!(
+            actor(AccessRole::ProgramLead).read_scope(Subject::Import),
+            Scope::Everything
+        );
+        for role in [
+            AccessRole::Analyst,
+            AccessRole::Trainer,
+            AccessRole::Champion,
+            AccessRole::EndUser,
+            AccessRole::Vendor,
+            AccessRole::Executive,
+        ] {
+            assert!(
+                !actor(role).may(Action::Create, Subject::Import),
+                "{role:?}"
+            );
+            assert!(!actor(role).may(Action::Read, Subject::Import), "{role:?}");
         }
     }
 

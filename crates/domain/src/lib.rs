@@ -12,6 +12,7 @@ pub mod audit;
 pub mod command_center;
 pub mod decision;
 pub mod draft;
+pub mod import;
 pub mod known_issue;
 pub mod module;
 pub mod paging;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::draft::{optional_id, overlay};
+pub use crate::rounding::Shift;
 use crate::site::SiteId;
 use crate::text::{Email, Name, optional_text};
 use crate::unit::UnitId;
@@ -52,6 +53,8 @@ pub struct Person {
     pub employer_kind: EmployerKind,
     /// The employing firm for consultants and vendor staff.
     pub organization: Option<String>,
+    /// The shift the person usually works; champions coverage counts people per unit and shift.
+    pub shift: Option<Shift>,
     pub active: bool,
 }
 
@@ -71,6 +74,8 @@ pub struct PersonDraft {
     pub unit_id: Option<String>,
     pub employer_kind: Option<String>,
     pub organization: Option<String>,
+    /// day, evening or night; blank for none.
+    pub shift: Option<String>,
     pub active: Option<bool>,
 }
 
@@ -84,7 +89,16 @@ pub struct PersonSpec {
     pub unit_id: Option<UnitId>,
     pub employer_kind: EmployerKind,
     pub organization: Option<String>,
+    pub shift: Option<Shift>,
     pub active: bool,
+}
+
+/// A blank shift is none; otherwise day, evening or night.
+fn optional_shift(raw: String) -> Result<Option<Shift>, String> {
+    match raw.trim() {
+        "" => Ok(None),
+        text => Shift::parse(text).map(Some),
+    }
 }
 
 impl PersonDraft {
@@ -104,6 +118,7 @@ impl PersonDraft {
         let organization = v.optional("organization", self.organization, |s| {
             optional_text(&s, 200)
         });
+        let shift = v.optional("shift", self.shift, optional_shift);
         let (site_id, unit_id) = (site_id.flatten().flatten(), unit_id.flatten().flatten());
         if unit_id.is_some() && site_id.is_none() {
             v.push("unit_id", "a unit needs its site chosen too");
@@ -126,6 +141,7 @@ impl PersonDraft {
             unit_id,
             employer_kind: employer_kind.unwrap(),
             organization: organization.unwrap(),
+            shift: shift.unwrap().flatten(),
             active: self.active.unwrap_or(true),
         })
     }
@@ -140,6 +156,7 @@ impl PersonDraft {
             unit_id: overlay(base.unit_id, self.unit_id),
             employer_kind: overlay(base.employer_kind, self.employer_kind),
             organization: overlay(base.organization, self.organization),
+            shift: overlay(base.shift, self.shift),
             active: overlay(base.active, self.active),
         }
     }
@@ -157,8 +174,25 @@ impl From<&Person> for PersonDraft {
             unit_id: id_text(p.unit_id),
             employer_kind: Some(p.employer_kind.code().into()),
             organization: Some(p.organization.clone().unwrap_or_default()),
+            shift: Some(p.shift.map(|s| s.code().to_owned()).unwrap_or_default()),
             active: Some(p.active),
         }
+    }
+}
+
+impl PersonSpec {
+    /// Would saving this spec leave `person` as it is?
+    pub fn matches(&self, person: &Person) -> bool {
+        self.name.as_str() == person.name
+            && self.email.as_str() == person.email
+            && self.employee_id == person.employee_id
+            && self.job_role == person.job_role
+            && self.site_id == person.site_id
+            && self.unit_id == person.unit_id
+            && self.employer_kind == person.employer_kind
+            && self.organization == person.organization
+            && self.shift == person.shift
+            && self.active == person.active
     }
 }
 
@@ -214,6 +248,23 @@ mod tests {
         .parse()
         .unwrap_err();
         assert!(err.message_for("organization").is_some());
+    }
+
+    #[test]
+    fn a_shift_is_optional_and_named() {
+        assert_eq!(nurse().parse().unwrap().shift, None);
+        let night = PersonDraft {
+            shift: Some("Night".into()),
+            ..nurse()
+        };
+        assert_eq!(night.parse().unwrap().shift, Some(Shift::Night));
+        let err = PersonDraft {
+            shift: Some("weekend".into()),
+            ..nurse()
+        }
+        .parse()
+        .unwrap_err();
+        assert!(err.message_for("shift").unwrap().contains("evening"));
     }
 
     #[test]

@@ -78,11 +78,7 @@ fn audit_row<T: Serialize>(
 ) -> audit_log::ActiveModel {
     let json = |v: Option<&T>| v.map(|v| serde_json::to_string(v).expect("domain types serialize"));
     let actor = change.actor;
-    let label = if actor.email.is_empty() {
-        actor.name.clone()
-    } else {
-        format!("{} <{}>", actor.name, actor.email)
-    };
+    let label = actor_label(actor);
     audit_log::ActiveModel {
         program_id: Set(actor.program_id),
         at: Set(Utc::now()),
@@ -95,6 +91,15 @@ fn audit_row<T: Serialize>(
         before_json: Set(json(before)),
         after_json: Set(json(after)),
         ..Default::default()
+    }
+}
+
+/// "Name <email>" as the log shows who acted; the bare name for the operator and rules.
+pub(crate) fn actor_label(actor: &Actor) -> String {
+    if actor.email.is_empty() {
+        actor.name.clone()
+    } else {
+        format!("{} <{}>", actor.name, actor.email)
     }
 }
 

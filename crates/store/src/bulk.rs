@@ -14,7 +14,7 @@ use crate::error::{StoreResult, map_unique};
 use crate::person::person_row;
 
 /// Rows per INSERT: SQLite allows at most 32,766 bound values per statement.
-const ROWS_PER_STATEMENT: usize = 32_000 / 13;
+const ROWS_PER_STATEMENT: usize = 32_000 / 14;
 
 impl Store {
     /// Inserts `people` in one transaction with one audit entry; returns how many.

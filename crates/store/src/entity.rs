@@ -93,6 +93,7 @@ pub mod person {
         name: String, email: String, employee_id: Option<String>, job_role: String,
         site_id: Option<i64>, unit_id: Option<i64>, employer_kind: String,
         organization: Option<String>, active: bool, created_at: Ts, updated_at: Ts,
+        shift: Option<String>,
     });
 }
 
@@ -268,5 +269,17 @@ pub mod rounding {
     entity!("rounding" {
         person_id: i64, unit_id: i64, shift_date: chrono::NaiveDate, shift: String, duty: String,
         notes: Option<String>, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod import_job {
+    use super::Ts;
+    entity!("import_job" {
+        kind: String, file_name: String, file_bytes: i64, format: String, status: String,
+        mode: String, complete_roster: bool, mapping: String, rows_total: i64, rows_done: i64,
+        imported: i64, updated: i64, unchanged: i64, deactivated: i64, rejected: i64,
+        message: Option<String>, row_errors: String, upload_path: Option<String>,
+        rejects_path: Option<String>, actor_account_id: Option<i64>, actor: String, via: String,
+        created_at: Ts, started_at: Option<Ts>, finished_at: Option<Ts>,
     });
 }

@@ -53,6 +53,13 @@ const MIGRATIONS: &[Migration] = &[
         )),
     },
     Migration {
+        version: 5,
+        name: "roster_import",
+        both: Some(include_str!("../migrations/0005_roster_import.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 7,
         name: "ticket_search_batched",
         both: None,

@@ -3,7 +3,9 @@
 use chrono::Utc;
 use muster_domain::access::Scope;
 use muster_domain::paging::{Cursor, Page};
-use muster_domain::person::{EmployerKind, JobRole, Person, PersonFilter, PersonId, PersonSpec};
+use muster_domain::person::{
+    EmployerKind, JobRole, Person, PersonFilter, PersonId, PersonSpec, Shift,
+};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
 
@@ -39,6 +41,12 @@ pub(crate) fn to_person(m: person::Model) -> StoreResult<Person> {
         site_id: m.site_id,
         unit_id: m.unit_id,
         organization: m.organization,
+        shift: m
+            .shift
+            .as_deref()
+            .map(Shift::parse)
+            .transpose()
+            .map_err(StoreError::Corrupt)?,
         active: m.active,
     })
 }
@@ -59,6 +67,7 @@ pub(crate) fn person_row(
         unit_id: Set(spec.unit_id),
         employer_kind: Set(spec.employer_kind.code().into()),
         organization: Set(spec.organization),
+        shift: Set(spec.shift.map(|s| s.code().to_owned())),
         active: Set(spec.active),
         created_at: Set(now),
         updated_at: Set(now),

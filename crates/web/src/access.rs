@@ -38,6 +38,7 @@ pub fn require_at(
             "outside your organization"
         }
         Place::Program => "program-wide, and your role is limited to your own sites",
+        Place::Import { .. } => "an import someone else started",
         _ => "at a site outside your assignment",
     };
     Err(AppError::Forbidden(format!(

@@ -90,14 +90,22 @@ async fn me(caller: ApiCaller) -> Result<Json<Me>, ApiError> {
         me,
         crate::audit::api,
         crate::program::api_get,
-        crate::program::api_update
+        crate::program::api_update,
+        crate::import::api::list,
+        crate::import::api::get,
+        crate::import::api::rejects,
+        crate::import::api::upload
     ),
     components(schemas(
         crate::error::Problem,
         muster_domain::FieldError,
         Me,
         Permission,
-        muster_domain::audit::AuditEntry
+        muster_domain::audit::AuditEntry,
+        crate::import::JobView,
+        muster_domain::import::ImportJob,
+        muster_domain::import::ImportCounts,
+        muster_domain::import::RowError
     ))
 )]
 struct StaticDoc;

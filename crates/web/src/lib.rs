@@ -15,6 +15,7 @@ mod error;
 mod form;
 mod health;
 mod home;
+mod import;
 mod known_issue;
 mod mail;
 mod module;
@@ -57,6 +58,12 @@ pub struct WebConfig {
     pub sweep_every: Duration,
     /// Mail for notifications; none when not configured.
     pub smtp: Option<SmtpConfig>,
+    /// Where uploaded import files and rejects files are kept.
+    pub import_dir: std::path::PathBuf,
+    /// Largest import file accepted by upload.
+    pub import_max_bytes: u64,
+    /// Longest an upload may take (the other requests get `request_timeout`).
+    pub upload_timeout: Duration,
 }
 
 impl Default for WebConfig {
@@ -68,6 +75,9 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             sweep_every: Duration::from_secs(30),
             smtp: None,
+            import_dir: std::env::temp_dir().join("muster-imports"),
+            import_max_bytes: 1024 * 1024 * 1024,
+            upload_timeout: Duration::from_secs(30 * 60),
         }
     }
 }
@@ -80,6 +90,8 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// News of tickets for the live boards.
     pub board: Arc<command_center::Hub>,
+    /// Imports running in this process, with their live tallies.
+    pub imports: Arc<import::Runs>,
 }
 
 impl AppState {
@@ -89,6 +101,7 @@ impl AppState {
             config: Arc::new(config),
             limiter: Arc::new(LoginLimiter::default()),
             board: Arc::new(command_center::Hub::default()),
+            imports: Arc::new(import::Runs::default()),
         }
     }
 }
@@ -98,7 +111,6 @@ pub fn app(state: AppState) -> Router {
     use tower_http::catch_panic::CatchPanicLayer;
     use tower_http::compression::CompressionLayer;
     use tower_http::limit::RequestBodyLimitLayer;
-    use tower_http::timeout::TimeoutLayer;
     use tower_http::trace::TraceLayer;
 
     let config = state.config.clone();
@@ -120,8 +132,10 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(ticket::routes())
         .merge(command_center::routes())
+        .merge(import::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
+        .merge(import::upload_routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
@@ -133,13 +147,29 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(health::track))
         .layer(axum::middleware::from_fn(page::security_headers))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            config.request_timeout,
-        ))
+        .layer(axum::middleware::from_fn_with_state(config, time_limit))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(health::request_span))
         .with_state(state)
+}
+
+/// Answers 408 to a request that takes longer than `request_timeout`, or `upload_timeout`
+/// for an import upload (a large file on a slow link).
+async fn time_limit(
+    axum::extract::State(config): axum::extract::State<Arc<WebConfig>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let limit = if import::is_upload(request.method(), request.uri().path()) {
+        config.upload_timeout
+    } else {
+        config.request_timeout
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` completes, then finishes the requests
@@ -149,6 +179,14 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    match state.store.fail_interrupted_imports().await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            imports = n,
+            "imports interrupted by the last stop marked failed"
+        ),
+        Err(e) => tracing::error!(error = %e, "could not mark interrupted imports"),
+    }
     let mut tasks = vec![tokio::spawn(mail::run_sweeper(
         state.clone(),
         state.config.sweep_every,

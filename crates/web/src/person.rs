@@ -1,9 +1,11 @@
 //! People in pages and the API: the directory, scoped by the policy to what each role sees.
 
 use muster_domain::Invalid;
-use muster_domain::access::{Actor, Place, Scope, Subject};
+use muster_domain::access::{Action, Actor, Place, Scope, Subject};
 use muster_domain::paging::{Cursor, Page};
-use muster_domain::person::{EmployerKind, JobRole, Person, PersonDraft, PersonFilter, PersonSpec};
+use muster_domain::person::{
+    EmployerKind, JobRole, Person, PersonDraft, PersonFilter, PersonSpec, Shift,
+};
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
@@ -187,6 +189,10 @@ impl Resource for People {
                 value: Cell::text(p.organization.clone().unwrap_or_default()),
             },
             Fact {
+                label: "Shift",
+                value: Cell::text(p.shift.map(Shift::label).unwrap_or_default()),
+            },
+            Fact {
                 label: "Status",
                 value: Cell::text(if p.active { "Active" } else { "Inactive" }),
             },
@@ -261,12 +267,30 @@ impl Resource for People {
             )
             .help("The firm, for consultants and vendor staff"),
             Field::new(
+                "shift",
+                "Shift",
+                FieldKind::Select(choice_options(
+                    Shift::ALL,
+                    Shift::code,
+                    Shift::label,
+                    Some("— no usual shift —"),
+                )),
+                d.shift.as_deref(),
+            ),
+            Field::new(
                 "active",
                 "Active",
                 FieldKind::Check,
                 Some(if active { "true" } else { "" }),
             ),
         ])
+    }
+    fn actions(actor: &Actor) -> Vec<(&'static str, &'static str)> {
+        if actor.may(Action::Create, Subject::Import) {
+            vec![("Import people", "/people/import")]
+        } else {
+            Vec::new()
+        }
     }
     fn filters(q: &PersonQuery, lookup: &Lookup) -> Vec<Field> {
         vec![

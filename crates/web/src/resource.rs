@@ -286,6 +286,10 @@ pub trait Resource: Send + Sync + 'static {
     ) -> impl Future<Output = StoreResult<Vec<Field>>> + Send;
     /// The list page's filter inputs, filled from `query`.
     fn filters(query: &Self::Query, lookup: &Lookup) -> Vec<Field>;
+    /// More actions on the list page beside "New ...": (label, href), as the actor may.
+    fn actions(_actor: &Actor) -> Vec<(&'static str, &'static str)> {
+        Vec::new()
+    }
     /// Tables of related records shown on a record's page.
     fn related(
         _store: &Store,

@@ -100,3 +100,27 @@ document.addEventListener("DOMContentLoaded", () => {
 document.addEventListener("click", (e) => {
   if (e.target.matches("[data-print]")) window.print();
 });
+
+// Import progress: the figures follow the running import without a reload, and the page
+// reloads once when it ends, to show the outcome. Without scripts it reloads itself.
+document.addEventListener("DOMContentLoaded", () => {
+  const section = document.querySelector("section.import-status[data-running]");
+  if (!section) return;
+  const bar = section.querySelector("progress");
+  const percent = section.querySelector("[data-field=percent]");
+  const keys = { "Rows read": "rows_done", "New people": "imported", "Updated": "updated",
+    "Unchanged": "unchanged", "Marked inactive": "deactivated", "Rejected rows": "rejected" };
+  const poll = async () => {
+    const reply = await fetch(`/api/v1/imports/${section.dataset.import}`, { credentials: "same-origin" });
+    if (!reply.ok) { setTimeout(poll, 3000); return; }
+    const job = await reply.json();
+    if (job.status !== "queued" && job.status !== "running") { location.reload(); return; }
+    if (job.percent !== null) { bar.value = job.percent; bar.textContent = `${job.percent}%`; percent.textContent = job.percent; }
+    for (const dd of section.querySelectorAll("dd[data-count]")) {
+      const key = keys[dd.dataset.count];
+      if (key) dd.textContent = job.counts[key].toLocaleString("en-US");
+    }
+    setTimeout(poll, 1000);
+  };
+  setTimeout(poll, 1000);
+});

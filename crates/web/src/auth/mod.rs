@@ -171,32 +171,70 @@ async fn presented_csrf(
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
 }
 
-/// The CSRF field of a multipart form (an intake with attachments): the body is read, up
-/// to the upload limit, and put back for the handler.
+/// The CSRF field of a multipart form. Forms put it first, so the body's first 64 KiB are
+/// read and the rest streams on to the handler untouched (an import upload may be gigabytes).
+/// A form whose token comes later is read whole, up to the ticket upload limit.
 async fn multipart_csrf(
     request: Request,
     boundary: String,
 ) -> Result<(Option<String>, Request), AppError> {
+    use futures_util::StreamExt;
+    const HEAD: usize = 64 * 1024;
     let (parts, body) = request.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut head = bytes::BytesMut::new();
+    let mut ended = true;
+    while head.len() < HEAD {
+        match stream.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(e)) => return Err(AppError::BadRequest(format!("the upload broke off: {e}"))),
+            None => {
+                ended = true;
+                break;
+            }
+        }
+        ended = false;
+    }
+    let head = head.freeze();
+    if let Some(token) = first_field_token(head.clone(), boundary.clone()).await {
+        let rest =
+            futures_util::stream::once(async move { Ok::<_, axum::Error>(head) }).chain(stream);
+        return Ok((
+            Some(token),
+            Request::from_parts(parts, Body::from_stream(rest)),
+        ));
+    }
     let limit = crate::ticket::UPLOAD_LIMIT;
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        AppError::PayloadTooLarge(format!(
-            "the form and its attachments are larger than {} MiB",
-            limit / 1024 / 1024
-        ))
-    })?;
-    let chunk = bytes.clone();
-    let stream =
-        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(chunk) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    let mut token = None;
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some(CSRF_FIELD) {
-            token = field.text().await.ok();
-            break;
+    let mut whole = bytes::BytesMut::from(&head[..]);
+    if !ended {
+        while let Some(chunk) = stream.next().await {
+            let chunk =
+                chunk.map_err(|e| AppError::BadRequest(format!("the upload broke off: {e}")))?;
+            whole.extend_from_slice(&chunk);
+            if whole.len() > limit {
+                return Err(AppError::PayloadTooLarge(format!(
+                    "the form and its attachments are larger than {} MiB",
+                    limit / 1024 / 1024
+                )));
+            }
         }
     }
-    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+    let whole = whole.freeze();
+    let token = first_field_token(whole.clone(), boundary).await;
+    Ok((token, Request::from_parts(parts, Body::from(whole))))
+}
+
+/// The CSRF field among the complete fields at the start of `bytes`.
+async fn first_field_token(bytes: bytes::Bytes, boundary: String) -> Option<String> {
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(CSRF_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// A signed-in person using the pages. Not signed in: redirected to sign in.

@@ -181,6 +181,7 @@ fn api_cases(f: &Fixture) -> Vec<Case> {
             Some(json!({"site_id": f.site_b, "unit_id": f.unit_b})),
             LEADS_200,
         ),
+        case(M::GET, "/api/v1/imports".into(), None, SITE_LEAD_TOO_200),
         case(
             M::GET,
             "/api/v1/audit".into(),
@@ -333,6 +334,8 @@ fn page_cases(f: &Fixture) -> Vec<(Method, String, &'static str, [u16; 9])> {
             [200, 200, 403, 200, 200, 403, 403, 403, 200],
         ),
         (M::GET, "/people/new".into(), "", SITE_LEAD_TOO_200),
+        (M::GET, "/people/import".into(), "", SITE_LEAD_TOO_200),
+        (M::GET, "/imports".into(), "", SITE_LEAD_TOO_200),
         (
             M::POST,
             "/people".into(),

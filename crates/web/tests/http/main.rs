@@ -7,6 +7,7 @@ mod audit;
 mod authorization;
 mod csrf_and_sessions;
 mod forms;
+mod imports;
 mod problems;
 mod reference;
 mod tickets;

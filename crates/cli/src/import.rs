@@ -1,0 +1,196 @@
+//! `muster import people FILE`: the roster import at the command line, with a progress bar
+//! and the same checks, modes and outcome as the pages and the API.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use muster_domain::access::Actor;
+use muster_domain::audit::Via;
+use muster_domain::import::{ImportKind, ImportMode, ImportStatus, Mapping};
+use muster_import::Progress;
+use muster_import::people;
+use muster_store::import::NewImport;
+use muster_store::{Change, Store};
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import people from a CSV or XLSX roster (HR export): upsert by employee id
+    People {
+        /// The CSV or XLSX file
+        file: PathBuf,
+        /// Which column feeds a field, e.g. --mapping email="Work Email" (repeatable);
+        /// fields left out are matched from the headers. Fields: employee_id, name, email,
+        /// job_role, site, unit, employer_kind, organization, shift, active, termination_date
+        #[arg(long = "mapping", value_name = "FIELD=HEADER")]
+        mapping: Vec<String>,
+        /// all-or-nothing: any bad row and nothing is written; valid-rows: import the rest
+        #[arg(long, value_enum, default_value_t = Mode::AllOrNothing)]
+        mode: Mode,
+        /// The file is the complete roster: people with an employee id who are not in it are
+        /// marked inactive (never deleted)
+        #[arg(long)]
+        complete_roster: bool,
+        /// Write the refused rows, with a reason column, to this CSV file
+        #[arg(long, value_name = "FILE")]
+        rejects: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    AllOrNothing,
+    ValidRows,
+}
+
+pub async fn run(store: &Store, operator: Actor, command: ImportCommand) -> anyhow::Result<()> {
+    let ImportCommand::People {
+        file,
+        mapping,
+        mode,
+        complete_roster,
+        rejects,
+    } = command;
+    let mode = match mode {
+        Mode::AllOrNothing => ImportMode::AllOrNothing,
+        Mode::ValidRows => ImportMode::ValidRows,
+    };
+    let mapping = Mapping::parse_pairs(&mapping).map_err(|e| anyhow::anyhow!("--mapping {e}"))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = std::fs::metadata(&file)
+        .with_context(|| format!("{} cannot be read", file.display()))?
+        .len();
+    let opened = people::open(&file, &name, &mapping)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let resolved = match opened.resolved {
+        Ok(r) => r,
+        Err(invalid) => {
+            for e in &invalid.0 {
+                eprintln!("  {}: {}", e.field, e.message);
+            }
+            bail!(
+                "the columns of {} do not fit; nothing was imported",
+                file.display()
+            );
+        }
+    };
+    eprintln!("Reading {} ({}):", file.display(), opened.format.label());
+    for (field, header) in &resolved.used {
+        eprintln!("  {field:<16} <- {header}");
+    }
+    if !resolved.ignored.is_empty() {
+        eprintln!("  ignored columns: {}", resolved.ignored.join(", "));
+    }
+    let change = Change::new(&operator, Via::Cli);
+    let new = NewImport {
+        kind: ImportKind::People,
+        file_name: name,
+        file_bytes: bytes,
+        format: opened.format,
+        status: ImportStatus::Queued,
+        mode,
+        complete_roster,
+        mapping: resolved.mapping(muster_domain::import::people::COLUMNS),
+        upload_path: None,
+    };
+    let job = store.create_import(&change, new).await?;
+    let scratch = std::env::temp_dir().join(format!(
+        "muster-rejects-{}-{}.csv",
+        std::process::id(),
+        job.id
+    ));
+    let rejects_path = rejects.clone().unwrap_or_else(|| scratch.clone());
+    let progress = Arc::new(Progress::default());
+    let bar = bar();
+    let task = {
+        let (store, actor, job, file, rejects_path, progress) = (
+            store.clone(),
+            operator.clone(),
+            job.clone(),
+            file.clone(),
+            rejects_path.clone(),
+            progress.clone(),
+        );
+        tokio::spawn(async move {
+            people::run(
+                &store,
+                &actor,
+                Via::Cli,
+                &job,
+                &file,
+                &rejects_path,
+                progress,
+            )
+            .await
+        })
+    };
+    while !task.is_finished() {
+        tick(&bar, &progress);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let outcome = task.await?;
+    tick(&bar, &progress);
+    bar.finish_and_clear();
+    let job = store.import_job(operator.program_id, job.id).await?;
+    println!("Import {}: {}", job.id, outcome.message);
+    report_rejects(
+        &job.row_errors,
+        outcome.rejects_path.as_deref(),
+        rejects.as_deref(),
+        job.counts.rejected,
+    );
+    let _ = std::fs::remove_file(&scratch);
+    if outcome.status == ImportStatus::Failed {
+        bail!("import {} failed", job.id);
+    }
+    Ok(())
+}
+
+fn report_rejects(
+    errors: &[muster_domain::import::RowError],
+    written: Option<&str>,
+    asked: Option<&Path>,
+    rejected: u64,
+) {
+    if rejected == 0 {
+        return;
+    }
+    for e in errors.iter().take(10) {
+        eprintln!("  row {}, {}: {}", e.row, e.field, e.message);
+    }
+    match (written, asked) {
+        (Some(_), Some(path)) => eprintln!(
+            "Refused rows: {rejected}, each with its reason, in {}.",
+            path.display()
+        ),
+        _ => eprintln!(
+            "Refused rows: {rejected}; pass --rejects FILE to get them all with their reasons."
+        ),
+    }
+}
+
+fn bar() -> ProgressBar {
+    let bar = ProgressBar::new(100);
+    bar.set_style(
+        ProgressStyle::with_template("importing [{bar:40}] {pos:>3}% {msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+fn tick(bar: &ProgressBar, progress: &Progress) {
+    let c = progress.counts();
+    bar.set_position(u64::from(progress.percent()));
+    bar.set_message(format!(
+        "{} rows, {} new, {} updated, {} rejected",
+        c.rows_done, c.imported, c.updated, c.rejected
+    ));
+}

@@ -1,0 +1,70 @@
+//! Muster's file imports. A file is uploaded (or named on the command line), its format
+//! told by its bytes, its header mapped to Muster's fields, and its rows streamed through
+//! the kind's checks into batched writes in one transaction. Progress is shared while it
+//! runs; bad rows go to a rejects CSV with their reasons.
+//!
+//! The pieces are generic: `source` reads CSV and XLSX, `check` runs any row checker over a
+//! file, `rejects` writes the rejects file. `people` is the first kind (the roster);
+//! LMS completions will be the next, reusing all of the above.
+#![forbid(unsafe_code)]
+
+pub mod check;
+pub mod people;
+pub mod rejects;
+pub mod source;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use muster_domain::import::ImportCounts;
+
+pub use source::{FileError, FileInfo, Row};
+
+/// A running import's tallies, shared with whoever shows its progress.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub bytes_total: AtomicU64,
+    pub bytes_done: AtomicU64,
+    /// Data rows the file declares (XLSX), for progress before the end.
+    pub rows_hint: AtomicU64,
+    pub rows_done: AtomicU64,
+    pub imported: AtomicU64,
+    pub updated: AtomicU64,
+    pub unchanged: AtomicU64,
+    pub deactivated: AtomicU64,
+    pub rejected: AtomicU64,
+}
+
+impl Progress {
+    pub fn counts(&self) -> ImportCounts {
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        ImportCounts {
+            rows_total: 0,
+            rows_done: get(&self.rows_done),
+            imported: get(&self.imported),
+            updated: get(&self.updated),
+            unchanged: get(&self.unchanged),
+            deactivated: get(&self.deactivated),
+            rejected: get(&self.rejected),
+        }
+    }
+
+    /// How far the reading is, 0 to 100: by bytes for CSV, by rows for XLSX.
+    pub fn percent(&self) -> u8 {
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        let (done, total) = match get(&self.rows_hint) {
+            0 => (get(&self.bytes_done), get(&self.bytes_total)),
+            rows => (get(&self.rows_done), rows),
+        };
+        if total == 0 {
+            return 0;
+        }
+        (done.min(total) * 100 / total) as u8
+    }
+
+    pub(crate) fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,361 @@
+//! Writing a roster import: new and changed people upserted by employee id with multi-row
+//! `INSERT ... ON CONFLICT (program_id, employee_id) DO UPDATE`, people a complete roster
+//! leaves out marked inactive, all in one transaction that also records the job's outcome
+//! and the audit entries, so that a failure at any point leaves nothing half-imported.
+
+use chrono::{DateTime, Utc};
+use muster_domain::audit::AuditAction;
+use muster_domain::import::ImportId;
+use muster_domain::import::people::{PersonWrite, Places, Roster};
+use muster_domain::person::{Person, PersonSpec};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+    Value,
+};
+
+use crate::audit::{Change, actor_label, record};
+use crate::entity::{person, unit};
+use crate::error::{StoreResult, map_unique};
+use crate::import::ImportOutcome;
+use crate::person::to_person;
+use crate::raw::{marks, statement};
+use crate::{Backend, Store};
+
+/// Columns written per person; SQLite binds at most 32,766 values per statement.
+const PERSON_COLUMNS: &str = "program_id, employee_id, name, email, job_role, site_id, unit_id, \
+     employer_kind, organization, shift, active, created_at, updated_at";
+const VALUES_PER_PERSON: usize = 13;
+pub const PEOPLE_PER_STATEMENT: usize = 2_000;
+const VALUES_PER_AUDIT: usize = 10;
+const AUDITS_PER_STATEMENT: usize = 3_000;
+
+impl Store {
+    /// The program's sites, units and people, to check a file against.
+    #[tracing::instrument(skip(self))]
+    pub async fn roster_snapshot(&self, program_id: i64) -> StoreResult<(Places, Roster)> {
+        let sites = self.all_sites(program_id).await?;
+        let units = unit::Entity::find()
+            .filter(unit::Column::ProgramId.eq(program_id))
+            .all(&self.db)
+            .await?;
+        let places = Places::new(
+            sites.into_iter().map(|s| (s.id, s.code, s.name)),
+            units.into_iter().map(|u| (u.id, u.site_id, u.code, u.name)),
+        );
+        let people = person::Entity::find()
+            .filter(person::Column::ProgramId.eq(program_id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_person)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((places, Roster::new(people)))
+    }
+
+    /// Opens the transaction a roster import writes in. `audit_each`: one audit entry per
+    /// person created, changed or retired, besides the one for the job.
+    pub async fn begin_roster_import(
+        &self,
+        change: &Change<'_>,
+        audit_each: bool,
+    ) -> StoreResult<RosterWriter> {
+        Ok(RosterWriter {
+            txn: self.db.begin().await?,
+            backend: self.backend(),
+            program_id: change.program_id(),
+            now: Utc::now(),
+            actor_account_id: change.actor.account_id,
+            actor: actor_label(change.actor),
+            via: change.via.code(),
+            audit_each,
+            audit: Vec::new(),
+            upsert_sql: None,
+        })
+    }
+}
+
+/// An audit entry waiting to be written with others in one statement.
+struct AuditRow {
+    entity_id: i64,
+    action: AuditAction,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// One roster import's open transaction.
+pub struct RosterWriter {
+    txn: DatabaseTransaction,
+    backend: Backend,
+    program_id: i64,
+    now: DateTime<Utc>,
+    actor_account_id: Option<i64>,
+    actor: String,
+    via: &'static str,
+    audit_each: bool,
+    audit: Vec<AuditRow>,
+    /// The upsert for a full batch, built once.
+    upsert_sql: Option<String>,
+}
+
+fn person_json(p: &Person) -> String {
+    serde_json::to_string(p).expect("people serialize")
+}
+
+fn as_person(id: i64, spec: &PersonSpec) -> Person {
+    Person {
+        id,
+        name: spec.name.as_str().to_owned(),
+        email: spec.email.as_str().to_owned(),
+        employee_id: spec.employee_id.clone(),
+        job_role: spec.job_role,
+        site_id: spec.site_id,
+        unit_id: spec.unit_id,
+        employer_kind: spec.employer_kind,
+        organization: spec.organization.clone(),
+        shift: spec.shift,
+        active: spec.active,
+    }
+}
+
+impl RosterWriter {
+    fn upsert_sql(rows: usize) -> String {
+        let row = format!("({})", marks(VALUES_PER_PERSON));
+        let values = vec![row; rows].join(", ");
+        format!(
+            "INSERT INTO person ({PERSON_COLUMNS}) VALUES {values} \
+             ON CONFLICT (program_id, employee_id) DO UPDATE SET name = excluded.name, \
+             email = excluded.email, job_role = excluded.job_role, site_id = excluded.site_id, \
+             unit_id = excluded.unit_id, employer_kind = excluded.employer_kind, \
+             organization = excluded.organization, shift = excluded.shift, \
+             active = excluded.active, updated_at = excluded.updated_at"
+        )
+    }
+
+    /// A spec's values from the employee id to `active`, in `PERSON_COLUMNS` order.
+    fn spec_values(spec: &PersonSpec) -> [Value; 10] {
+        [
+            spec.employee_id.clone().into(),
+            spec.name.as_str().into(),
+            spec.email.as_str().into(),
+            spec.job_role.code().into(),
+            spec.site_id.into(),
+            spec.unit_id.into(),
+            spec.employer_kind.code().into(),
+            spec.organization.clone().into(),
+            spec.shift.map(|s| s.code()).into(),
+            spec.active.into(),
+        ]
+    }
+
+    fn push_values(&self, values: &mut Vec<Value>, spec: &PersonSpec) {
+        values.push(self.program_id.into());
+        values.extend(Self::spec_values(spec));
+        values.extend([self.now.into(), self.now.into()]);
+    }
+
+    /// Writes one batch of checked rows (at most `PEOPLE_PER_STATEMENT` per statement).
+    #[tracing::instrument(skip_all, fields(rows = batch.len()))]
+    pub async fn write(&mut self, batch: Vec<PersonWrite>) -> StoreResult<()> {
+        let mut upserts: Vec<&PersonSpec> = Vec::with_capacity(batch.len());
+        for write in &batch {
+            match write {
+                PersonWrite::Create(spec) => upserts.push(spec),
+                PersonWrite::Update {
+                    before,
+                    adopt: true,
+                    spec,
+                } => self.adopt(before.id, spec).await?,
+                PersonWrite::Update { spec, .. } => upserts.push(spec),
+                PersonWrite::Unchanged(_) => {}
+            }
+        }
+        for chunk in upserts.chunks(PEOPLE_PER_STATEMENT) {
+            let mut values = Vec::with_capacity(chunk.len() * VALUES_PER_PERSON);
+            for spec in chunk {
+                self.push_values(&mut values, spec);
+            }
+            let sql = if chunk.len() == PEOPLE_PER_STATEMENT {
+                self.upsert_sql
+                    .get_or_insert_with(|| Self::upsert_sql(PEOPLE_PER_STATEMENT))
+                    .clone()
+            } else {
+                Self::upsert_sql(chunk.len())
+            };
+            self.txn
+                .execute_raw(statement(self.backend, &sql, values))
+                .await
+                .map_err(|e| map_unique(e, crate::person::UNIQUE))?;
+        }
+        if self.audit_each {
+            self.audit_batch(&batch).await?;
+        }
+        Ok(())
+    }
+
+    /// A person entered by hand, found by email: the row's values and employee id.
+    async fn adopt(&self, id: i64, spec: &PersonSpec) -> StoreResult<()> {
+        let sql = "UPDATE person SET employee_id = ?, name = ?, email = ?, job_role = ?, \
+             site_id = ?, unit_id = ?, employer_kind = ?, organization = ?, shift = ?, active = ?, \
+             updated_at = ? WHERE id = ? AND program_id = ?";
+        let mut values: Vec<Value> = Self::spec_values(spec).into();
+        values.extend([self.now.into(), id.into(), self.program_id.into()]);
+        self.txn
+            .execute_raw(statement(self.backend, sql, values))
+            .await
+            .map_err(|e| map_unique(e, crate::person::UNIQUE))?;
+        Ok(())
+    }
+
+    /// Queues an audit entry per created or changed person of `batch`.
+    async fn audit_batch(&mut self, batch: &[PersonWrite]) -> StoreResult<()> {
+        let created: Vec<&PersonSpec> = batch
+            .iter()
+            .filter_map(|w| match w {
+                PersonWrite::Create(spec) => Some(spec),
+                _ => None,
+            })
+            .collect();
+        let ids = self.ids_of(&created).await?;
+        for spec in created {
+            let Some(&id) = spec.employee_id.as_ref().and_then(|e| ids.get(e)) else {
+                continue;
+            };
+            self.audit.push(AuditRow {
+                entity_id: id,
+                action: AuditAction::Create,
+                before: None,
+                after: Some(person_json(&as_person(id, spec))),
+            });
+        }
+        for write in batch {
+            if let PersonWrite::Update { before, spec, .. } = write {
+                self.audit.push(AuditRow {
+                    entity_id: before.id,
+                    action: AuditAction::Update,
+                    before: Some(person_json(before)),
+                    after: Some(person_json(&as_person(before.id, spec))),
+                });
+            }
+        }
+        self.flush_audit(false).await
+    }
+
+    /// Employee id -> person id for the people just created.
+    async fn ids_of(
+        &self,
+        created: &[&PersonSpec],
+    ) -> StoreResult<std::collections::HashMap<String, i64>> {
+        let mut ids = std::collections::HashMap::with_capacity(created.len());
+        for chunk in created.chunks(PEOPLE_PER_STATEMENT) {
+            let employee_ids: Vec<String> =
+                chunk.iter().filter_map(|s| s.employee_id.clone()).collect();
+            let rows = person::Entity::find()
+                .filter(person::Column::ProgramId.eq(self.program_id))
+                .filter(person::Column::EmployeeId.is_in(employee_ids))
+                .all(&self.txn)
+                .await?;
+            ids.extend(
+                rows.into_iter()
+                    .filter_map(|p| Some((p.employee_id?, p.id))),
+            );
+        }
+        Ok(ids)
+    }
+
+    /// Writes queued audit entries a statement's worth at a time; `all`: the rest too.
+    async fn flush_audit(&mut self, all: bool) -> StoreResult<()> {
+        while self.audit.len() >= AUDITS_PER_STATEMENT || (all && !self.audit.is_empty()) {
+            let take = self.audit.len().min(AUDITS_PER_STATEMENT);
+            let rows: Vec<AuditRow> = self.audit.drain(..take).collect();
+            let row = format!("({})", marks(VALUES_PER_AUDIT));
+            let sql = format!(
+                "INSERT INTO audit_log (program_id, at, actor_account_id, actor, via, entity, \
+                 entity_id, action, before_json, after_json) VALUES {}",
+                vec![row; rows.len()].join(", ")
+            );
+            let mut values: Vec<Value> = Vec::with_capacity(rows.len() * VALUES_PER_AUDIT);
+            for r in rows {
+                values.extend([
+                    self.program_id.into(),
+                    self.now.into(),
+                    self.actor_account_id.into(),
+                    self.actor.clone().into(),
+                    self.via.into(),
+                    "person".into(),
+                    r.entity_id.into(),
+                    r.action.code().into(),
+                    r.before.into(),
+                    r.after.into(),
+                ]);
+            }
+            self.txn
+                .execute_raw(statement(self.backend, &sql, values))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Marks `people` inactive (they left: never deleted); returns how many.
+    pub async fn deactivate(&mut self, people: Vec<Person>) -> StoreResult<u64> {
+        let mut count = 0;
+        for chunk in people.chunks(PEOPLE_PER_STATEMENT) {
+            let sql = format!(
+                "UPDATE person SET active = ?, updated_at = ? WHERE program_id = ? AND id IN ({})",
+                marks(chunk.len())
+            );
+            let mut values: Vec<Value> =
+                vec![false.into(), self.now.into(), self.program_id.into()];
+            values.extend(chunk.iter().map(|p| Value::from(p.id)));
+            count += self
+                .txn
+                .execute_raw(statement(self.backend, &sql, values))
+                .await?
+                .rows_affected();
+        }
+        if self.audit_each {
+            for before in people {
+                let after = Person {
+                    active: false,
+                    ..before.clone()
+                };
+                self.audit.push(AuditRow {
+                    entity_id: before.id,
+                    action: AuditAction::Update,
+                    before: Some(person_json(&before)),
+                    after: Some(person_json(&after)),
+                });
+            }
+        }
+        Ok(count)
+    }
+
+    /// Commits the rows with the job's outcome and its audit entry (`summary`).
+    pub async fn commit(
+        mut self,
+        change: &Change<'_>,
+        job: ImportId,
+        outcome: &ImportOutcome,
+        summary: &serde_json::Value,
+    ) -> StoreResult<()> {
+        self.flush_audit(true).await?;
+        Store::record_outcome(&self.txn, self.program_id, job, outcome).await?;
+        record(
+            &self.txn,
+            change,
+            "import",
+            job,
+            AuditAction::Create,
+            None,
+            Some(summary),
+        )
+        .await?;
+        self.txn.commit().await?;
+        Ok(())
+    }
+
+    /// Drops everything written (all or nothing refused, or a failure).
+    pub async fn rollback(self) -> StoreResult<()> {
+        self.txn.rollback().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,324 @@
+//! Imports in pages and the API: a file streamed to the server's import directory (never
+//! held in memory), its columns mapped with a preview, then run in the background while
+//! the progress page and `GET /api/v1/imports/{id}` show how far it is.
+
+pub(crate) mod api;
+mod pages;
+mod upload;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use muster_domain::access::{Action, Actor, Place, Subject};
+use muster_domain::audit::Via;
+use muster_domain::import::{ImportId, ImportJob, ImportStatus};
+use muster_import::Progress;
+use serde::Serialize;
+
+use crate::AppState;
+use crate::access::require_at;
+use crate::error::AppError;
+
+pub use upload::is_upload;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/people/import", get(pages::upload_form))
+        .route("/imports", get(pages::list))
+        .route("/imports/{id}", get(pages::show).post(pages::plan))
+        .route("/imports/{id}/rejects.csv", get(pages::rejects))
+        .route("/api/v1/imports", get(api::list))
+        .route("/api/v1/imports/{id}", get(api::get))
+        .route("/api/v1/imports/{id}/rejects", get(api::rejects))
+}
+
+/// Routes that take files: outside the 1 MiB body limit, with their own (`import_max_bytes`,
+/// counted while the file streams to disk).
+pub fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route("/people/import", post(pages::upload))
+        .route("/api/v1/imports/people", post(api::upload))
+        .layer(DefaultBodyLimit::disable())
+}
+
+/// The imports running in this process and their live tallies.
+#[derive(Default)]
+pub struct Runs {
+    running: Mutex<HashMap<(i64, ImportId), Arc<Progress>>>,
+}
+
+impl Runs {
+    fn progress(&self, program_id: i64, id: ImportId) -> Option<Arc<Progress>> {
+        self.running
+            .lock()
+            .expect("runs lock")
+            .get(&(program_id, id))
+            .cloned()
+    }
+}
+
+/// A job as pages and the API show it: live tallies while it runs here.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct JobView {
+    #[serde(flatten)]
+    pub job: ImportJob,
+    /// How far the reading is, 0 to 100, while it runs.
+    pub percent: Option<u8>,
+    /// Where the rejects CSV can be downloaded.
+    pub rejects_url: Option<String>,
+}
+
+pub fn view(state: &AppState, program_id: i64, mut job: ImportJob, api: bool) -> JobView {
+    let mut percent = None;
+    if job.status.in_progress()
+        && let Some(progress) = state.imports.progress(program_id, job.id)
+    {
+        let total = job.counts.rows_total;
+        job.counts = progress.counts();
+        job.counts.rows_total = total;
+        percent = Some(progress.percent());
+    }
+    let rejects_url = job.has_rejects.then(|| {
+        if api {
+            format!("/api/v1/imports/{}/rejects", job.id)
+        } else {
+            format!("/imports/{}/rejects.csv", job.id)
+        }
+    });
+    JobView {
+        job,
+        percent,
+        rejects_url,
+    }
+}
+
+/// The job `id` of the caller's program, if they may see it.
+pub async fn job(state: &AppState, actor: &Actor, id: ImportId) -> Result<ImportJob, AppError> {
+    let job = state.store.import_job(actor.program_id, id).await?;
+    require_at(actor, Action::Read, Subject::Import, place(&job))?;
+    Ok(job)
+}
+
+pub fn place(job: &ImportJob) -> Place<'static> {
+    Place::Import {
+        started_by: job.actor_account_id,
+    }
+}
+
+/// Where uploads and rejects are kept.
+pub fn import_dir(state: &AppState) -> Result<PathBuf, AppError> {
+    let dir = state.config.import_dir.clone();
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| AppError::Internal(format!("import directory {}: {e}", dir.display())))?;
+    Ok(dir)
+}
+
+/// Runs a queued job in the background; the upload is removed when it ends.
+pub fn spawn(state: &AppState, actor: &Actor, via: Via, job: ImportJob) -> Result<(), AppError> {
+    debug_assert_eq!(job.status, ImportStatus::Queued);
+    let progress = Arc::new(Progress::default());
+    let key = (actor.program_id, job.id);
+    state
+        .imports
+        .running
+        .lock()
+        .expect("runs lock")
+        .insert(key, progress.clone());
+    let dir = import_dir(state)?;
+    let (state, actor) = (state.clone(), actor.clone());
+    tokio::spawn(async move {
+        let files = state.store.import_files(actor.program_id, job.id).await;
+        let upload = files.ok().and_then(|f| f.upload).map(PathBuf::from);
+        let rejects = dir.join(format!(
+            "rejects-{}-{}.csv",
+            job.id,
+            muster_domain::account::random_token(8)
+        ));
+        match &upload {
+            Some(path) => {
+                people_run(&state, &actor, via, &job, path, &rejects, progress).await;
+                let _ = std::fs::remove_file(path);
+            }
+            None => tracing::error!(job = job.id, "a queued import has no uploaded file"),
+        }
+        state
+            .imports
+            .running
+            .lock()
+            .expect("runs lock")
+            .remove(&key);
+    });
+    Ok(())
+}
+
+async fn people_run(
+    state: &AppState,
+    actor: &Actor,
+    via: Via,
+    job: &ImportJob,
+    path: &std::path::Path,
+    rejects: &std::path::Path,
+    progress: Arc<Progress>,
+) {
+    muster_import::people::run(&state.store, actor, via, job, path, rejects, progress).await;
+}
+
+/// What the user chose: the mode, complete roster or not, and the mapping.
+pub struct Plan {
+    pub mode: muster_domain::import::ImportMode,
+    pub complete_roster: bool,
+    pub mapping: muster_domain::import::Mapping,
+}
+
+/// The plan in form or query fields: `mode`, `complete_roster`, and `map_<field>=Header`.
+pub fn plan_from(fields: &[(String, String)]) -> Result<Plan, AppError> {
+    use muster_domain::import::{ImportMode, Mapping};
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+    };
+    let mode = match get("mode").map(|m| m.replace('-', "_")) {
+        None => ImportMode::AllOrNothing,
+        Some(m) if m.is_empty() => ImportMode::AllOrNothing,
+        Some(m) => ImportMode::parse(&m)
+            .map_err(|e| AppError::Invalid(muster_domain::Invalid::one("mode", e)))?,
+    };
+    let complete_roster = matches!(get("complete_roster"), Some("true" | "on" | "yes" | "1"));
+    let mapping = fields
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("map_")?.to_owned(), v.trim().to_owned())))
+        .collect();
+    Ok(Plan {
+        mode,
+        complete_roster,
+        mapping: Mapping(mapping),
+    })
+}
+
+/// Takes a received file: its format and header are checked at once (a bad file is refused
+/// here, not after a wait). With a plan (the API) the job is queued and started; without
+/// (the pages) it waits for its mapping.
+pub async fn accept(
+    state: &AppState,
+    actor: &Actor,
+    via: Via,
+    received: upload::Received,
+    plan: Option<Plan>,
+) -> Result<ImportJob, AppError> {
+    use muster_domain::import::{ImportKind, ImportMode};
+    let mapping = plan.as_ref().map(|p| p.mapping.clone()).unwrap_or_default();
+    let opened =
+        match muster_import::people::open(&received.path, &received.file_name, &mapping).await {
+            Ok(opened) => opened,
+            Err(e) => {
+                received.discard();
+                return Err(AppError::Invalid(muster_domain::Invalid::one(
+                    "file",
+                    e.to_string(),
+                )));
+            }
+        };
+    let status = if plan.is_some() {
+        ImportStatus::Queued
+    } else {
+        ImportStatus::Uploaded
+    };
+    let used = match (opened.resolved, &plan) {
+        (Ok(r), Some(_)) => r.mapping(muster_domain::import::people::COLUMNS),
+        (Ok(r), None) => r.used,
+        (Err(invalid), Some(_)) => {
+            received.discard();
+            return Err(AppError::Invalid(invalid));
+        }
+        (Err(_), None) => Default::default(),
+    };
+    let new = muster_store::import::NewImport {
+        kind: ImportKind::People,
+        file_name: received.file_name.clone(),
+        file_bytes: received.bytes,
+        format: opened.format,
+        status,
+        mode: plan.as_ref().map_or(ImportMode::AllOrNothing, |p| p.mode),
+        complete_roster: plan.as_ref().is_some_and(|p| p.complete_roster),
+        mapping: used,
+        upload_path: Some(received.path.display().to_string()),
+    };
+    let job = state
+        .store
+        .create_import(&muster_store::Change::new(actor, via), new)
+        .await?;
+    if status == ImportStatus::Queued {
+        spawn(state, actor, via, job.clone())?;
+    }
+    Ok(job)
+}
+
+/// The rejects file of a job, as a download.
+pub async fn rejects_download(
+    state: &AppState,
+    actor: &Actor,
+    id: ImportId,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let job = job(state, actor, id).await?;
+    let files = state.store.import_files(actor.program_id, id).await?;
+    let missing = || AppError::NotFound(format!("import {id} has no rejects file"));
+    let path = files
+        .rejects
+        .filter(|_| job.has_rejects)
+        .ok_or_else(missing)?;
+    let file = tokio::fs::File::open(&path).await.map_err(|_| missing())?;
+    let stem = job
+        .file_name
+        .rsplit_once('.')
+        .map_or(job.file_name.as_str(), |(s, _)| s);
+    let download: String = format!("{stem}-rejects.csv")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let body = axum::body::Body::from_stream(tokio_util_stream(file));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{download}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// A file as a stream of chunks, so a large rejects file is not read whole.
+fn tokio_util_stream(
+    file: tokio::fs::File,
+) -> impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> {
+    use tokio::io::AsyncReadExt;
+    futures_util::stream::unfold(file, |mut file| async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(bytes::Bytes::from(buf)), file))
+            }
+            Err(e) => Some((Err(e), file)),
+        }
+    })
+}

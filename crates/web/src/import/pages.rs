@@ -1,0 +1,390 @@
+//! The import pages: upload, then the mapping with a preview of the first rows, then the
+//! progress page (a small script refreshes the figures; without it the page reloads
+//! itself), then the outcome with its counts and the rejects file. Plain forms throughout.
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use muster_domain::access::{Action, Subject};
+use muster_domain::import::people::COLUMNS;
+use muster_domain::import::{ImportJob, ImportMode, ImportStatus, Mapping, resolve};
+use muster_domain::{FieldError, Invalid};
+
+use super::{JobView, accept, job, place, plan_from, spawn, upload, view};
+use crate::AppState;
+use crate::access::{require, require_at};
+use crate::auth::Viewer;
+use crate::error::{AppError, PageError};
+use crate::form::RecordId;
+use crate::page::{Layout, redirect_with_flash, render, render_with, thousands};
+
+fn crumbs() -> Vec<(String, String)> {
+    vec![
+        ("People".into(), "/people".into()),
+        ("Imports".into(), "/imports".into()),
+    ]
+}
+
+#[derive(Template)]
+#[template(path = "imports/upload.html")]
+struct UploadPage {
+    layout: Layout,
+    error: Option<String>,
+    limit: String,
+    recent: Vec<JobView>,
+}
+
+#[derive(Template)]
+#[template(path = "imports/list.html")]
+struct ListPage {
+    layout: Layout,
+    can_create: bool,
+    jobs: Vec<JobView>,
+}
+
+async fn recent(state: &AppState, viewer: &Viewer, limit: u64) -> Result<Vec<JobView>, AppError> {
+    let actor = &viewer.actor;
+    let page = state
+        .store
+        .list_imports(
+            actor.program_id,
+            &actor.read_scope(Subject::Import),
+            None,
+            limit,
+        )
+        .await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|j| view(state, actor.program_id, j, false))
+        .collect())
+}
+
+async fn upload_page(
+    state: &AppState,
+    viewer: &Viewer,
+    error: Option<String>,
+) -> Result<UploadPage, AppError> {
+    Ok(UploadPage {
+        layout: viewer.layout("Import people", crumbs()),
+        error,
+        limit: format!("{} MiB", state.config.import_max_bytes / 1024 / 1024),
+        recent: recent(state, viewer, 5).await?,
+    })
+}
+
+/// `GET /people/import`: choose a file.
+pub async fn upload_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
+    require(&viewer.actor, Action::Create, Subject::Import)?;
+    render(&upload_page(&state, &viewer, None).await?, &viewer)
+}
+
+/// `POST /people/import`: the file streams to disk; then its mapping.
+pub async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    request: Request,
+) -> Result<Response, PageError> {
+    require(&viewer.actor, Action::Create, Subject::Import)?;
+    let received = match upload::multipart(&state, request).await {
+        Ok(received) => received,
+        Err(e) => return refuse_upload(&state, &viewer, e).await,
+    };
+    match accept(&state, &viewer.actor, viewer.via(), received, None).await {
+        Ok(job) => Ok(redirect_with_flash(
+            &format!("/imports/{}", job.id),
+            "File received. Check how its columns map, then start the import.",
+        )),
+        Err(e) => refuse_upload(&state, &viewer, e).await,
+    }
+}
+
+/// The upload form again with what was wrong with the file.
+async fn refuse_upload(
+    state: &AppState,
+    viewer: &Viewer,
+    e: AppError,
+) -> Result<Response, PageError> {
+    let status = e.status();
+    let message = match &e {
+        AppError::Invalid(invalid) => invalid
+            .0
+            .iter()
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::PayloadTooLarge(m) | AppError::BadRequest(m) => m.clone(),
+        _ => return Err(e.into()),
+    };
+    render_with(
+        status,
+        &upload_page(state, viewer, Some(message)).await?,
+        viewer,
+    )
+}
+
+/// `GET /imports`: the imports the viewer may see.
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    require(&viewer.actor, Action::Read, Subject::Import)?;
+    let page = ListPage {
+        layout: viewer.layout("Imports", vec![("People".into(), "/people".into())]),
+        can_create: viewer.actor.may(Action::Create, Subject::Import),
+        jobs: recent(&state, &viewer, 100).await?,
+    };
+    render(&page, &viewer)
+}
+
+/// One field's row of the mapping form.
+pub struct MapRow {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub required: bool,
+    pub help: &'static str,
+    pub chosen: String,
+    pub error: Option<String>,
+}
+
+/// One row of the preview table.
+pub struct PreviewRow {
+    pub number: u64,
+    pub values: Vec<String>,
+    pub errors: String,
+}
+
+#[derive(Template)]
+#[template(path = "imports/mapping.html")]
+struct MappingPage {
+    layout: Layout,
+    job: ImportJob,
+    headers: Vec<String>,
+    rows: Vec<MapRow>,
+    problems: Vec<String>,
+    columns: Vec<&'static str>,
+    preview: Vec<PreviewRow>,
+    ignored: Vec<String>,
+    notes: Vec<String>,
+    valid_rows: bool,
+    field_errors: bool,
+}
+
+#[derive(Template)]
+#[template(path = "imports/show.html")]
+struct ShowPage {
+    layout: Layout,
+    view: JobView,
+    running: bool,
+    counts: Vec<(&'static str, String)>,
+}
+
+/// `GET /imports/{id}`: the mapping while the file waits, else progress or outcome.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+) -> Result<Response, PageError> {
+    let job = job(&state, &viewer.actor, id).await?;
+    if job.status == ImportStatus::Uploaded {
+        let mapping = Mapping(job.mapping.clone());
+        return mapping_page(&state, &viewer, job, &mapping, StatusCode::OK).await;
+    }
+    let view = view(&state, viewer.actor.program_id, job, false);
+    let c = view.job.counts;
+    let counts = vec![
+        ("Rows read", thousands(c.rows_done)),
+        ("New people", thousands(c.imported)),
+        ("Updated", thousands(c.updated)),
+        ("Unchanged", thousands(c.unchanged)),
+        ("Marked inactive", thousands(c.deactivated)),
+        ("Rejected rows", thousands(c.rejected)),
+    ];
+    let page = ShowPage {
+        layout: viewer.layout(
+            format!("Import {}: {}", view.job.id, view.job.file_name),
+            crumbs(),
+        ),
+        running: view.job.status.in_progress(),
+        view,
+        counts,
+    };
+    render(&page, &viewer)
+}
+
+async fn mapping_page(
+    state: &AppState,
+    viewer: &Viewer,
+    job: ImportJob,
+    mapping: &Mapping,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let files = state
+        .store
+        .import_files(viewer.actor.program_id, job.id)
+        .await?;
+    let path = files.upload.ok_or_else(|| {
+        AppError::NotFound("the uploaded file is no longer here; upload it again".into())
+    })?;
+    let path = std::path::PathBuf::from(path);
+    let opened = muster_import::people::open(&path, &job.file_name, &Default::default())
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let headers = opened.info.headers.clone();
+    let resolved = resolve(COLUMNS, &headers, mapping)
+        .and_then(|r| muster_domain::import::people::check_mapping(&r).map(|_| r));
+    let (errors, preview, ignored) = match &resolved {
+        Ok(r) => {
+            let rows = muster_import::people::preview(
+                &state.store,
+                &viewer.actor,
+                &path,
+                opened.format,
+                r,
+                10,
+            )
+            .await
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let rows = rows
+                .into_iter()
+                .map(|row| PreviewRow {
+                    number: row.number,
+                    values: row.values,
+                    errors: muster_domain::import::reason(&row.errors),
+                })
+                .collect();
+            (
+                Vec::new(),
+                rows,
+                r.ignored
+                    .iter()
+                    .filter(|h| !h.is_empty())
+                    .cloned()
+                    .collect(),
+            )
+        }
+        Err(invalid) => (invalid.0.clone(), Vec::new(), Vec::new()),
+    };
+    let suggested = muster_domain::import::suggest(COLUMNS, &headers, mapping);
+    let chosen = |key: &str| suggested.get(key).cloned().unwrap_or_default();
+    let rows: Vec<MapRow> = COLUMNS
+        .iter()
+        .map(|c| MapRow {
+            key: c.key,
+            label: c.label,
+            required: c.required,
+            help: c.help,
+            chosen: chosen(c.key),
+            error: errors
+                .iter()
+                .find(|e| e.field == c.key)
+                .map(|e| e.message.clone()),
+        })
+        .collect();
+    let problems = errors
+        .iter()
+        .filter(|e: &&FieldError| !COLUMNS.iter().any(|c| c.key == e.field))
+        .map(|e| e.message.clone())
+        .collect();
+    let field_errors = rows_have_errors(&rows);
+    let page = MappingPage {
+        field_errors,
+        layout: viewer.layout(format!("Import {}: {}", job.id, job.file_name), crumbs()),
+        valid_rows: job.mode == ImportMode::ValidRows,
+        job,
+        headers,
+        rows,
+        problems,
+        columns: COLUMNS.iter().map(|c| c.label).collect(),
+        preview,
+        ignored,
+        notes: opened.info.notes,
+    };
+    render_with(status, &page, viewer)
+}
+
+fn rows_have_errors(rows: &[MapRow]) -> bool {
+    rows.iter().any(|r| r.error.is_some())
+}
+
+/// `POST /imports/{id}`: `intent=preview` shows the rows under the chosen mapping;
+/// `intent=start` queues the import and shows its progress.
+pub async fn plan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+    request: Request,
+) -> Result<Response, PageError> {
+    let job = job(&state, &viewer.actor, id).await?;
+    require_at(&viewer.actor, Action::Create, Subject::Import, place(&job))?;
+    let bytes = axum::body::to_bytes(request.into_body(), 256 * 1024)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge("the form is too large".into()))?;
+    let fields: Vec<(String, String)> = serde_html_form::from_bytes(&bytes)
+        .map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
+    let plan = plan_from(&fields)?;
+    let start = fields.iter().any(|(k, v)| k == "intent" && v == "start");
+    if job.status != ImportStatus::Uploaded {
+        return Ok(redirect_with_flash(
+            &format!("/imports/{id}"),
+            "This import has already started.",
+        ));
+    }
+    let files = state
+        .store
+        .import_files(viewer.actor.program_id, id)
+        .await?;
+    let path = files
+        .upload
+        .ok_or_else(|| AppError::NotFound("the uploaded file is gone; upload it again".into()))?;
+    let opened =
+        muster_import::people::open(std::path::Path::new(&path), &job.file_name, &plan.mapping)
+            .await
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let resolved = match opened.resolved {
+        Ok(r) => r,
+        Err(Invalid(_)) => {
+            let mut job = job;
+            job.mode = plan.mode;
+            job.complete_roster = plan.complete_roster;
+            return mapping_page(
+                &state,
+                &viewer,
+                job,
+                &plan.mapping,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let job = state
+        .store
+        .plan_import(
+            viewer.actor.program_id,
+            id,
+            plan.mode,
+            plan.complete_roster,
+            &resolved.mapping(COLUMNS),
+            start,
+        )
+        .await?;
+    if !start {
+        let mapping = Mapping(job.mapping.clone());
+        return mapping_page(&state, &viewer, job, &mapping, StatusCode::OK).await;
+    }
+    spawn(&state, &viewer.actor, viewer.via(), job)?;
+    Ok(redirect_with_flash(
+        &format!("/imports/{id}"),
+        "Import started.",
+    ))
+}
+
+/// `GET /imports/{id}/rejects.csv`.
+pub async fn rejects(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+) -> Result<Response, PageError> {
+    Ok(super::rejects_download(&state, &viewer.actor, id).await?)
+}

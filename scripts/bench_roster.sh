@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Roster import (issue 4) on SQLite: 400,000 people from CSV and from XLSX with
+# `muster import people`, against `sqlite3 .import` of the same CSV. Release build.
+#   ROWS=400000 bash scripts/bench_roster.sh
+# Prints Markdown for docs/performance.md (times are wall clock, peak memory is the
+# importing process's maximum resident set).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${ROWS:-400000}
+command -v sqlite3 >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends sqlite3 >/dev/null
+[[ -x /usr/bin/time ]] || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >/dev/null
+cargo build --release -p muster >/dev/null 2>&1
+cargo build --release -p muster-import --features testing --example roster_file >/dev/null 2>&1
+BIN=$PWD/target/release/muster
+GEN=$PWD/target/release/examples/roster_file
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+seconds() { awk -v ns="$1" 'BEGIN{printf "%.2f", ns/1e9}'; }
+rate() { awk -v n="$ROWS" -v ns="$1" 'BEGIN{printf "%d", n/(ns/1e9)}' | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; }
+# timed LABEL CMD...: runs CMD, prints a table row with time, rows/s and peak memory.
+timed() {
+    local label=$1; shift
+    local start end kb
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$WORK/rss" "$@" >"$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
+    end=$(date +%s%N)
+    kb=$(tail -1 "$WORK/rss")
+    LAST_NS=$((end - start))
+    echo "| $label | $(seconds $LAST_NS) s | $(rate $LAST_NS) | $((kb / 1024)) MiB |"
+}
+
+# A program with sites and units (the small demo), copied fresh for each import.
+"$BIN" demo --scale small --database "sqlite://$WORK/base.db" >/dev/null 2>&1
+sqlite3 "$WORK/base.db" "SELECT s.code || '|' || u.code FROM unit u JOIN site s ON s.id = u.site_id WHERE u.code IS NOT NULL" >"$WORK/places"
+"$GEN" "$ROWS" "$WORK/roster.csv" "$WORK/roster.xlsx" <"$WORK/places"
+fresh() { rm -f "$WORK"/run.db*; cp "$WORK/base.db" "$WORK/run.db"; }
+
+echo "$ROWS people; CSV $(( $(stat -c %s "$WORK/roster.csv") / 1024 / 1024 )) MiB, XLSX $(( $(stat -c %s "$WORK/roster.xlsx") / 1024 / 1024 )) MiB; $(nproc) cores."
+echo
+echo "| what | time | rows/s | peak memory |"
+echo "|---|---|---|---|"
+timed "\`sqlite3 .import\` into a new table (no indexes)" sqlite3 "$WORK/plain.db" ".import --csv $WORK/roster.csv people"
+PLAIN=$LAST_NS
+sqlite3 "$WORK/schema.db" ".read /dev/stdin" <<SQL
+$(sqlite3 "$WORK/base.db" ".schema person")
+CREATE TABLE staging (eid, name, email, role, site, unit, shift, status, cc);
+SQL
+cat >"$WORK/schema.sql" <<SQL
+PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;
+.import --csv --skip 1 $WORK/roster.csv staging
+INSERT INTO person (program_id, name, email, employee_id, job_role, site_id, unit_id, employer_kind, organization, shift, active, created_at, updated_at)
+  SELECT 1, name, email, eid, role, 1, NULL, 'staff', NULL, shift, status = 'Active', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM staging;
+SQL
+timed "\`sqlite3 .import\` + INSERT into Muster's person table (its 8 indexes)" sqlite3 "$WORK/schema.db" ".read $WORK/schema.sql"
+SCHEMA=$LAST_NS
+fresh
+timed "\`muster import people\` CSV, new program roster (audit: one entry for the job)" "$BIN" import people "$WORK/roster.csv" --database "sqlite://$WORK/run.db"
+CSV=$LAST_NS
+timed "same file again: every row unchanged" "$BIN" import people "$WORK/roster.csv" --complete-roster --database "sqlite://$WORK/run.db"
+fresh
+timed "\`muster import people\` CSV, MUSTER_IMPORT_AUDIT=person (an entry per person too)" env MUSTER_IMPORT_AUDIT=person "$BIN" import people "$WORK/roster.csv" --database "sqlite://$WORK/run.db"
+PERSON=$LAST_NS
+fresh
+timed "\`muster import people\` XLSX" "$BIN" import people "$WORK/roster.xlsx" --database "sqlite://$WORK/run.db"
+echo
+awk -v c="$CSV" -v j="$PERSON" -v p="$PLAIN" -v s="$SCHEMA" 'BEGIN {
+  printf "CSV import: %.1fx `sqlite3 .import` into a bare table, %.1fx .import + INSERT into the person table.\n", c/p, c/s
+  printf "With an audit entry per person: %.1fx and %.1fx.\n", j/p, j/s }'
