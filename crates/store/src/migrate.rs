@@ -52,6 +52,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0004_ticket_search.postgres.sql"
         )),
     },
+    Migration {
+        version: 6,
+        name: "training",
+        both: Some(include_str!("../migrations/0006_training.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

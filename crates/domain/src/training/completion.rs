@@ -103,6 +103,25 @@ impl From<&Completion> for CompletionDraft {
     }
 }
 
+/// One completion per person and course, the latest date winning (on a tie, the later
+/// in the list): what a batch may send in one statement.
+pub fn latest_per_course(mut batch: Vec<CompletionSpec>) -> Vec<CompletionSpec> {
+    let mut seen = std::collections::HashMap::with_capacity(batch.len());
+    for (i, c) in batch.iter().enumerate() {
+        let slot = seen.entry((c.person_id, c.course_id)).or_insert(i);
+        if batch[*slot].completed_on <= c.completed_on {
+            *slot = i;
+        }
+    }
+    let mut keep = vec![false; batch.len()];
+    for i in seen.into_values() {
+        keep[i] = true;
+    }
+    let mut flags = keep.into_iter();
+    batch.retain(|_| flags.next().unwrap_or(false));
+    batch
+}
+
 /// Filters for listing completions.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompletionFilter {
@@ -119,6 +138,19 @@ pub struct CompletionFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_keeps_the_latest_completion_of_each_course() {
+        let on = |person_id, course_id, day| CompletionSpec {
+            person_id,
+            course_id,
+            completed_on: NaiveDate::from_ymd_opt(2027, 3, day).unwrap(),
+            source: CompletionSource::LmsImport,
+            score: None,
+        };
+        let kept = latest_per_course(vec![on(1, 1, 5), on(1, 2, 1), on(1, 1, 9), on(1, 1, 2)]);
+        assert_eq!(kept, vec![on(1, 2, 1), on(1, 1, 9)]);
+    }
 
     #[test]
     fn a_recorded_completion_comes_from_muster_and_scores_are_percentages() {
