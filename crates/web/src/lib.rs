@@ -27,6 +27,7 @@ mod site;
 mod sla_policy;
 mod support_team;
 mod ticket;
+mod training;
 mod unit;
 mod wave;
 
@@ -120,6 +121,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(ticket::routes())
         .merge(command_center::routes())
+        .merge(training::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .layer(axum::middleware::from_fn_with_state(

@@ -160,6 +160,14 @@ pub struct Suggestion {
     pub source_key: String,
 }
 
+/// How many follow-ups a suggestion run proposed, and how many of those were new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Suggested {
+    pub suggested: usize,
+    pub created: usize,
+}
+
 /// Follow-ups for people who failed their latest proficiency assessment (one per failed
 /// assessment) and for people who raised how-to tickets since go-live (one per module).
 pub fn suggest(

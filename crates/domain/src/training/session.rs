@@ -159,6 +159,9 @@ pub struct Enrollment {
     pub person_id: PersonId,
     pub person_name: String,
     pub person_site_id: Option<SiteId>,
+    /// For the access policy (a person's own records); not sent.
+    #[serde(skip)]
+    pub person_email: String,
     pub status: EnrollmentStatus,
     /// 1 for the first in line; only while waitlisted.
     pub waitlist_position: Option<i64>,

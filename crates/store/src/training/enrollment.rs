@@ -75,6 +75,7 @@ impl Store {
                     person_id: m.person_id,
                     person_name: who.name,
                     person_site_id: who.site_id,
+                    person_email: who.email,
                     status: EnrollmentStatus::parse(&m.status).map_err(StoreError::Corrupt)?,
                     waitlist_position: m.waitlist_position,
                     enrolled_at: m.enrolled_at,

@@ -7,7 +7,8 @@ use muster_domain::access::Scope;
 use muster_domain::audit::AuditAction;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::training::follow_up::{
-    FailedAssessment, FollowUp, FollowUpReason, FollowUpSpec, FollowUpStatus, HowToTickets, suggest,
+    FailedAssessment, FollowUp, FollowUpReason, FollowUpSpec, FollowUpStatus, HowToTickets,
+    Suggested, suggest,
 };
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::OnConflict;
@@ -16,7 +17,6 @@ use sea_orm::{
     QueryTrait, TransactionTrait,
 };
 
-use super::progress::Suggested;
 use super::trainee_ids;
 use crate::audit::{Change, record};
 use crate::entity::{follow_up, person};

@@ -22,7 +22,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 pub use completion::COMPLETIONS_PER_STATEMENT;
 pub use course::CourseFilter;
 pub use follow_up::FollowUpFilter;
-pub use progress::{BehindPage, Suggested};
+pub use progress::BehindPage;
 pub use session::SessionFilter;
 
 use crate::Store;

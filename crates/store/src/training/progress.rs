@@ -158,13 +158,6 @@ pub struct BehindPage {
     pub next_cursor: Option<muster_domain::paging::Cursor>,
 }
 
-/// How many follow-ups a suggestion run made, of how many suggested.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct Suggested {
-    pub suggested: usize,
-    pub created: usize,
-}
-
 impl Store {
     /// Rebuilds progress for the whole program (after a bulk load from outside, or a
     /// roster import that changed job roles), or for some people.

@@ -10,3 +10,4 @@ mod forms;
 mod problems;
 mod reference;
 mod tickets;
+mod training;
