@@ -5,6 +5,7 @@
 mod config;
 mod demo;
 mod demo_tickets;
+mod demo_training;
 mod users;
 
 use std::path::PathBuf;

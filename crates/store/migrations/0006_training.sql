@@ -3,8 +3,9 @@
 -- progress, and the secret calendar-feed links.
 --
 -- Completions can run to millions of rows. Figures by site and role read
--- curriculum_progress (one row per person and curriculum of their role), kept up to date
--- whenever completions or assessments are written, so their cost follows people, not rows.
+-- curriculum_progress (per person and curriculum) and training_status (per person), kept up
+-- to date whenever completions or assessments are written, so their cost follows people,
+-- not rows.
 
 CREATE TABLE course (
     id {id},
@@ -93,7 +94,6 @@ CREATE TABLE completion (
 CREATE UNIQUE INDEX ux_completion ON completion (person_id, course_id);
 CREATE INDEX ix_completion_course ON completion (course_id, person_id);
 CREATE INDEX ix_completion_list ON completion (program_id, id);
-CREATE INDEX ix_completion_day ON completion (program_id, completed_on);
 
 CREATE TABLE assessment (
     id {id},
@@ -144,6 +144,19 @@ CREATE TABLE curriculum_progress (
     PRIMARY KEY (person_id, curriculum_id)
 );
 CREATE INDEX ix_curriculum_progress_curriculum ON curriculum_progress (curriculum_id);
+
+-- One row per person with any progress: how many curricula of their role they have
+-- completed, and completed with proficiency passed. The figures by site and role read one
+-- row per person from here, whatever the number of completions behind it.
+CREATE TABLE training_status (
+    person_id BIGINT PRIMARY KEY REFERENCES person (id),
+    program_id BIGINT NOT NULL REFERENCES program (program_id),
+    complete BIGINT NOT NULL,
+    proficient BIGINT NOT NULL,
+    -- When the latest of their complete curricula was completed.
+    last_completed_on {date}
+);
+CREATE INDEX ix_training_status_program ON training_status (program_id);
 
 -- A per-account secret link to the session calendar (stored as its SHA-256).
 CREATE TABLE calendar_feed (

@@ -82,6 +82,34 @@ impl Band {
     }
 }
 
+/// A person's standing across every curriculum of their role: what provisioning ("no
+/// training, no access") and readiness ask.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonTraining {
+    pub person_id: PersonId,
+    pub name: String,
+    pub job_role: JobRole,
+    /// Curricula their job role requires.
+    pub curricula: i64,
+    pub complete: i64,
+    /// Complete with the latest proficiency assessment passed.
+    pub proficient: i64,
+    pub last_completed_on: Option<NaiveDate>,
+}
+
+impl PersonTraining {
+    /// Every required curriculum complete (true when the role requires none).
+    pub fn trained(&self) -> bool {
+        self.complete >= self.curricula
+    }
+
+    /// Trained and proficient in every required curriculum.
+    pub fn ready(&self) -> bool {
+        self.trained() && self.proficient >= self.curricula
+    }
+}
+
 /// A person behind on their curricula, and the required courses they still miss.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -97,6 +125,44 @@ pub struct Behind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ready_means_every_curriculum_complete_and_passed() {
+        let p = PersonTraining {
+            person_id: 1,
+            name: "A".into(),
+            job_role: JobRole::Nurse,
+            curricula: 2,
+            complete: 2,
+            proficient: 1,
+            last_completed_on: None,
+        };
+        assert!(p.trained() && !p.ready());
+        assert!(
+            PersonTraining {
+                proficient: 2,
+                ..p.clone()
+            }
+            .ready()
+        );
+        assert!(
+            !PersonTraining {
+                complete: 1,
+                proficient: 2,
+                ..p.clone()
+            }
+            .ready()
+        );
+        assert!(
+            PersonTraining {
+                curricula: 0,
+                complete: 0,
+                proficient: 0,
+                ..p
+            }
+            .ready()
+        );
+    }
 
     #[test]
     fn percentages_round_down_and_bands_follow_the_readiness_threshold() {

@@ -9,12 +9,11 @@ use muster_domain::training::assessment::{Assessment, AssessmentSpec};
 use muster_domain::training::curriculum::passes;
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 
 use super::progress::{Target, refresh};
-use super::trainee_ids;
+use super::{newest_page, nothing, of_trainees};
 use crate::Store;
 use crate::audit::{Change, record};
 use crate::entity::{assessment, curriculum};
@@ -74,46 +73,20 @@ impl Store {
         limit: u64,
     ) -> StoreResult<Page<Assessment>> {
         use assessment::Column as A;
-        let Some(people) = trainee_ids(program_id, scope) else {
-            return Ok(Page {
-                items: Vec::new(),
-                next_cursor: None,
-                total: 0,
-            });
+        let Some(mut query) =
+            of_trainees::<assessment::Entity>(program_id, scope, None, A::ProgramId, A::PersonId)
+        else {
+            return Ok(nothing());
         };
-        let mut query = assessment::Entity::find().filter(A::ProgramId.eq(program_id));
-        if let Some(people) = people {
-            query = query.filter(A::PersonId.in_subquery(people));
-        }
         if let Some(id) = person_id {
             query = query.filter(A::PersonId.eq(id));
         }
         if let Some(id) = curriculum_id {
             query = query.filter(A::CurriculumId.eq(id));
         }
-        let total = query.clone().count(&self.db).await?;
-        if let Some(c) = cursor {
-            query = query.filter(A::Id.lt(c.id));
-        }
-        let rows = query
-            .order_by_desc(A::Id)
-            .limit(limit + 1)
-            .all(&self.db)
-            .await?;
-        let mut items = self.to_assessments(program_id, rows).await?;
-        let next_cursor = (items.len() as u64 > limit).then(|| {
-            items.truncate(limit as usize);
-            Cursor {
-                key: String::new(),
-                id: items.last().map_or(0, |a| a.id),
-            }
-            .encode()
-        });
-        Ok(Page {
-            items,
-            next_cursor,
-            total,
-        })
+        let (rows, total) = self.newest_first(query, A::Id, cursor, limit).await?;
+        let items = self.to_assessments(program_id, rows).await?;
+        Ok(newest_page(items, limit, total, |a| a.id))
     }
 
     pub async fn assessment(&self, program_id: i64, id: i64) -> StoreResult<Assessment> {

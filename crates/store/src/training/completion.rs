@@ -12,15 +12,14 @@ use muster_domain::training::completion::{
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 
 use super::progress::{Target, refresh};
-use super::trainee_ids;
+use super::{newest_page, nothing, of_trainees};
 use crate::Store;
 use crate::audit::{Change, record};
-use crate::entity::{completion, course, person};
+use crate::entity::{completion, course};
 use crate::error::{StoreError, StoreResult};
 
 const ENTITY: &str = "completion";
@@ -114,32 +113,20 @@ impl Store {
         limit: u64,
     ) -> StoreResult<Page<Completion>> {
         use completion::Column as K;
-        let Some(people) = trainee_ids(program_id, scope) else {
-            return Ok(Page {
-                items: Vec::new(),
-                next_cursor: None,
-                total: 0,
-            });
+        let Some(mut query) = of_trainees::<completion::Entity>(
+            program_id,
+            scope,
+            filter.site_id,
+            K::ProgramId,
+            K::PersonId,
+        ) else {
+            return Ok(nothing());
         };
-        let mut query = completion::Entity::find().filter(K::ProgramId.eq(program_id));
-        if let Some(people) = people {
-            query = query.filter(K::PersonId.in_subquery(people));
-        }
         if let Some(id) = filter.person_id {
             query = query.filter(K::PersonId.eq(id));
         }
         if let Some(id) = filter.course_id {
             query = query.filter(K::CourseId.eq(id));
-        }
-        if let Some(site) = filter.site_id {
-            use sea_orm::QueryTrait;
-            let at_site = person::Entity::find()
-                .select_only()
-                .column(person::Column::Id)
-                .filter(person::Column::ProgramId.eq(program_id))
-                .filter(person::Column::SiteId.eq(site))
-                .into_query();
-            query = query.filter(K::PersonId.in_subquery(at_site));
         }
         if let Some(source) = filter.source {
             query = query.filter(K::Source.eq(source.code()));
@@ -150,29 +137,9 @@ impl Store {
         if let Some(day) = filter.until {
             query = query.filter(K::CompletedOn.lt(day));
         }
-        let total = query.clone().count(&self.db).await?;
-        if let Some(c) = cursor {
-            query = query.filter(K::Id.lt(c.id));
-        }
-        let rows = query
-            .order_by_desc(K::Id)
-            .limit(limit + 1)
-            .all(&self.db)
-            .await?;
-        let mut items = self.to_completions(program_id, rows).await?;
-        let next_cursor = (items.len() as u64 > limit).then(|| {
-            items.truncate(limit as usize);
-            Cursor {
-                key: String::new(),
-                id: items.last().map_or(0, |c| c.id),
-            }
-            .encode()
-        });
-        Ok(Page {
-            items,
-            next_cursor,
-            total,
-        })
+        let (rows, total) = self.newest_first(query, K::Id, cursor, limit).await?;
+        let items = self.to_completions(program_id, rows).await?;
+        Ok(newest_page(items, limit, total, |c| c.id))
     }
 
     pub async fn completion(&self, program_id: i64, id: i64) -> StoreResult<Completion> {

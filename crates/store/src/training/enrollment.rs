@@ -239,6 +239,21 @@ impl Store {
         Ok(after)
     }
 
+    /// A transaction holding the session's lock, with the session and its roster rows.
+    async fn open_roster(
+        &self,
+        program_id: i64,
+        session_id: SessionId,
+    ) -> StoreResult<(DatabaseTransaction, TrainingSession, Vec<enrollment::Model>)> {
+        let txn = self.db.begin().await?;
+        self.lock_session(&txn, program_id, session_id).await?;
+        let session = self
+            .training_session_in(&txn, program_id, session_id)
+            .await?;
+        let rows = Self::roster_rows(&txn, session_id).await?;
+        Ok((txn, session, rows))
+    }
+
     /// Enrolls `person_id`: a seat if one is free, else the end of the waitlist.
     #[tracing::instrument(skip(self, change))]
     pub async fn enroll(
@@ -250,12 +265,7 @@ impl Store {
         let program_id = change.program_id();
         self.check_person_choice(program_id, "person_id", person_id)
             .await?;
-        let txn = self.db.begin().await?;
-        self.lock_session(&txn, program_id, session_id).await?;
-        let session = self
-            .training_session_in(&txn, program_id, session_id)
-            .await?;
-        let rows = Self::roster_rows(&txn, session_id).await?;
+        let (txn, session, rows) = self.open_roster(program_id, session_id).await?;
         let place = Self::seats(&rows, session.capacity)?
             .place(person_id)
             .map_err(|m| StoreError::Conflict(muster_domain::Invalid::one("person_id", m)))?;
@@ -318,12 +328,7 @@ impl Store {
         person_id: i64,
     ) -> StoreResult<Enrollment> {
         let program_id = change.program_id();
-        let txn = self.db.begin().await?;
-        self.lock_session(&txn, program_id, session_id).await?;
-        let session = self
-            .training_session_in(&txn, program_id, session_id)
-            .await?;
-        let rows = Self::roster_rows(&txn, session_id).await?;
+        let (txn, session, rows) = self.open_roster(program_id, session_id).await?;
         let shuffle = Self::seats(&rows, session.capacity)?
             .cancel(person_id)
             .map_err(|m| StoreError::Conflict(muster_domain::Invalid::one("person_id", m)))?;
@@ -353,12 +358,7 @@ impl Store {
         attended: bool,
     ) -> StoreResult<Enrollment> {
         let program_id = change.program_id();
-        let txn = self.db.begin().await?;
-        self.lock_session(&txn, program_id, session_id).await?;
-        let session = self
-            .training_session_in(&txn, program_id, session_id)
-            .await?;
-        let rows = Self::roster_rows(&txn, session_id).await?;
+        let (txn, session, rows) = self.open_roster(program_id, session_id).await?;
         let row = rows
             .iter()
             .find(|r| r.person_id == person_id && r.status != EnrollmentStatus::Cancelled.code())

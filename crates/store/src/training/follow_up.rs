@@ -13,13 +13,12 @@ use muster_domain::training::follow_up::{
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QuerySelect,
-    QueryTrait, TransactionTrait,
+    ColumnTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
-use super::trainee_ids;
+use super::{nothing, of_trainees};
 use crate::audit::{Change, record};
-use crate::entity::{follow_up, person};
+use crate::entity::follow_up;
 use crate::error::{StoreError, StoreResult};
 use crate::raw::statement;
 use crate::{Store, paging};
@@ -116,27 +115,17 @@ impl Store {
         limit: u64,
     ) -> StoreResult<Page<FollowUp>> {
         use follow_up::Column as F;
-        let Some(people) = trainee_ids(program_id, scope) else {
-            return Ok(Page {
-                items: Vec::new(),
-                next_cursor: None,
-                total: 0,
-            });
+        let Some(mut query) = of_trainees::<follow_up::Entity>(
+            program_id,
+            scope,
+            filter.site_id,
+            F::ProgramId,
+            F::PersonId,
+        ) else {
+            return Ok(nothing());
         };
-        let mut query = follow_up::Entity::find().filter(F::ProgramId.eq(program_id));
-        if let Some(people) = people {
-            query = query.filter(F::PersonId.in_subquery(people));
-        }
         if let Some(id) = filter.person_id {
             query = query.filter(F::PersonId.eq(id));
-        }
-        if let Some(site) = filter.site_id {
-            let at_site = person::Entity::find()
-                .select_only()
-                .column(person::Column::Id)
-                .filter(person::Column::SiteId.eq(site))
-                .into_query();
-            query = query.filter(F::PersonId.in_subquery(at_site));
         }
         if let Some(status) = filter.status {
             query = query.filter(F::Status.eq(status.code()));

@@ -15,9 +15,10 @@ mod session;
 use std::collections::HashMap;
 
 use muster_domain::access::Scope;
+use muster_domain::paging::{Cursor, Page};
 use muster_domain::site::SiteId;
 use sea_orm::sea_query::SelectStatement;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 
 pub use completion::COMPLETIONS_PER_STATEMENT;
 pub use course::CourseFilter;
@@ -39,7 +40,7 @@ pub(crate) struct Trainee {
 
 /// The person ids whose training `scope` may see: `None` for nobody, `Some(None)` for
 /// everybody, else a subquery.
-pub(crate) fn trainee_ids(program_id: i64, scope: &Scope) -> Option<Option<SelectStatement>> {
+fn trainee_ids(program_id: i64, scope: &Scope) -> Option<Option<SelectStatement>> {
     use person::Column as P;
     let people = person::Entity::find()
         .select_only()
@@ -64,7 +65,89 @@ pub(crate) fn trainee_ids(program_id: i64, scope: &Scope) -> Option<Option<Selec
     }
 }
 
+/// Rows of `E` (a training record with `program_id` and `person_id`) of the people `scope`
+/// reaches and, given a site, of that site's people; `None` when the scope reaches nobody.
+pub(crate) fn of_trainees<E: EntityTrait>(
+    program_id: i64,
+    scope: &Scope,
+    site_id: Option<SiteId>,
+    program: E::Column,
+    person_column: E::Column,
+) -> Option<Select<E>> {
+    let people = trainee_ids(program_id, scope)?;
+    let mut query = E::find().filter(program.eq(program_id));
+    if let Some(people) = people {
+        query = query.filter(person_column.in_subquery(people));
+    }
+    if let Some(site) = site_id {
+        let at_site = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::ProgramId.eq(program_id))
+            .filter(person::Column::SiteId.eq(site))
+            .into_query();
+        query = query.filter(person_column.in_subquery(at_site));
+    }
+    Some(query)
+}
+
+/// An empty page, for a scope that reaches nobody.
+pub(crate) fn nothing<T>() -> Page<T> {
+    Page {
+        items: Vec::new(),
+        next_cursor: None,
+        total: 0,
+    }
+}
+
+/// A page of `limit + 1` fetched rows, newest first: the cursor is the last id shown.
+pub(crate) fn newest_page<T>(
+    mut items: Vec<T>,
+    limit: u64,
+    total: u64,
+    id: impl Fn(&T) -> i64,
+) -> Page<T> {
+    let next_cursor = (items.len() as u64 > limit).then(|| {
+        items.truncate(limit as usize);
+        Cursor {
+            key: String::new(),
+            id: items.last().map_or(0, &id),
+        }
+        .encode()
+    });
+    Page {
+        items,
+        next_cursor,
+        total,
+    }
+}
+
 impl Store {
+    /// The total of `query`, and its rows after `cursor` newest first, one more than `limit`.
+    pub(crate) async fn newest_first<E: EntityTrait>(
+        &self,
+        query: Select<E>,
+        id: E::Column,
+        cursor: Option<&Cursor>,
+        limit: u64,
+    ) -> StoreResult<(Vec<E::Model>, u64)>
+    where
+        E::Model: Send + Sync,
+    {
+        use sea_orm::{PaginatorTrait, QueryOrder};
+        let total = query.clone().count(&self.db).await?;
+        let query = match cursor {
+            Some(c) => query.filter(id.lt(c.id)),
+            None => query,
+        };
+        let rows = query
+            .order_by_desc(id)
+            .limit(limit + 1)
+            .all(&self.db)
+            .await?;
+        Ok((rows, total))
+    }
+
     /// Names, sites and emails of `ids`, in one query.
     pub(crate) async fn trainees(
         &self,
@@ -102,6 +185,35 @@ impl Store {
                 )
             })
             .collect())
+    }
+
+    /// Every active person's id, site and job role, by id: for loading training records
+    /// in bulk (the demo, imports).
+    pub async fn active_trainees(
+        &self,
+        program_id: i64,
+    ) -> StoreResult<Vec<(i64, Option<SiteId>, muster_domain::person::JobRole)>> {
+        use sea_orm::QueryOrder;
+        let rows: Vec<(i64, Option<i64>, String)> = person::Entity::find()
+            .select_only()
+            .columns([
+                person::Column::Id,
+                person::Column::SiteId,
+                person::Column::JobRole,
+            ])
+            .filter(person::Column::ProgramId.eq(program_id))
+            .filter(person::Column::Active.eq(true))
+            .order_by_asc(person::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        rows.into_iter()
+            .map(|(id, site, role)| {
+                let role = muster_domain::person::JobRole::parse(&role)
+                    .map_err(crate::StoreError::Corrupt)?;
+                Ok((id, site, role))
+            })
+            .collect()
     }
 
     /// The person `id` exists in the program: else a field error on `field`.

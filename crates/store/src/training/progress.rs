@@ -1,5 +1,6 @@
-//! Per-person curriculum progress, kept as rows (person x curriculum of their role) that
-//! every write of completions or assessments rebuilds for the people it touches. The
+//! Per-person curriculum progress, kept as rows (person x curriculum of their role, once
+//! they have completed one of its courses or been assessed; no row means nothing done yet)
+//! that every write of completions or assessments rebuilds for the people it touches. The
 //! dashboard, provisioning and readiness read these rows joined to people, so their cost
 //! follows people and sites, never the millions of completion rows.
 
@@ -8,7 +9,9 @@ use std::collections::HashMap;
 use muster_domain::access::Scope;
 use muster_domain::person::{JobRole, PersonId};
 use muster_domain::site::SiteId;
-use muster_domain::training::progress::{Behind, CompletionCell, CurriculumProgress};
+use muster_domain::training::progress::{
+    Behind, CompletionCell, CurriculumProgress, PersonTraining,
+};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::error::{StoreError, StoreResult};
@@ -32,76 +35,103 @@ pub(crate) async fn refresh<C: ConnectionTrait>(
     backend: Backend,
     target: Target<'_>,
 ) -> StoreResult<()> {
-    let run = |people: String, rows: String, values: Vec<Value>| {
-        let delete = format!("DELETE FROM curriculum_progress WHERE {rows}");
-        let insert = format!(
-            "INSERT INTO curriculum_progress (program_id, person_id, curriculum_id, required, \
-             done, proficiency_passed, completed_on) \
-             SELECT program_id, person_id, curriculum_id, required, done, passed, \
-             CASE WHEN done >= required THEN last_on END FROM ( \
-               SELECT p.program_id AS program_id, p.id AS person_id, c.id AS curriculum_id, \
-                 (SELECT COUNT(*) FROM curriculum_course cc WHERE cc.curriculum_id = c.id) AS required, \
-                 (SELECT COUNT(*) FROM curriculum_course cc JOIN completion k \
-                    ON k.course_id = cc.course_id AND k.person_id = p.id \
-                  WHERE cc.curriculum_id = c.id) AS done, \
-                 COALESCE((SELECT a.passed FROM assessment a WHERE a.person_id = p.id \
-                   AND a.curriculum_id = c.id ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1), \
-                   FALSE) AS passed, \
-                 (SELECT MAX(k.completed_on) FROM curriculum_course cc JOIN completion k \
-                    ON k.course_id = cc.course_id AND k.person_id = p.id \
-                  WHERE cc.curriculum_id = c.id) AS last_on \
-               FROM person p JOIN curriculum c \
-                 ON c.program_id = p.program_id AND c.job_role = p.job_role \
-               WHERE {people}) x"
-        );
-        (delete, insert, values)
-    };
-    let mut jobs = Vec::new();
+    // (people aliased p, their progress rows, their status rows, values) per statement set.
+    let mut jobs: Vec<(String, String, String, Vec<Value>)> = Vec::new();
     match target {
         Target::People(ids) => {
             for chunk in ids.chunks(PEOPLE_PER_REFRESH) {
                 let list = marks(chunk.len());
                 let values: Vec<Value> = chunk.iter().map(|&i| i.into()).collect();
-                jobs.push(run(
-                    format!("p.id IN ({list})"),
-                    format!("person_id IN ({list})"),
-                    values,
-                ));
+                let rows = format!("person_id IN ({list})");
+                jobs.push((format!("p.id IN ({list})"), rows.clone(), rows, values));
             }
         }
-        Target::Curriculum(id) => jobs.push(run(
-            "c.id = ?".into(),
-            "curriculum_id = ?".into(),
-            vec![id.into()],
-        )),
-        Target::Program(id) => jobs.push(run(
+        // A curriculum's courses or role changed: its rows, and the status of everyone in
+        // the program (its old role's people as well as its new one's).
+        Target::Curriculum(id) => {
+            let program = "(SELECT program_id FROM curriculum WHERE id = ?)";
+            jobs.push((
+                format!("c.id = ? AND p.program_id = {program}"),
+                "curriculum_id = ?".into(),
+                format!("program_id = {program}"),
+                vec![id.into()],
+            ))
+        }
+        Target::Program(id) => jobs.push((
             "p.program_id = ?".into(),
+            "program_id = ?".into(),
             "program_id = ?".into(),
             vec![id.into()],
         )),
     }
-    for (delete, insert, values) in jobs {
-        db.execute_raw(statement(backend, &delete, values.clone()))
-            .await?;
-        db.execute_raw(statement(backend, &insert, values)).await?;
+    for (people, progress_rows, status_rows, values) in jobs {
+        let status_people = people.replace("c.id = ? AND ", "");
+        let curriculum_values = match target {
+            Target::Curriculum(_) => [values.clone(), values.clone()].concat(),
+            _ => values.clone(),
+        };
+        let statements = [
+            (
+                format!("DELETE FROM curriculum_progress WHERE {progress_rows}"),
+                values.clone(),
+            ),
+            (rebuild_progress(&people), curriculum_values),
+            (
+                format!("DELETE FROM training_status WHERE {status_rows}"),
+                values.clone(),
+            ),
+            (rebuild_status(&status_people), values.clone()),
+        ];
+        for (sql, values) in statements {
+            db.execute_raw(statement(backend, &sql, values)).await?;
+        }
     }
     Ok(())
 }
 
-/// "The person has completed every curriculum of their role" (and, with `proficient`,
-/// passed each one's assessment), for a person aliased `p`.
-fn all_complete(proficient: bool) -> String {
-    let passed = if proficient {
-        " AND cp.proficiency_passed = TRUE"
-    } else {
-        ""
-    };
+/// Progress rows for the people and curricula `people` selects (aliases p and c), kept only
+/// where something is done.
+fn rebuild_progress(people: &str) -> String {
     format!(
-        "NOT EXISTS (SELECT 1 FROM curriculum c WHERE c.program_id = p.program_id \
-         AND c.job_role = p.job_role AND NOT EXISTS (SELECT 1 FROM curriculum_progress cp \
-         WHERE cp.person_id = p.id AND cp.curriculum_id = c.id AND cp.done >= cp.required{passed}))"
+        "INSERT INTO curriculum_progress (program_id, person_id, curriculum_id, required, \
+         done, proficiency_passed, completed_on) \
+         SELECT program_id, person_id, curriculum_id, required, done, passed, \
+         CASE WHEN done >= required THEN last_on END FROM ( \
+           SELECT p.program_id AS program_id, p.id AS person_id, c.id AS curriculum_id, \
+             (SELECT COUNT(*) FROM curriculum_course cc WHERE cc.curriculum_id = c.id) AS required, \
+             (SELECT COUNT(*) FROM curriculum_course cc JOIN completion k \
+                ON k.course_id = cc.course_id AND k.person_id = p.id \
+              WHERE cc.curriculum_id = c.id) AS done, \
+             COALESCE((SELECT a.passed FROM assessment a WHERE a.person_id = p.id \
+               AND a.curriculum_id = c.id ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1), \
+               FALSE) AS passed, \
+             (SELECT MAX(k.completed_on) FROM curriculum_course cc JOIN completion k \
+                ON k.course_id = cc.course_id AND k.person_id = p.id \
+              WHERE cc.curriculum_id = c.id) AS last_on \
+           FROM person p JOIN curriculum c \
+             ON c.program_id = p.program_id AND c.job_role = p.job_role \
+           WHERE {people}) x WHERE done > 0 OR passed = TRUE"
     )
 }
+
+/// Status rows for the people `people` selects (alias p) who have any progress.
+fn rebuild_status(people: &str) -> String {
+    let of_role = "FROM curriculum_progress cp JOIN curriculum c ON c.id = cp.curriculum_id \
+         WHERE cp.person_id = p.id AND c.job_role = p.job_role AND cp.done >= cp.required";
+    format!(
+        "INSERT INTO training_status (person_id, program_id, complete, proficient, \
+         last_completed_on) SELECT p.id, p.program_id, \
+         (SELECT COUNT(*) {of_role}), \
+         (SELECT COUNT(*) {of_role} AND cp.proficiency_passed = TRUE), \
+         (SELECT MAX(cp.completed_on) {of_role}) \
+         FROM person p WHERE {people} \
+         AND EXISTS (SELECT 1 FROM curriculum_progress cp WHERE cp.person_id = p.id)"
+    )
+}
+
+/// Curricula per job role, as a table `r (job_role, n)` for program `?`.
+const ROLE_CURRICULA: &str =
+    "(SELECT job_role, COUNT(*) AS n FROM curriculum WHERE program_id = ? GROUP BY job_role) r";
 
 /// People aliased `p` that `scope` reaches, as SQL and values; `None` for nobody.
 fn people_in_scope(scope: &Scope) -> Option<(String, Vec<Value>)> {
@@ -137,6 +167,17 @@ struct ProgressRow {
     done: i64,
     proficiency_passed: bool,
     completed_on: Option<chrono::NaiveDate>,
+}
+
+#[derive(FromQueryResult)]
+struct StandingRow {
+    id: i64,
+    name: String,
+    job_role: String,
+    curricula: i64,
+    complete: i64,
+    proficient: i64,
+    last_completed_on: Option<chrono::NaiveDate>,
 }
 
 #[derive(FromQueryResult)]
@@ -186,15 +227,13 @@ impl Store {
         };
         let sql = format!(
             "SELECT p.site_id AS site_id, p.job_role AS job_role, CAST(COUNT(*) AS BIGINT) AS people, \
-             CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS complete, \
-             CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS proficient \
-             FROM person p WHERE p.program_id = ? AND p.active = ? AND EXISTS (SELECT 1 FROM \
-             curriculum c WHERE c.program_id = p.program_id AND c.job_role = p.job_role){scoped} \
-             GROUP BY p.site_id, p.job_role",
-            all_complete(false),
-            all_complete(true)
+             CAST(SUM(CASE WHEN t.complete >= r.n THEN 1 ELSE 0 END) AS BIGINT) AS complete, \
+             CAST(SUM(CASE WHEN t.proficient >= r.n THEN 1 ELSE 0 END) AS BIGINT) AS proficient \
+             FROM person p JOIN {ROLE_CURRICULA} ON r.job_role = p.job_role \
+             LEFT JOIN training_status t ON t.person_id = p.id \
+             WHERE p.program_id = ? AND p.active = ?{scoped} GROUP BY p.site_id, p.job_role"
         );
-        values.splice(0..0, [program_id.into(), true.into()]);
+        values.splice(0..0, [program_id.into(), program_id.into(), true.into()]);
         let rows = CellRow::find_by_statement(statement(self.backend(), &sql, values))
             .all(&self.db)
             .await?;
@@ -206,6 +245,55 @@ impl Store {
                     people: r.people,
                     complete: r.complete,
                     proficient: r.proficient,
+                })
+            })
+            .collect()
+    }
+
+    /// Active people of a site (or of no site), by name, each with how many of their role's
+    /// curricula they have completed and passed: the provisioning list's source. One page
+    /// costs one index probe per person, however many completions there are.
+    #[tracing::instrument(skip(self))]
+    pub async fn people_training(
+        &self,
+        program_id: i64,
+        site_id: Option<SiteId>,
+        after: Option<&muster_domain::paging::Cursor>,
+        limit: u64,
+    ) -> StoreResult<Vec<PersonTraining>> {
+        let site = match site_id {
+            Some(_) => "p.site_id = ?",
+            None => "p.site_id IS NULL",
+        };
+        let mut values: Vec<Value> = vec![program_id.into(), true.into()];
+        values.extend(site_id.map(Value::from));
+        let mut sql = format!(
+            "SELECT p.id AS id, p.name AS name, p.job_role AS job_role, \
+             (SELECT COUNT(*) FROM curriculum c WHERE c.program_id = p.program_id \
+               AND c.job_role = p.job_role) AS curricula, \
+             COALESCE(t.complete, 0) AS complete, COALESCE(t.proficient, 0) AS proficient, \
+             t.last_completed_on AS last_completed_on \
+             FROM person p LEFT JOIN training_status t ON t.person_id = p.id \
+             WHERE p.program_id = ? AND p.active = ? AND {site}"
+        );
+        if let Some(c) = after {
+            sql.push_str(" AND (p.name > ? OR (p.name = ? AND p.id > ?))");
+            values.extend([c.key.clone().into(), c.key.clone().into(), c.id.into()]);
+        }
+        sql.push_str(&format!(" ORDER BY p.name, p.id LIMIT {limit}"));
+        let rows = StandingRow::find_by_statement(statement(self.backend(), &sql, values))
+            .all(&self.db)
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(PersonTraining {
+                    person_id: r.id,
+                    name: r.name,
+                    job_role: JobRole::parse(&r.job_role).map_err(StoreError::Corrupt)?,
+                    curricula: r.curricula,
+                    complete: r.complete,
+                    proficient: r.proficient,
+                    last_completed_on: r.last_completed_on,
                 })
             })
             .collect()
@@ -263,12 +351,18 @@ impl Store {
             Some(_) => "p.site_id = ?",
             None => "p.site_id IS NULL",
         };
-        let mut values: Vec<Value> = vec![program_id.into(), true.into(), job_role.code().into()];
+        let mut values: Vec<Value> = vec![
+            program_id.into(),
+            program_id.into(),
+            true.into(),
+            job_role.code().into(),
+        ];
         values.extend(site_id.map(Value::from));
         let mut sql = format!(
-            "SELECT p.id AS id, p.name AS name FROM person p WHERE p.program_id = ? \
-             AND p.active = ? AND p.job_role = ? AND {site} AND NOT {}",
-            all_complete(false)
+            "SELECT p.id AS id, p.name AS name FROM person p JOIN {ROLE_CURRICULA} \
+             ON r.job_role = p.job_role LEFT JOIN training_status t ON t.person_id = p.id \
+             WHERE p.program_id = ? AND p.active = ? AND p.job_role = ? AND {site} \
+             AND COALESCE(t.complete, 0) < r.n"
         );
         if let Some(c) = after {
             sql.push_str(" AND (p.name > ? OR (p.name = ? AND p.id > ?))");

@@ -90,6 +90,17 @@ async fn world(store: &Store) -> World {
     }
 }
 
+fn cell_of(
+    cells: &[muster_domain::training::progress::CompletionCell],
+    site: i64,
+) -> muster_domain::training::progress::CompletionCell {
+    cells
+        .iter()
+        .find(|c| c.site_id == Some(site))
+        .unwrap()
+        .clone()
+}
+
 fn done(person_id: i64, course_id: i64, day: u32, source: CompletionSource) -> CompletionSpec {
     CompletionSpec {
         person_id,
@@ -343,6 +354,42 @@ async fn the_later_completion_wins_and_figures_follow_progress_by_site_and_role(
             )
         ]
     );
+
+    let standing = db
+        .store
+        .people_training(w.actor.program_id, Some(w.site_a), None, 10)
+        .await
+        .unwrap();
+    let of = |name: &str| standing.iter().find(|p| p.name == name).unwrap().clone();
+    assert!(
+        of("Nurse 0").trained() && !of("Nurse 0").ready(),
+        "complete, not yet assessed"
+    );
+    assert_eq!((of("Nurse 1").complete, of("Nurse 1").curricula), (0, 1));
+
+    // Another job role has other curricula: the person's figures follow at once.
+    let mut moved = db
+        .store
+        .person(w.actor.program_id, w.nurses[0])
+        .await
+        .unwrap();
+    moved.job_role = muster_domain::person::JobRole::Physician;
+    let draft = muster_domain::person::PersonDraft::from(&moved);
+    db.store
+        .update_person(&change, moved.id, draft.parse().unwrap())
+        .await
+        .unwrap();
+    let cells = db
+        .store
+        .completion_by_site_and_role(w.actor.program_id, &Scope::Everything)
+        .await
+        .unwrap();
+    assert_eq!(
+        cell_of(&cells, w.site_a).complete,
+        0,
+        "Nurse 0 has left the nurses"
+    );
+    assert_eq!(cell_of(&cells, w.site_a).people, 2);
 
     // A curriculum that gains a course is incomplete again for everyone.
     let draft = CourseDraft {
