@@ -89,7 +89,14 @@ async fn catalog(store: &Store, change: &Change<'_>) -> anyhow::Result<Catalog> 
             let draft = CourseDraft {
                 code: Some(format!("{code}-{suffix}")),
                 title: Some(format!("{name} {title}")),
-                kind: Some(if *classroom { "classroom" } else { "e_learning" }.into()),
+                kind: Some(
+                    if *classroom {
+                        "classroom"
+                    } else {
+                        "e_learning"
+                    }
+                    .into(),
+                ),
                 hours: Some(hours.to_string()),
                 module_id: Some(module_id.to_string()),
                 advanced: Some(*advanced),
@@ -107,25 +114,52 @@ async fn catalog(store: &Store, change: &Change<'_>) -> anyhow::Result<Catalog> 
     for (role, codes) in CURRICULA {
         let mut all: Vec<i64> = Vec::new();
         for code in *codes {
-            let ids: Vec<i64> = ["EHR-100".to_owned(), format!("{code}-101"), format!("{code}-102"), format!("{code}-201")]
-                .iter()
-                .map(|c| courses[c].0)
-                .collect();
+            let ids: Vec<i64> = [
+                "EHR-100".to_owned(),
+                format!("{code}-101"),
+                format!("{code}-102"),
+                format!("{code}-201"),
+            ]
+            .iter()
+            .map(|c| courses[c].0)
+            .collect();
             let draft = CurriculumDraft {
                 name: Some(format!("{} — {}", role.label(), modules[*code].1)),
                 job_role: Some(role.code().into()),
                 module_id: Some(modules[*code].0.to_string()),
                 course_ids: Some(ids.clone()),
                 expected_hours: None,
-                pass_mark: Some(if *role == JobRole::Physician { "85" } else { "80" }.into()),
+                pass_mark: Some(
+                    if *role == JobRole::Physician {
+                        "85"
+                    } else {
+                        "80"
+                    }
+                    .into(),
+                ),
             };
-            let c = store.create_curriculum(change, parsed(draft.parse())?).await?;
-            all.extend(ids.iter().filter(|id| !all.contains(id)).copied().collect::<Vec<_>>());
-            curricula.entry(*role).or_insert_with(Vec::new).push((c.id, ids));
+            let c = store
+                .create_curriculum(change, parsed(draft.parse())?)
+                .await?;
+            all.extend(
+                ids.iter()
+                    .filter(|id| !all.contains(id))
+                    .copied()
+                    .collect::<Vec<_>>(),
+            );
+            curricula
+                .entry(*role)
+                .or_insert_with(Vec::new)
+                .push((c.id, ids));
         }
         required.insert(*role, all);
     }
-    Ok(Catalog { courses, required, curricula, optional })
+    Ok(Catalog {
+        courses,
+        required,
+        curricula,
+        optional,
+    })
 }
 
 /// When training runs for a site: from `start` to a week before go-live.
@@ -142,12 +176,20 @@ fn window(go_live: NaiveDate, today: NaiveDate, lead_days: i64) -> Window {
     let end = go_live - Duration::days(7);
     let span = (end - start).num_days().max(1) as f64;
     let progress = ((today - start).num_days() as f64 / span).clamp(0.0, 1.0);
-    Window { start, end, progress }
+    Window {
+        start,
+        end,
+        progress,
+    }
 }
 
 /// Accounts that appear in training as people: the trainer teaches, the end user and the
 /// champion train. They work at the flagship.
-async fn account_people(store: &Store, change: &Change<'_>, flagship: i64) -> anyhow::Result<HashMap<&'static str, i64>> {
+async fn account_people(
+    store: &Store,
+    change: &Change<'_>,
+    flagship: i64,
+) -> anyhow::Result<HashMap<&'static str, i64>> {
     let mut ids = HashMap::new();
     for (local, name, role) in [
         ("trainer", "Sofia Alvarez", JobRole::Trainer),
@@ -195,7 +237,9 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
     let mut batch = Vec::with_capacity(BATCH + 64);
     let mut total = 0usize;
     for (n, (person, site, role)) in people.iter().enumerate() {
-        let Some(w) = site.and_then(|s| windows.get(&s)).copied() else { continue };
+        let Some(w) = site.and_then(|s| windows.get(&s)).copied() else {
+            continue;
+        };
         let factor = if *site == lagging { 0.4 } else { 1.0 };
         let pace: f64 = rng.r#gen();
         let required = cat.required.get(role).map(Vec::as_slice).unwrap_or(&[]);
@@ -205,13 +249,18 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
             if pace >= share {
                 continue;
             }
-            let at = ((i as f64 + rng.r#gen::<f64>()) / required.len() as f64 * elapsed as f64) as i64;
+            let at =
+                ((i as f64 + rng.r#gen::<f64>()) / required.len() as f64 * elapsed as f64) as i64;
             let classroom = cat.courses.values().any(|(id, c)| id == course && *c);
             batch.push(CompletionSpec {
                 person_id: *person,
                 course_id: *course,
                 completed_on: w.start + Duration::days(at.min(elapsed)),
-                source: if classroom { CompletionSource::Session } else { CompletionSource::LmsImport },
+                source: if classroom {
+                    CompletionSource::Session
+                } else {
+                    CompletionSource::LmsImport
+                },
                 score: (!classroom).then(|| rng.gen_range(70..=100)),
             });
             done_by.entry(*person).or_default().push(*course);
@@ -219,7 +268,8 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
         if let Some(target) = target {
             // Optional refreshers fill the large demo up to its 4,000,000 records.
             let left_people = (people.len() - n) as f64;
-            let due = (target.saturating_sub(total + batch.len()) as f64 / left_people).round() as usize;
+            let due =
+                (target.saturating_sub(total + batch.len()) as f64 / left_people).round() as usize;
             let due = due.min(cat.optional.len());
             let first = rng.gen_range(0..cat.optional.len());
             for k in 0..due {
@@ -234,25 +284,56 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
         }
         if batch.len() >= BATCH {
             total += batch.len();
-            bar.inc(if target.is_some() { batch.len() as u64 } else { 0 });
-            store.insert_completions_bulk(&change, std::mem::take(&mut batch)).await?;
+            bar.inc(if target.is_some() {
+                batch.len() as u64
+            } else {
+                0
+            });
+            store
+                .insert_completions_bulk(&change, std::mem::take(&mut batch))
+                .await?;
         }
         if target.is_none() {
             bar.inc(1);
         }
     }
+    if let Some(target) = target {
+        // The last people's refreshers may overshoot by a few rows.
+        batch.truncate(target.saturating_sub(total));
+    }
     total += batch.len();
     store.insert_completions_bulk(&change, batch).await?;
     bar.finish();
+    let loaded = started.elapsed();
 
-    let sessions = sessions(store, &change, &cat, sites, &windows, &people, me["trainer"], scale).await?;
+    let sessions = sessions(
+        store,
+        &change,
+        &cat,
+        sites,
+        &windows,
+        &people,
+        me["trainer"],
+        scale,
+    )
+    .await?;
     if scale == Scale::Small {
         rosters(store, &change, &sessions, &people, &me).await?;
     }
-    let assessed = assessments(store, &change, &cat, &people, &done_by, &windows, &mut rng, scale).await?;
+    let assessed = assessments(
+        store, &change, &cat, &people, &done_by, &windows, &mut rng, scale,
+    )
+    .await?;
     let mut suggested = 0;
-    for site in sites.iter().filter(|s| windows.get(s).is_some_and(|w| w.progress > 0.3)).take(4) {
-        suggested += store.suggest_follow_ups(&change, *site, today).await?.created;
+    for site in sites
+        .iter()
+        .filter(|s| windows.get(s).is_some_and(|w| w.progress > 0.3))
+        .take(4)
+    {
+        suggested += store
+            .suggest_follow_ups(&change, *site, today)
+            .await?
+            .created;
     }
     let asked = FollowUpDraft {
         person_id: Some(me["user"].to_string()),
@@ -261,10 +342,12 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
         due_on: Some((today + Duration::days(10)).format("%Y-%m-%d").to_string()),
         ..Default::default()
     };
-    store.create_follow_up(&change, parsed(asked.parse())?).await?;
+    store
+        .create_follow_up(&change, parsed(asked.parse())?)
+        .await?;
     store.analyze().await?;
     eprintln!(
-        "Training: {total} completions, {} sessions, {assessed} assessments, {suggested} follow-ups suggested, in {:.1?}.",
+        "Training: {total} completions in {loaded:.1?}; {} sessions, {assessed} assessments, {suggested} follow-ups suggested; {:.1?} in all.",
         sessions.len(),
         started.elapsed()
     );
@@ -299,7 +382,8 @@ async fn sessions(
         for (m, code) in rooms.iter().enumerate() {
             let (course, _) = cat.courses[&format!("{code}-201")];
             for week in (2..=16).step_by(2) {
-                let day = w.end + Duration::days(7) - Duration::weeks(week) + Duration::days(m as i64 % 4);
+                let day = w.end + Duration::days(7) - Duration::weeks(week)
+                    + Duration::days(m as i64 % 4);
                 let start = Utc.from_utc_datetime(&day.and_hms_opt(9, 0, 0).expect("nine o'clock"));
                 let draft = SessionDraft {
                     course_id: Some(course.to_string()),
@@ -310,7 +394,9 @@ async fn sessions(
                     trainer_person_id: Some(trainer.to_string()),
                     capacity: Some("12".into()),
                 };
-                let s = store.create_training_session(change, parsed(draft.parse())?).await?;
+                let s = store
+                    .create_training_session(change, parsed(draft.parse())?)
+                    .await?;
                 made.push((s.id, *site, course, start));
             }
         }
@@ -329,7 +415,12 @@ async fn rosters(
     me: &HashMap<&'static str, i64>,
 ) -> anyhow::Result<()> {
     let now = Utc::now();
-    let nurses = |site: i64| people.iter().filter(move |(_, s, r)| *s == Some(site) && *r == JobRole::Nurse).map(|p| p.0);
+    let nurses = |site: i64| {
+        people
+            .iter()
+            .filter(move |(_, s, r)| *s == Some(site) && *r == JobRole::Nurse)
+            .map(|p| p.0)
+    };
     let mut taken = 0;
     for (id, site, _, _) in sessions.iter().filter(|s| s.3 < now) {
         for (k, person) in nurses(*site).skip(taken % 50).take(6).enumerate() {
@@ -339,7 +430,11 @@ async fn rosters(
         taken += 6;
     }
     let flagship = sessions.first().map(|s| s.1);
-    if let Some(next) = sessions.iter().filter(|s| Some(s.1) == flagship && s.3 > now).min_by_key(|s| s.3) {
+    if let Some(next) = sessions
+        .iter()
+        .filter(|s| Some(s.1) == flagship && s.3 > now)
+        .min_by_key(|s| s.3)
+    {
         store.enroll(change, next.0, me["user"]).await?;
         for person in nurses(next.1).skip(200).take(13) {
             store.enroll(change, next.0, person).await?;
@@ -365,8 +460,12 @@ async fn assessments(
     let cap = if scale == Scale::Small { 400 } else { 1_000 };
     let mut made = 0;
     for (person, site, role) in people {
-        let Some(done) = done_by.get(person) else { continue };
-        let Some(w) = site.and_then(|s| windows.get(&s)) else { continue };
+        let Some(done) = done_by.get(person) else {
+            continue;
+        };
+        let Some(w) = site.and_then(|s| windows.get(&s)) else {
+            continue;
+        };
         for (curriculum, courses) in cat.curricula.get(role).into_iter().flatten() {
             if made >= cap || !courses.iter().all(|c| done.contains(c)) || rng.gen_ratio(1, 3) {
                 continue;
@@ -376,10 +475,17 @@ async fn assessments(
                 person_id: Some(person.to_string()),
                 curriculum_id: Some(curriculum.to_string()),
                 score: Some(score.to_string()),
-                assessed_on: Some(w.start.max(Utc::now().date_naive() - Duration::days(rng.gen_range(1..20))).format("%Y-%m-%d").to_string()),
+                assessed_on: Some(
+                    w.start
+                        .max(Utc::now().date_naive() - Duration::days(rng.gen_range(1..20)))
+                        .format("%Y-%m-%d")
+                        .to_string(),
+                ),
                 assessor: Some("Sofia Alvarez".into()),
             };
-            store.record_assessment(change, parsed(draft.parse())?).await?;
+            store
+                .record_assessment(change, parsed(draft.parse())?)
+                .await?;
             made += 1;
         }
     }
