@@ -157,6 +157,8 @@ CREATE TABLE training_status (
     last_completed_on {date}
 );
 CREATE INDEX ix_training_status_program ON training_status (program_id);
+-- Covers the figures' probe per person: a person with a row costs what one without does.
+CREATE INDEX ix_training_status_figures ON training_status (person_id, complete, proficient);
 
 -- A per-account secret link to the session calendar (stored as its SHA-256).
 CREATE TABLE calendar_feed (
