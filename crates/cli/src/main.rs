@@ -74,6 +74,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Scale::Small)]
         scale: Scale,
     },
+    /// Training upkeep
+    #[command(subcommand)]
+    Training(TrainingCommand),
     /// Write a consistent copy of the database while it is in use
     Backup {
         /// Where to write the copy (must not exist)
@@ -90,6 +93,13 @@ enum ProgramCommand {
     },
     /// List programs
     List,
+}
+
+#[derive(Subcommand)]
+enum TrainingCommand {
+    /// Rebuild every person's curriculum progress from the completions and assessments on
+    /// record (after loading them with anything but Muster's own import)
+    Refresh,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -207,6 +217,14 @@ async fn main() -> anyhow::Result<()> {
             );
             demo::load(&store, scale).await?;
             demo::print_logins();
+        }
+        Command::Training(TrainingCommand::Refresh) => {
+            let store = Store::open(&url).await?;
+            let program = operator(&store, cli.program).await?.program_id;
+            let started = std::time::Instant::now();
+            store.refresh_training_progress(program, None).await?;
+            store.analyze().await?;
+            println!("Rebuilt training progress in {:.1?}.", started.elapsed());
         }
         Command::Backup { file: target } => backup(&url, &target).await?,
     }
