@@ -514,3 +514,90 @@ async fn the_latest_assessment_decides_and_failures_suggest_one_follow_up_each()
         0
     );
 }
+
+#[tokio::test]
+async fn how_to_tickets_since_go_live_suggest_coaching_once_per_module() {
+    let db = support::fresh().await;
+    let w = world(&db.store).await;
+    let change = Change::new(&w.actor, Via::Api);
+    let program = w.actor.program_id;
+    // Nurse 0 (n0@t.example) has an account and raised how-to tickets at site A.
+    let account = db
+        .store
+        .create_account(
+            &change,
+            muster_store::account::NewAccount {
+                email: muster_domain::text::Email::parse("n0@t.example").unwrap(),
+                name: muster_domain::text::Name::parse("Nurse 0").unwrap(),
+                password_hash: "x".into(),
+                role: muster_domain::access::AccessRole::EndUser,
+                site_ids: vec![],
+                organization: None,
+            },
+        )
+        .await
+        .unwrap();
+    let wave = muster_domain::wave::WaveDraft {
+        name: Some("Wave 1".into()),
+        go_live: Some("2027-03-01".into()),
+        notes: None,
+        site_ids: Some(vec![w.site_a]),
+    };
+    db.store
+        .create_wave(&change, wave.parse().unwrap())
+        .await
+        .unwrap();
+    let go_live = Utc
+        .with_ymd_and_hms(2027, 3, 1, 0, 0, 0)
+        .unwrap()
+        .timestamp();
+    db.store
+        .execute_raw(&format!(
+            "INSERT INTO support_team (program_id, name, kind, categories, created_at, updated_at) \
+             VALUES ({program}, 'Triage', 'triage', '', '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z')"
+        ))
+        .await
+        .unwrap();
+    for (number, category, opened) in [
+        (1, "how_to", go_live + 3_600),
+        (2, "how_to", go_live + 7_200),
+        (3, "break_fix", go_live + 7_200),
+        (4, "how_to", go_live - 86_400),
+    ] {
+        let sql = format!(
+            "INSERT INTO ticket (program_id, number, requester_account_id, requester_name, site_id, \
+             summary, what_happened, category, impact, urgency, priority, patient_safety, status, \
+             team_id, escalation_level, reopen_count, version, opened_at, team_since_at, \
+             response_due_at, resolve_due_at, response_breached, resolve_breached, updated_at) \
+             VALUES ({program}, {number}, {}, 'Nurse 0', {}, 'Where is it?', 'Lost', '{category}', \
+             'low', 'low', 'p4', FALSE, 'new', (SELECT MIN(id) FROM support_team), 0, 0, 1, \
+             {opened}, {opened}, {opened}, {opened}, FALSE, FALSE, {opened})",
+            account.id, w.site_a
+        );
+        assert_eq!(db.store.execute_raw(&sql).await.unwrap(), 1);
+    }
+    let today = NaiveDate::from_ymd_opt(2027, 3, 10).unwrap();
+    let first = db
+        .store
+        .suggest_follow_ups(&change, w.site_a, today)
+        .await
+        .unwrap();
+    assert_eq!((first.suggested, first.created), (1, 1));
+    let again = db
+        .store
+        .suggest_follow_ups(&change, w.site_a, today)
+        .await
+        .unwrap();
+    assert_eq!(again.created, 0);
+    let list = db
+        .store
+        .list_follow_ups(program, &Scope::Everything, &Default::default(), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(list.items[0].person_id, w.nurses[0]);
+    assert!(
+        list.items[0].topic.contains("2 how-to tickets"),
+        "{}",
+        list.items[0].topic
+    );
+}
