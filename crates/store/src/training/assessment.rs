@@ -201,20 +201,13 @@ impl Store {
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_assessment(&self, change: &Change<'_>, id: i64) -> StoreResult<()> {
         let before = self.assessment(change.program_id(), id).await?;
-        let txn = self.db.begin().await?;
-        assessment::Entity::delete_by_id(id).exec(&txn).await?;
-        refresh(&txn, self.backend(), Target::People(&[before.person_id])).await?;
-        record(
-            &txn,
+        self.delete_with_progress::<assessment::Entity, _>(
             change,
             ENTITY,
             id,
-            AuditAction::Delete,
-            Some(&before),
-            None,
+            before.person_id,
+            &before,
         )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        .await
     }
 }

@@ -265,21 +265,14 @@ impl Store {
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_completion(&self, change: &Change<'_>, id: i64) -> StoreResult<()> {
         let before = self.completion(change.program_id(), id).await?;
-        let txn = self.db.begin().await?;
-        completion::Entity::delete_by_id(id).exec(&txn).await?;
-        refresh(&txn, self.backend(), Target::People(&[before.person_id])).await?;
-        record(
-            &txn,
+        self.delete_with_progress::<completion::Entity, _>(
             change,
             ENTITY,
             id,
-            AuditAction::Delete,
-            Some(&before),
-            None,
+            before.person_id,
+            &before,
         )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Inserts completions in one transaction (latest date wins per person and course),

@@ -123,6 +123,31 @@ pub(crate) fn newest_page<T>(
 }
 
 impl Store {
+    /// Deletes training record `id` of `E` and rebuilds its person's progress, with the
+    /// audit entry, in one transaction.
+    pub(crate) async fn delete_with_progress<E, T>(
+        &self,
+        change: &crate::Change<'_>,
+        entity: &'static str,
+        id: i64,
+        person_id: i64,
+        before: &T,
+    ) -> StoreResult<()>
+    where
+        E: EntityTrait,
+        i64: Into<<E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType>,
+        T: serde::Serialize + Send + Sync,
+    {
+        use sea_orm::TransactionTrait;
+        let txn = self.db.begin().await?;
+        E::delete_by_id(id).exec(&txn).await?;
+        progress::refresh(&txn, self.backend(), progress::Target::People(&[person_id])).await?;
+        let action = muster_domain::audit::AuditAction::Delete;
+        crate::audit::record(&txn, change, entity, id, action, Some(before), None).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// The total of `query`, and its rows after `cursor` newest first, one more than `limit`.
     pub(crate) async fn newest_first<E: EntityTrait>(
         &self,

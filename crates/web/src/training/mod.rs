@@ -6,6 +6,7 @@
 mod calendar;
 mod catalog;
 mod dashboard;
+mod follow_ups;
 mod records;
 mod roster;
 mod sessions;
@@ -20,7 +21,8 @@ use crate::AppState;
 use crate::resource;
 
 pub use catalog::{Courses, Curricula};
-pub use records::{Assessments, Completions, FollowUps};
+pub use follow_ups::FollowUps;
+pub use records::{Assessments, Completions};
 pub use sessions::Sessions;
 
 pub(crate) use crate::person::yes_no;
