@@ -5,6 +5,7 @@
 mod config;
 mod demo;
 mod demo_tickets;
+mod demo_training;
 mod import;
 mod users;
 
@@ -84,6 +85,9 @@ enum Command {
     /// Import records from a file (CSV or XLSX)
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Training upkeep
+    #[command(subcommand)]
+    Training(TrainingCommand),
     /// Write a consistent copy of the database while it is in use
     Backup {
         /// Where to write the copy (must not exist)
@@ -100,6 +104,13 @@ enum ProgramCommand {
     },
     /// List programs
     List,
+}
+
+#[derive(Subcommand)]
+enum TrainingCommand {
+    /// Rebuild every person's curriculum progress from the completions and assessments on
+    /// record (after loading them with anything but Muster's own import)
+    Refresh,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -233,6 +244,14 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(command) => {
             let store = Store::open(&url).await?;
             import::run(&store, operator(&store, cli.program).await?, command).await?;
+        }
+        Command::Training(TrainingCommand::Refresh) => {
+            let store = Store::open(&url).await?;
+            let program = operator(&store, cli.program).await?.program_id;
+            let started = std::time::Instant::now();
+            store.refresh_training_progress(program, None).await?;
+            store.analyze().await?;
+            println!("Rebuilt training progress in {:.1?}.", started.elapsed());
         }
         Command::Backup { file: target } => backup(&url, &target).await?,
     }

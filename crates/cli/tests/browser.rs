@@ -15,6 +15,8 @@ mod axe;
 mod page;
 #[path = "browser/rig.rs"]
 mod rig;
+#[path = "browser/training.rs"]
+mod training;
 
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;

@@ -40,6 +40,10 @@ choice!(
         Rounding = ("rounding", "rounding assignments"),
         CommandCenter = ("command_center", "the command center"),
         Import = ("import", "imports"),
+        TrainingCatalog = ("training_catalog", "courses and curricula"),
+        TrainingSession = ("training_session", "training sessions"),
+        Enrollment = ("enrollment", "enrollments"),
+        TrainingRecord = ("training_record", "training records"),
     }
 );
 
@@ -99,6 +103,12 @@ pub enum Place<'a> {
     },
     /// An import job and the account that started it.
     Import { started_by: Option<i64> },
+    /// A person's training (enrollments, completions, assessments, follow-ups): their site
+    /// and email, which links them to their own account.
+    Trainee {
+        site_id: Option<SiteId>,
+        email: &'a str,
+    },
 }
 
 /// The policy: how far `role` may take `action` on `subject`.
@@ -119,6 +129,8 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
             | SupportTeam
             | SlaPolicy
             | DecisionRight
+            | TrainingCatalog
+            | TrainingSession
     );
     let support_staff = matches!(role, ProgramLead | Analyst | Trainer);
     match (role, subject, action) {
@@ -154,6 +166,15 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (Analyst | Trainer | Executive, Person, Read) => All,
         (Champion, Person, Read) => OwnSites,
         (Vendor, Person, Read) => OwnOrganization,
+        // Training: trainers run it; site leads and champions follow their sites' people
+        // (site leads enroll them); end users see and book their own.
+        (ProgramLead | Trainer, TrainingCatalog | TrainingSession, _) => All,
+        (ProgramLead | Trainer, Enrollment | TrainingRecord, _) => All,
+        (Analyst | Executive, Enrollment | TrainingRecord, Read) => All,
+        (SiteLead, Enrollment, _) => OwnSites,
+        (SiteLead | Champion, Enrollment | TrainingRecord, Read) => OwnSites,
+        (EndUser, Enrollment, Read | Create | Delete) => Own,
+        (EndUser, TrainingRecord, Read) => Own,
         _ => Reach::None,
     }
 }
@@ -196,6 +217,9 @@ impl Actor {
                     site.is_some_and(|s| self.site_ids.contains(&s))
                 }
                 Place::Ticket { site_id, .. } => self.site_ids.contains(&site_id),
+                Place::Trainee { site_id, .. } => {
+                    site_id.is_some_and(|s| self.site_ids.contains(&s))
+                }
             },
             Reach::OwnOrganization => match place {
                 Place::Person {
@@ -211,8 +235,14 @@ impl Actor {
                     .is_some_and(|own| own.eq_ignore_ascii_case(org)),
                 _ => false,
             },
-            Reach::Own => self.raised(place),
+            Reach::Own => self.raised(place) || self.is_trainee(place),
         }
+    }
+
+    /// Is the record at `place` this actor's own training? Accounts link to people by email.
+    pub fn is_trainee(&self, place: Place<'_>) -> bool {
+        matches!(place, Place::Trainee { email, .. }
+            if !self.email.is_empty() && self.email.eq_ignore_ascii_case(email))
     }
 
     /// Did this actor raise the record at `place`? Whoever raised a ticket may always
@@ -372,6 +402,37 @@ mod tests {
             );
             assert!(!actor(role).may(Action::Read, Subject::Import), "{role:?}");
         }
+    }
+
+    #[test]
+    fn trainers_run_training_site_leads_follow_their_sites_and_end_users_their_own() {
+        let own = |site| Place::Trainee {
+            site_id: Some(site),
+            email: "end_user@test.example",
+        };
+        let trainer = actor(AccessRole::Trainer);
+        assert!(trainer.may(Action::Update, Subject::TrainingSession));
+        assert!(trainer.may_at(Action::Create, Subject::TrainingRecord, own(2)));
+        let lead = actor(AccessRole::SiteLead);
+        assert!(lead.may_at(Action::Create, Subject::Enrollment, own(1)));
+        assert!(!lead.may_at(Action::Create, Subject::Enrollment, own(2)));
+        assert!(!lead.may(Action::Create, Subject::TrainingRecord));
+        assert!(!lead.may(Action::Update, Subject::TrainingSession));
+        let user = Actor {
+            email: "End_User@test.example".into(),
+            account_id: Some(5),
+            ..actor(AccessRole::EndUser)
+        };
+        assert!(user.may_at(Action::Read, Subject::TrainingRecord, own(2)));
+        assert!(user.may_at(Action::Create, Subject::Enrollment, own(2)));
+        let other = Place::Trainee {
+            site_id: Some(1),
+            email: "someone@test.example",
+        };
+        assert!(!user.may_at(Action::Read, Subject::TrainingRecord, other));
+        assert!(!user.may(Action::Update, Subject::Enrollment));
+        assert!(user.may(Action::Read, Subject::TrainingSession));
+        assert!(!actor(AccessRole::Vendor).may(Action::Read, Subject::TrainingRecord));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod site;
 pub mod support_team;
 pub mod text;
 pub mod ticket;
+pub mod training;
 pub mod unit;
 pub mod validate;
 pub mod wave;

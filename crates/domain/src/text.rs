@@ -1,6 +1,6 @@
 //! Text values shared by every capability: names, codes, emails, dates, counts.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A display name: trimmed, 1 to 200 characters, no control characters.
@@ -114,6 +114,20 @@ pub fn date(raw: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("'{}' is not a date (YYYY-MM-DD)", raw.trim()))
 }
 
+/// A moment written as YYYY-MM-DDTHH:MM (a form's date and time, taken as UTC) or in
+/// RFC 3339 with its offset (JSON).
+pub fn date_time(raw: &str) -> Result<DateTime<Utc>, String> {
+    let trimmed = raw.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(trimmed) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(trimmed, f).ok())
+        .map(|naive| naive.and_utc())
+        .ok_or_else(|| format!("'{trimmed}' is not a date and time (YYYY-MM-DDTHH:MM, UTC)"))
+}
+
 /// A whole number from 0 to `max`.
 pub fn count(value: i64, max: i64) -> Result<i64, String> {
     if value < 0 {
@@ -168,6 +182,19 @@ mod tests {
     fn dates_must_be_iso() {
         assert!(date("2027-03-01").is_ok());
         assert!(date("03/01/2027").unwrap_err().contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn date_times_are_utc_unless_an_offset_is_given() {
+        let at = date_time("2027-03-01T09:30").unwrap();
+        assert_eq!(at.to_rfc3339(), "2027-03-01T09:30:00+00:00");
+        let at = date_time("2027-03-01T09:30:00+02:00").unwrap();
+        assert_eq!(at.to_rfc3339(), "2027-03-01T07:30:00+00:00");
+        assert!(
+            date_time("tomorrow")
+                .unwrap_err()
+                .contains("YYYY-MM-DDTHH:MM")
+        );
     }
 
     #[test]

@@ -219,7 +219,7 @@ impl Store {
         self.to_account(row).await
     }
 
-    async fn actor_of(&self, account_id: AccountId) -> StoreResult<Option<Actor>> {
+    pub(crate) async fn actor_of(&self, account_id: AccountId) -> StoreResult<Option<Actor>> {
         let Some(row) = account::Entity::find_by_id(account_id)
             .filter(account::Column::Active.eq(true))
             .one(&self.db)

@@ -283,3 +283,60 @@ pub mod import_job {
         created_at: Ts, started_at: Option<Ts>, finished_at: Option<Ts>,
     });
 }
+
+pub mod course {
+    use super::Ts;
+    entity!("course" {
+        code: String, title: String, kind: String, hours: f64, module_id: Option<i64>,
+        advanced: bool, active: bool, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod curriculum {
+    use super::Ts;
+    entity!("curriculum" {
+        name: String, job_role: String, module_id: i64, hours_entered: Option<f64>,
+        pass_mark: i64, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod training_session {
+    use super::Ts;
+    entity!("training_session" {
+        course_id: i64, starts_at: Ts, ends_at: Ts, site_id: i64, room: String,
+        trainer_person_id: i64, capacity: i64, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod enrollment {
+    use super::Ts;
+    entity!("enrollment" {
+        session_id: i64, person_id: i64, status: String, waitlist_position: Option<i64>,
+        enrolled_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod completion {
+    use super::Ts;
+    entity!("completion" {
+        person_id: i64, course_id: i64, completed_on: chrono::NaiveDate, source: String,
+        score: Option<i64>, recorded_at: Ts,
+    });
+}
+
+pub mod assessment {
+    use super::Ts;
+    entity!("assessment" {
+        person_id: i64, curriculum_id: i64, score: i64, pass_mark: i64, passed: bool,
+        assessed_on: chrono::NaiveDate, assessor: String, recorded_at: Ts,
+    });
+}
+
+pub mod follow_up {
+    use super::Ts;
+    entity!("follow_up" {
+        person_id: i64, course_id: Option<i64>, topic: String, reason: String,
+        due_on: chrono::NaiveDate, status: String, notes: Option<String>,
+        source_key: Option<String>, created_at: Ts, updated_at: Ts,
+    });
+}

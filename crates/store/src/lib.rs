@@ -30,6 +30,7 @@ pub mod site;
 pub mod sla_policy;
 pub mod support_team;
 pub mod ticket;
+pub mod training;
 pub mod unit;
 pub mod wave;
 

@@ -60,6 +60,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: None,
     },
     Migration {
+        version: 6,
+        name: "training",
+        both: Some(include_str!("../migrations/0006_training.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 7,
         name: "ticket_search_batched",
         both: None,

@@ -219,8 +219,15 @@ impl Store {
             created_at: NotSet,
             ..person_row(change.program_id(), spec, Utc::now())
         };
-        self.update_audited(change, ENTITY, id, &before, row, UNIQUE, to_person)
-            .await
+        let after = self
+            .update_audited(change, ENTITY, id, &before, row, UNIQUE, to_person)
+            .await?;
+        // Another job role means other curricula: their progress rows are rebuilt.
+        if after.job_role != before.job_role {
+            self.refresh_training_progress(change.program_id(), Some(&[id]))
+                .await?;
+        }
+        Ok(after)
     }
 
     /// People are usually made inactive rather than deleted; deleting is for mistakes.

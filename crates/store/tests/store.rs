@@ -14,7 +14,7 @@ use muster_domain::wave::WaveDraft;
 use muster_store::account::NewAccount;
 use muster_store::{Change, Store, StoreError};
 
-async fn program(store: &Store) -> Actor {
+pub(crate) async fn program(store: &Store) -> Actor {
     let p = store
         .create_program(Name::parse("Riverbend Health").unwrap())
         .await
@@ -26,7 +26,7 @@ async fn program(store: &Store) -> Actor {
     }
 }
 
-fn site(code: &str) -> muster_domain::site::SiteSpec {
+pub(crate) fn site(code: &str) -> muster_domain::site::SiteSpec {
     SiteDraft {
         name: Some(format!("Site {code}")),
         code: Some(code.into()),
@@ -37,7 +37,7 @@ fn site(code: &str) -> muster_domain::site::SiteSpec {
     .unwrap()
 }
 
-fn person(
+pub(crate) fn person(
     name: &str,
     email: &str,
     site_id: Option<i64>,
@@ -364,3 +364,6 @@ async fn sessions_and_tokens_lead_back_to_their_account_until_they_end() {
     );
     assert!(db.store.token_actor("other").await.unwrap().is_none());
 }
+
+#[path = "store/training.rs"]
+mod training;

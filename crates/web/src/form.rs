@@ -16,6 +16,8 @@ pub enum FieldKind {
     Email,
     Number,
     Date,
+    /// A date and time (UTC).
+    DateTime,
     TextArea,
     /// A drop-down: (value, label) pairs; the first may be ("", "— none —").
     Select(Vec<(String, String)>),
@@ -77,6 +79,7 @@ impl Field {
             FieldKind::Email => "email",
             FieldKind::Number => "number",
             FieldKind::Date => "date",
+            FieldKind::DateTime => "datetime-local",
             _ => "text",
         }
     }

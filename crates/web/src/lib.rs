@@ -28,6 +28,7 @@ mod site;
 mod sla_policy;
 mod support_team;
 mod ticket;
+mod training;
 mod unit;
 mod wave;
 
@@ -133,6 +134,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ticket::routes())
         .merge(command_center::routes())
         .merge(import::routes())
+        .merge(training::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())

@@ -32,7 +32,7 @@ pub struct PersonQuery {
     pub q: Option<String>,
 }
 
-fn yes_no(v: &str) -> Result<bool, String> {
+pub(crate) fn yes_no(v: &str) -> Result<bool, String> {
     match v {
         "true" | "yes" | "1" => Ok(true),
         "false" | "no" | "0" => Ok(false),

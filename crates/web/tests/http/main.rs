@@ -11,3 +11,4 @@ mod imports;
 mod problems;
 mod reference;
 mod tickets;
+mod training;
