@@ -32,6 +32,25 @@ impl<'a> Change<'a> {
     }
 }
 
+/// Counts audited writes to what ticket intake reads (sites, units, modules, support teams,
+/// SLA policies, command-center settings): the intake task reloads them when it moves.
+pub(crate) static INTAKE_RULES_CHANGED: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0);
+const INTAKE_RULES: &[&str] = &[
+    "site",
+    "unit",
+    "module",
+    "support_team",
+    "sla_policy",
+    "command_center",
+];
+
+fn note_intake_rules(entity: &str) {
+    if INTAKE_RULES.contains(&entity) {
+        INTAKE_RULES_CHANGED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// Appends one entry. `before` and `after` are the record's JSON around the change.
 pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
     db: &C,
@@ -45,6 +64,7 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
     audit_log::Entity::insert(audit_row(change, entity, entity_id, action, before, after))
         .exec_without_returning(db)
         .await?;
+    note_intake_rules(entity);
     Ok(())
 }
 
@@ -64,6 +84,7 @@ pub(crate) async fn record_created<'a, C: ConnectionTrait, T: Serialize + 'a>(
         audit_log::Entity::insert_many(rows)
             .exec_without_returning(db)
             .await?;
+        note_intake_rules(entity);
     }
     Ok(())
 }

@@ -4,6 +4,8 @@
 //! A double submission with the same idempotency key returns the ticket already made.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -24,7 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::search_index::{SEARCH_LAG, index_new_tickets};
 use super::{secs, ticket_row, to_ticket};
 use crate::Store;
-use crate::audit::{Change, record_created};
+use crate::audit::{Change, INTAKE_RULES_CHANGED, record_created};
 use crate::entity::{module, site, ticket, ticket_attachment, ticket_event, unit};
 use crate::error::{StoreError, StoreResult};
 
@@ -74,6 +76,7 @@ impl TicketWriter {
                 .checked_sub(SEARCH_LAG)
                 .unwrap_or_else(Instant::now);
             let mut waiting = false;
+            let mut rules = RulesCache::default();
             loop {
                 let due = indexed + SEARCH_LAG;
                 let received = tokio::select! {
@@ -91,7 +94,9 @@ impl TicketWriter {
                     break;
                 }
                 let index = Instant::now() >= due;
-                store.write_batch(std::mem::take(&mut batch), index).await;
+                store
+                    .write_batch(std::mem::take(&mut batch), &mut rules, index)
+                    .await;
                 if index {
                     indexed = Instant::now();
                 }
@@ -102,19 +107,32 @@ impl TicketWriter {
     }
 }
 
-/// What a batch needs to know about a program: its rules, the places its tickets name,
-/// and the idempotency keys already used.
-struct Prepared {
-    program_id: i64,
+/// What intake needs to know about a program: its thresholds, teams, SLA policies and
+/// places. Kept by the intake task between batches and reloaded when any of them is written
+/// (`audit::INTAKE_RULES_CHANGED`), or after `RULES_TTL` (another server process may have
+/// written them).
+struct Rules {
     settings: Settings,
     teams: Vec<SupportTeam>,
     policies: Vec<SlaPolicy>,
     places: Places,
+}
+
+const RULES_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The intake task's rules per program, with the write count and time they were loaded at.
+#[derive(Default)]
+struct RulesCache(HashMap<i64, (u64, Instant, Arc<Rules>)>);
+
+/// A batch's view of one program: its rules and the idempotency keys already used.
+struct Prepared {
+    program_id: i64,
+    rules: Arc<Rules>,
     /// (requester, key) -> the ticket filed with it.
     used_keys: HashMap<(Option<i64>, String), ticket::Model>,
 }
 
-/// The sites, units (with their site) and modules named by a batch that exist in the program.
+/// The program's sites, its units (with their site) and its modules.
 struct Places {
     sites: HashSet<i64>,
     units: HashMap<i64, i64>,
@@ -122,45 +140,28 @@ struct Places {
 }
 
 impl Places {
-    async fn load<C: ConnectionTrait>(
-        db: &C,
-        program_id: i64,
-        specs: &[&TicketSpec],
-    ) -> StoreResult<Self> {
-        let site_ids: BTreeSet<i64> = specs.iter().map(|s| s.site_id).collect();
-        let unit_ids: BTreeSet<i64> = specs.iter().filter_map(|s| s.unit_id).collect();
-        let module_ids: BTreeSet<i64> = specs.iter().filter_map(|s| s.module_id).collect();
+    async fn load<C: ConnectionTrait>(db: &C, program_id: i64) -> StoreResult<Self> {
         let sites = site::Entity::find()
             .select_only()
             .column(site::Column::Id)
             .filter(site::Column::ProgramId.eq(program_id))
-            .filter(site::Column::Id.is_in(site_ids))
             .into_tuple::<i64>()
             .all(db)
             .await?;
-        let units = if unit_ids.is_empty() {
-            Vec::new()
-        } else {
-            unit::Entity::find()
-                .select_only()
-                .columns([unit::Column::Id, unit::Column::SiteId])
-                .filter(unit::Column::Id.is_in(unit_ids))
-                .into_tuple::<(i64, i64)>()
-                .all(db)
-                .await?
-        };
-        let modules = if module_ids.is_empty() {
-            Vec::new()
-        } else {
-            module::Entity::find()
-                .select_only()
-                .column(module::Column::Id)
-                .filter(module::Column::ProgramId.eq(program_id))
-                .filter(module::Column::Id.is_in(module_ids))
-                .into_tuple::<i64>()
-                .all(db)
-                .await?
-        };
+        let units = unit::Entity::find()
+            .select_only()
+            .columns([unit::Column::Id, unit::Column::SiteId])
+            .filter(unit::Column::ProgramId.eq(program_id))
+            .into_tuple::<(i64, i64)>()
+            .all(db)
+            .await?;
+        let modules = module::Entity::find()
+            .select_only()
+            .column(module::Column::Id)
+            .filter(module::Column::ProgramId.eq(program_id))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?;
         Ok(Places {
             sites: sites.into_iter().collect(),
             units: units.into_iter().collect(),
@@ -223,8 +224,8 @@ impl Store {
 
     /// Writes a batch in one transaction; if the transaction fails, each ticket is retried
     /// alone so that one bad ticket does not sink the others.
-    async fn write_batch(&self, jobs: Vec<Job>, index: bool) {
-        match self.try_batch(&jobs, index).await {
+    async fn write_batch(&self, jobs: Vec<Job>, rules: &mut RulesCache, index: bool) {
+        match self.try_batch(&jobs, rules, index).await {
             Ok(results) => {
                 for (job, result) in jobs.into_iter().zip(results) {
                     let _ = job.reply.send(result);
@@ -236,7 +237,10 @@ impl Store {
             }
             Err(_) => {
                 for job in jobs {
-                    let result = match self.try_batch(std::slice::from_ref(&job), index).await {
+                    let result = match self
+                        .try_batch(std::slice::from_ref(&job), rules, index)
+                        .await
+                    {
                         Ok(mut one) => one.remove(0),
                         Err(e) => Err(e),
                     };
@@ -250,7 +254,12 @@ impl Store {
     /// one multi-row INSERT each for the tickets, their history and their audit entries.
     /// A ticket refused for its own reasons (an unknown site) does not fail the others.
     /// With `index`, everything new is also indexed for search (see `search_index`).
-    async fn try_batch(&self, jobs: &[Job], index: bool) -> StoreResult<Vec<StoreResult<Created>>> {
+    async fn try_batch(
+        &self,
+        jobs: &[Job],
+        rules: &mut RulesCache,
+        index: bool,
+    ) -> StoreResult<Vec<StoreResult<Created>>> {
         let programs: BTreeSet<i64> = jobs.iter().map(|j| j.actor.program_id).collect();
         let mut prepared = Vec::with_capacity(programs.len());
         for program_id in programs {
@@ -258,7 +267,7 @@ impl Store {
                 .iter()
                 .filter(|j| j.actor.program_id == program_id)
                 .collect();
-            prepared.push(self.prepare(program_id, &group).await?);
+            prepared.push(self.prepare(program_id, &group, rules).await?);
         }
         let now = Utc::now();
         let mut out: Vec<Option<StoreResult<Created>>> = jobs.iter().map(|_| None).collect();
@@ -272,7 +281,7 @@ impl Store {
                 if job.actor.program_id != p.program_id {
                     continue;
                 }
-                if let Err(e) = p.places.check(&job.new.spec) {
+                if let Err(e) = p.rules.places.check(&job.new.spec) {
                     out[i] = Some(Err(e));
                     continue;
                 }
@@ -322,9 +331,12 @@ impl Store {
             .collect())
     }
 
-    async fn prepare(&self, program_id: i64, group: &[&Job]) -> StoreResult<Prepared> {
-        let change = Change::new(&group[0].actor, group[0].via);
-        let specs: Vec<&TicketSpec> = group.iter().map(|j| &j.new.spec).collect();
+    async fn prepare(
+        &self,
+        program_id: i64,
+        group: &[&Job],
+        cache: &mut RulesCache,
+    ) -> StoreResult<Prepared> {
         let keys: BTreeSet<&str> = group
             .iter()
             .filter_map(|j| j.new.idempotency_key.as_deref())
@@ -344,12 +356,29 @@ impl Store {
                 })
                 .collect()
         };
+        let written = INTAKE_RULES_CHANGED.load(Ordering::SeqCst);
+        let rules = match cache.0.get(&program_id) {
+            Some((seen, at, rules)) if *seen == written && at.elapsed() < RULES_TTL => {
+                rules.clone()
+            }
+            _ => {
+                let change = Change::new(&group[0].actor, group[0].via);
+                let rules = Arc::new(Rules {
+                    settings: self.command_center_settings(program_id).await?,
+                    teams: self.support_teams_with_triage(&change).await?,
+                    policies: self.sla_policies(program_id).await?,
+                    places: Places::load(&self.intake_db, program_id).await?,
+                });
+                // Counted before loading: a write that lands meanwhile reloads next time.
+                cache
+                    .0
+                    .insert(program_id, (written, Instant::now(), rules.clone()));
+                rules
+            }
+        };
         Ok(Prepared {
             program_id,
-            settings: self.command_center_settings(program_id).await?,
-            teams: self.support_teams_with_triage(&change).await?,
-            policies: self.sla_policies(program_id).await?,
-            places: Places::load(&self.intake_db, program_id, &specs).await?,
+            rules,
             used_keys,
         })
     }
@@ -359,13 +388,14 @@ impl Prepared {
     /// The new ticket as triage and the SLA policies make it.
     fn draft(&self, job: &Job, number: i64, now: DateTime<Utc>) -> StoreResult<Ticket> {
         let (actor, spec) = (&job.actor, &job.new.spec);
-        let priority =
-            self.settings
-                .priority_matrix
-                .priority(spec.impact, spec.urgency, spec.patient_safety);
-        let team_id = route(&self.teams, spec.category, spec.module_id)
+        let priority = self.rules.settings.priority_matrix.priority(
+            spec.impact,
+            spec.urgency,
+            spec.patient_safety,
+        );
+        let team_id = route(&self.rules.teams, spec.category, spec.module_id)
             .ok_or_else(|| StoreError::Corrupt("the program has no triage queue".into()))?;
-        let timers = Timers::start(now, sla::targets(&self.policies, priority));
+        let timers = Timers::start(now, sla::targets(&self.rules.policies, priority));
         Ok(Ticket {
             id: 0,
             number,

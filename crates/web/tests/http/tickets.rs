@@ -656,3 +656,38 @@ async fn status_changes_are_mailed_through_smtp() {
     let _ = stop.send(());
     let _ = server.await;
 }
+
+#[tokio::test]
+async fn intake_follows_new_teams_and_sites_at_once() {
+    let app = TestApp::new().await;
+    let lead = app.token(AccessRole::ProgramLead).await;
+    // The intake task keeps the program's rules between batches; this warms it.
+    let first = file(&app, &lead, ticket(&app, "Interface feed is late")).await;
+    let team = app
+        .api(
+            &lead,
+            Method::POST,
+            "/api/v1/support-teams",
+            Some(json!({"name": "Interfaces", "kind": "technical", "categories": ["interface"]})),
+        )
+        .await
+        .json();
+    let site = app
+        .api(
+            &lead,
+            Method::POST,
+            "/api/v1/sites",
+            Some(json!({"name": "New clinic", "code": "NEWC", "kind": "clinic"})),
+        )
+        .await
+        .json();
+    let routed = file(
+        &app,
+        &lead,
+        json!({"site_id": site["id"], "summary": "ADT feed down", "what_happened": "x",
+            "category": "interface"}),
+    )
+    .await;
+    assert_ne!(first["team_id"], team["id"]);
+    assert_eq!(routed["team_id"], team["id"], "{routed}");
+}
