@@ -98,7 +98,7 @@ impl Store {
         audit_each: bool,
     ) -> StoreResult<RosterWriter> {
         Ok(RosterWriter {
-            txn: self.db.begin().await?,
+            txn: self.bulk_db.begin().await?,
             backend: self.backend(),
             program_id: change.program_id(),
             now: Utc::now(),
