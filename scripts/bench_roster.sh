@@ -11,8 +11,9 @@ command -v sqlite3 >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install 
 [[ -x /usr/bin/time ]] || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >/dev/null
 cargo build --release -p muster >/dev/null 2>&1
 cargo build --release -p muster-import --features testing --example roster_file >/dev/null 2>&1
-BIN=$PWD/target/release/muster
-GEN=$PWD/target/release/examples/roster_file
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+BIN=$TARGET/release/muster
+GEN=$TARGET/release/examples/roster_file
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 

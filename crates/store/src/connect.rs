@@ -101,6 +101,11 @@ pub struct Store {
     /// page cache whenever another connection has written, so the one busy writer keeps its
     /// pages warm by being the only one using its connection. On PostgreSQL, `db`.
     pub(crate) intake_db: DatabaseConnection,
+    /// Bulk writes (a roster import) on SQLite: one connection, opened when needed and
+    /// closed when idle, with a page cache big enough for a large import's index pages
+    /// (64 MiB) and its statement journals in memory rather than in temporary files. On
+    /// PostgreSQL, `db`.
+    pub(crate) bulk_db: DatabaseConnection,
     backend: Backend,
     /// The ticket intake task, started by the first new ticket.
     pub(crate) writer: std::sync::Arc<tokio::sync::OnceCell<crate::ticket::TicketWriter>>,
@@ -141,10 +146,20 @@ impl Store {
                 let intake = SqlitePoolOptions::new()
                     .max_connections(1)
                     .min_connections(0)
-                    .connect_lazy_with(options.pragma("cache_size", "-65536"));
+                    .connect_lazy_with(options.clone().pragma("cache_size", "-65536"));
+                let bulk = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(0)
+                    .idle_timeout(Duration::from_secs(60))
+                    .connect_lazy_with(
+                        options
+                            .pragma("cache_size", "-65536")
+                            .pragma("temp_store", "memory"),
+                    );
                 Ok(Store {
                     db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                     intake_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(intake),
+                    bulk_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(bulk),
                     backend: Backend::Sqlite,
                     writer: Default::default(),
                     mail: Default::default(),
@@ -161,6 +176,7 @@ impl Store {
                 let db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
                 Ok(Store {
                     intake_db: db.clone(),
+                    bulk_db: db.clone(),
                     db,
                     backend: Backend::Postgres,
                     writer: Default::default(),
@@ -189,6 +205,7 @@ impl Store {
     pub async fn close(self) -> StoreResult<()> {
         if self.backend == Backend::Sqlite {
             self.intake_db.close().await?;
+            self.bulk_db.close().await?;
         }
         self.db.close().await?;
         Ok(())
