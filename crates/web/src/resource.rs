@@ -301,6 +301,20 @@ pub trait Resource: Send + Sync + 'static {
 }
 
 /// Every page and API route of resource `R`.
+/// Record `id` of `R`, if the actor may take `action` on it: the one check every generic
+/// page and API handler that names a record makes.
+pub(crate) async fn reach<R: Resource>(
+    store: &Store,
+    actor: &Actor,
+    action: muster_domain::access::Action,
+    id: i64,
+) -> Result<R::Item, crate::error::AppError> {
+    crate::access::require(actor, action, R::SUBJECT)?;
+    let item = R::get(store, actor.program_id, id).await?;
+    crate::access::require_at(actor, action, R::SUBJECT, R::place(&item))?;
+    Ok(item)
+}
+
 pub fn routes<R: Resource>() -> Router<AppState> {
     let list = format!("/{}", R::PATH);
     let one = format!("/{}/{{id}}", R::PATH);

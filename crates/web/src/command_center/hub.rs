@@ -39,6 +39,30 @@ type Figures = Option<(Instant, Arc<Summary>)>;
 struct Board {
     figures: watch::Sender<Figures>,
     news: Notify,
+    /// Held while the figures are computed, so that callers wait for one computation
+    /// instead of each starting their own.
+    computing: tokio::sync::Mutex<()>,
+}
+
+impl Board {
+    /// The last figures if still good: younger than `REFRESH`, or kept fresh by
+    /// `keep_fresh` because boards are watching.
+    fn current(&self) -> Option<Arc<Summary>> {
+        let figures = self.figures.borrow();
+        let (at, summary) = figures.as_ref()?;
+        (at.elapsed() < REFRESH || self.figures.receiver_count() > 0).then(|| summary.clone())
+    }
+
+    async fn recompute(&self, store: &Store, program_id: i64) -> StoreResult<Arc<Summary>> {
+        let summary = Arc::new(
+            store
+                .command_center_summary(program_id, chrono::Utc::now())
+                .await?,
+        );
+        self.figures
+            .send_replace(Some((Instant::now(), summary.clone())));
+        Ok(summary)
+    }
 }
 
 pub struct Hub {
@@ -87,23 +111,19 @@ impl Hub {
         }
     }
 
-    /// The program's figures: the last computed if younger than `REFRESH`, else computed now.
+    /// The program's figures: the last computed while still good (`Board::current`), else
+    /// computed now.
     pub async fn summary(&self, store: &Store, program_id: i64) -> StoreResult<Arc<Summary>> {
         let board = self.board(store, program_id);
-        if let Some((at, summary)) = board.figures.borrow().as_ref()
-            && at.elapsed() < REFRESH
-        {
-            return Ok(summary.clone());
+        if let Some(summary) = board.current() {
+            return Ok(summary);
         }
-        let summary = Arc::new(
-            store
-                .command_center_summary(program_id, chrono::Utc::now())
-                .await?,
-        );
-        board
-            .figures
-            .send_replace(Some((Instant::now(), summary.clone())));
-        Ok(summary)
+        let _computing = board.computing.lock().await;
+        // Someone else may have computed them while this call waited.
+        if let Some(summary) = board.current() {
+            return Ok(summary);
+        }
+        board.recompute(store, program_id).await
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Board>>> {
@@ -119,6 +139,7 @@ impl Hub {
         let board = Arc::new(Board {
             figures: watch::channel(None).0,
             news: Notify::new(),
+            computing: tokio::sync::Mutex::new(()),
         });
         boards.insert(program_id, board.clone());
         tokio::spawn(keep_fresh(store.clone(), program_id, board.clone()));
@@ -138,16 +159,11 @@ async fn keep_fresh(store: Store, program_id: i64, board: Arc<Board>) {
             continue;
         }
         let started = Instant::now();
-        match store
-            .command_center_summary(program_id, chrono::Utc::now())
-            .await
         {
-            Ok(summary) => {
-                board
-                    .figures
-                    .send_replace(Some((Instant::now(), Arc::new(summary))));
+            let _computing = board.computing.lock().await;
+            if let Err(e) = board.recompute(&store, program_id).await {
+                tracing::warn!(error = %e, program_id, "board figures failed");
             }
-            Err(e) => tracing::warn!(error = %e, program_id, "board figures failed"),
         }
         let took = started.elapsed();
         tokio::time::sleep(REFRESH.max(took * 3).saturating_sub(took)).await;

@@ -12,7 +12,7 @@ use muster_store::Change;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::Resource;
+use super::{Resource, reach};
 use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::ApiCaller;
@@ -100,9 +100,7 @@ pub async fn get<R: Resource>(
     caller: ApiCaller,
     RecordId(id): RecordId,
 ) -> Result<Json<R::Item>, ApiError> {
-    require(&caller.actor, Action::Read, R::SUBJECT)?;
-    let item = R::get(&state.store, caller.actor.program_id, id).await?;
-    require_at(&caller.actor, Action::Read, R::SUBJECT, R::place(&item))?;
+    let item = reach::<R>(&state.store, &caller.actor, Action::Read, id).await?;
     Ok(Json(item))
 }
 
@@ -135,9 +133,7 @@ pub async fn update<R: Resource>(
     RecordId(id): RecordId,
     ApiJson(patch): ApiJson<R::Draft>,
 ) -> Result<Json<R::Item>, ApiError> {
-    require(&caller.actor, Action::Update, R::SUBJECT)?;
-    let before = R::get(&state.store, caller.actor.program_id, id).await?;
-    require_at(&caller.actor, Action::Update, R::SUBJECT, R::place(&before))?;
+    let before = reach::<R>(&state.store, &caller.actor, Action::Update, id).await?;
     let spec = R::parse(R::overlay(patch, R::Draft::from(&before)))?;
     require_at(
         &caller.actor,
@@ -161,9 +157,7 @@ pub async fn delete<R: Resource>(
     caller: ApiCaller,
     RecordId(id): RecordId,
 ) -> Result<StatusCode, ApiError> {
-    require(&caller.actor, Action::Delete, R::SUBJECT)?;
-    let item = R::get(&state.store, caller.actor.program_id, id).await?;
-    require_at(&caller.actor, Action::Delete, R::SUBJECT, R::place(&item))?;
+    reach::<R>(&state.store, &caller.actor, Action::Delete, id).await?;
     R::delete(&state.store, &Change::new(&caller.actor, Via::Api), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,7 +10,7 @@ use muster_domain::access::{Action, Actor};
 use muster_store::Change;
 
 use super::api::Paging;
-use super::{Cell, Fact, Lookup, Resource, Section};
+use super::{Cell, Fact, Lookup, Resource, Section, reach};
 use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::Viewer;
@@ -127,9 +127,7 @@ pub async fn show<R: Resource>(
     RecordId(id): RecordId,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    require(actor, Action::Read, R::SUBJECT)?;
-    let item = R::get(&state.store, actor.program_id, id).await?;
-    require_at(actor, Action::Read, R::SUBJECT, R::place(&item))?;
+    let item = reach::<R>(&state.store, actor, Action::Read, id).await?;
     let lookup = Lookup::load(&state.store, actor.program_id).await?;
     let base = format!("/{}/{}", R::PATH, id);
     let page = ShowPage {
@@ -246,9 +244,7 @@ pub async fn edit<R: Resource>(
     RecordId(id): RecordId,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    require(actor, Action::Update, R::SUBJECT)?;
-    let item = R::get(&state.store, actor.program_id, id).await?;
-    require_at(actor, Action::Update, R::SUBJECT, R::place(&item))?;
+    let item = reach::<R>(&state.store, actor, Action::Update, id).await?;
     let page = form_page::<R>(&state, &viewer, &R::Draft::from(&item), Some(&item), None).await?;
     render(&page, &viewer)
 }
@@ -260,9 +256,7 @@ pub async fn update<R: Resource>(
     HtmlForm(draft): HtmlForm<R::Draft>,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    require(actor, Action::Update, R::SUBJECT)?;
-    let item = R::get(&state.store, actor.program_id, id).await?;
-    require_at(actor, Action::Update, R::SUBJECT, R::place(&item))?;
+    let item = reach::<R>(&state.store, actor, Action::Update, id).await?;
     let draft = R::from_form(draft);
     let shown = draft.clone();
     let outcome = async {
@@ -316,9 +310,7 @@ pub async fn confirm_delete<R: Resource>(
     RecordId(id): RecordId,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    require(actor, Action::Delete, R::SUBJECT)?;
-    let item = R::get(&state.store, actor.program_id, id).await?;
-    require_at(actor, Action::Delete, R::SUBJECT, R::place(&item))?;
+    let item = reach::<R>(&state.store, actor, Action::Delete, id).await?;
     render(&confirm_page::<R>(&viewer, &item, None).await, &viewer)
 }
 
@@ -328,9 +320,7 @@ pub async fn delete<R: Resource>(
     RecordId(id): RecordId,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    require(actor, Action::Delete, R::SUBJECT)?;
-    let item = R::get(&state.store, actor.program_id, id).await?;
-    require_at(actor, Action::Delete, R::SUBJECT, R::place(&item))?;
+    let item = reach::<R>(&state.store, actor, Action::Delete, id).await?;
     match R::delete(&state.store, &Change::new(actor, viewer.via()), id).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/{}", R::PATH),
