@@ -1,6 +1,9 @@
 //! The `muster` command. Thin: it reads configuration, opens the store and hands over to the
 //! library crates.
-#![forbid(unsafe_code)]
+// Unsafe only where the C allocator is tuned (allocator.rs).
+#![deny(unsafe_code)]
+
+mod allocator;
 
 mod config;
 mod demo;
@@ -140,8 +143,15 @@ fn init_logging(file: &FileConfig) {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    allocator::cap_arenas();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let file = FileConfig::load(cli.config.as_deref())?;
     init_logging(&file);
