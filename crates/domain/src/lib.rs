@@ -16,6 +16,7 @@ pub mod import;
 pub mod known_issue;
 pub mod module;
 pub mod paging;
+pub mod plan;
 pub mod person;
 pub mod program;
 pub mod readiness;

@@ -1,0 +1,50 @@
+//! The rollout plan: tasks, the dependencies between them, the program's working calendar,
+//! and the scheduling engine (`schedule.rs`) that gives each task its early and late dates,
+//! its float and whether it is on the critical path.
+
+pub mod calendar;
+pub mod schedule;
+
+pub type TaskId = i64;
+
+choice!(
+    /// How a dependency ties its successor to its predecessor.
+    DependencyKind {
+        FinishToStart = ("fs", "Finish to start"),
+        StartToStart = ("ss", "Start to start"),
+        FinishToFinish = ("ff", "Finish to finish"),
+        StartToFinish = ("sf", "Start to finish"),
+    }
+);
+
+choice!(
+    /// A date a task is held to, besides its dependencies.
+    ConstraintKind {
+        StartNoEarlierThan = ("snet", "Start no earlier than"),
+        StartNoLaterThan = ("snlt", "Start no later than"),
+        FinishNoEarlierThan = ("fnet", "Finish no earlier than"),
+        FinishNoLaterThan = ("fnlt", "Finish no later than"),
+        MustStartOn = ("mso", "Must start on"),
+        MustFinishOn = ("mfo", "Must finish on"),
+    }
+);
+
+impl ConstraintKind {
+    /// Whether the date holds the start (else the finish).
+    pub fn on_start(self) -> bool {
+        matches!(
+            self,
+            Self::StartNoEarlierThan | Self::StartNoLaterThan | Self::MustStartOn
+        )
+    }
+
+    /// Whether it pushes the task later (a floor on its early dates).
+    pub fn is_floor(self) -> bool {
+        !matches!(self, Self::StartNoLaterThan | Self::FinishNoLaterThan)
+    }
+
+    /// Whether it holds the task back (a ceiling on its late dates).
+    pub fn is_ceiling(self) -> bool {
+        !matches!(self, Self::StartNoEarlierThan | Self::FinishNoEarlierThan)
+    }
+}
