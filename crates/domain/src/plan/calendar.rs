@@ -115,7 +115,10 @@ impl WorkDays {
 
     /// The date of working day `n`, or `None` past the horizon or before the start.
     pub fn date(&self, n: i64) -> Option<NaiveDate> {
-        usize::try_from(n).ok().and_then(|n| self.dates.get(n)).copied()
+        usize::try_from(n)
+            .ok()
+            .and_then(|n| self.dates.get(n))
+            .copied()
     }
 
     /// The number of the first working day on or after `day`. Days before the project start
@@ -253,7 +256,11 @@ mod tests {
         let days = WorkDays::new(&cal, d("2026-12-28")).unwrap();
         assert_eq!(days.date(0), Some(d("2026-12-28")));
         assert_eq!(days.date(3), Some(d("2026-12-31")));
-        assert_eq!(days.date(4), Some(d("2027-01-04")), "holiday and weekend skipped");
+        assert_eq!(
+            days.date(4),
+            Some(d("2027-01-04")),
+            "holiday and weekend skipped"
+        );
         assert_eq!(days.on_or_after(d("2027-01-02")).unwrap(), 4);
         assert_eq!(days.on_or_before(d("2027-01-02")).unwrap(), 3);
         assert!(days.on_or_after(d("2026-12-01")).unwrap() < 0);
@@ -267,13 +274,29 @@ mod tests {
         let site = SiteDays::new(&days, &BTreeSet::from([d("2027-03-03")]));
         // Five days from Monday: Monday to Friday, finishing before day 5.
         assert_eq!(program.forward(0, 5), Some((0, 5)));
-        assert_eq!(site.forward(0, 5), Some((0, 6)), "Wednesday off: runs to Monday");
-        assert_eq!(site.forward(2, 1), Some((3, 4)), "cannot start on the holiday");
+        assert_eq!(
+            site.forward(0, 5),
+            Some((0, 6)),
+            "Wednesday off: runs to Monday"
+        );
+        assert_eq!(
+            site.forward(2, 1),
+            Some((3, 4)),
+            "cannot start on the holiday"
+        );
         assert_eq!(site.backward(6, 5), Some((0, 6)));
         assert_eq!(program.backward(5, 0), Some((5, 5)));
         assert_eq!(site.between(0, 6), 5);
-        assert_eq!(site.backward(2, 5), Some((-3, 2)), "before the start every day counts");
-        assert_eq!(site.finishing_from(4, 2), Some((1, 4)), "Wednesday off: Tuesday, Thursday");
+        assert_eq!(
+            site.backward(2, 5),
+            Some((-3, 2)),
+            "before the start every day counts"
+        );
+        assert_eq!(
+            site.finishing_from(4, 2),
+            Some((1, 4)),
+            "Wednesday off: Tuesday, Thursday"
+        );
         assert_eq!(site.starting_by(2, 2), Some((1, 4)));
     }
 

@@ -44,15 +44,30 @@ fn a_chain_runs_over_weekends_and_the_critical_path_has_no_float() {
     );
     let s = schedule(&p).unwrap();
     let t = |id| s.get(id).unwrap();
-    assert_eq!((t(1).early_start, t(1).early_finish), (d("2027-03-01"), d("2027-03-03")));
-    assert_eq!((t(2).early_start, t(2).early_finish), (d("2027-03-04"), d("2027-03-09")));
+    assert_eq!(
+        (t(1).early_start, t(1).early_finish),
+        (d("2027-03-01"), d("2027-03-03"))
+    );
+    assert_eq!(
+        (t(2).early_start, t(2).early_finish),
+        (d("2027-03-04"), d("2027-03-09"))
+    );
     assert_eq!(t(4).early_start, d("2027-03-10"));
-    assert_eq!(t(4).early_finish, d("2027-03-10"), "a milestone finishes on its day");
+    assert_eq!(
+        t(4).early_finish,
+        d("2027-03-10"),
+        "a milestone finishes on its day"
+    );
     assert_eq!(s.finish, d("2027-03-09"));
     assert_eq!(t(3).total_float, 2);
     assert_eq!(t(3).free_float, 2);
     assert_eq!(t(3).late_start, d("2027-03-08"));
-    let critical: Vec<_> = s.tasks.iter().filter(|t| t.critical).map(|t| t.id).collect();
+    let critical: Vec<_> = s
+        .tasks
+        .iter()
+        .filter(|t| t.critical)
+        .map(|t| t.id)
+        .collect();
     assert_eq!(critical, [1, 2, 4]);
 }
 
@@ -61,9 +76,19 @@ fn each_kind_of_dependency_and_lag_is_honoured() {
     let base = Task::new(1, "A", 5); // Mon 1 .. Fri 5 March
     let cases = [
         (DependencyKind::FinishToStart, 2, "2027-03-10", "2027-03-10"),
-        (DependencyKind::FinishToStart, -2, "2027-03-04", "2027-03-04"),
+        (
+            DependencyKind::FinishToStart,
+            -2,
+            "2027-03-04",
+            "2027-03-04",
+        ),
         (DependencyKind::StartToStart, 1, "2027-03-02", "2027-03-02"),
-        (DependencyKind::FinishToFinish, 0, "2027-03-05", "2027-03-05"),
+        (
+            DependencyKind::FinishToFinish,
+            0,
+            "2027-03-05",
+            "2027-03-05",
+        ),
         (DependencyKind::StartToFinish, 3, "2027-03-03", "2027-03-03"),
     ];
     for (kind, lag, start, finish) in cases {
@@ -83,7 +108,10 @@ fn each_kind_of_dependency_and_lag_is_honoured() {
 #[test]
 fn a_site_holiday_stretches_only_that_sites_task() {
     let mut p = plan(
-        vec![Task::new(1, "Program task", 3), Task::new(2, "Site task", 3)],
+        vec![
+            Task::new(1, "Program task", 3),
+            Task::new(2, "Site task", 3),
+        ],
         vec![],
     );
     p.site_holidays = vec![BTreeSet::from([d("2027-03-02")])];
@@ -103,7 +131,11 @@ fn constraints_push_and_deadlines_show_negative_float() {
     );
     p.tasks[0].constraint = Some((ConstraintKind::StartNoEarlierThan, d("2027-03-06")));
     let s = schedule(&p).unwrap();
-    assert_eq!(s.get(1).unwrap().early_start, d("2027-03-08"), "Saturday: next Monday");
+    assert_eq!(
+        s.get(1).unwrap().early_start,
+        d("2027-03-08"),
+        "Saturday: next Monday"
+    );
     p.tasks[1].constraint = Some((ConstraintKind::FinishNoLaterThan, d("2027-03-12")));
     let s = schedule(&p).unwrap();
     let late = s.get(2).unwrap();
@@ -111,7 +143,11 @@ fn constraints_push_and_deadlines_show_negative_float() {
     assert_eq!(late.total_float, -6);
     assert!(late.critical);
     assert_eq!(s.get(1).unwrap().total_float, -6);
-    assert!(s.warnings.iter().any(|w| w.contains("'Go-live' is 6 working days late")));
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("'Go-live' is 6 working days late"))
+    );
 }
 
 #[test]
@@ -135,11 +171,24 @@ fn done_work_is_fixed_and_remaining_work_starts_from_the_status_date() {
     assert!(t(1).done && !t(1).critical);
     assert_eq!(t(1).early_finish, d("2027-03-04"), "finished early: kept");
     assert_eq!(t(2).early_start, d("2027-03-05"), "actual start kept");
-    assert_eq!(t(2).early_finish, d("2027-03-16"), "two days left from Monday 15th");
+    assert_eq!(
+        t(2).early_finish,
+        d("2027-03-16"),
+        "two days left from Monday 15th"
+    );
     assert_eq!(t(3).early_start, d("2027-03-17"));
-    assert_eq!(t(4).early_start, d("2027-03-15"), "nothing new before the status date");
+    assert_eq!(
+        t(4).early_start,
+        d("2027-03-15"),
+        "nothing new before the status date"
+    );
     p.tasks[2].actual_finish = Some(d("2027-03-20"));
-    assert!(schedule(&p).unwrap_err().to_string().contains("no actual start"));
+    assert!(
+        schedule(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("no actual start")
+    );
 }
 
 #[test]
@@ -158,7 +207,10 @@ fn bad_plans_are_refused_naming_what_is_wrong() {
         "the dependencies form a cycle: Design -> Build -> Test -> Design"
     );
     let dangling = plan(vec![Task::new(1, "A", 1)], vec![fs(1, 42)]);
-    assert_eq!(schedule(&dangling).unwrap_err(), ScheduleError::UnknownTask(42));
+    assert_eq!(
+        schedule(&dangling).unwrap_err(),
+        ScheduleError::UnknownTask(42)
+    );
     let negative = plan(vec![Task::new(1, "A", -2)], vec![]);
     assert!(schedule(&negative).unwrap_err().to_string().contains("'A'"));
     let lead = plan(
@@ -167,7 +219,11 @@ fn bad_plans_are_refused_naming_what_is_wrong() {
     );
     let s = schedule(&lead).unwrap();
     assert_eq!(s.get(2).unwrap().early_start, d("2027-03-01"));
-    assert!(s.warnings[0].contains("before the project start"), "{:?}", s.warnings);
+    assert!(
+        s.warnings[0].contains("before the project start"),
+        "{:?}",
+        s.warnings
+    );
 }
 
 // ---- properties -----------------------------------------------------------------------
