@@ -15,6 +15,7 @@ pub mod draft;
 pub mod import;
 pub mod known_issue;
 pub mod module;
+pub mod money;
 pub mod paging;
 pub mod person;
 pub mod plan;

@@ -3,7 +3,10 @@
 //! its float and whether it is on the critical path.
 
 pub mod calendar;
+pub mod cost;
+pub mod dependency;
 pub mod schedule;
+pub mod task;
 
 pub type TaskId = i64;
 
