@@ -51,6 +51,22 @@ fn note_intake_rules(entity: &str) {
     }
 }
 
+/// What a computed schedule is made from: a write to any of them moves the program's plan
+/// revision in the same transaction (`plan::revision`), so the schedule is recomputed.
+const PLAN: &[&str] = &[
+    "plan_task",
+    "plan_dependency",
+    "plan_holiday",
+    "plan_settings",
+];
+
+async fn note_plan<C: ConnectionTrait>(db: &C, program_id: i64, entity: &str) -> StoreResult<()> {
+    if PLAN.contains(&entity) {
+        crate::plan::bump_revision(db, program_id).await?;
+    }
+    Ok(())
+}
+
 /// Appends one entry. `before` and `after` are the record's JSON around the change.
 pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
     db: &C,
@@ -65,7 +81,7 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
         .exec_without_returning(db)
         .await?;
     note_intake_rules(entity);
-    Ok(())
+    note_plan(db, change.program_id(), entity).await
 }
 
 /// Appends one entry per record created, in one statement: `(change, id, record)`.
@@ -80,13 +96,14 @@ pub(crate) async fn record_created<'a, C: ConnectionTrait, T: Serialize + 'a>(
             audit_row(&change, entity, id, AuditAction::Create, None, Some(after))
         })
         .collect();
-    if !rows.is_empty() {
-        audit_log::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
-        note_intake_rules(entity);
-    }
-    Ok(())
+    let Some(program_id) = rows.first().map(|r| r.program_id.clone().unwrap()) else {
+        return Ok(());
+    };
+    audit_log::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    note_intake_rules(entity);
+    note_plan(db, program_id, entity).await
 }
 
 fn audit_row<T: Serialize>(

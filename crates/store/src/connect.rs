@@ -113,6 +113,8 @@ pub struct Store {
     pub(crate) mail: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// API tokens recently seen, with their actor (see `account::TokenCache`).
     pub(crate) tokens: std::sync::Arc<crate::account::TokenCache>,
+    /// Computed plans, kept until the plan changes (`plan::schedule`).
+    pub(crate) schedules: std::sync::Arc<crate::plan::Schedules>,
 }
 
 impl Store {
@@ -164,6 +166,7 @@ impl Store {
                     writer: Default::default(),
                     mail: Default::default(),
                     tokens: Default::default(),
+                    schedules: Default::default(),
                 })
             }
             Backend::Postgres => {
@@ -182,6 +185,7 @@ impl Store {
                     writer: Default::default(),
                     mail: Default::default(),
                     tokens: Default::default(),
+                    schedules: Default::default(),
                 })
             }
         }

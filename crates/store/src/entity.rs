@@ -21,7 +21,10 @@ macro_rules! entity {
     };
 }
 
-type Ts = chrono::DateTime<chrono::Utc>;
+/// For entities kept beside their capability (`plan/entity.rs`).
+pub(crate) use entity;
+
+pub(crate) type Ts = chrono::DateTime<chrono::Utc>;
 
 pub mod program {
     use sea_orm::entity::prelude::*;

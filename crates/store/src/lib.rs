@@ -23,6 +23,7 @@ pub mod import;
 pub mod known_issue;
 pub mod module;
 pub mod person;
+pub mod plan;
 pub mod program;
 pub mod roster;
 pub mod rounding;

@@ -5,8 +5,10 @@
 pub mod calendar;
 pub mod cost;
 pub mod dependency;
+pub mod holiday;
 pub mod schedule;
 pub mod task;
+pub mod tree;
 
 pub type TaskId = i64;
 
@@ -49,5 +51,30 @@ impl ConstraintKind {
     /// Whether it holds the task back (a ceiling on its late dates).
     pub fn is_ceiling(self) -> bool {
         !matches!(self, Self::StartNoEarlierThan | Self::FinishNoEarlierThan)
+    }
+}
+
+/// The program's plan settings: when the project starts and which weekdays are worked.
+/// `revision` moves with every change to the plan.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanSettings {
+    pub project_start: chrono::NaiveDate,
+    /// Monday first.
+    pub working_weekdays: [bool; 7],
+    pub revision: i64,
+}
+
+impl PlanSettings {
+    /// "mon,tue,wed,thu,fri": how the weekdays are written and stored.
+    pub fn weekdays_code(&self) -> String {
+        const CODES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        CODES
+            .iter()
+            .zip(self.working_weekdays)
+            .filter(|(_, on)| *on)
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }

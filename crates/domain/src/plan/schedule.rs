@@ -480,6 +480,12 @@ fn problem(task: &Task, problem: &str) -> ScheduleError {
     }
 }
 
+/// Checks the tasks and dependencies without scheduling: a cycle, a dependency on a task
+/// not in the plan, a negative duration.
+pub fn check_order(plan: &Plan) -> Result<(), ScheduleError> {
+    graph(plan).map(|_| ())
+}
+
 /// Checks the tasks and dependencies and orders the tasks so that every predecessor comes
 /// before its successors (Kahn's algorithm); a cycle is refused, naming its tasks.
 fn graph(plan: &Plan) -> Result<Graph, ScheduleError> {

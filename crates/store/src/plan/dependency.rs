@@ -1,0 +1,138 @@
+//! Dependencies between plan tasks.
+
+use chrono::Utc;
+use muster_domain::plan::DependencyKind;
+use muster_domain::plan::dependency::{DependencySpec, PlanDependency};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::entity::plan_dependency;
+use crate::Store;
+use crate::audit::Change;
+use crate::error::{StoreError, StoreResult, UniqueField};
+
+pub(crate) const ENTITY: &str = "plan_dependency";
+const UNIQUE: &[UniqueField] = &[UniqueField {
+    index: "ux_plan_dependency",
+    column: "plan_dependency.predecessor_id",
+    field: "successor_id",
+    message: "these two tasks are already linked",
+}];
+
+pub(crate) fn to_dependency(m: plan_dependency::Model) -> StoreResult<PlanDependency> {
+    Ok(PlanDependency {
+        id: m.id,
+        predecessor_id: m.predecessor_id,
+        successor_id: m.successor_id,
+        kind: DependencyKind::parse(&m.kind).map_err(StoreError::Corrupt)?,
+        lag: m.lag,
+    })
+}
+
+fn dependency_row(program_id: i64, spec: DependencySpec) -> plan_dependency::ActiveModel {
+    let now = Utc::now();
+    plan_dependency::ActiveModel {
+        id: NotSet,
+        program_id: Set(program_id),
+        predecessor_id: Set(spec.predecessor_id),
+        successor_id: Set(spec.successor_id),
+        kind: Set(spec.kind.code().to_owned()),
+        lag: Set(spec.lag),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+impl Store {
+    pub async fn all_plan_dependencies(&self, program_id: i64) -> StoreResult<Vec<PlanDependency>> {
+        plan_dependency::Entity::find()
+            .filter(plan_dependency::Column::ProgramId.eq(program_id))
+            .order_by_asc(plan_dependency::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_dependency)
+            .collect()
+    }
+
+    pub async fn plan_dependency(&self, program_id: i64, id: i64) -> StoreResult<PlanDependency> {
+        let row = plan_dependency::Entity::find_by_id(id)
+            .filter(plan_dependency::Column::ProgramId.eq(program_id))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::not_found(ENTITY, id))?;
+        to_dependency(row)
+    }
+
+    /// Links two tasks of the plan; refused if it would close a loop.
+    pub async fn create_plan_dependency(
+        &self,
+        change: &Change<'_>,
+        spec: DependencySpec,
+    ) -> StoreResult<PlanDependency> {
+        self.check_plan_dependency(change.program_id(), None, spec)
+            .await?;
+        let row = dependency_row(change.program_id(), spec);
+        self.insert_audited(change, ENTITY, row, UNIQUE, to_dependency, |d| d.id)
+            .await
+    }
+
+    pub async fn update_plan_dependency(
+        &self,
+        change: &Change<'_>,
+        id: i64,
+        spec: DependencySpec,
+    ) -> StoreResult<PlanDependency> {
+        let before = self.plan_dependency(change.program_id(), id).await?;
+        self.check_plan_dependency(change.program_id(), Some(id), spec)
+            .await?;
+        let row = plan_dependency::ActiveModel {
+            id: Set(id),
+            created_at: NotSet,
+            ..dependency_row(change.program_id(), spec)
+        };
+        self.update_audited(change, ENTITY, id, &before, row, UNIQUE, to_dependency)
+            .await
+    }
+
+    pub async fn delete_plan_dependency(&self, change: &Change<'_>, id: i64) -> StoreResult<()> {
+        let before = self.plan_dependency(change.program_id(), id).await?;
+        self.delete_audited::<plan_dependency::Entity, _>(change, ENTITY, id, &before)
+            .await
+    }
+
+    /// Both tasks are in this plan, and the plan with the link still schedules: a link that
+    /// closes a loop is refused naming the tasks on it.
+    async fn check_plan_dependency(
+        &self,
+        program_id: i64,
+        id: Option<i64>,
+        spec: DependencySpec,
+    ) -> StoreResult<()> {
+        for (field, task) in [
+            ("predecessor_id", spec.predecessor_id),
+            ("successor_id", spec.successor_id),
+        ] {
+            if let Err(StoreError::NotFound { .. }) = self.plan_task(program_id, task).await {
+                return Err(StoreError::invalid(field, "no such task in this plan"));
+            }
+        }
+        let tasks = self.all_plan_tasks(program_id).await?;
+        let mut links = self.all_plan_dependencies(program_id).await?;
+        links.retain(|d| Some(d.id) != id);
+        links.push(PlanDependency {
+            id: 0,
+            predecessor_id: spec.predecessor_id,
+            successor_id: spec.successor_id,
+            kind: spec.kind,
+            lag: spec.lag,
+        });
+        if let Some(cycle) = muster_domain::plan::tree::cycle(&tasks, &links) {
+            return Err(StoreError::invalid(
+                "successor_id",
+                format!("this link would close a loop: {}", cycle.join(" -> ")),
+            ));
+        }
+        Ok(())
+    }
+}

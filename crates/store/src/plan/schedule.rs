@@ -1,0 +1,153 @@
+//! The computed plan: every task with its dates, float and place in the outline, kept in
+//! memory until the plan's revision moves or the day changes. Pages read slices of it, so a
+//! page of a 50,000-task plan costs what a page of a small one does.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+use muster_domain::plan::PlanSettings;
+use muster_domain::plan::calendar::Calendar;
+use muster_domain::plan::dependency::PlanDependency;
+use muster_domain::plan::schedule::{Scheduled, schedule};
+use muster_domain::plan::task::PlanTask;
+use muster_domain::plan::tree::{Calendars, Outline, dates, engine_plan, outline};
+
+use crate::Store;
+use crate::error::StoreResult;
+
+/// The plan with its schedule, as of one revision and status date.
+#[derive(Debug)]
+pub struct PlanSchedule {
+    pub settings: PlanSettings,
+    pub status_date: NaiveDate,
+    pub tasks: Vec<PlanTask>,
+    pub dependencies: Vec<PlanDependency>,
+    pub outline: Outline,
+    /// By index into `tasks`.
+    pub dates: Vec<Scheduled>,
+    pub finish: NaiveDate,
+    pub warnings: Vec<String>,
+    /// Why the plan could not be scheduled (the dates are then the project start).
+    pub error: Option<String>,
+    index: HashMap<i64, usize>,
+}
+
+impl PlanSchedule {
+    pub fn position(&self, id: i64) -> Option<usize> {
+        self.index.get(&id).copied()
+    }
+
+    pub fn task(&self, id: i64) -> Option<(&PlanTask, &Scheduled)> {
+        self.position(id).map(|i| (&self.tasks[i], &self.dates[i]))
+    }
+}
+
+/// Computed plans per program.
+#[derive(Default)]
+pub(crate) struct Schedules(Mutex<HashMap<i64, Arc<PlanSchedule>>>);
+
+impl Store {
+    /// The plan scheduled with `status_date` as today: from memory if nothing has changed.
+    pub async fn plan_schedule(
+        &self,
+        program_id: i64,
+        status_date: NaiveDate,
+    ) -> StoreResult<Arc<PlanSchedule>> {
+        let settings = self.plan_settings(program_id).await?;
+        if let Some(kept) = self
+            .schedules
+            .0
+            .lock()
+            .expect("not poisoned")
+            .get(&program_id)
+            && kept.settings.revision == settings.revision
+            && kept.status_date == status_date
+        {
+            return Ok(kept.clone());
+        }
+        let (program_holidays, site_holidays) = self.holiday_sets(program_id).await?;
+        let tasks = self.all_plan_tasks(program_id).await?;
+        let dependencies = self.all_plan_dependencies(program_id).await?;
+        let computed = tokio::task::spawn_blocking(move || {
+            compute(
+                settings,
+                status_date,
+                program_holidays,
+                site_holidays,
+                tasks,
+                dependencies,
+            )
+        })
+        .await
+        .map_err(|e| crate::StoreError::Corrupt(format!("scheduling failed: {e}")))?;
+        let computed = Arc::new(computed);
+        let mut kept = self.schedules.0.lock().expect("not poisoned");
+        // Keep the newest revision when two computations race.
+        let newer = kept
+            .get(&program_id)
+            .is_some_and(|k| k.settings.revision > computed.settings.revision);
+        if !newer {
+            kept.insert(program_id, computed.clone());
+        }
+        Ok(computed)
+    }
+}
+
+fn compute(
+    settings: PlanSettings,
+    status_date: NaiveDate,
+    program_holidays: std::collections::BTreeSet<NaiveDate>,
+    site_holidays: HashMap<i64, std::collections::BTreeSet<NaiveDate>>,
+    tasks: Vec<PlanTask>,
+    dependencies: Vec<PlanDependency>,
+) -> PlanSchedule {
+    let outline = outline(&tasks);
+    let calendars = Calendars {
+        project_start: Some(settings.project_start),
+        status_date: Some(status_date),
+        calendar: Calendar {
+            working_weekdays: settings.working_weekdays,
+            holidays: program_holidays,
+        },
+        site_holidays,
+    };
+    let plan = engine_plan(&calendars, &tasks, &dependencies, &outline);
+    let (dates, finish, warnings, error) = match schedule(&plan) {
+        Ok(s) => {
+            let d = dates(&tasks, &outline, &s);
+            (d, s.finish, s.warnings, None)
+        }
+        Err(e) => {
+            let start = settings.project_start;
+            let d = tasks
+                .iter()
+                .map(|t| Scheduled {
+                    id: t.id,
+                    early_start: start,
+                    early_finish: start,
+                    late_start: start,
+                    late_finish: start,
+                    total_float: 0,
+                    free_float: 0,
+                    critical: false,
+                    done: false,
+                })
+                .collect();
+            (d, start, Vec::new(), Some(e.to_string()))
+        }
+    };
+    let index = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    PlanSchedule {
+        settings,
+        status_date,
+        tasks,
+        dependencies,
+        outline,
+        dates,
+        finish,
+        warnings,
+        error,
+        index,
+    }
+}
