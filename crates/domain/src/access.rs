@@ -44,6 +44,7 @@ choice!(
         TrainingSession = ("training_session", "training sessions"),
         Enrollment = ("enrollment", "enrollments"),
         TrainingRecord = ("training_record", "training records"),
+        Plan = ("plan", "the plan"),
     }
 );
 
@@ -175,6 +176,13 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (SiteLead | Champion, Enrollment | TrainingRecord, Read) => OwnSites,
         (EndUser, Enrollment, Read | Create | Delete) => Own,
         (EndUser, TrainingRecord, Read) => Own,
+        // The plan: the program office runs it; site leads keep their sites' tasks; analysts
+        // report progress; everyone who works on the program reads it.
+        (ProgramLead, Plan, _) => All,
+        (SiteLead, Plan, Create | Update | Delete) => OwnSites,
+        (Analyst, Plan, Update) => All,
+        (EndUser, Plan, _) => Reach::None,
+        (_, Plan, Read) => All,
         _ => Reach::None,
     }
 }

@@ -21,6 +21,7 @@ mod mail;
 mod module;
 mod page;
 mod person;
+mod plan;
 mod program;
 mod resource;
 mod rounding;
@@ -135,6 +136,7 @@ pub fn app(state: AppState) -> Router {
         .merge(command_center::routes())
         .merge(import::routes())
         .merge(training::routes())
+        .merge(plan::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())

@@ -37,6 +37,7 @@ const NAV: &[(&str, &str, Subject)] = &[
     ("Overview", "/", Subject::Program),
     ("Tickets", "/tickets", Subject::Ticket),
     ("Command center", "/command-center", Subject::CommandCenter),
+    ("Plan", "/plan", Subject::Plan),
     ("Training", "/training", Subject::TrainingRecord),
     ("Sites", "/sites", Subject::Site),
     ("Units", "/units", Subject::Unit),

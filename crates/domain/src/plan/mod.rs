@@ -78,3 +78,16 @@ impl PlanSettings {
             .join(",")
     }
 }
+
+/// A task with its computed dates and its place in the outline.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanRow {
+    #[serde(flatten)]
+    pub task: task::PlanTask,
+    pub schedule: schedule::Scheduled,
+    /// 0 at the top of the outline.
+    pub depth: u16,
+    /// Has subtasks: its dates are theirs.
+    pub summary: bool,
+}

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
-use muster_domain::plan::PlanSettings;
+use muster_domain::paging::{Cursor, Page};
+use muster_domain::plan::{PlanRow, PlanSettings};
 use muster_domain::plan::calendar::Calendar;
 use muster_domain::plan::dependency::PlanDependency;
 use muster_domain::plan::schedule::{Scheduled, schedule};
@@ -149,5 +150,69 @@ fn compute(
         warnings,
         error,
         index,
+    }
+}
+
+/// Which tasks a page of the plan shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskFilter {
+    pub site_id: Option<i64>,
+    pub wave_id: Option<i64>,
+    pub module_id: Option<i64>,
+    /// Only tasks on the critical path.
+    pub critical: bool,
+    pub milestones: bool,
+    /// Name containing this text (any case).
+    pub search: Option<String>,
+}
+
+impl PlanSchedule {
+    fn matches(&self, i: usize, f: &TaskFilter, needle: Option<&str>) -> bool {
+        let t = &self.tasks[i];
+        f.site_id.is_none_or(|s| t.site_id == Some(s))
+            && f.wave_id.is_none_or(|w| t.wave_id == Some(w))
+            && f.module_id.is_none_or(|m| t.module_id == Some(m))
+            && (!f.critical || self.dates[i].critical)
+            && (!f.milestones || t.milestone)
+            && needle.is_none_or(|n| t.name.to_lowercase().contains(n))
+    }
+
+    pub fn row(&self, i: usize) -> PlanRow {
+        PlanRow {
+            task: self.tasks[i].clone(),
+            schedule: self.dates[i].clone(),
+            depth: self.outline.depth[i],
+            summary: self.outline.summary[i],
+        }
+    }
+
+    /// A page of tasks in outline order. The cursor's key is the outline position after
+    /// which the page starts.
+    pub fn page(&self, filter: &TaskFilter, cursor: Option<&Cursor>, limit: u64) -> Page<PlanRow> {
+        let needle = filter.search.as_ref().map(|s| s.trim().to_lowercase());
+        let matching: Vec<(usize, usize)> = self
+            .outline
+            .order
+            .iter()
+            .enumerate()
+            .filter(|&(_, &i)| self.matches(i, filter, needle.as_deref()))
+            .map(|(ordinal, &i)| (ordinal, i))
+            .collect();
+        let after: usize = cursor.and_then(|c| c.key.parse().ok()).unwrap_or(0);
+        let start = matching.partition_point(|&(ordinal, _)| ordinal < after);
+        let end = (start + limit as usize).min(matching.len());
+        let next_cursor = (end < matching.len()).then(|| {
+            let (ordinal, i) = matching[end - 1];
+            Cursor {
+                key: (ordinal + 1).to_string(),
+                id: self.tasks[i].id,
+            }
+            .encode()
+        });
+        Page {
+            items: matching[start..end].iter().map(|&(_, i)| self.row(i)).collect(),
+            next_cursor,
+            total: matching.len() as u64,
+        }
     }
 }

@@ -8,6 +8,7 @@ mod authorization;
 mod csrf_and_sessions;
 mod forms;
 mod imports;
+mod plan;
 mod problems;
 mod reference;
 mod tickets;

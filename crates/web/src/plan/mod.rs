@@ -1,0 +1,71 @@
+//! The rollout plan in pages and the API: tasks and dependencies as resources, the schedule
+//! table and its API, the Gantt chart.
+
+pub mod dependencies;
+pub mod gantt;
+pub mod schedule;
+pub mod tasks;
+
+use axum::Router;
+use axum::routing::get;
+use muster_domain::paging::{Cursor, Page};
+
+use utoipa::OpenApi;
+
+use crate::AppState;
+use crate::resource;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(resource::routes::<tasks::Tasks>())
+        .merge(resource::routes::<dependencies::Dependencies>())
+        .route("/plan", get(schedule::page))
+        .route("/plan/gantt", get(gantt::page))
+        .route("/api/v1/schedule", get(schedule::api))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(schedule::api),
+    components(schemas(
+        schedule::ScheduleView,
+        muster_domain::plan::PlanRow,
+        muster_domain::plan::schedule::Scheduled
+    ))
+)]
+pub struct PlanDoc;
+
+/// Adds the plan's resources and endpoints to `doc`.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    resource::describe::<tasks::Tasks>(doc);
+    resource::describe::<dependencies::Dependencies>(doc);
+    doc.merge(PlanDoc::openapi());
+}
+
+/// A page of records held in memory, in id order; the cursor's key is unused.
+pub(crate) fn page_by_id<T>(
+    items: impl Iterator<Item = T>,
+    id: impl Fn(&T) -> i64,
+    cursor: Option<&Cursor>,
+    limit: u64,
+) -> Page<T> {
+    let after = cursor.map_or(i64::MIN, |c| c.id);
+    let mut all: Vec<T> = items.collect();
+    all.sort_by_key(|t| id(t));
+    let total = all.len() as u64;
+    let start = all.partition_point(|t| id(t) <= after);
+    let mut page: Vec<T> = all.into_iter().skip(start).take(limit as usize + 1).collect();
+    let next_cursor = (page.len() as u64 > limit).then(|| {
+        page.truncate(limit as usize);
+        Cursor {
+            key: String::new(),
+            id: page.last().map_or(0, |t| id(t)),
+        }
+        .encode()
+    });
+    Page {
+        items: page,
+        next_cursor,
+        total,
+    }
+}

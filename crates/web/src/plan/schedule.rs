@@ -1,0 +1,204 @@
+//! The plan's schedule: the task table with computed dates, float and the critical path
+//! (`/plan`), and the same as JSON (`/api/v1/schedule`).
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::NaiveDate;
+use muster_domain::access::{Action, Subject};
+use muster_domain::paging::{Cursor, Page};
+use muster_domain::plan::PlanRow;
+use serde::{Deserialize, Serialize};
+
+use super::tasks::{TaskQuery, today};
+use crate::AppState;
+use crate::access::require;
+use crate::auth::{ApiCaller, Viewer};
+use crate::error::{ApiError, AppError, PageError};
+use crate::form::{Field, Params};
+use crate::page::{Layout, render};
+use crate::resource::{Lookup, Resource};
+
+/// The schedule's query: the task filters and a page.
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
+pub struct ScheduleQuery {
+    /// only tasks of this site
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<String>,
+    /// only tasks of this wave
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wave_id: Option<String>,
+    /// only tasks of this module
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// name containing this text
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    /// true: only tasks on the critical path
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub critical: Option<String>,
+    /// true: only milestones
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestones: Option<String>,
+    /// where the page starts (from the previous page's next_cursor)
+    #[serde(skip_serializing)]
+    pub cursor: Option<String>,
+    /// tasks per page (default 100, at most 500)
+    #[serde(skip_serializing)]
+    pub limit: Option<u64>,
+}
+
+impl ScheduleQuery {
+    pub fn tasks(&self) -> TaskQuery {
+        TaskQuery {
+            site_id: self.site_id.clone(),
+            wave_id: self.wave_id.clone(),
+            module_id: self.module_id.clone(),
+            search: self.search.clone(),
+            critical: self.critical.clone(),
+            milestones: self.milestones.clone(),
+        }
+    }
+
+    /// The filters as a query string (without the page).
+    pub fn filters_query(&self) -> String {
+        serde_html_form::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The schedule as the API gives it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScheduleView {
+    pub project_start: NaiveDate,
+    /// "Today": remaining work is scheduled from here.
+    pub status_date: NaiveDate,
+    /// The last working day of the last task.
+    pub finish: NaiveDate,
+    /// What the scheduler had to bend (a lead clipped at the project start, a deadline
+    /// missed).
+    pub warnings: Vec<String>,
+    /// Why the plan could not be scheduled, if it could not.
+    pub error: Option<String>,
+    pub tasks: Page<PlanRow>,
+}
+
+pub(crate) async fn view(
+    state: &AppState,
+    actor: &muster_domain::access::Actor,
+    q: &ScheduleQuery,
+    default_limit: u64,
+) -> Result<ScheduleView, AppError> {
+    require(actor, Action::Read, Subject::Plan)?;
+    let filter = q.tasks().filter()?;
+    let cursor = q
+        .cursor
+        .as_deref()
+        .map(Cursor::decode)
+        .transpose()
+        .map_err(|m| muster_domain::Invalid::one("cursor", m))?;
+    let limit = muster_domain::paging::limit(q.limit.or(Some(default_limit)))
+        .map_err(|m| muster_domain::Invalid::one("limit", m))?;
+    let plan = state.store.plan_schedule(actor.program_id, today()).await?;
+    Ok(ScheduleView {
+        project_start: plan.settings.project_start,
+        status_date: plan.status_date,
+        finish: plan.finish,
+        warnings: plan.warnings.clone(),
+        error: plan.error.clone(),
+        tasks: plan.page(&filter, cursor.as_ref(), limit),
+    })
+}
+
+/// `GET /api/v1/schedule`: every task's computed dates, total and free float and whether it
+/// is on the critical path, in outline order, a page at a time.
+#[utoipa::path(get, path = "/api/v1/schedule", tag = "Plan", params(ScheduleQuery),
+    responses((status = 200, description = "the computed schedule", body = ScheduleView), (status = 401, description = "not signed in", body = crate::error::Problem), (status = 403, description = "your role does not allow this", body = crate::error::Problem), (status = 422, description = "a filter that needs attention", body = crate::error::Problem)))]
+pub async fn api(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Params(q): Params<ScheduleQuery>,
+) -> Result<Json<ScheduleView>, ApiError> {
+    Ok(Json(view(&state, &caller.actor, &q, 100).await?))
+}
+
+/// A row of the table, ready to show.
+pub struct Line {
+    pub id: i64,
+    pub name: String,
+    pub indent: u16,
+    pub summary: bool,
+    pub duration: String,
+    pub start: String,
+    pub finish: String,
+    pub late_finish: String,
+    pub total_float: i64,
+    pub critical: bool,
+    pub done: bool,
+    pub percent: i64,
+    pub site: String,
+}
+
+#[derive(Template)]
+#[template(path = "plan/schedule.html")]
+struct SchedulePage {
+    layout: Layout,
+    view: ScheduleView,
+    lines: Vec<Line>,
+    filters: Vec<Field>,
+    next_href: Option<String>,
+    query: String,
+    may_edit: bool,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Params(q): Params<ScheduleQuery>,
+) -> Result<Response, PageError> {
+    let actor = &viewer.actor;
+    let view = view(&state, actor, &q, 100).await?;
+    let lookup = Lookup::load(&state.store, actor.program_id).await?;
+    let lines = view
+        .tasks
+        .items
+        .iter()
+        .map(|r| Line {
+            id: r.task.id,
+            name: r.task.name.clone(),
+            indent: r.depth,
+            summary: r.summary,
+            duration: if r.task.milestone {
+                "milestone".into()
+            } else if r.summary {
+                String::new()
+            } else {
+                format!("{} d", r.task.duration)
+            },
+            start: r.schedule.early_start.to_string(),
+            finish: r.schedule.early_finish.to_string(),
+            late_finish: r.schedule.late_finish.to_string(),
+            total_float: r.schedule.total_float,
+            critical: r.schedule.critical,
+            done: r.schedule.done,
+            percent: r.task.percent_complete,
+            site: lookup.site_name(r.task.site_id),
+        })
+        .collect();
+    let query = q.filters_query();
+    let next_href = view
+        .tasks
+        .next_cursor
+        .as_ref()
+        .map(|c| format!("/plan?{query}&cursor={c}"));
+    let page = SchedulePage {
+        layout: viewer.layout("Plan", vec![("Plan".into(), "/plan".into())]),
+        filters: super::tasks::Tasks::filters(&q.tasks(), &lookup),
+        lines,
+        next_href,
+        query,
+        may_edit: actor.may(Action::Update, Subject::Plan),
+        view,
+    };
+    render(&page, &viewer)
+}
