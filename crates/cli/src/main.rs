@@ -7,6 +7,7 @@ mod allocator;
 
 mod config;
 mod demo;
+mod demo_plan;
 mod demo_tickets;
 mod demo_training;
 mod import;

@@ -52,12 +52,13 @@ fn note_intake_rules(entity: &str) {
 }
 
 /// What a computed schedule is made from: a write to any of them moves the program's plan
-/// revision in the same transaction (`plan::revision`), so the schedule is recomputed.
+/// revision in the same transaction (`plan::bump_revision`), so the schedule is recomputed.
 const PLAN: &[&str] = &[
     "plan_task",
     "plan_dependency",
     "plan_holiday",
     "plan_settings",
+    "plan_import",
 ];
 
 async fn note_plan<C: ConnectionTrait>(db: &C, program_id: i64, entity: &str) -> StoreResult<()> {

@@ -102,7 +102,7 @@ pub struct Schedule {
     /// The last working day of the last task.
     pub finish: NaiveDate,
     /// Things the engine did that the planner should know about (a lead clipped at the
-    /// project start, a constraint that cannot be met).
+    /// project start, a task with a deadline it cannot meet).
     pub warnings: Vec<String>,
 }
 
@@ -288,6 +288,11 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
         let mut start_by = i64::MAX;
         for &l in &graph.out_of[i] {
             let (_, s, kind, lag) = graph.links[l as usize];
+            if plan.tasks[s].actual_start.is_some() && on_start(kind) {
+                // The successor is under way: what had to happen before it started is
+                // history, not a deadline.
+                continue;
+            }
             let succ = if done[s] { early[s] } else { late[s] };
             match kind {
                 DependencyKind::FinishToStart => until = until.min(succ.start - lag),
@@ -333,7 +338,7 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
         } else {
             (l.start - e.start).min(l.finish - e.finish)
         };
-        if total_float < 0 && !done[i] {
+        if total_float < 0 && !done[i] && task.constraint.is_some() {
             warnings.push(format!(
                 "task '{}' is {} working days late for its deadlines",
                 task.name, -total_float
@@ -366,9 +371,14 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
     }
     warnings.sort();
     warnings.dedup();
+    let finish = out
+        .iter()
+        .map(|t| t.early_finish)
+        .max()
+        .unwrap_or(plan.start);
     Ok(Schedule {
         tasks: out,
-        finish: date_of(&days, project_finish - 1).max(plan.start),
+        finish,
         warnings,
     })
 }

@@ -7,12 +7,12 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use muster_domain::paging::{Cursor, Page};
-use muster_domain::plan::{PlanRow, PlanSettings};
 use muster_domain::plan::calendar::Calendar;
 use muster_domain::plan::dependency::PlanDependency;
 use muster_domain::plan::schedule::{Scheduled, schedule};
 use muster_domain::plan::task::PlanTask;
 use muster_domain::plan::tree::{Calendars, Outline, dates, engine_plan, outline};
+use muster_domain::plan::{PlanRow, PlanSettings};
 
 use crate::Store;
 use crate::error::StoreResult;
@@ -210,7 +210,10 @@ impl PlanSchedule {
             .encode()
         });
         Page {
-            items: matching[start..end].iter().map(|&(_, i)| self.row(i)).collect(),
+            items: matching[start..end]
+                .iter()
+                .map(|&(_, i)| self.row(i))
+                .collect(),
             next_cursor,
             total: matching.len() as u64,
         }

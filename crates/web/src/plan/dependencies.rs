@@ -160,8 +160,13 @@ impl Resource for Dependencies {
             )
             .required(),
             Field::new("kind", "Kind", FieldKind::Select(kinds), d.kind.as_deref()),
-            Field::new("lag", "Lag (working days)", FieldKind::Number, d.lag.as_deref())
-                .help("Negative for a lead."),
+            Field::new(
+                "lag",
+                "Lag (working days)",
+                FieldKind::Number,
+                d.lag.as_deref(),
+            )
+            .help("Negative for a lead."),
         ])
     }
     fn filters(q: &DependencyQuery, _: &Lookup) -> Vec<Field> {

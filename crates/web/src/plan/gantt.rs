@@ -16,7 +16,6 @@ use crate::error::PageError;
 use crate::form::Params;
 use crate::page::{Layout, render};
 
-
 /// How wide a day is at each zoom, in pixels.
 fn day_width(zoom: &str) -> f64 {
     match zoom {
@@ -101,7 +100,11 @@ fn bar(r: &PlanRow, y: f64, start: NaiveDate, per_day: f64) -> Bar {
             s.early_start,
             s.early_finish,
             s.total_float,
-            if s.critical { ", on the critical path" } else { "" }
+            if s.critical {
+                ", on the critical path"
+            } else {
+                ""
+            }
         ),
         indent: r.depth,
     }
@@ -115,7 +118,7 @@ fn ticks(start: NaiveDate, end: NaiveDate, zoom: &str, per_day: f64) -> Vec<Tick
     while d <= end {
         let mark = match zoom {
             "week" => (d.weekday() == chrono::Weekday::Mon).then(|| d.format("%-d %b").to_string()),
-            "quarter" => (d.day() == 1 && (d.month() - 1) % 3 == 0)
+            "quarter" => (d.day() == 1 && (d.month() - 1).is_multiple_of(3))
                 .then(|| format!("Q{} {}", (d.month() - 1) / 3 + 1, d.year())),
             _ => (d.day() == 1).then(|| d.format("%b %Y").to_string()),
         };
@@ -135,10 +138,11 @@ pub async fn page(
     viewer: Viewer,
     Params(q): Params<GanttQuery>,
 ) -> Result<Response, PageError> {
-    let zoom = match q.zoom.as_deref() {
-        Some(z @ ("week" | "quarter")) => z,
-        _ => "month",
-    };
+    let zoom = q
+        .zoom
+        .as_deref()
+        .filter(|z| matches!(*z, "week" | "quarter"))
+        .unwrap_or("month");
     let per_day = day_width(zoom);
     let view = view(&state, &viewer.actor, &q.schedule, 50).await?;
     let rows = &view.tasks.items;
@@ -159,7 +163,10 @@ pub async fn page(
     let page = GanttPage {
         layout: viewer.layout(
             "Gantt chart",
-            vec![("Plan".into(), "/plan".into()), ("Gantt chart".into(), "/plan/gantt".into())],
+            vec![
+                ("Plan".into(), "/plan".into()),
+                ("Gantt chart".into(), "/plan/gantt".into()),
+            ],
         ),
         ticks: ticks(start, end, zoom, per_day),
         height: HEADER + bars.len().max(1) as f64 * ROW + 4.0,
@@ -168,7 +175,11 @@ pub async fn page(
         bars,
         width,
         zoom: zoom.to_owned(),
-        zooms: vec![("week", "Weeks"), ("month", "Months"), ("quarter", "Quarters")],
+        zooms: vec![
+            ("week", "Weeks"),
+            ("month", "Months"),
+            ("quarter", "Quarters"),
+        ],
         next_href: view
             .tasks
             .next_cursor

@@ -54,12 +54,16 @@ pub(crate) fn page_by_id<T>(
     all.sort_by_key(|t| id(t));
     let total = all.len() as u64;
     let start = all.partition_point(|t| id(t) <= after);
-    let mut page: Vec<T> = all.into_iter().skip(start).take(limit as usize + 1).collect();
+    let mut page: Vec<T> = all
+        .into_iter()
+        .skip(start)
+        .take(limit as usize + 1)
+        .collect();
     let next_cursor = (page.len() as u64 > limit).then(|| {
         page.truncate(limit as usize);
         Cursor {
             key: String::new(),
-            id: page.last().map_or(0, |t| id(t)),
+            id: page.last().map_or(0, &id),
         }
         .encode()
     });

@@ -35,7 +35,10 @@ pub struct TaskQuery {
 }
 
 fn yes(v: &Option<String>) -> bool {
-    matches!(v.as_deref().map(str::trim), Some("true" | "on" | "yes" | "1"))
+    matches!(
+        v.as_deref().map(str::trim),
+        Some("true" | "on" | "yes" | "1")
+    )
 }
 
 impl TaskQuery {
@@ -238,10 +241,30 @@ impl Resource for Tasks {
     }
     fn filters(q: &TaskQuery, lookup: &Lookup) -> Vec<Field> {
         vec![
-            Field::new("search", "Name contains", FieldKind::Text, q.search.as_deref()),
-            Field::new("site_id", "Site", FieldKind::Select(lookup.site_options(Some("Any site"))), q.site_id.as_deref()),
-            Field::new("module_id", "Module", FieldKind::Select(lookup.module_options(Some("Any module"))), q.module_id.as_deref()),
-            Field::new("critical", "Critical path only", FieldKind::Check, q.critical.as_deref()),
+            Field::new(
+                "search",
+                "Name contains",
+                FieldKind::Text,
+                q.search.as_deref(),
+            ),
+            Field::new(
+                "site_id",
+                "Site",
+                FieldKind::Select(lookup.site_options(Some("Any site"))),
+                q.site_id.as_deref(),
+            ),
+            Field::new(
+                "module_id",
+                "Module",
+                FieldKind::Select(lookup.module_options(Some("Any module"))),
+                q.module_id.as_deref(),
+            ),
+            Field::new(
+                "critical",
+                "Critical path only",
+                FieldKind::Check,
+                q.critical.as_deref(),
+            ),
         ]
     }
 }

@@ -49,7 +49,13 @@ async fn plan(app: &TestApp, token: &str) -> (i64, i64, i64, i64, i64) {
         json!({"name": "Configure", "duration": 4, "parent_id": build, "site_id": app.f.site_a}),
     )
     .await);
-    let train = id(&post(app, token, "tasks", json!({"name": "Train super users", "duration": 2})).await);
+    let train = id(&post(
+        app,
+        token,
+        "tasks",
+        json!({"name": "Train super users", "duration": 2}),
+    )
+    .await);
     let go_live = id(&post(
         app,
         token,
@@ -58,12 +64,18 @@ async fn plan(app: &TestApp, token: &str) -> (i64, i64, i64, i64, i64) {
     )
     .await);
     for (p, s) in [(design, configure), (build, go_live), (train, go_live)] {
-        post(app, token, "dependencies", json!({"predecessor_id": p, "successor_id": s})).await;
+        post(
+            app,
+            token,
+            "dependencies",
+            json!({"predecessor_id": p, "successor_id": s}),
+        )
+        .await;
     }
     (build, design, configure, train, go_live)
 }
 
-fn row<'a>(schedule: &'a Value, id: i64) -> &'a Value {
+fn row(schedule: &Value, id: i64) -> &Value {
     schedule["tasks"]["items"]
         .as_array()
         .unwrap()
@@ -77,20 +89,33 @@ async fn the_schedule_follows_the_tree_and_dependencies_and_names_its_critical_p
     let app = TestApp::new().await;
     let token = app.token(AccessRole::ProgramLead).await;
     let (build, design, configure, train, go_live) = plan(&app, &token).await;
-    let schedule = app.api(&token, Method::GET, "/api/v1/schedule", None).await.json();
+    let schedule = app
+        .api(&token, Method::GET, "/api/v1/schedule", None)
+        .await
+        .json();
     assert_eq!(schedule["project_start"], "2027-03-01");
-    assert_eq!(schedule["finish"], "2027-03-09");
+    assert_eq!(schedule["finish"], "2027-03-10");
     let order: Vec<i64> = schedule["tasks"]["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(order, [build, design, configure, train, go_live], "outline order");
+    assert_eq!(
+        order,
+        [build, design, configure, train, go_live],
+        "outline order"
+    );
     assert_eq!(row(&schedule, build)["summary"], true);
     assert_eq!(row(&schedule, configure)["depth"], 1);
-    assert_eq!(row(&schedule, configure)["schedule"]["early_start"], "2027-03-04");
-    assert_eq!(row(&schedule, go_live)["schedule"]["early_start"], "2027-03-10");
+    assert_eq!(
+        row(&schedule, configure)["schedule"]["early_start"],
+        "2027-03-04"
+    );
+    assert_eq!(
+        row(&schedule, go_live)["schedule"]["early_start"],
+        "2027-03-10"
+    );
     assert_eq!(row(&schedule, train)["schedule"]["total_float"], 5);
     assert_eq!(row(&schedule, design)["schedule"]["critical"], true);
     let critical = app
@@ -108,7 +133,12 @@ async fn the_schedule_follows_the_tree_and_dependencies_and_names_its_critical_p
             Some(json!({"predecessor_id": configure, "successor_id": build})),
         )
         .await;
-    assert_eq!(looped.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", looped.body);
+    assert_eq!(
+        looped.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        looped.body
+    );
     assert!(looped.body.contains("Configure"), "{}", looped.body);
 
     // Progress recorded through the API moves the forecast: Design done late.
@@ -121,7 +151,10 @@ async fn the_schedule_follows_the_tree_and_dependencies_and_names_its_critical_p
         )
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
-    let moved = app.api(&token, Method::GET, "/api/v1/schedule", None).await.json();
+    let moved = app
+        .api(&token, Method::GET, "/api/v1/schedule", None)
+        .await
+        .json();
     assert_eq!(row(&moved, design)["schedule"]["done"], true);
     assert_eq!(row(&moved, design)["percent_complete"], 100);
 }
@@ -134,7 +167,11 @@ async fn the_plan_pages_show_the_table_and_the_gantt_chart() {
     let session = app.sign_in(AccessRole::Executive).await;
     let table = app.page(&session, "/plan").await;
     assert_eq!(table.status, StatusCode::OK, "{}", table.body);
-    assert!(table.body.contains("forecast finish 2027-03-09"), "{}", table.body);
+    assert!(
+        table.body.contains("forecast finish 2027-03-10"),
+        "{}",
+        table.body
+    );
     assert!(table.body.contains("Configure") && table.body.contains("critical"));
     let gantt = app.page(&session, "/plan/gantt?zoom=week").await;
     assert_eq!(gantt.status, StatusCode::OK, "{}", gantt.body);
@@ -150,34 +187,57 @@ async fn who_may_read_and_change_the_plan() {
     let lead = app.token(AccessRole::ProgramLead).await;
     let (_, design, ..) = plan(&app, &lead).await;
     let end_user = app.token(AccessRole::EndUser).await;
-    let reply = app.api(&end_user, Method::GET, "/api/v1/schedule", None).await;
+    let reply = app
+        .api(&end_user, Method::GET, "/api/v1/schedule", None)
+        .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     let vendor = app.token(AccessRole::Vendor).await;
     assert_eq!(
-        app.api(&vendor, Method::GET, "/api/v1/schedule", None).await.status,
+        app.api(&vendor, Method::GET, "/api/v1/schedule", None)
+            .await
+            .status,
         StatusCode::OK
     );
     let refused = app
-        .api(&vendor, Method::POST, "/api/v1/tasks", Some(json!({"name": "X", "duration": 1})))
+        .api(
+            &vendor,
+            Method::POST,
+            "/api/v1/tasks",
+            Some(json!({"name": "X", "duration": 1})),
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     // A site lead keeps the tasks of their own site (A), not program-wide ones.
     let site_lead = app.token(AccessRole::SiteLead).await;
     let own = json!({"name": "Site A readiness walk", "duration": 1, "site_id": app.f.site_a});
     assert_eq!(
-        app.api(&site_lead, Method::POST, "/api/v1/tasks", Some(own)).await.status,
+        app.api(&site_lead, Method::POST, "/api/v1/tasks", Some(own))
+            .await
+            .status,
         StatusCode::CREATED
     );
     let program_wide = json!({"name": "Program task", "duration": 1});
     assert_eq!(
-        app.api(&site_lead, Method::POST, "/api/v1/tasks", Some(program_wide)).await.status,
+        app.api(
+            &site_lead,
+            Method::POST,
+            "/api/v1/tasks",
+            Some(program_wide)
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN
     );
     // An analyst reports progress but does not delete.
     let analyst = app.token(AccessRole::Analyst).await;
     let path = format!("/api/v1/tasks/{design}");
     let progress = app
-        .api(&analyst, Method::PATCH, &path, Some(json!({"percent_complete": 40})))
+        .api(
+            &analyst,
+            Method::PATCH,
+            &path,
+            Some(json!({"percent_complete": 40})),
+        )
         .await;
     assert_eq!(progress.status, StatusCode::OK, "{}", progress.body);
     assert_eq!(

@@ -58,7 +58,11 @@ fn a_chain_runs_over_weekends_and_the_critical_path_has_no_float() {
         d("2027-03-10"),
         "a milestone finishes on its day"
     );
-    assert_eq!(s.finish, d("2027-03-09"));
+    assert_eq!(
+        s.finish,
+        d("2027-03-10"),
+        "the go-live milestone ends the plan"
+    );
     assert_eq!(t(3).total_float, 2);
     assert_eq!(t(3).free_float, 2);
     assert_eq!(t(3).late_start, d("2027-03-08"));
@@ -189,6 +193,27 @@ fn done_work_is_fixed_and_remaining_work_starts_from_the_status_date() {
             .to_string()
             .contains("no actual start")
     );
+}
+
+#[test]
+fn a_successor_under_way_sets_no_deadline_for_what_should_have_come_before() {
+    // Integration testing started although one build is not finished: the build is late
+    // for nothing but the project finish.
+    let mut p = plan(
+        vec![
+            Task::new(1, "Build", 10),
+            Task::new(2, "Integration test", 20),
+        ],
+        vec![fs(1, 2)],
+    );
+    p.status_date = Some(d("2027-03-08"));
+    p.tasks[0].actual_start = Some(d("2027-03-01"));
+    p.tasks[0].percent_complete = 10;
+    p.tasks[1].actual_start = Some(d("2027-03-02"));
+    let s = schedule(&p).unwrap();
+    let build = s.get(1).unwrap();
+    assert!(build.total_float >= 0, "{build:?}");
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
 }
 
 #[test]
