@@ -12,7 +12,7 @@ use crate::validate::{Invalid, Validator};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Assessment {
+pub struct ReadinessAssessment {
     pub id: i64,
     pub wave_id: i64,
     /// The checkpoint it stands for; `None` for one recorded between checkpoints.
@@ -25,7 +25,7 @@ pub struct Assessment {
     pub scorecard: Scorecard,
 }
 
-impl Assessment {
+impl ReadinessAssessment {
     /// "T-30" or "ad hoc", for tables and charts.
     pub fn label(&self) -> String {
         match self.checkpoint {
