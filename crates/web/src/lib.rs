@@ -22,6 +22,7 @@ mod module;
 mod page;
 mod person;
 mod program;
+mod readiness;
 mod resource;
 mod rounding;
 mod site;
@@ -135,6 +136,7 @@ pub fn app(state: AppState) -> Router {
         .merge(command_center::routes())
         .merge(import::routes())
         .merge(training::routes())
+        .merge(readiness::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())
@@ -189,10 +191,13 @@ pub async fn serve(
         ),
         Err(e) => tracing::error!(error = %e, "could not mark interrupted imports"),
     }
-    let mut tasks = vec![tokio::spawn(mail::run_sweeper(
-        state.clone(),
-        state.config.sweep_every,
-    ))];
+    let mut tasks = vec![
+        tokio::spawn(mail::run_sweeper(state.clone(), state.config.sweep_every)),
+        tokio::spawn(readiness::run_checkpoints(
+            state.clone(),
+            readiness::CHECKPOINT_EVERY,
+        )),
+    ];
     if let Some(smtp) = state.config.smtp.clone() {
         state.store.enable_mail();
         tasks.push(tokio::spawn(mail::run_mailer(
