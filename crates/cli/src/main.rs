@@ -4,9 +4,11 @@
 
 mod config;
 mod demo;
+mod demo_readiness;
 mod demo_tickets;
 mod demo_training;
 mod import;
+mod readiness;
 mod users;
 
 use std::path::PathBuf;
@@ -88,6 +90,9 @@ enum Command {
     /// Training upkeep
     #[command(subcommand)]
     Training(TrainingCommand),
+    /// Go-live readiness: record assessments
+    #[command(subcommand)]
+    Readiness(readiness::ReadinessCommand),
     /// Write a consistent copy of the database while it is in use
     Backup {
         /// Where to write the copy (must not exist)
@@ -252,6 +257,10 @@ async fn main() -> anyhow::Result<()> {
             store.refresh_training_progress(program, None).await?;
             store.analyze().await?;
             println!("Rebuilt training progress in {:.1?}.", started.elapsed());
+        }
+        Command::Readiness(command) => {
+            let store = Store::open(&url).await?;
+            readiness::run(&store, operator(&store, cli.program).await?, command).await?;
         }
         Command::Backup { file: target } => backup(&url, &target).await?,
     }
