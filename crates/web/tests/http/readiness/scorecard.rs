@@ -72,11 +72,12 @@ async fn the_pages_label_every_colour_and_drill_down_to_what_is_behind_it() {
     assert!(wave.body.contains("<span class=\"rag\">Red</span>"), "colour and label");
     assert!(wave.body.contains("weight 40"), "weights shown");
     assert!(
-        wave.body.contains(&format!("/training/cells?site_id={}&amp;job_role=nurse", app.f.site_a)),
-        "training drills down to the people behind"
+        wave.body.contains(&format!("/training/cells?site_id={}&#38;job_role=nurse", app.f.site_a)),
+        "training drills down to the people behind: {}",
+        wave.body
     );
     assert!(wave.body.contains(&format!(
-        "/readiness/attestations?criterion_id={}&amp;site_id={}",
+        "/readiness/attestations?criterion_id={}&#38;site_id={}",
         s.devices, app.f.site_b
     )));
     assert!(wave.body.contains("Record assessment") && wave.body.contains("Trend"));
