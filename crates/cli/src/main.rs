@@ -8,9 +8,11 @@ mod allocator;
 mod config;
 mod demo;
 mod demo_plan;
+mod demo_readiness;
 mod demo_tickets;
 mod demo_training;
 mod import;
+mod readiness;
 mod users;
 
 use std::path::PathBuf;
@@ -92,6 +94,9 @@ enum Command {
     /// Training upkeep
     #[command(subcommand)]
     Training(TrainingCommand),
+    /// Go-live readiness: record assessments
+    #[command(subcommand)]
+    Readiness(readiness::ReadinessCommand),
     /// Write a consistent copy of the database while it is in use
     Backup {
         /// Where to write the copy (must not exist)
@@ -263,6 +268,10 @@ async fn run() -> anyhow::Result<()> {
             store.refresh_training_progress(program, None).await?;
             store.analyze().await?;
             println!("Rebuilt training progress in {:.1?}.", started.elapsed());
+        }
+        Command::Readiness(command) => {
+            let store = Store::open(&url).await?;
+            readiness::run(&store, operator(&store, cli.program).await?, command).await?;
         }
         Command::Backup { file: target } => backup(&url, &target).await?,
     }

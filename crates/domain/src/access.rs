@@ -45,6 +45,10 @@ choice!(
         Enrollment = ("enrollment", "enrollments"),
         TrainingRecord = ("training_record", "training records"),
         Plan = ("plan", "the plan"),
+        ReadinessCriterion = ("readiness_criterion", "readiness criteria"),
+        Attestation = ("attestation", "attestations"),
+        ReadinessAssessment = ("readiness_assessment", "readiness scorecards and assessments"),
+        Gate = ("gate", "go/no-go decisions"),
     }
 );
 
@@ -109,6 +113,12 @@ pub enum Place<'a> {
     Trainee {
         site_id: Option<SiteId>,
         email: &'a str,
+    },
+    /// A readiness criterion at a site (an attestation): the site, and the account that
+    /// owns the criterion, who attests it at every site.
+    Criterion {
+        site_id: SiteId,
+        owner_account_id: Option<i64>,
     },
 }
 
@@ -183,6 +193,20 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (Analyst, Plan, Update) => All,
         (EndUser, Plan, _) => Reach::None,
         (_, Plan, Read) => All,
+        // Readiness: program leads keep the catalog and record assessments; everyone who
+        // follows the go-live reads it, site leads and champions for their own sites.
+        // Attestations come from a criterion's owner (whatever their role), a program lead,
+        // or the site's lead. Gate decisions: see `Actor::may_record_gate`.
+        (EndUser | Vendor, ReadinessCriterion | Attestation | ReadinessAssessment | Gate, _) => {
+            Reach::None
+        }
+        (ProgramLead, ReadinessCriterion | ReadinessAssessment | Gate, _) => All,
+        (_, ReadinessCriterion | Gate, Read) => All,
+        (ProgramLead, Attestation, Read | Create) => All,
+        (SiteLead, Attestation, Create) => OwnSites,
+        (_, Attestation, Create) => Own,
+        (Analyst | Trainer | Executive, Attestation | ReadinessAssessment, Read) => All,
+        (SiteLead | Champion, Attestation | ReadinessAssessment, Read) => OwnSites,
         _ => Reach::None,
     }
 }
@@ -228,6 +252,9 @@ impl Actor {
                 Place::Trainee { site_id, .. } => {
                     site_id.is_some_and(|s| self.site_ids.contains(&s))
                 }
+                Place::Criterion { site_id, .. } => {
+                    self.site_ids.contains(&site_id) || self.raised(place)
+                }
             },
             Reach::OwnOrganization => match place {
                 Place::Person {
@@ -258,7 +285,32 @@ impl Actor {
     pub fn raised(&self, place: Place<'_>) -> bool {
         matches!(place, Place::Ticket { requester_account_id: Some(id), .. }
             | Place::Import { started_by: Some(id) }
+            | Place::Criterion { owner_account_id: Some(id), .. }
             if self.account_id == Some(id))
+    }
+
+    /// May this actor record a wave's go/no-go decision, given the program's go-live
+    /// decision right (`decider`, and the account that records for it, if one does)? The
+    /// account named on the right records it alone; a right held by a body without an
+    /// account is recorded on its behalf by a program lead or administrator; with no right
+    /// configured, only an administrator records it. `Err` says who holds the right.
+    pub fn may_record_gate(&self, right: Option<(&str, Option<i64>)>) -> Result<(), String> {
+        match right {
+            Some((_, Some(account))) if self.account_id == Some(account) => Ok(()),
+            Some((decider, Some(_))) => Err(format!(
+                "the go-live decision belongs to {decider}: only the account named on that \
+                 decision right records it"
+            )),
+            Some(_) if self.may(Action::Create, Subject::Gate) => Ok(()),
+            Some((decider, None)) => Err(format!(
+                "the go-live decision belongs to {decider}: a program lead records it on their \
+                 behalf"
+            )),
+            None if self.role == AccessRole::Admin => Ok(()),
+            None => Err("no go-live decision right is configured: an administrator records the \
+                 decision until one is (decision rights, kind \"Go-live\")"
+                .into()),
+        }
     }
 
     /// The rows of `subject` this actor may read, for list queries.
@@ -410,6 +462,41 @@ mod tests {
             );
             assert!(!actor(role).may(Action::Read, Subject::Import), "{role:?}");
         }
+    }
+
+    #[test]
+    fn owners_attest_their_criteria_everywhere_and_site_leads_at_their_own_sites() {
+        let place = |site, owner| Place::Criterion {
+            site_id: site,
+            owner_account_id: owner,
+        };
+        let mut analyst = actor(AccessRole::Analyst);
+        analyst.account_id = Some(5);
+        assert!(analyst.may_at(Action::Create, Subject::Attestation, place(9, Some(5))));
+        assert!(!analyst.may_at(Action::Create, Subject::Attestation, place(9, Some(6))));
+        let lead = actor(AccessRole::SiteLead);
+        assert!(lead.may_at(Action::Create, Subject::Attestation, place(1, None)));
+        assert!(!lead.may_at(Action::Create, Subject::Attestation, place(2, None)));
+        assert!(!actor(AccessRole::EndUser).may(Action::Read, Subject::ReadinessAssessment));
+        assert!(actor(AccessRole::Executive).may(Action::Read, Subject::ReadinessAssessment));
+        assert!(!actor(AccessRole::Executive).may(Action::Create, Subject::ReadinessAssessment));
+    }
+
+    #[test]
+    fn only_the_go_live_right_holder_records_the_gate() {
+        let mut exec = actor(AccessRole::Executive);
+        exec.account_id = Some(3);
+        let admin = actor(AccessRole::Admin);
+        let lead = actor(AccessRole::ProgramLead);
+        assert!(exec.may_record_gate(Some(("Steering board", Some(3)))).is_ok());
+        let refused = admin
+            .may_record_gate(Some(("Steering board", Some(3))))
+            .unwrap_err();
+        assert!(refused.contains("Steering board"), "{refused}");
+        assert!(lead.may_record_gate(Some(("Steering board", None))).is_ok());
+        assert!(exec.may_record_gate(Some(("Steering board", None))).is_err());
+        assert!(admin.may_record_gate(None).is_ok());
+        assert!(lead.may_record_gate(None).is_err());
     }
 
     #[test]

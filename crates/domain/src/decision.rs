@@ -19,6 +19,7 @@ choice!(
         Report = ("report", "Report"),
         Interface = ("interface", "Interface"),
         Other = ("other", "Other"),
+        GoLive = ("go_live", "Go-live (go/no-go gate)"),
     }
 );
 

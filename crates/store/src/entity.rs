@@ -343,3 +343,39 @@ pub mod follow_up {
         source_key: Option<String>, created_at: Ts, updated_at: Ts,
     });
 }
+
+pub mod readiness_criterion {
+    use super::Ts;
+    entity!("readiness_criterion" {
+        name: String, description: Option<String>, measure: String, threshold: f64,
+        amber_band: f64, weight: i64, owner: String, owner_account_id: Option<i64>,
+        active: bool, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod readiness_attestation {
+    use super::Ts;
+    entity!("readiness_attestation" {
+        criterion_id: i64, site_id: i64, status: String, evidence: String,
+        evidence_url: Option<String>, attested_on: chrono::NaiveDate, attested_by: String,
+        attested_by_account_id: Option<i64>, recorded_at: Ts,
+    });
+}
+
+/// `scorecard` is the frozen scorecard as JSON text.
+pub mod readiness_assessment {
+    use super::Ts;
+    entity!("readiness_assessment" {
+        wave_id: i64, checkpoint: Option<String>, taken_on: chrono::NaiveDate, taken_at: Ts,
+        taken_by: String, automatic: bool, scorecard: String,
+    });
+}
+
+pub mod readiness_gate {
+    use super::Ts;
+    entity!("readiness_gate" {
+        wave_id: i64, decision: String, rationale: String, conditions: Option<String>,
+        dissent: Option<String>, decided_by: String, decided_by_account_id: Option<i64>,
+        decider: String, decided_at: Ts, scorecard: String,
+    });
+}

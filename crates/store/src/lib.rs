@@ -25,6 +25,7 @@ pub mod module;
 pub mod person;
 pub mod plan;
 pub mod program;
+pub mod readiness;
 pub mod roster;
 pub mod rounding;
 pub mod site;

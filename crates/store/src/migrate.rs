@@ -78,6 +78,13 @@ const MIGRATIONS: &[Migration] = &[
         )),
     },
     Migration {
+        version: 9,
+        name: "readiness",
+        both: Some(include_str!("../migrations/0009_readiness.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 13,
         name: "plan",
         both: Some(include_str!("../migrations/0013_plan.sql")),

@@ -154,11 +154,13 @@ impl Store {
             .filter(account_site::Column::SiteId.eq(id))
             .count(db)
             .await?;
+        let attestations = self.attestations_at_site(id).await?;
         let uses = crate::error::describe_uses(&[
             (units, "unit"),
             (people, "person"),
             (waves, "wave"),
             (accounts, "account"),
+            (attestations, "readiness attestation"),
         ]);
         if let Some(uses) = uses {
             return Err(StoreError::InUse(format!(

@@ -220,6 +220,17 @@ impl Store {
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_wave(&self, change: &Change<'_>, id: WaveId) -> StoreResult<()> {
         let before = self.wave(change.program_id(), id).await?;
+        let (assessments, gates) = self.readiness_history(id).await?;
+        let uses = crate::error::describe_uses(&[
+            (assessments, "readiness assessment"),
+            (gates, "go/no-go decision"),
+        ]);
+        if let Some(uses) = uses {
+            return Err(StoreError::InUse(format!(
+                "wave {} has {uses}, kept as history; it cannot be deleted",
+                before.name
+            )));
+        }
         self.delete_audited::<wave::Entity, _>(change, ENTITY, id, &before)
             .await
     }

@@ -39,6 +39,10 @@ pub fn require_at(
         }
         Place::Program => "program-wide, and your role is limited to your own sites",
         Place::Import { .. } => "an import someone else started",
+        Place::Criterion { .. } => {
+            "a criterion you do not own, at a site outside your assignment (its owner, a \
+             program lead or the site's lead attests it)"
+        }
         _ => "at a site outside your assignment",
     };
     Err(AppError::Forbidden(format!(

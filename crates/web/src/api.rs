@@ -127,6 +127,7 @@ pub fn document() -> &'static Document {
         describe::<rounding::Roundings>(&mut doc);
         crate::training::describe(&mut doc);
         crate::plan::describe(&mut doc);
+        crate::readiness::describe(&mut doc);
         doc.info.version = env!("CARGO_PKG_VERSION").into();
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(

@@ -23,6 +23,7 @@ mod page;
 mod person;
 mod plan;
 mod program;
+mod readiness;
 mod resource;
 mod rounding;
 mod site;
@@ -137,6 +138,7 @@ pub fn app(state: AppState) -> Router {
         .merge(import::routes())
         .merge(training::routes())
         .merge(plan::routes())
+        .merge(readiness::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())
@@ -191,10 +193,13 @@ pub async fn serve(
         ),
         Err(e) => tracing::error!(error = %e, "could not mark interrupted imports"),
     }
-    let mut tasks = vec![tokio::spawn(mail::run_sweeper(
-        state.clone(),
-        state.config.sweep_every,
-    ))];
+    let mut tasks = vec![
+        tokio::spawn(mail::run_sweeper(state.clone(), state.config.sweep_every)),
+        tokio::spawn(readiness::run_checkpoints(
+            state.clone(),
+            readiness::CHECKPOINT_EVERY,
+        )),
+    ];
     if let Some(smtp) = state.config.smtp.clone() {
         state.store.enable_mail();
         tasks.push(tokio::spawn(mail::run_mailer(

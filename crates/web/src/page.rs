@@ -39,6 +39,7 @@ const NAV: &[(&str, &str, Subject)] = &[
     ("Command center", "/command-center", Subject::CommandCenter),
     ("Plan", "/plan", Subject::Plan),
     ("Training", "/training", Subject::TrainingRecord),
+    ("Readiness", "/readiness", Subject::ReadinessAssessment),
     ("Sites", "/sites", Subject::Site),
     ("Units", "/units", Subject::Unit),
     ("Waves", "/waves", Subject::Wave),
@@ -113,6 +114,16 @@ pub fn redirect_with_flash(to: &str, message: &str) -> Response {
         .headers_mut()
         .append(header::SET_COOKIE, cookie::flash(message));
     response
+}
+
+/// A refused form's flash message: "Not done: field message; ...".
+pub fn not_done(invalid: &muster_domain::Invalid) -> String {
+    let text: Vec<String> = invalid
+        .0
+        .iter()
+        .map(|e| format!("{} {}", e.field.replace('_', " "), e.message))
+        .collect();
+    format!("Not done: {}.", text.join("; "))
 }
 
 /// Headers that keep pages from being framed, sniffed or leaking referrers, and scripts to

@@ -3,8 +3,11 @@
 //! wave taken at fixed checkpoints before go-live and kept as history; a forecast of training
 //! completion (`forecast.rs`); and the go/no-go gate decision (`gate.rs`).
 
+pub mod assessment;
+pub mod attestation;
 pub mod forecast;
 pub mod gate;
+pub mod scorecard;
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -16,7 +19,8 @@ use crate::validate::{Invalid, Validator};
 pub type CriterionId = i64;
 
 choice!(
-    /// Where a criterion's value comes from.
+    /// Where a criterion's value comes from. "Plan milestones on track" waits for the
+    /// project plan (its own issue) and joins this list then.
     Measure {
         TrainingCompletion = ("training_completion", "Training completion, lowest job role (%)"),
         ProficiencyPassRate = ("proficiency_pass_rate", "Proficiency pass rate (%)"),
@@ -85,7 +89,7 @@ impl Attestation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Criterion {
     pub id: CriterionId,

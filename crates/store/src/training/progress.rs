@@ -193,6 +193,13 @@ struct Needed {
     done: bool,
 }
 
+/// What a person falls short on.
+#[derive(Debug, Clone, Copy)]
+enum Shortfall {
+    Completion,
+    Proficiency,
+}
+
 /// A page of people behind on their training.
 pub struct BehindPage {
     pub items: Vec<Behind>,
@@ -347,6 +354,34 @@ impl Store {
         after: Option<&muster_domain::paging::Cursor>,
         limit: u64,
     ) -> StoreResult<BehindPage> {
+        self.people_short(program_id, site_id, job_role, Shortfall::Completion, after, limit)
+            .await
+    }
+
+    /// Active people of `job_role` at `site_id` who have completed their role's curricula
+    /// but not passed proficiency in every one (the readiness proficiency drill-down).
+    #[tracing::instrument(skip(self))]
+    pub async fn people_not_proficient(
+        &self,
+        program_id: i64,
+        site_id: Option<SiteId>,
+        job_role: JobRole,
+        after: Option<&muster_domain::paging::Cursor>,
+        limit: u64,
+    ) -> StoreResult<BehindPage> {
+        self.people_short(program_id, site_id, job_role, Shortfall::Proficiency, after, limit)
+            .await
+    }
+
+    async fn people_short(
+        &self,
+        program_id: i64,
+        site_id: Option<SiteId>,
+        job_role: JobRole,
+        shortfall: Shortfall,
+        after: Option<&muster_domain::paging::Cursor>,
+        limit: u64,
+    ) -> StoreResult<BehindPage> {
         let site = match site_id {
             Some(_) => "p.site_id = ?",
             None => "p.site_id IS NULL",
@@ -362,7 +397,11 @@ impl Store {
             "SELECT p.id AS id, p.name AS name FROM person p JOIN {ROLE_CURRICULA} \
              ON r.job_role = p.job_role LEFT JOIN training_status t ON t.person_id = p.id \
              WHERE p.program_id = ? AND p.active = ? AND p.job_role = ? AND {site} \
-             AND COALESCE(t.complete, 0) < r.n"
+             AND {short}",
+            short = match shortfall {
+                Shortfall::Completion => "COALESCE(t.complete, 0) < r.n",
+                Shortfall::Proficiency => "t.complete >= r.n AND t.proficient < r.n",
+            }
         );
         if let Some(c) = after {
             sql.push_str(" AND (p.name > ? OR (p.name = ? AND p.id > ?))");

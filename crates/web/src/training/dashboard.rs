@@ -154,6 +154,9 @@ pub async fn api(
 pub struct CellQuery {
     pub site_id: Option<String>,
     pub job_role: Option<String>,
+    /// "proficiency": the people complete but not proficient (readiness drill-down);
+    /// otherwise those not yet complete.
+    pub shortfall: Option<String>,
     pub cursor: Option<String>,
 }
 
@@ -188,20 +191,41 @@ pub async fn cell(
         .map(Cursor::decode)
         .transpose()
         .map_err(AppError::BadRequest)?;
-    let page = state
-        .store
-        .people_behind(actor.program_id, site_id, role, cursor.as_ref(), 100)
-        .await?;
+    let proficiency = match q.shortfall.as_deref().unwrap_or_default() {
+        "" | "completion" => false,
+        "proficiency" => true,
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "shortfall '{other}' is not one of: completion, proficiency"
+            ))
+            .into());
+        }
+    };
+    let store = &state.store;
+    let page = if proficiency {
+        store
+            .people_not_proficient(actor.program_id, site_id, role, cursor.as_ref(), 100)
+            .await?
+    } else {
+        store
+            .people_behind(actor.program_id, site_id, role, cursor.as_ref(), 100)
+            .await?
+    };
     let site_name = match site_id {
         Some(id) => state.store.site(actor.program_id, id).await?.name,
         None => "No site".into(),
     };
     let site_param = site_id.map(|s| s.to_string()).unwrap_or_default();
+    let (shortfall, what) = if proficiency {
+        ("&shortfall=proficiency", "complete, not yet proficient")
+    } else {
+        ("", "not yet complete")
+    };
     let here = format!(
-        "/training/cells?site_id={site_param}&job_role={}",
+        "/training/cells?site_id={site_param}&job_role={}{shortfall}",
         role.code()
     );
-    let title = format!("{} at {site_name}: not yet complete", role.label());
+    let title = format!("{} at {site_name}: {what}", role.label());
     let page = CellPage {
         layout: viewer.layout(
             title,

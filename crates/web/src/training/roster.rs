@@ -335,14 +335,7 @@ async fn form_act(
             Ok(redirect_with_flash(&back, &message))
         }
         Err(AppError::Invalid(i) | AppError::Conflict(i)) => {
-            let text: Vec<String> =
-                i.0.iter()
-                    .map(|e| format!("{} {}", e.field.replace('_', " "), e.message))
-                    .collect();
-            Ok(redirect_with_flash(
-                &back,
-                &format!("Not done: {}.", text.join("; ")),
-            ))
+            Ok(redirect_with_flash(&back, &crate::page::not_done(&i)))
         }
         Err(other) => Err(other.into()),
     }

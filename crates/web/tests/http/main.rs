@@ -10,6 +10,7 @@ mod forms;
 mod imports;
 mod plan;
 mod problems;
+mod readiness;
 mod reference;
 mod tickets;
 mod training;

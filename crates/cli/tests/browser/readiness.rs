@@ -1,0 +1,58 @@
+//! Readiness in the browser: a program lead opens the first wave's scorecard (every cell
+//! coloured and labelled), finds the lagging site red, drills into a site and an
+//! attestation history, opens a past assessment and records one. axe-core audits every
+//! page reached.
+
+use anyhow::{Context, Result, ensure};
+
+use super::page::{Browser, run};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_program_lead_reads_the_scorecard_and_finds_the_lagging_site_red() {
+    run(
+        "a_program_lead_reads_the_scorecard_and_finds_the_lagging_site_red",
+        readiness_scenario,
+    )
+    .await;
+}
+
+async fn readiness_scenario(b: Browser) -> Result<()> {
+    b.sign_in("lead@riverbend.example").await?;
+    b.nav("Readiness").await?;
+    assert_eq!(b.path().await?, "/readiness");
+    b.click_link("Wave 1").await?;
+    let card = b.table().await?;
+    let lagging = card
+        .rows
+        .iter()
+        .find(|r| r[0].text == "Riverbend North Hospital")
+        .context("the lagging site's row")?;
+    let overall = &lagging.last().context("an overall cell")?.text;
+    ensure!(overall.ends_with("Red"), "the lagging site is red, in words: {overall}");
+    ensure!(
+        card.headers.iter().any(|h| h.contains("weight 20")),
+        "weights are shown: {:?}",
+        card.headers
+    );
+    let site = lagging[0].href.clone().context("the site links to its detail")?;
+    let devices = lagging
+        .iter()
+        .filter_map(|c| c.href.clone())
+        .find(|h| h.starts_with("/readiness/attestations"))
+        .context("an attested cell drills down to its history")?;
+    b.press("form.inline button").await?;
+    ensure!(
+        b.flash().await?.unwrap_or_default().contains("Assessment recorded"),
+        "recording an assessment says so"
+    );
+    b.goto(&site).await?;
+    ensure!(b.text("main").await?.contains("Attest:"), "the attestation forms");
+    b.goto(&devices).await?;
+    let history = b.table().await?;
+    ensure!(history.rows.len() >= 2, "the history keeps every attestation");
+    b.goto("/readiness").await?;
+    b.click_link("Wave 1").await?;
+    b.click_link("Recorded").await?;
+    ensure!(b.text("main").await?.contains("T-120"), "a past checkpoint's frozen scorecard");
+    Ok(())
+}
