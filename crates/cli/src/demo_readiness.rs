@@ -15,22 +15,62 @@ use crate::Scale;
 
 /// (name, measure, weight, owner, description)
 const CRITERIA: &[(&str, &str, i64, &str, &str)] = &[
-    ("Training complete (lowest role)", "training_completion", 20, "Training lead",
-     "At least 90% of every job role at the site has completed its curricula."),
-    ("Proficiency pass rate", "proficiency_pass_rate", 15, "Training lead",
-     "At least 85% of the people who completed training passed proficiency."),
-    ("Champion coverage", "champion_coverage", 10, "Champion program lead",
-     "Every unit and shift has its champions."),
-    ("No open critical tickets", "open_critical_tickets", 15, "Command center lead",
-     "No P1 or P2 ticket open at the site."),
-    ("Devices deployed", "attested", 10, "Site IT lead",
-     "Workstations, printers and scanners installed and tested in every unit."),
-    ("Downtime procedures ready", "attested", 10, "Site lead",
-     "Downtime forms printed, BCA workstations tested, staff briefed."),
-    ("Dress rehearsal done", "attested", 10, "Site lead",
-     "A full dress rehearsal of go-live day with every unit."),
-    ("Interfaces tested", "attested", 10, "Integration lead",
-     "Lab, pharmacy, imaging and ADT interfaces passed end-to-end testing."),
+    (
+        "Training complete (lowest role)",
+        "training_completion",
+        20,
+        "Training lead",
+        "At least 90% of every job role at the site has completed its curricula.",
+    ),
+    (
+        "Proficiency pass rate",
+        "proficiency_pass_rate",
+        15,
+        "Training lead",
+        "At least 85% of the people who completed training passed proficiency.",
+    ),
+    (
+        "Champion coverage",
+        "champion_coverage",
+        10,
+        "Champion program lead",
+        "Every unit and shift has its champions.",
+    ),
+    (
+        "No open critical tickets",
+        "open_critical_tickets",
+        15,
+        "Command center lead",
+        "No P1 or P2 ticket open at the site.",
+    ),
+    (
+        "Devices deployed",
+        "attested",
+        10,
+        "Site IT lead",
+        "Workstations, printers and scanners installed and tested in every unit.",
+    ),
+    (
+        "Downtime procedures ready",
+        "attested",
+        10,
+        "Site lead",
+        "Downtime forms printed, BCA workstations tested, staff briefed.",
+    ),
+    (
+        "Dress rehearsal done",
+        "attested",
+        10,
+        "Site lead",
+        "A full dress rehearsal of go-live day with every unit.",
+    ),
+    (
+        "Interfaces tested",
+        "attested",
+        10,
+        "Integration lead",
+        "Lab, pharmacy, imaging and ADT interfaces passed end-to-end testing.",
+    ),
 ];
 
 fn to_anyhow(e: muster_domain::Invalid) -> anyhow::Error {
@@ -99,24 +139,31 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
             ],
         ),
     ];
-    let attest = |criterion: i64, site: i64, status: &str, on: chrono::NaiveDate| AttestationDraft {
-        criterion_id: Some(criterion.to_string()),
-        site_id: Some(site.to_string()),
-        status: Some(status.into()),
-        evidence: Some(match status {
-            "met" => "Checked on site walk-through; sign-off on file.".into(),
-            "partly" => "Under way: about half done, finish planned before the next checkpoint.".into(),
-            _ => "Not started: waiting on the vendor's schedule.".into(),
-        }),
-        evidence_url: Some("https://intranet.riverbend.example/go-live/evidence".into()),
-        attested_on: Some(on.format("%Y-%m-%d").to_string()),
-    };
+    let attest =
+        |criterion: i64, site: i64, status: &str, on: chrono::NaiveDate| AttestationDraft {
+            criterion_id: Some(criterion.to_string()),
+            site_id: Some(site.to_string()),
+            status: Some(status.into()),
+            evidence: Some(match status {
+                "met" => "Checked on site walk-through; sign-off on file.".into(),
+                "partly" => {
+                    "Under way: about half done, finish planned before the next checkpoint.".into()
+                }
+                _ => "Not started: waiting on the vendor's schedule.".into(),
+            }),
+            evidence_url: Some("https://intranet.riverbend.example/go-live/evidence".into()),
+            attested_on: Some(on.format("%Y-%m-%d").to_string()),
+        };
     let checkpoints = [Checkpoint::T120, Checkpoint::T90];
     for (step, (days_ago, statuses)) in history.iter().enumerate() {
         let on = today - chrono::Days::new(*days_ago as u64);
         for (criterion, (flagship, lagging_status)) in attested.iter().zip(statuses) {
             for site in &first.site_ids {
-                let status = if Some(*site) == lagging { lagging_status } else { flagship };
+                let status = if Some(*site) == lagging {
+                    lagging_status
+                } else {
+                    flagship
+                };
                 let spec = attest(*criterion, *site, status, on)
                     .parse(today)
                     .map_err(to_anyhow)?;

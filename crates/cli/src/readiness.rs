@@ -31,7 +31,9 @@ pub async fn run(store: &Store, actor: Actor, command: ReadinessCommand) -> anyh
         today,
     } = command;
     let today = match today {
-        Some(raw) => muster_domain::text::date(&raw).map_err(|m| anyhow::anyhow!("--today: {m}"))?,
+        Some(raw) => {
+            muster_domain::text::date(&raw).map_err(|m| anyhow::anyhow!("--today: {m}"))?
+        }
         None => chrono::Utc::now().date_naive(),
     };
     match wave {
@@ -54,9 +56,16 @@ pub async fn run(store: &Store, actor: Actor, command: ReadinessCommand) -> anyh
             );
         }
         None => {
-            let taken = store.record_due_assessments(actor.program_id, today).await?;
+            let taken = store
+                .record_due_assessments(actor.program_id, today)
+                .await?;
             for a in &taken {
-                println!("Recorded {} assessment {} of wave {}.", a.label(), a.id, a.wave_id);
+                println!(
+                    "Recorded {} assessment {} of wave {}.",
+                    a.label(),
+                    a.id,
+                    a.wave_id
+                );
             }
             if taken.is_empty() {
                 println!("No checkpoint assessment due on {today}.");

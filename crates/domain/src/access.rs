@@ -307,9 +307,11 @@ impl Actor {
                  behalf"
             )),
             None if self.role == AccessRole::Admin => Ok(()),
-            None => Err("no go-live decision right is configured: an administrator records the \
+            None => Err(
+                "no go-live decision right is configured: an administrator records the \
                  decision until one is (decision rights, kind \"Go-live\")"
-                .into()),
+                    .into(),
+            ),
         }
     }
 
@@ -488,13 +490,19 @@ mod tests {
         exec.account_id = Some(3);
         let admin = actor(AccessRole::Admin);
         let lead = actor(AccessRole::ProgramLead);
-        assert!(exec.may_record_gate(Some(("Steering board", Some(3)))).is_ok());
+        assert!(
+            exec.may_record_gate(Some(("Steering board", Some(3))))
+                .is_ok()
+        );
         let refused = admin
             .may_record_gate(Some(("Steering board", Some(3))))
             .unwrap_err();
         assert!(refused.contains("Steering board"), "{refused}");
         assert!(lead.may_record_gate(Some(("Steering board", None))).is_ok());
-        assert!(exec.may_record_gate(Some(("Steering board", None))).is_err());
+        assert!(
+            exec.may_record_gate(Some(("Steering board", None)))
+                .is_err()
+        );
         assert!(admin.may_record_gate(None).is_ok());
         assert!(lead.may_record_gate(None).is_err());
     }

@@ -28,13 +28,19 @@ async fn readiness_scenario(b: Browser) -> Result<()> {
         .find(|r| r[0].text == "Riverbend North Hospital")
         .context("the lagging site's row")?;
     let overall = &lagging.last().context("an overall cell")?.text;
-    ensure!(overall.ends_with("Red"), "the lagging site is red, in words: {overall}");
+    ensure!(
+        overall.ends_with("Red"),
+        "the lagging site is red, in words: {overall}"
+    );
     ensure!(
         card.headers.iter().any(|h| h.contains("weight 20")),
         "weights are shown: {:?}",
         card.headers
     );
-    let site = lagging[0].href.clone().context("the site links to its detail")?;
+    let site = lagging[0]
+        .href
+        .clone()
+        .context("the site links to its detail")?;
     let devices = lagging
         .iter()
         .filter_map(|c| c.href.clone())
@@ -42,17 +48,29 @@ async fn readiness_scenario(b: Browser) -> Result<()> {
         .context("an attested cell drills down to its history")?;
     b.press("form.inline button").await?;
     ensure!(
-        b.flash().await?.unwrap_or_default().contains("Assessment recorded"),
+        b.flash()
+            .await?
+            .unwrap_or_default()
+            .contains("Assessment recorded"),
         "recording an assessment says so"
     );
     b.goto(&site).await?;
-    ensure!(b.text("main").await?.contains("Attest:"), "the attestation forms");
+    ensure!(
+        b.text("main").await?.contains("Attest:"),
+        "the attestation forms"
+    );
     b.goto(&devices).await?;
     let history = b.table().await?;
-    ensure!(history.rows.len() >= 2, "the history keeps every attestation");
+    ensure!(
+        history.rows.len() >= 2,
+        "the history keeps every attestation"
+    );
     b.goto("/readiness").await?;
     b.click_link("Wave 1").await?;
     b.click_link("Recorded").await?;
-    ensure!(b.text("main").await?.contains("T-120"), "a past checkpoint's frozen scorecard");
+    ensure!(
+        b.text("main").await?.contains("T-120"),
+        "a past checkpoint's frozen scorecard"
+    );
     Ok(())
 }

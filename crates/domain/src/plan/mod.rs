@@ -2,6 +2,7 @@
 //! and the scheduling engine (`schedule.rs`) that gives each task its early and late dates,
 //! its float and whether it is on the critical path.
 
+pub mod baseline;
 pub mod calendar;
 pub mod cost;
 pub mod dependency;
@@ -90,4 +91,7 @@ pub struct PlanRow {
     pub depth: u16,
     /// Has subtasks: its dates are theirs.
     pub summary: bool,
+    /// Against the baseline asked for, if any and if the task was in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variance: Option<baseline::Variance>,
 }

@@ -126,7 +126,13 @@ mod tests {
         let fields: Vec<&str> = bad.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["site_id", "status", "evidence", "evidence_url", "attested_on"]
+            [
+                "site_id",
+                "status",
+                "evidence",
+                "evidence_url",
+                "attested_on"
+            ]
         );
         let good = AttestationDraft {
             criterion_id: Some("1".into()),
@@ -138,6 +144,9 @@ mod tests {
         }
         .parse(today)
         .unwrap();
-        assert_eq!((good.status, good.attested_on), (Attestation::Partly, today));
+        assert_eq!(
+            (good.status, good.attested_on),
+            (Attestation::Partly, today)
+        );
     }
 }

@@ -177,7 +177,13 @@ impl Attestation {
 mod tests {
     use super::*;
 
-    fn cell(site: i64, role: JobRole, people: i64, complete: i64, proficient: i64) -> CompletionCell {
+    fn cell(
+        site: i64,
+        role: JobRole,
+        people: i64,
+        complete: i64,
+        proficient: i64,
+    ) -> CompletionCell {
         CompletionCell {
             site_id: Some(site),
             job_role: role,
@@ -203,7 +209,11 @@ mod tests {
                 job_role: JobRole::Physician
             })
         );
-        assert_eq!(proficiency.map(|p| p.percent), Some(90), "10 of 11 complete");
+        assert_eq!(
+            proficiency.map(|p| p.percent),
+            Some(90),
+            "10 of 11 complete"
+        );
         assert_eq!(proficiency.map(|p| p.job_role), Some(JobRole::Physician));
         assert_eq!(figures[&2], (None, None), "nobody there: not rated");
     }

@@ -49,3 +49,29 @@ pub mod plan_dependency {
         updated_at: Ts,
     });
 }
+
+pub mod plan_baseline {
+    use super::*;
+    entity!("plan_baseline" { name: String, notes: Option<String>, created_at: Ts, updated_at: Ts });
+}
+
+pub mod plan_baseline_task {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "plan_baseline_task")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub baseline_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub task_id: i64,
+        pub start_on: chrono::NaiveDate,
+        pub finish_on: chrono::NaiveDate,
+        pub duration: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

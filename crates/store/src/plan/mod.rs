@@ -1,6 +1,7 @@
 //! The rollout plan: settings and calendar, tasks, dependencies, and the schedule computed
 //! from them (kept until the plan's revision moves).
 
+pub mod baseline;
 pub mod bulk;
 pub mod dependency;
 mod entity;

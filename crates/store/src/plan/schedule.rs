@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use muster_domain::paging::{Cursor, Page};
-use muster_domain::plan::calendar::Calendar;
+use muster_domain::plan::baseline::{BaselineDates, Variance};
+use muster_domain::plan::calendar::{Calendar, WorkDays};
 use muster_domain::plan::dependency::PlanDependency;
 use muster_domain::plan::schedule::{Scheduled, schedule};
 use muster_domain::plan::task::PlanTask;
@@ -32,6 +33,8 @@ pub struct PlanSchedule {
     /// Why the plan could not be scheduled (the dates are then the project start).
     pub error: Option<String>,
     index: HashMap<i64, usize>,
+    /// The program's working days, for variances.
+    workdays: Option<WorkDays>,
 }
 
 impl PlanSchedule {
@@ -41,6 +44,41 @@ impl PlanSchedule {
 
     pub fn task(&self, id: i64) -> Option<(&PlanTask, &Scheduled)> {
         self.position(id).map(|i| (&self.tasks[i], &self.dates[i]))
+    }
+
+    /// Working days between two dates on the program calendar (negative when `to` is
+    /// earlier); calendar days if the calendar could not be built.
+    pub fn working_days(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        let n = |d: NaiveDate| self.workdays.as_ref().and_then(|w| w.on_or_after(d).ok());
+        match (n(from), n(to)) {
+            (Some(a), Some(b)) => b - a,
+            _ => (to - from).num_days(),
+        }
+    }
+
+    /// Task `i` against its baseline dates.
+    pub fn variance(&self, i: usize, base: BaselineDates) -> Variance {
+        let now = &self.dates[i];
+        Variance {
+            baseline: base,
+            start_variance: self.working_days(base.start, now.early_start),
+            finish_variance: self.working_days(base.finish, now.early_finish),
+        }
+    }
+
+    /// The tasks that finish later now than in the baseline, latest slip first (milestones
+    /// before tasks on a tie), as (task index, variance).
+    pub fn slips(&self, baseline: &HashMap<i64, BaselineDates>) -> Vec<(usize, Variance)> {
+        let mut out: Vec<(usize, Variance)> = self
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.outline.summary[*i])
+            .filter_map(|(i, t)| baseline.get(&t.id).map(|b| (i, self.variance(i, *b))))
+            .filter(|(_, v)| v.finish_variance > 0)
+            .collect();
+        out.sort_by_key(|(i, v)| (-v.finish_variance, !self.tasks[*i].milestone, *i));
+        out
     }
 }
 
@@ -114,6 +152,7 @@ fn compute(
         site_holidays,
     };
     let plan = engine_plan(&calendars, &tasks, &dependencies, &outline);
+    let workdays = WorkDays::new(&plan.calendar, plan.start).ok();
     let (dates, finish, warnings, error) = match schedule(&plan) {
         Ok(s) => {
             let d = dates(&tasks, &outline, &s);
@@ -150,6 +189,7 @@ fn compute(
         warnings,
         error,
         index,
+        workdays,
     }
 }
 
@@ -183,6 +223,7 @@ impl PlanSchedule {
             schedule: self.dates[i].clone(),
             depth: self.outline.depth[i],
             summary: self.outline.summary[i],
+            variance: None,
         }
     }
 

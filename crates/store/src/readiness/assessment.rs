@@ -5,16 +5,16 @@ use chrono::{NaiveDate, Utc};
 use muster_domain::access::Actor;
 use muster_domain::audit::Via;
 use muster_domain::readiness::Checkpoint;
-use muster_domain::readiness::assessment::{ReadinessAssessment, AssessmentSpec, due_checkpoint};
+use muster_domain::readiness::assessment::{AssessmentSpec, ReadinessAssessment, due_checkpoint};
 use muster_domain::readiness::scorecard::Scorecard;
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
+use crate::Store;
 use crate::audit::Change;
 use crate::entity::{program, readiness_assessment, wave};
 use crate::error::{StoreError, StoreResult, UniqueField};
-use crate::Store;
 
 const ENTITY: &str = "readiness_assessment";
 const UNIQUE: &[UniqueField] = &[UniqueField {
@@ -73,12 +73,15 @@ impl Store {
         today: NaiveDate,
     ) -> StoreResult<ReadinessAssessment> {
         let program_id = change.program_id();
-        let scorecard = self.scorecard(program_id, spec.wave_id).await.map_err(|e| match e {
-            StoreError::NotFound { .. } => {
-                StoreError::invalid("wave_id", format!("there is no wave {}", spec.wave_id))
-            }
-            e => e,
-        })?;
+        let scorecard = self
+            .scorecard(program_id, spec.wave_id)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound { .. } => {
+                    StoreError::invalid("wave_id", format!("there is no wave {}", spec.wave_id))
+                }
+                e => e,
+            })?;
         self.insert_assessment(change, spec.checkpoint, today, false, scorecard)
             .await
     }
@@ -185,7 +188,10 @@ impl Store {
     pub async fn record_due_assessments_all(&self, today: NaiveDate) -> StoreResult<usize> {
         let mut n = 0;
         for p in program::Entity::find().all(&self.db).await? {
-            n += self.record_due_assessments(p.program_id, today).await?.len();
+            n += self
+                .record_due_assessments(p.program_id, today)
+                .await?
+                .len();
         }
         Ok(n)
     }
@@ -212,7 +218,11 @@ impl Store {
             .collect()
     }
 
-    pub async fn readiness_assessment(&self, program_id: i64, id: i64) -> StoreResult<ReadinessAssessment> {
+    pub async fn readiness_assessment(
+        &self,
+        program_id: i64,
+        id: i64,
+    ) -> StoreResult<ReadinessAssessment> {
         let row = readiness_assessment::Entity::find_by_id(id)
             .filter(readiness_assessment::Column::ProgramId.eq(program_id))
             .one(&self.db)

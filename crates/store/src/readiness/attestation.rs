@@ -13,11 +13,11 @@ use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use crate::Store;
 use crate::audit::Change;
 use crate::entity::readiness_attestation;
 use crate::error::{StoreError, StoreResult};
 use crate::raw::{marks, statement};
-use crate::Store;
 
 const ENTITY: &str = "readiness_attestation";
 
@@ -72,13 +72,14 @@ impl Store {
                 ),
             ));
         }
-        self.site(program_id, spec.site_id).await.map_err(|e| match e {
-            StoreError::NotFound { .. } => StoreError::invalid(
-                "site_id",
-                format!("there is no site {}", spec.site_id),
-            ),
-            e => e,
-        })?;
+        self.site(program_id, spec.site_id)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound { .. } => {
+                    StoreError::invalid("site_id", format!("there is no site {}", spec.site_id))
+                }
+                e => e,
+            })?;
         let row = readiness_attestation::ActiveModel {
             id: NotSet,
             program_id: Set(program_id),

@@ -88,7 +88,9 @@ impl Store {
             .into_iter()
             .map(to_criterion)
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(paging::page(items, limit, total, |c| (c.name.clone(), c.id)))
+        Ok(paging::page(items, limit, total, |c| {
+            (c.name.clone(), c.id)
+        }))
     }
 
     /// The active criteria by name: the scorecard's columns.
@@ -121,8 +123,12 @@ impl Store {
         change: &Change<'_>,
         spec: CriterionSpec,
     ) -> StoreResult<Criterion> {
-        self.check_account_choice(change.program_id(), spec.owner_account_id, "owner_account_id")
-            .await?;
+        self.check_account_choice(
+            change.program_id(),
+            spec.owner_account_id,
+            "owner_account_id",
+        )
+        .await?;
         let row = criterion_row(change.program_id(), spec, Utc::now());
         self.insert_audited(change, ENTITY, row, UNIQUE, to_criterion, |c| c.id)
             .await
@@ -136,8 +142,12 @@ impl Store {
         spec: CriterionSpec,
     ) -> StoreResult<Criterion> {
         let before = self.criterion(change.program_id(), id).await?;
-        self.check_account_choice(change.program_id(), spec.owner_account_id, "owner_account_id")
-            .await?;
+        self.check_account_choice(
+            change.program_id(),
+            spec.owner_account_id,
+            "owner_account_id",
+        )
+        .await?;
         let row = readiness_criterion::ActiveModel {
             id: Set(id),
             created_at: NotSet,

@@ -9,10 +9,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::assessment::{frozen, thawed};
+use crate::Store;
 use crate::audit::Change;
 use crate::entity::readiness_gate;
 use crate::error::{StoreError, StoreResult};
-use crate::Store;
 
 const ENTITY: &str = "readiness_gate";
 
@@ -97,7 +97,11 @@ impl Store {
 
     /// Decisions, newest first: of one wave, or of every wave.
     #[tracing::instrument(skip(self))]
-    pub async fn list_gates(&self, program_id: i64, wave_id: Option<i64>) -> StoreResult<Vec<Gate>> {
+    pub async fn list_gates(
+        &self,
+        program_id: i64,
+        wave_id: Option<i64>,
+    ) -> StoreResult<Vec<Gate>> {
         use readiness_gate::Column as C;
         let mut query = readiness_gate::Entity::find().filter(C::ProgramId.eq(program_id));
         if let Some(wave_id) = wave_id {
@@ -125,8 +129,8 @@ impl Store {
     /// How many assessments and decisions wave `wave_id` has (a wave with history is not
     /// deleted).
     pub(crate) async fn readiness_history(&self, wave_id: i64) -> StoreResult<(u64, u64)> {
-        use sea_orm::PaginatorTrait;
         use crate::entity::readiness_assessment;
+        use sea_orm::PaginatorTrait;
         let assessments = readiness_assessment::Entity::find()
             .filter(readiness_assessment::Column::WaveId.eq(wave_id))
             .count(&self.db)

@@ -354,8 +354,15 @@ impl Store {
         after: Option<&muster_domain::paging::Cursor>,
         limit: u64,
     ) -> StoreResult<BehindPage> {
-        self.people_short(program_id, site_id, job_role, Shortfall::Completion, after, limit)
-            .await
+        self.people_short(
+            program_id,
+            site_id,
+            job_role,
+            Shortfall::Completion,
+            after,
+            limit,
+        )
+        .await
     }
 
     /// Active people of `job_role` at `site_id` who have completed their role's curricula
@@ -369,8 +376,15 @@ impl Store {
         after: Option<&muster_domain::paging::Cursor>,
         limit: u64,
     ) -> StoreResult<BehindPage> {
-        self.people_short(program_id, site_id, job_role, Shortfall::Proficiency, after, limit)
-            .await
+        self.people_short(
+            program_id,
+            site_id,
+            job_role,
+            Shortfall::Proficiency,
+            after,
+            limit,
+        )
+        .await
     }
 
     async fn people_short(

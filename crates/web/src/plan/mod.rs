@@ -1,6 +1,7 @@
 //! The rollout plan in pages and the API: tasks and dependencies as resources, the schedule
 //! table and its API, the Gantt chart.
 
+pub mod baselines;
 pub mod dependencies;
 pub mod gantt;
 pub mod schedule;
@@ -19,6 +20,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(resource::routes::<tasks::Tasks>())
         .merge(resource::routes::<dependencies::Dependencies>())
+        .merge(resource::routes::<baselines::Baselines>())
+        .route("/plan/slips", get(baselines::page_slips))
+        .route("/api/v1/baselines/{id}/slips", get(baselines::api_slips))
         .route("/plan", get(schedule::page))
         .route("/plan/gantt", get(gantt::page))
         .route("/api/v1/schedule", get(schedule::api))
@@ -26,8 +30,11 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(schedule::api),
+    paths(schedule::api, baselines::api_slips),
     components(schemas(
+        baselines::SlipReport,
+        muster_domain::plan::baseline::Variance,
+        muster_domain::plan::baseline::BaselineDates,
         schedule::ScheduleView,
         muster_domain::plan::PlanRow,
         muster_domain::plan::schedule::Scheduled
@@ -39,6 +46,7 @@ pub struct PlanDoc;
 pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
     resource::describe::<tasks::Tasks>(doc);
     resource::describe::<dependencies::Dependencies>(doc);
+    resource::describe::<baselines::Baselines>(doc);
     doc.merge(PlanDoc::openapi());
 }
 

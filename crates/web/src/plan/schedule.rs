@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::access::require;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{Field, Params};
+use crate::form::{Field, FieldKind, Params};
 use crate::page::{Layout, render};
 use crate::resource::{Lookup, Resource};
 
@@ -41,6 +41,9 @@ pub struct ScheduleQuery {
     /// true: only milestones
     #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<String>,
+    /// compare with this baseline: each task gets its variance
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_id: Option<String>,
     /// where the page starts (from the previous page's next_cursor)
     #[serde(skip_serializing)]
     pub cursor: Option<String>,
@@ -99,14 +102,28 @@ pub(crate) async fn view(
         .map_err(|m| muster_domain::Invalid::one("cursor", m))?;
     let limit = muster_domain::paging::limit(q.limit.or(Some(default_limit)))
         .map_err(|m| muster_domain::Invalid::one("limit", m))?;
+    let baseline_id = crate::resource::filter_id("baseline_id", &q.baseline_id)?;
     let plan = state.store.plan_schedule(actor.program_id, today()).await?;
+    let mut tasks = plan.page(&filter, cursor.as_ref(), limit);
+    if let Some(baseline_id) = baseline_id {
+        let ids: Vec<i64> = tasks.items.iter().map(|r| r.task.id).collect();
+        let dates = state
+            .store
+            .baseline_dates(actor.program_id, baseline_id, Some(&ids))
+            .await?;
+        for row in &mut tasks.items {
+            if let (Some(base), Some(i)) = (dates.get(&row.task.id), plan.position(row.task.id)) {
+                row.variance = Some(plan.variance(i, *base));
+            }
+        }
+    }
     Ok(ScheduleView {
         project_start: plan.settings.project_start,
         status_date: plan.status_date,
         finish: plan.finish,
         warnings: plan.warnings.clone(),
         error: plan.error.clone(),
-        tasks: plan.page(&filter, cursor.as_ref(), limit),
+        tasks,
     })
 }
 
@@ -137,6 +154,8 @@ pub struct Line {
     pub done: bool,
     pub percent: i64,
     pub site: String,
+    /// Baseline finish and finish variance, when compared.
+    pub baseline: Option<(String, i64)>,
 }
 
 #[derive(Template)]
@@ -149,6 +168,7 @@ struct SchedulePage {
     next_href: Option<String>,
     query: String,
     may_edit: bool,
+    compared: bool,
 }
 
 pub async fn page(
@@ -183,6 +203,10 @@ pub async fn page(
             done: r.schedule.done,
             percent: r.task.percent_complete,
             site: lookup.site_name(r.task.site_id),
+            baseline: r
+                .variance
+                .as_ref()
+                .map(|v| (v.baseline.finish.to_string(), v.finish_variance)),
         })
         .collect();
     let query = q.filters_query();
@@ -191,13 +215,31 @@ pub async fn page(
         .next_cursor
         .as_ref()
         .map(|c| format!("/plan?{query}&cursor={c}"));
+    let mut filters = super::tasks::Tasks::filters(&q.tasks(), &lookup);
+    let baselines = state
+        .store
+        .list_baselines(actor.program_id, None, 100)
+        .await?
+        .items
+        .into_iter()
+        .map(|b| (b.id.to_string(), b.name));
+    filters.push(Field::new(
+        "baseline_id",
+        "Compare with baseline",
+        FieldKind::Select(crate::resource::options_with(Some("— none —"), baselines)),
+        q.baseline_id.as_deref(),
+    ));
     let page = SchedulePage {
         layout: viewer.layout("Plan", vec![("Plan".into(), "/plan".into())]),
-        filters: super::tasks::Tasks::filters(&q.tasks(), &lookup),
+        filters,
         lines,
         next_href,
         query,
         may_edit: actor.may(Action::Update, Subject::Plan),
+        compared: q
+            .baseline_id
+            .as_deref()
+            .is_some_and(|b| !b.trim().is_empty()),
         view,
     };
     render(&page, &viewer)

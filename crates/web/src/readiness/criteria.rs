@@ -128,7 +128,14 @@ impl Resource for Criteria {
         ]
     }
     fn columns() -> &'static [&'static str] {
-        &["Criterion", "Measure", "Green when", "Weight", "Owner", "Status"]
+        &[
+            "Criterion",
+            "Measure",
+            "Green when",
+            "Weight",
+            "Owner",
+            "Status",
+        ]
     }
     fn cells(c: &Criterion, _: &Lookup) -> Vec<Cell> {
         vec![
@@ -151,7 +158,10 @@ impl Resource for Criteria {
             fact("Weight", c.weight.to_string()),
             fact("Owner", c.owner.clone()),
             fact("Description", c.description.clone().unwrap_or_default()),
-            fact("Status", if c.active { "Active" } else { "Inactive" }.into()),
+            fact(
+                "Status",
+                if c.active { "Active" } else { "Inactive" }.into(),
+            ),
         ]
     }
     async fn fields(
@@ -224,6 +234,12 @@ impl Resource for Criteria {
         ]
     }
     async fn related(store: &Store, actor: &Actor, c: &Criterion) -> StoreResult<Vec<Section>> {
-        account_section(store, actor.program_id, "Owner's account", c.owner_account_id).await
+        account_section(
+            store,
+            actor.program_id,
+            "Owner's account",
+            c.owner_account_id,
+        )
+        .await
     }
 }

@@ -117,7 +117,12 @@ async fn attestations(
         site_id: filter_id("site_id", &q.site_id)?,
     };
     if let Some(s) = filter.site_id {
-        require_at(actor, Action::Read, Subject::Attestation, Place::Site(Some(s)))?;
+        require_at(
+            actor,
+            Action::Read,
+            Subject::Attestation,
+            Place::Site(Some(s)),
+        )?;
     }
     let scope = actor.read_scope(Subject::Attestation);
     let list = state
@@ -287,7 +292,10 @@ async fn one_assessment(
     id: i64,
 ) -> Result<ReadinessAssessment, AppError> {
     require(actor, Action::Read, Subject::ReadinessAssessment)?;
-    let mut a = state.store.readiness_assessment(actor.program_id, id).await?;
+    let mut a = state
+        .store
+        .readiness_assessment(actor.program_id, id)
+        .await?;
     a.scorecard = a
         .scorecard
         .only_sites(&actor.read_scope(Subject::ReadinessAssessment));
@@ -387,9 +395,10 @@ async fn decide(
         .scorecard(actor.program_id, spec.wave_id)
         .await
         .map_err(field_missing("wave_id"))?;
-    let decider = right.map_or("Administrator (no go-live decision right configured)", |r| {
-        r.decider.as_str()
-    });
+    let decider = right.map_or(
+        "Administrator (no go-live decision right configured)",
+        |r| r.decider.as_str(),
+    );
     Ok(state
         .store
         .record_gate(&Change::new(actor, via), spec, decider, &scorecard)
@@ -482,7 +491,10 @@ pub async fn gate_page(
         ("Decision", g.decision.label().to_owned()),
         ("Decided for", g.decider.clone()),
         ("Recorded by", g.decided_by.clone()),
-        ("Recorded at", g.decided_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+        (
+            "Recorded at",
+            g.decided_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        ),
         ("Rationale", g.rationale.clone()),
     ];
     if let Some(c) = &g.conditions {
@@ -493,7 +505,10 @@ pub async fn gate_page(
     }
     intro.push((
         "Scorecard as of",
-        g.scorecard.computed_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        g.scorecard
+            .computed_at
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string(),
     ));
     frozen_page(
         &viewer,

@@ -50,7 +50,10 @@ async fn wave_of_site(state: &AppState, actor: &Actor, site_id: i64) -> Result<i
         .await?
         .items;
     let today = Utc::now().date_naive();
-    let next = waves.iter().filter(|w| w.go_live >= today).min_by_key(|w| w.go_live);
+    let next = waves
+        .iter()
+        .filter(|w| w.go_live >= today)
+        .min_by_key(|w| w.go_live);
     let latest = waves.iter().max_by_key(|w| w.go_live);
     next.or(latest).map(|w| w.id).ok_or_else(|| {
         muster_domain::Invalid::one("site_id", format!("site {site_id} is in no wave")).into()
@@ -79,16 +82,28 @@ pub async fn api(
     let wave_id = match (filter_id("wave_id", &q.wave_id)?, site_id) {
         (Some(w), _) => w,
         (None, Some(s)) => {
-            require_at(actor, Action::Read, Subject::ReadinessAssessment, Place::Site(Some(s)))?;
+            require_at(
+                actor,
+                Action::Read,
+                Subject::ReadinessAssessment,
+                Place::Site(Some(s)),
+            )?;
             wave_of_site(&state, actor, s).await?
         }
         (None, None) => {
-            return Err(muster_domain::Invalid::one("wave_id", "is required (or a site_id)").into());
+            return Err(
+                muster_domain::Invalid::one("wave_id", "is required (or a site_id)").into(),
+            );
         }
     };
     let mut card = live(&state, actor, wave_id).await?;
     if let Some(s) = site_id {
-        require_at(actor, Action::Read, Subject::ReadinessAssessment, Place::Site(Some(s)))?;
+        require_at(
+            actor,
+            Action::Read,
+            Subject::ReadinessAssessment,
+            Place::Site(Some(s)),
+        )?;
         card.sites.retain(|c| c.site_id == s);
     }
     Ok(Json(card))
@@ -318,7 +333,12 @@ pub async fn site_page(
     axum::extract::Path((wave_id, site_id)): axum::extract::Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    require_at(actor, Action::Read, Subject::ReadinessAssessment, Place::Site(Some(site_id)))?;
+    require_at(
+        actor,
+        Action::Read,
+        Subject::ReadinessAssessment,
+        Place::Site(Some(site_id)),
+    )?;
     let card = live(&state, actor, wave_id).await?;
     let site = card
         .site(site_id)
@@ -394,7 +414,10 @@ pub async fn site_page(
             title,
             vec![
                 ("Readiness".into(), "/readiness".into()),
-                (card.wave_name.clone(), format!("/readiness/waves/{wave_id}")),
+                (
+                    card.wave_name.clone(),
+                    format!("/readiness/waves/{wave_id}"),
+                ),
                 (
                     site.site_name.clone(),
                     format!("/readiness/waves/{wave_id}/sites/{site_id}"),

@@ -69,9 +69,10 @@ pub fn drill_down(wave_id: i64, site: &SiteCard, c: &Criterion) -> Option<String
             )
         }),
         Measure::ChampionCoverage => Some(format!("/champions/coverage?site_id={s}")),
-        Measure::OpenCriticalTickets => {
-            Some(format!("/readiness/waves/{wave_id}/sites/{s}#criterion-{}", c.id))
-        }
+        Measure::OpenCriticalTickets => Some(format!(
+            "/readiness/waves/{wave_id}/sites/{s}#criterion-{}",
+            c.id
+        )),
         Measure::Attested => Some(format!(
             "/readiness/attestations?criterion_id={}&site_id={s}",
             c.id

@@ -245,3 +245,89 @@ async fn who_may_read_and_change_the_plan() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_baseline_keeps_the_dates_and_the_slip_report_shows_what_moved() {
+    let app = TestApp::new().await;
+    let token = app.token(AccessRole::ProgramLead).await;
+    let (_, design, configure, train, go_live) = plan(&app, &token).await;
+    let baseline = post(&app, &token, "baselines", json!({"name": "Approved plan"})).await;
+    assert_eq!(baseline["tasks"], 5);
+    let again = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/baselines",
+            Some(json!({"name": "Approved plan"})),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+
+    // Design takes two days longer: everything after it moves, training does not.
+    let patched = app
+        .api(
+            &token,
+            Method::PATCH,
+            &format!("/api/v1/tasks/{design}"),
+            Some(json!({"duration": 5})),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    let slips = app
+        .api(
+            &token,
+            Method::GET,
+            &format!("/api/v1/baselines/{}/slips", id(&baseline)),
+            None,
+        )
+        .await
+        .json();
+    let slipped: Vec<(i64, i64)> = slips["slips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_i64().unwrap(),
+                r["variance"]["finish_variance"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        slipped,
+        [(go_live, 2), (design, 2), (configure, 2)],
+        "{slips}"
+    );
+    assert_eq!(slips["milestones_slipped"], 1);
+    assert!(!slipped.iter().any(|(t, _)| *t == train));
+
+    let compared = app
+        .api(
+            &token,
+            Method::GET,
+            &format!("/api/v1/schedule?baseline_id={}", id(&baseline)),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        row(&compared, go_live)["variance"]["baseline"]["finish"],
+        "2027-03-10"
+    );
+    assert_eq!(row(&compared, go_live)["variance"]["finish_variance"], 2);
+    let session = app.sign_in(AccessRole::ProgramLead).await;
+    let report = app.page(&session, "/plan/slips").await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    assert!(
+        report.body.contains("Approved plan") && report.body.contains("+2"),
+        "{}",
+        report.body
+    );
+    let table = app
+        .page(&session, &format!("/plan?baseline_id={}", id(&baseline)))
+        .await;
+    assert!(
+        table.body.contains("Variance (working days)")
+            && table.body.contains("<strong>+2</strong>")
+    );
+}

@@ -51,7 +51,13 @@ pub async fn setup(app: &TestApp, days: i64) -> Setup {
         criterion("Training complete", "training_completion", 50, Some(30.0)),
     )
     .await);
-    let devices = id(&created(app, &lead, path, criterion("Devices deployed", "attested", 40, None)).await);
+    let devices = id(&created(
+        app,
+        &lead,
+        path,
+        criterion("Devices deployed", "attested", 40, None),
+    )
+    .await);
     let downtime = id(&created(
         app,
         &lead,
@@ -68,12 +74,23 @@ pub async fn setup(app: &TestApp, days: i64) -> Setup {
     }
 }
 
-pub async fn attest(app: &TestApp, token: &str, criterion: i64, site: i64, status: &str) -> StatusCode {
+pub async fn attest(
+    app: &TestApp,
+    token: &str,
+    criterion: i64,
+    site: i64,
+    status: &str,
+) -> StatusCode {
     let body = json!({"criterion_id": criterion, "site_id": site, "status": status,
                       "evidence": "Seen on the site walk", "evidence_url": "https://wiki.example/e"});
-    app.api(token, Method::POST, "/api/v1/readiness/attestations", Some(body))
-        .await
-        .status
+    app.api(
+        token,
+        Method::POST,
+        "/api/v1/readiness/attestations",
+        Some(body),
+    )
+    .await
+    .status
 }
 
 /// The rating of `criterion` at `site` in a scorecard body.
@@ -118,34 +135,61 @@ async fn the_catalog_names_every_bad_field_and_only_leads_keep_it() {
     let lead = app.token(AccessRole::ProgramLead).await;
     let path = "/api/v1/readiness/criteria";
     let bad = app
-        .api(&lead, Method::POST, path, Some(json!({"measure": "vibes", "weight": 0})))
+        .api(
+            &lead,
+            Method::POST,
+            path,
+            Some(json!({"measure": "vibes", "weight": 0})),
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     let fields: Vec<String> = bad.field_errors().into_iter().map(|(f, _)| f).collect();
     assert_eq!(fields, ["name", "measure", "weight", "owner"]);
     let body = json!({"name": "Proficiency", "measure": "proficiency_pass_rate", "weight": 20, "owner": "Training lead"});
     let made = created(&app, &lead, path, body.clone()).await;
-    assert_eq!((made["threshold"].as_f64(), made["amber_band"].as_f64()), (Some(85.0), Some(10.0)));
+    assert_eq!(
+        (made["threshold"].as_f64(), made["amber_band"].as_f64()),
+        (Some(85.0), Some(10.0))
+    );
     let again = app.api(&lead, Method::POST, path, Some(body.clone())).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "names are unique");
-    for role in [AccessRole::SiteLead, AccessRole::Executive, AccessRole::Analyst] {
+    for role in [
+        AccessRole::SiteLead,
+        AccessRole::Executive,
+        AccessRole::Analyst,
+    ] {
         let token = app.token(role).await;
-        let refused = app.api(&token, Method::POST, path, Some(body.clone())).await;
+        let refused = app
+            .api(&token, Method::POST, path, Some(body.clone()))
+            .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{role:?}");
-        assert_eq!(app.api(&token, Method::GET, path, None).await.status, StatusCode::OK);
+        assert_eq!(
+            app.api(&token, Method::GET, path, None).await.status,
+            StatusCode::OK
+        );
     }
     let user = app.token(AccessRole::EndUser).await;
-    assert_eq!(app.api(&user, Method::GET, path, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.api(&user, Method::GET, path, None).await.status,
+        StatusCode::FORBIDDEN
+    );
     let session = app.sign_in(AccessRole::ProgramLead).await;
     let list = app.page(&session, "/readiness/criteria").await;
-    assert!(list.body.contains("at least 85 (amber from 75)"), "{}", list.body);
+    assert!(
+        list.body.contains("at least 85 (amber from 75)"),
+        "{}",
+        list.body
+    );
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_readiness() {
     let app = TestApp::new().await;
     let token = app.token(AccessRole::Admin).await;
-    let doc = app.api(&token, Method::GET, "/api/v1/openapi.json", None).await.json();
+    let doc = app
+        .api(&token, Method::GET, "/api/v1/openapi.json", None)
+        .await
+        .json();
     for (path, method) in [
         ("/api/v1/readiness/criteria", "post"),
         ("/api/v1/readiness/scorecard", "get"),

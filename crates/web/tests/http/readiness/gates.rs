@@ -17,17 +17,40 @@ async fn only_the_right_holder_records_the_gate_and_its_scorecard_stays_as_it_wa
     // No right configured: an administrator records it, nobody else.
     let refused = app.api(&s.lead, Method::POST, path, Some(go.clone())).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.json()["detail"].as_str().unwrap().contains("administrator"), "{}", refused.body);
+    assert!(
+        refused.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("administrator"),
+        "{}",
+        refused.body
+    );
     let admin = app.token(AccessRole::Admin).await;
-    assert_eq!(app.api(&admin, Method::POST, path, Some(go.clone())).await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.api(&admin, Method::POST, path, Some(go.clone()))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
 
     let exec_id = account_id(&app, AccessRole::Executive).await;
     let right = json!({"change_kind": "go_live", "decider": "Executive steering committee", "decider_account_id": exec_id});
-    let r = app.api(&s.lead, Method::POST, "/api/v1/decision-rights", Some(right)).await;
+    let r = app
+        .api(
+            &s.lead,
+            Method::POST,
+            "/api/v1/decision-rights",
+            Some(right),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let refused = app.api(&admin, Method::POST, path, Some(go.clone())).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("Executive steering committee"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Executive steering committee"),
+        "{}",
+        refused.body
+    );
 
     let exec = app.token(AccessRole::Executive).await;
     let bare = json!({"wave_id": s.wave, "decision": "go_with_conditions", "rationale": "Nearly"});
@@ -48,22 +71,55 @@ async fn only_the_right_holder_records_the_gate_and_its_scorecard_stays_as_it_wa
     let again = app.api(&exec, Method::GET, &url, None).await.json();
     assert_eq!(again["scorecard"], gate["scorecard"]);
     let live = app
-        .api(&exec, Method::GET, &format!("/api/v1/readiness/scorecard?wave_id={}", s.wave), None)
+        .api(
+            &exec,
+            Method::GET,
+            &format!("/api/v1/readiness/scorecard?wave_id={}", s.wave),
+            None,
+        )
         .await
         .json();
     assert_eq!(rag(&live, app.f.site_b, s.devices), "green");
 
-    let history = app.api(&exec, Method::GET, &format!("{path}?wave_id={}", s.wave), None).await.json();
-    let decisions: Vec<&str> = history.as_array().unwrap().iter().map(|g| g["decision"].as_str().unwrap()).collect();
-    assert_eq!(decisions, ["go_with_conditions", "go"], "re-deciding keeps the history, newest first");
+    let history = app
+        .api(
+            &exec,
+            Method::GET,
+            &format!("{path}?wave_id={}", s.wave),
+            None,
+        )
+        .await
+        .json();
+    let decisions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        decisions,
+        ["go_with_conditions", "go"],
+        "re-deciding keeps the history, newest first"
+    );
     let lead = app.token(AccessRole::SiteLead).await;
     let seen = app.api(&lead, Method::GET, &url, None).await.json();
-    assert_eq!(seen["scorecard"]["sites"].as_array().unwrap().len(), 1, "a site lead sees their own site");
+    assert_eq!(
+        seen["scorecard"]["sites"].as_array().unwrap().len(),
+        1,
+        "a site lead sees their own site"
+    );
     let session = app.sign_in(AccessRole::Executive).await;
-    let page = app.page(&session, &format!("/readiness/gates/{}", gate["id"])).await;
+    let page = app
+        .page(&session, &format!("/readiness/gates/{}", gate["id"]))
+        .await;
     assert!(page.body.contains("CMIO: too early"), "{}", page.body);
-    let wave = app.page(&session, &format!("/readiness/waves/{}", s.wave)).await;
+    let wave = app
+        .page(&session, &format!("/readiness/waves/{}", s.wave))
+        .await;
     assert!(wave.body.contains("Record decision") && wave.body.contains("(current)"));
     let user = app.token(AccessRole::EndUser).await;
-    assert_eq!(app.api(&user, Method::GET, path, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.api(&user, Method::GET, path, None).await.status,
+        StatusCode::FORBIDDEN
+    );
 }

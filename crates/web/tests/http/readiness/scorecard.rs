@@ -11,9 +11,18 @@ async fn the_scorecard_rates_each_criterion_by_its_threshold_and_weighs_the_over
     let app = TestApp::new().await;
     let s = setup(&app, 200).await;
     train_one(&app).await;
-    assert_eq!(attest(&app, &s.lead, s.devices, app.f.site_a, "met").await, StatusCode::CREATED);
-    assert_eq!(attest(&app, &s.lead, s.downtime, app.f.site_a, "not_met").await, StatusCode::CREATED);
-    assert_eq!(attest(&app, &s.lead, s.devices, app.f.site_b, "partly").await, StatusCode::CREATED);
+    assert_eq!(
+        attest(&app, &s.lead, s.devices, app.f.site_a, "met").await,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        attest(&app, &s.lead, s.downtime, app.f.site_a, "not_met").await,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        attest(&app, &s.lead, s.devices, app.f.site_b, "partly").await,
+        StatusCode::CREATED
+    );
     let exec = app.token(AccessRole::Executive).await;
     let url = format!("/api/v1/readiness/scorecard?wave_id={}", s.wave);
     let reply = app.api(&exec, Method::GET, &url, None).await;
@@ -31,10 +40,19 @@ async fn the_scorecard_rates_each_criterion_by_its_threshold_and_weighs_the_over
     assert_eq!(overall(&card, app.f.site_b), (20.0, "red".into()));
 
     let one = app
-        .api(&exec, Method::GET, &format!("/api/v1/readiness/scorecard?site_id={}", app.f.site_b), None)
+        .api(
+            &exec,
+            Method::GET,
+            &format!("/api/v1/readiness/scorecard?site_id={}", app.f.site_b),
+            None,
+        )
         .await
         .json();
-    assert_eq!(one["sites"].as_array().unwrap().len(), 1, "the site's own wave, that site only");
+    assert_eq!(
+        one["sites"].as_array().unwrap().len(),
+        1,
+        "the site's own wave, that site only"
+    );
     assert_eq!(one["wave_id"], s.wave);
 }
 
@@ -45,18 +63,43 @@ async fn site_leads_see_their_own_sites_executives_all_and_end_users_nothing() {
     let url = format!("/api/v1/readiness/scorecard?wave_id={}", s.wave);
     let lead = app.token(AccessRole::SiteLead).await;
     let card = app.api(&lead, Method::GET, &url, None).await.json();
-    let sites: Vec<i64> = card["sites"].as_array().unwrap().iter().map(|s| s["site_id"].as_i64().unwrap()).collect();
+    let sites: Vec<i64> = card["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["site_id"].as_i64().unwrap())
+        .collect();
     assert_eq!(sites, [app.f.site_a]);
     let elsewhere = format!("{url}&site_id={}", app.f.site_b);
-    assert_eq!(app.api(&lead, Method::GET, &elsewhere, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.api(&lead, Method::GET, &elsewhere, None).await.status,
+        StatusCode::FORBIDDEN
+    );
     let exec = app.token(AccessRole::Executive).await;
-    assert_eq!(app.api(&exec, Method::GET, &url, None).await.json()["sites"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        app.api(&exec, Method::GET, &url, None).await.json()["sites"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     for role in [AccessRole::EndUser, AccessRole::Vendor] {
         let token = app.token(role).await;
-        assert_eq!(app.api(&token, Method::GET, &url, None).await.status, StatusCode::FORBIDDEN, "{role:?}");
+        assert_eq!(
+            app.api(&token, Method::GET, &url, None).await.status,
+            StatusCode::FORBIDDEN,
+            "{role:?}"
+        );
     }
-    let missing = app.api(&exec, Method::GET, "/api/v1/readiness/scorecard", None).await;
-    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", missing.body);
+    let missing = app
+        .api(&exec, Method::GET, "/api/v1/readiness/scorecard", None)
+        .await;
+    assert_eq!(
+        missing.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        missing.body
+    );
 }
 
 #[tokio::test]
@@ -66,13 +109,21 @@ async fn the_pages_label_every_colour_and_drill_down_to_what_is_behind_it() {
     train_one(&app).await;
     attest(&app, &s.lead, s.devices, app.f.site_b, "not_met").await;
     let session = app.sign_in(AccessRole::ProgramLead).await;
-    let wave = app.page(&session, &format!("/readiness/waves/{}", s.wave)).await;
+    let wave = app
+        .page(&session, &format!("/readiness/waves/{}", s.wave))
+        .await;
     assert_eq!(wave.status, StatusCode::OK, "{}", wave.body);
     assert!(wave.body.contains("class=\"rag-red\""), "{}", wave.body);
-    assert!(wave.body.contains("<span class=\"rag\">Red</span>"), "colour and label");
+    assert!(
+        wave.body.contains("<span class=\"rag\">Red</span>"),
+        "colour and label"
+    );
     assert!(wave.body.contains("weight 40"), "weights shown");
     assert!(
-        wave.body.contains(&format!("/training/cells?site_id={}&#38;job_role=nurse", app.f.site_a)),
+        wave.body.contains(&format!(
+            "/training/cells?site_id={}&#38;job_role=nurse",
+            app.f.site_a
+        )),
         "training drills down to the people behind: {}",
         wave.body
     );
@@ -82,17 +133,33 @@ async fn the_pages_label_every_colour_and_drill_down_to_what_is_behind_it() {
     )));
     assert!(wave.body.contains("Record assessment") && wave.body.contains("Trend"));
     let site = app
-        .page(&session, &format!("/readiness/waves/{}/sites/{}", s.wave, app.f.site_b))
+        .page(
+            &session,
+            &format!("/readiness/waves/{}/sites/{}", s.wave, app.f.site_b),
+        )
         .await;
     assert_eq!(site.status, StatusCode::OK, "{}", site.body);
-    assert!(site.body.contains("Attest: Devices deployed"), "the attestation form");
+    assert!(
+        site.body.contains("Attest: Devices deployed"),
+        "the attestation form"
+    );
     let history = app
-        .page(&session, &format!("/readiness/attestations?criterion_id={}", s.devices))
+        .page(
+            &session,
+            &format!("/readiness/attestations?criterion_id={}", s.devices),
+        )
         .await;
-    assert!(history.body.contains("Seen on the site walk"), "{}", history.body);
+    assert!(
+        history.body.contains("Seen on the site walk"),
+        "{}",
+        history.body
+    );
     let lead = app.sign_in(AccessRole::SiteLead).await;
     let refused = app
-        .page(&lead, &format!("/readiness/waves/{}/sites/{}", s.wave, app.f.site_b))
+        .page(
+            &lead,
+            &format!("/readiness/waves/{}/sites/{}", s.wave, app.f.site_b),
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let index = app.page(&session, "/readiness").await;
