@@ -77,6 +77,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0007_ticket_search_batched.postgres.sql"
         )),
     },
+    Migration {
+        version: 12,
+        name: "person_org_partial",
+        both: Some(include_str!("../migrations/0012_person_org_partial.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

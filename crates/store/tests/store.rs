@@ -366,4 +366,5 @@ async fn sessions_and_tokens_lead_back_to_their_account_until_they_end() {
 }
 
 #[path = "store/training.rs"]
+mod roster;
 mod training;
