@@ -582,7 +582,13 @@ async fn a_large_first_import_leaves_every_person_index_in_place_and_the_lists_r
         ..Default::default()
     };
     assert_eq!(total(&rig, nurses).await, icu_nurses);
-    let icu = rig.by_employee_id("N000005").await.unit_id;
+    let icu = rig
+        .store
+        .person_by_email(rig.admin.program_id, "p5@rb.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .unit_id;
     let in_icu = PersonFilter {
         unit_id: icu,
         ..Default::default()

@@ -365,6 +365,7 @@ async fn sessions_and_tokens_lead_back_to_their_account_until_they_end() {
     assert!(db.store.token_actor("other").await.unwrap().is_none());
 }
 
-#[path = "store/training.rs"]
+#[path = "store/roster.rs"]
 mod roster;
+#[path = "store/training.rs"]
 mod training;

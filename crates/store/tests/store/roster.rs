@@ -1,10 +1,10 @@
 //! The roster writer's deferred indexes: dropped for a large first import on SQLite, and
 //! never lost, whether the import commits or rolls back.
 
+use muster_domain::access::Scope;
 use muster_domain::audit::Via;
 use muster_domain::import::people::PersonWrite;
 use muster_domain::person::PersonFilter;
-use muster_domain::access::Scope;
 use muster_store::Change;
 use muster_store::testing as support;
 
@@ -38,7 +38,13 @@ async fn a_large_import_that_rolls_back_after_dropping_the_person_indexes_leaves
 
     assert_eq!(support::index_names(store, "person").await, before);
     let page = store
-        .list_people(actor.program_id, &Scope::Everything, &PersonFilter::default(), None, 10)
+        .list_people(
+            actor.program_id,
+            &Scope::Everything,
+            &PersonFilter::default(),
+            None,
+            10,
+        )
         .await
         .unwrap();
     assert_eq!(page.total, 0, "nothing of the import is left");
