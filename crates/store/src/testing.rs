@@ -91,7 +91,7 @@ pub async fn index_names(store: &Store, table: &str) -> Vec<String> {
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name"
         }
         crate::Backend::Postgres => {
-            "SELECT indexname AS name FROM pg_indexes WHERE tablename = ? ORDER BY indexname"
+            "SELECT indexname::text AS name FROM pg_indexes WHERE tablename = ? ORDER BY 1"
         }
     };
     let statement = crate::raw::statement(store.backend(), sql, vec![table.into()]);
