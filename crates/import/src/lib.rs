@@ -64,6 +64,20 @@ impl Progress {
         (done.min(total) * 100 / total) as u8
     }
 
+    /// The data rows the whole file probably has: declared (XLSX), or extrapolated from
+    /// the bytes read so far (CSV).
+    pub fn rows_expected(&self) -> u64 {
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        match (get(&self.rows_hint), get(&self.bytes_done)) {
+            (0, 0) => get(&self.rows_done),
+            (0, bytes) => {
+                let rows = get(&self.rows_done) as u128 * get(&self.bytes_total) as u128;
+                (rows / bytes as u128) as u64
+            }
+            (rows, _) => rows,
+        }
+    }
+
     pub(crate) fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);
     }

@@ -182,6 +182,16 @@ pub async fn run(
     outcome
 }
 
+/// How many people the file will probably create: the first batch's share of new people
+/// over the rows the file probably has.
+fn new_in_file(first: &[PersonWrite], progress: &Progress) -> u64 {
+    let new = first
+        .iter()
+        .filter(|w| matches!(w, PersonWrite::Create(_)))
+        .count() as u64;
+    progress.rows_expected() * new / first.len().max(1) as u64
+}
+
 async fn attempt(
     store: &Store,
     actor: &Actor,
@@ -238,7 +248,14 @@ async fn attempt(
         })
     };
     let mut write_error = None;
+    let mut first = true;
     while let Some(batch) = rx.recv().await {
+        if std::mem::take(&mut first)
+            && let Err(e) = writer.expect_new(new_in_file(&batch, &progress)).await
+        {
+            write_error = Some(e);
+            break;
+        }
         if let Err(e) = writer.write(batch).await {
             write_error = Some(e);
             break;

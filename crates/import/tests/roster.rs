@@ -520,5 +520,128 @@ async fn a_site_lead_imports_their_own_sites_people_only() {
     );
 }
 
+/// A roster of `n` people over both sites (every third at North Clinic), with an ICU nurse
+/// every fifth row; `last` is appended as the final row.
+fn big_roster(n: usize, last: &str) -> String {
+    let mut csv = String::from("Employee ID,Full Name,Work Email,Job Title,Site,Unit\n");
+    for i in 0..n {
+        let (site, unit, role) = match i {
+            i if i % 3 == 0 => ("NCL", "Front office", "scheduler"),
+            i if i % 5 == 0 => ("RBH", "ICU1", "nurse"),
+            _ => ("RBH", "", "Physician"),
+        };
+        csv.push_str(&format!(
+            "N{i:06},Person {:06},p{i}@rb.example,{role},{site},{unit}\n",
+            n - i
+        ));
+    }
+    csv.push_str(last);
+    csv
+}
+
+async fn total(rig: &Rig, filter: PersonFilter) -> u64 {
+    rig.store
+        .list_people(rig.admin.program_id, &Scope::Everything, &filter, None, 5)
+        .await
+        .unwrap()
+        .total
+}
+
+#[tokio::test]
+async fn a_large_first_import_leaves_every_person_index_in_place_and_the_lists_right() {
+    // 25,000 new people: enough for SQLite to drop the secondary indexes during the
+    // import and create them again before the commit.
+    let rig = Rig::new().await;
+    let indexes = muster_store::testing::index_names(&rig.store, "person").await;
+    let n = 25_000;
+    let (job, outcome) = rig
+        .import(
+            "big.csv",
+            big_roster(n, "").as_bytes(),
+            ImportMode::AllOrNothing,
+            false,
+        )
+        .await;
+    assert_eq!(job.status, ImportStatus::Done, "{outcome:?}");
+    assert_eq!(job.counts.imported, n as u64);
+    assert_eq!(
+        muster_store::testing::index_names(&rig.store, "person").await,
+        indexes
+    );
+
+    let ncl = (0..n).filter(|i| i % 3 == 0).count() as u64;
+    let icu_nurses = (0..n).filter(|i| i % 3 != 0 && i % 5 == 0).count() as u64;
+    assert_eq!(total(&rig, PersonFilter::default()).await, n as u64);
+    let at_ncl = PersonFilter {
+        site_id: Some(rig.site_b),
+        ..Default::default()
+    };
+    assert_eq!(total(&rig, at_ncl).await, ncl);
+    let nurses = PersonFilter {
+        job_role: Some(muster_domain::person::JobRole::parse("nurse").unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(total(&rig, nurses).await, icu_nurses);
+    let icu = rig
+        .store
+        .person_by_email(rig.admin.program_id, "p5@rb.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .unit_id;
+    let in_icu = PersonFilter {
+        unit_id: icu,
+        ..Default::default()
+    };
+    assert_eq!(total(&rig, in_icu).await, icu_nurses);
+    let first = rig
+        .store
+        .list_people(
+            rig.admin.program_id,
+            &Scope::Everything,
+            &PersonFilter::default(),
+            None,
+            2,
+        )
+        .await
+        .unwrap();
+    let names: Vec<&str> = first.items.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Person 000001", "Person 000002"]);
+
+    // A re-import finds everyone through the rebuilt unique and secondary indexes.
+    let (job, outcome) = rig
+        .import(
+            "again.csv",
+            big_roster(n, "").as_bytes(),
+            ImportMode::AllOrNothing,
+            true,
+        )
+        .await;
+    assert_eq!(job.status, ImportStatus::Done, "{outcome:?}");
+    assert_eq!((job.counts.unchanged, job.counts.imported), (n as u64, 0));
+}
+
+#[tokio::test]
+async fn an_all_or_nothing_failure_after_the_indexes_were_dropped_leaves_them_and_no_people() {
+    let rig = Rig::new().await;
+    let indexes = muster_store::testing::index_names(&rig.store, "person").await;
+    let bad_last_row = "N999999,Late Row,not-an-email,nurse,RBH,\n";
+    let (job, outcome) = rig
+        .import(
+            "big.csv",
+            big_roster(25_000, bad_last_row).as_bytes(),
+            ImportMode::AllOrNothing,
+            false,
+        )
+        .await;
+    assert_eq!(job.status, ImportStatus::Failed, "{outcome:?}");
+    assert_eq!(job.counts.rejected, 1);
+    assert_eq!(
+        muster_store::testing::index_names(&rig.store, "person").await,
+        indexes
+    );
+    assert_eq!(total(&rig, PersonFilter::default()).await, 0);
+}
+
 #[allow(dead_code)]
 fn _unused(_: &Path) {}

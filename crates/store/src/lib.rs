@@ -8,6 +8,7 @@
 mod audit;
 mod bulk;
 mod connect;
+mod deferred_index;
 mod entity;
 mod error;
 mod filter;

@@ -85,6 +85,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: None,
     },
     Migration {
+        version: 12,
+        name: "person_org_partial",
+        both: Some(include_str!("../migrations/0012_person_org_partial.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 13,
         name: "plan",
         both: Some(include_str!("../migrations/0013_plan.sql")),

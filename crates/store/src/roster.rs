@@ -14,6 +14,7 @@ use sea_orm::{
 };
 
 use crate::audit::{Change, actor_label, record};
+use crate::deferred_index::DeferredIndexes;
 use crate::entity::{person, unit};
 use crate::error::{StoreError, StoreResult, map_unique};
 use crate::import::ImportOutcome;
@@ -97,8 +98,14 @@ impl Store {
         change: &Change<'_>,
         audit_each: bool,
     ) -> StoreResult<RosterWriter> {
+        let txn = self.bulk_db.begin().await?;
+        // Only SQLite defers indexes (see `deferred_index`), so only it needs the count.
+        let table_rows = match self.backend() {
+            Backend::Sqlite => person::Entity::find().count(&txn).await?,
+            Backend::Postgres => 0,
+        };
         Ok(RosterWriter {
-            txn: self.bulk_db.begin().await?,
+            txn,
             backend: self.backend(),
             program_id: change.program_id(),
             now: Utc::now(),
@@ -108,6 +115,9 @@ impl Store {
             audit_each,
             audit: Vec::new(),
             upsert_sql: None,
+            table_rows,
+            created: 0,
+            deferred: None,
         })
     }
 }
@@ -176,7 +186,20 @@ pub struct RosterWriter {
     audit: Vec<AuditRow>,
     /// The upsert for a full batch, built once.
     upsert_sql: Option<String>,
+    /// People in the whole table (every program) when the import began; SQLite only.
+    table_rows: u64,
+    /// People created so far.
+    created: u64,
+    /// The person table's secondary indexes, when dropped until the commit.
+    deferred: Option<DeferredIndexes>,
 }
+
+/// Dropping the person table's secondary indexes and creating them again at the commit
+/// pays when the new people are many, against the people already in the table (every
+/// program's): creating an index sorts the whole table once, inserting into it costs per
+/// new row. Measured in docs/performance.md ("Roster import").
+const DEFER_INDEXES_MIN_NEW: u64 = 20_000;
+const DEFER_INDEXES_SHARE_OF_TABLE: f64 = 3.0;
 
 fn person_json(p: &Person) -> String {
     serde_json::to_string(p).expect("people serialize")
@@ -250,6 +273,12 @@ impl RosterWriter {
                 PersonWrite::Unchanged(_) => {}
             }
         }
+        let creates = batch
+            .iter()
+            .filter(|w| matches!(w, PersonWrite::Create(_)))
+            .count() as u64;
+        self.created += creates;
+        self.expect_new(self.created).await?;
         for chunk in upserts.chunks(PEOPLE_PER_STATEMENT) {
             let mut values = Vec::with_capacity(chunk.len() * VALUES_PER_PERSON);
             for spec in chunk {
@@ -271,6 +300,20 @@ impl RosterWriter {
             self.audit_batch(&batch).await?;
         }
         Ok(())
+    }
+
+    /// Told that about `new_people` people will be created in all (an estimate from the
+    /// file's first rows, or the count so far): drops the person table's secondary indexes
+    /// until the commit when that many make rebuilding them cheaper than inserting into
+    /// them (SQLite only). Returns whether they are deferred.
+    pub async fn expect_new(&mut self, new_people: u64) -> StoreResult<bool> {
+        if self.deferred.is_none()
+            && new_people >= DEFER_INDEXES_MIN_NEW
+            && new_people as f64 >= DEFER_INDEXES_SHARE_OF_TABLE * self.table_rows as f64
+        {
+            self.deferred = DeferredIndexes::drop(&self.txn, self.backend, "person").await?;
+        }
+        Ok(self.deferred.is_some())
     }
 
     /// A person entered by hand, found by email: the row's values and employee id.
@@ -419,6 +462,9 @@ impl RosterWriter {
         summary: &serde_json::Value,
     ) -> StoreResult<()> {
         self.flush_audit(true).await?;
+        if let Some(deferred) = self.deferred.take() {
+            deferred.recreate(&self.txn).await?;
+        }
         Store::record_outcome(&self.txn, self.program_id, job, outcome).await?;
         record(
             &self.txn,

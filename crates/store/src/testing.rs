@@ -81,3 +81,22 @@ pub async fn fresh() -> TestDb {
         _keep: keep,
     }
 }
+
+/// The names of `table`'s indexes, sorted: to show that a bulk load left them as it found
+/// them.
+pub async fn index_names(store: &Store, table: &str) -> Vec<String> {
+    use sea_orm::ConnectionTrait;
+    let sql = match store.backend() {
+        crate::Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name"
+        }
+        crate::Backend::Postgres => {
+            "SELECT indexname::text AS name FROM pg_indexes WHERE tablename = ? ORDER BY 1"
+        }
+    };
+    let statement = crate::raw::statement(store.backend(), sql, vec![table.into()]);
+    let rows = store.db.query_all_raw(statement).await.unwrap();
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "name").unwrap())
+        .collect()
+}

@@ -367,5 +367,7 @@ async fn sessions_and_tokens_lead_back_to_their_account_until_they_end() {
 
 #[path = "store/plan.rs"]
 mod plan;
+#[path = "store/roster.rs"]
+mod roster;
 #[path = "store/training.rs"]
 mod training;

@@ -1,0 +1,51 @@
+//! The roster writer's deferred indexes: dropped for a large first import on SQLite, and
+//! never lost, whether the import commits or rolls back.
+
+use muster_domain::access::Scope;
+use muster_domain::audit::Via;
+use muster_domain::import::people::PersonWrite;
+use muster_domain::person::PersonFilter;
+use muster_store::Change;
+use muster_store::testing as support;
+
+use super::{person, program};
+
+#[tokio::test]
+async fn a_large_import_that_rolls_back_after_dropping_the_person_indexes_leaves_them_all() {
+    let db = support::fresh().await;
+    let store = &db.store;
+    let actor = program(store).await;
+    let before = support::index_names(store, "person").await;
+    assert!(before.len() >= 8, "{before:?}");
+    let change = Change::new(&actor, Via::Cli);
+
+    let mut writer = store.begin_roster_import(&change, false).await.unwrap();
+    assert!(
+        !writer.expect_new(100).await.unwrap(),
+        "a small import keeps the indexes"
+    );
+    let deferred = writer.expect_new(1_000_000).await.unwrap();
+    assert_eq!(deferred, !support::postgres_wanted(), "only SQLite defers");
+    let people = (0..50)
+        .map(|i| {
+            let mut spec = person(&format!("P {i}"), &format!("p{i}@x.example"), None, "nurse");
+            spec.employee_id = Some(format!("E{i}"));
+            PersonWrite::Create(spec)
+        })
+        .collect();
+    writer.write(people).await.unwrap();
+    writer.rollback().await.unwrap();
+
+    assert_eq!(support::index_names(store, "person").await, before);
+    let page = store
+        .list_people(
+            actor.program_id,
+            &Scope::Everything,
+            &PersonFilter::default(),
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0, "nothing of the import is left");
+}
