@@ -77,6 +77,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0007_ticket_search_batched.postgres.sql"
         )),
     },
+    Migration {
+        version: 11,
+        name: "import_date_order",
+        both: Some(include_str!("../migrations/0011_import_date_order.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
