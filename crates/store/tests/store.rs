@@ -367,3 +367,6 @@ async fn sessions_and_tokens_lead_back_to_their_account_until_they_end() {
 
 #[path = "store/training.rs"]
 mod training;
+
+#[path = "store/completion_import.rs"]
+mod completion_import;
