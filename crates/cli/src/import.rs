@@ -255,7 +255,7 @@ fn tick(bar: &ProgressBar, progress: &Progress) {
     let c = progress.counts();
     bar.set_position(u64::from(progress.percent()));
     bar.set_message(format!(
-        "{} rows, {} new, {} updated, {} rejected",
-        c.rows_done, c.imported, c.updated, c.rejected
+        "{} rows, {} new, {} updated, {} unchanged, {} rejected",
+        c.rows_done, c.imported, c.updated, c.unchanged, c.rejected
     ));
 }

@@ -688,7 +688,8 @@ async fn import_scenario(b: Browser) -> Result<()> {
     // The upload form offers both kinds (axe checks it with completions chosen).
     b.goto("/completions/import").await?;
     ensure!(
-        b.exists("input[name=kind][value=completions]:checked").await?
+        b.exists("input[name=kind][value=completions]:checked")
+            .await?
             && b.exists("input[name=kind][value=people]").await?,
         "the upload form offers people and completions"
     );

@@ -386,7 +386,11 @@ mod tests {
             Reach::Own,
             "a trainer follows the imports they started"
         );
-        for role in [AccessRole::Analyst, AccessRole::Champion, AccessRole::Executive] {
+        for role in [
+            AccessRole::Analyst,
+            AccessRole::Champion,
+            AccessRole::Executive,
+        ] {
             assert!(!may(role, Subject::TrainingRecord), "{role:?}");
         }
     }

@@ -18,13 +18,19 @@ fn main() -> std::io::Result<()> {
             _ => {}
         }
     }
-    assert!(!people.is_empty() && !courses.is_empty(), "E|id and C|code lines on stdin");
+    assert!(
+        !people.is_empty() && !courses.is_empty(),
+        "E|id and C|code lines on stdin"
+    );
     assert!(
         rows <= people.len() * courses.len(),
         "more rows than people x courses"
     );
     let mut out = BufWriter::new(std::fs::File::create(&args[1 + 1])?);
-    writeln!(out, "User ID,Course Code,Completion Date,Score,Delivery,Region")?;
+    writeln!(
+        out,
+        "User ID,Course Code,Completion Date,Score,Delivery,Region"
+    )?;
     for r in 0..rows {
         let p = r % people.len();
         // Each person's courses start at their own offset: never the same one twice.

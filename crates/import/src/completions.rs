@@ -20,8 +20,8 @@ use tokio::sync::mpsc;
 use crate::Progress;
 use crate::check::{self, Checker, Run};
 use crate::job::{
-    ImportError, PreviewRow, RunFiles, Sink, blocking, outcome, prepare, preview_rows, pump, refused,
-    summary, with_notes,
+    ImportError, PreviewRow, RunFiles, Sink, blocking, outcome, prepare, preview_rows, pump,
+    refused, summary, with_notes,
 };
 
 /// The writer, counting unchanged rows as each batch is written.
@@ -143,7 +143,12 @@ pub(crate) async fn attempt(
     counts.rows_total = report.rows;
     let message = format!(
         "{} new completions, {} replaced by a later one, {} unchanged (not later than the one on record, or a later row of the file), {} rejected, of {} rows; training progress rebuilt for {} people.",
-        counts.imported, counts.updated, counts.unchanged, counts.rejected, report.rows, tally.people
+        counts.imported,
+        counts.updated,
+        counts.unchanged,
+        counts.rejected,
+        report.rows,
+        tally.people
     );
     let done = outcome(
         &report,

@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
+use muster_domain::FieldError;
 use muster_domain::access::Actor;
 use muster_domain::audit::Via;
 use muster_domain::import::people::{MAX_ROWS, PersonWrite, RosterCheck};
 use muster_domain::import::{FileFormat, ImportJob, ImportStatus, Resolved};
-use muster_domain::FieldError;
 use muster_store::import::ImportOutcome;
 use muster_store::roster::{PEOPLE_PER_STATEMENT, RosterWriter};
 use muster_store::{Change, Store, StoreResult};
@@ -17,8 +17,8 @@ use tokio::sync::mpsc;
 use crate::Progress;
 use crate::check::{self, Checker, Run};
 use crate::job::{
-    ImportError, PreviewRow, RunFiles, Sink, blocking, outcome, prepare, preview_rows, pump, refused,
-    summary, with_notes,
+    ImportError, PreviewRow, RunFiles, Sink, blocking, outcome, prepare, preview_rows, pump,
+    refused, summary, with_notes,
 };
 use crate::source::FileError;
 
@@ -67,8 +67,7 @@ pub(crate) async fn preview(
     let (kind, order) = (job.kind, job.date_order);
     let today = chrono::Utc::now().date_naive();
     let rows = blocking(move || {
-        let mut checker =
-            RosterCheck::new(&actor, &places, &roster, &resolved, today).dates(order);
+        let mut checker = RosterCheck::new(&actor, &places, &roster, &resolved, today).dates(order);
         let rows = check::preview(&path, format, &mut checker, n)?;
         Ok(preview_rows(kind, &resolved, rows))
     })

@@ -103,7 +103,12 @@ impl Rig {
             _db: db,
         };
         let (job, _) = rig
-            .import(ImportKind::People, "roster.csv", ROSTER.as_bytes(), ImportMode::AllOrNothing)
+            .import(
+                ImportKind::People,
+                "roster.csv",
+                ROSTER.as_bytes(),
+                ImportMode::AllOrNothing,
+            )
             .await;
         assert_eq!(job.counts.imported, 3);
         rig
@@ -155,7 +160,16 @@ impl Rig {
         let job = self.store.create_import(&change, new).await.unwrap();
         let rejects = self.dir.path().join(format!("{}.rejects.csv", job.id));
         let progress = Arc::new(Progress::default());
-        let outcome = run(&self.store, &self.admin, Via::Cli, &job, &path, &rejects, progress).await;
+        let outcome = run(
+            &self.store,
+            &self.admin,
+            Via::Cli,
+            &job,
+            &path,
+            &rejects,
+            progress,
+        )
+        .await;
         let job = self
             .store
             .import_job(self.admin.program_id, job.id)
@@ -222,14 +236,25 @@ async fn an_lms_export_with_a_bom_and_several_date_formats_imports_and_progress_
             .as_bytes(),
     );
     let (job, outcome) = rig
-        .import(ImportKind::Completions, "lms.csv", &bytes, ImportMode::AllOrNothing)
+        .import(
+            ImportKind::Completions,
+            "lms.csv",
+            &bytes,
+            ImportMode::AllOrNothing,
+        )
         .await;
     assert_eq!(job.status, ImportStatus::Done, "{outcome:?}");
     let c = job.counts;
-    assert_eq!((c.imported, c.updated, c.unchanged, c.rows_total), (3, 0, 0, 3));
+    assert_eq!(
+        (c.imported, c.updated, c.unchanged, c.rows_total),
+        (3, 0, 0, 3)
+    );
     let message = job.message.unwrap();
     assert!(message.contains("byte-order mark"), "{message}");
-    assert!(message.contains("progress rebuilt for 2 people"), "{message}");
+    assert!(
+        message.contains("progress rebuilt for 2 people"),
+        "{message}"
+    );
     let recorded = rig.recorded().await;
     assert_eq!((recorded[0].score, recorded[1].score), (Some(91), Some(88)));
     assert_eq!(recorded[0].source, CompletionSource::LmsImport);
@@ -259,7 +284,10 @@ async fn a_later_completion_replaces_an_earlier_one_and_duplicate_rows_keep_the_
         .await;
     let c = job.counts;
     assert_eq!((c.imported, c.unchanged, c.rejected), (1, 2, 0), "{c:?}");
-    assert_eq!(rig.on_record().await, vec![row("Ana Ruiz", "Orders basics", "2026-03-09")]);
+    assert_eq!(
+        rig.on_record().await,
+        vec![row("Ana Ruiz", "Orders basics", "2026-03-09")]
+    );
 
     let (job, _) = rig
         .completions(
@@ -309,7 +337,11 @@ async fn all_or_nothing_writes_nothing_and_names_every_bad_row_and_field() {
     let rig = Rig::new().await;
     let (job, outcome) = rig.completions(ImportMode::AllOrNothing, BAD).await;
     assert_eq!(job.status, ImportStatus::Failed);
-    assert!(job.message.unwrap().contains("Nothing was imported: 6 of 7 rows"));
+    assert!(
+        job.message
+            .unwrap()
+            .contains("Nothing was imported: 6 of 7 rows")
+    );
     assert!(rig.recorded().await.is_empty());
     let errors: Vec<(u64, &str)> = job
         .row_errors
@@ -383,10 +415,19 @@ async fn latin1_semicolon_files_and_xlsx_with_excel_serial_dates_import() {
     bytes.push(0xE9); // é in Latin-1: a bad date, named in Windows-1252
     bytes.extend(b"e\n");
     let (job, _) = rig
-        .import(ImportKind::Completions, "latin1.csv", &bytes, ImportMode::ValidRows)
+        .import(
+            ImportKind::Completions,
+            "latin1.csv",
+            &bytes,
+            ImportMode::ValidRows,
+        )
         .await;
     assert_eq!((job.counts.imported, job.counts.rejected), (2, 1));
-    assert!(job.row_errors[0].message.contains("'anné"), "{:?}", job.row_errors);
+    assert!(
+        job.row_errors[0].message.contains("'anné"),
+        "{:?}",
+        job.row_errors
+    );
     assert!(job.message.unwrap().contains("Windows-1252"));
 
     let path = rig.dir.path().join("lms.xlsx");
@@ -401,7 +442,12 @@ async fn latin1_semicolon_files_and_xlsx_with_excel_serial_dates_import() {
     muster_import::testing::write_xlsx(&path, &rows).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     let (job, outcome) = rig
-        .import(ImportKind::Completions, "lms.xlsx", &bytes, ImportMode::AllOrNothing)
+        .import(
+            ImportKind::Completions,
+            "lms.xlsx",
+            &bytes,
+            ImportMode::AllOrNothing,
+        )
         .await;
     assert_eq!(job.status, ImportStatus::Done, "{outcome:?}");
     assert_eq!(job.format, FileFormat::Xlsx);
@@ -424,7 +470,8 @@ async fn files_that_cannot_be_read_fail_whole_and_write_nothing() {
     assert_eq!(missing.status, ImportStatus::Failed);
     let message = missing.message.unwrap();
     assert!(
-        message.contains("no column for Course") && message.contains("no column for Completion date"),
+        message.contains("no column for Course")
+            && message.contains("no column for Completion date"),
         "{message}"
     );
     let no_header = rig.completions(ImportMode::ValidRows, ",,\n").await.0;
@@ -455,7 +502,12 @@ async fn files_that_cannot_be_read_fail_whole_and_write_nothing() {
     }
     let bytes = std::fs::read(&zip).unwrap();
     let (job, _) = rig
-        .import(ImportKind::Completions, "lms.xlsx", &bytes, ImportMode::ValidRows)
+        .import(
+            ImportKind::Completions,
+            "lms.xlsx",
+            &bytes,
+            ImportMode::ValidRows,
+        )
         .await;
     assert_eq!(job.status, ImportStatus::Failed);
     assert!(

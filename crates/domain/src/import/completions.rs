@@ -228,17 +228,19 @@ impl<'a> CompletionCheck<'a> {
             ));
         }
         match (person, course, completed_on, score, source) {
-            (Some((person_id, _)), Some(course_id), Some(completed_on), Some(score), Some(source))
-                if errors.is_empty() =>
-            {
-                Ok(CompletionSpec {
-                    person_id,
-                    course_id,
-                    completed_on,
-                    source,
-                    score,
-                })
-            }
+            (
+                Some((person_id, _)),
+                Some(course_id),
+                Some(completed_on),
+                Some(score),
+                Some(source),
+            ) if errors.is_empty() => Ok(CompletionSpec {
+                person_id,
+                course_id,
+                completed_on,
+                source,
+                score,
+            }),
             _ => Err(errors),
         }
     }
@@ -250,8 +252,9 @@ impl<'a> CompletionCheck<'a> {
             && raw.bytes().all(|b| b.is_ascii_digit() || b == b'.')
             && raw.split('.').next().is_some_and(|whole| whole.len() <= 6);
         let day = match raw.parse::<f64>().ok().filter(|_| serial) {
-            Some(number) => excel_serial(number)
-                .ok_or_else(|| format!("'{raw}' is not an Excel date"))?,
+            Some(number) => {
+                excel_serial(number).ok_or_else(|| format!("'{raw}' is not an Excel date"))?
+            }
             None => read_date(raw, self.order)?,
         };
         if day > self.today {

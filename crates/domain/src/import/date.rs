@@ -166,7 +166,10 @@ mod tests {
             read_date("03/04/2027", DateOrder::MonthFirst),
             Ok(d(2027, 3, 4))
         );
-        assert_eq!(read_date("03/04/2027", DateOrder::DayFirst), Ok(d(2027, 4, 3)));
+        assert_eq!(
+            read_date("03/04/2027", DateOrder::DayFirst),
+            Ok(d(2027, 4, 3))
+        );
         assert!(read_date("13/04/2027", DateOrder::MonthFirst).is_err());
         assert_eq!(
             read_date("2027-04-13", DateOrder::MonthFirst),

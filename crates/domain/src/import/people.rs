@@ -229,7 +229,11 @@ impl Places {
 }
 
 /// Code or code-less name: a name shared by two records becomes ambiguous (`None`).
-pub(super) fn add_name<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Option<i64>>, key: K, id: i64) {
+pub(super) fn add_name<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, Option<i64>>,
+    key: K,
+    id: i64,
+) {
     map.entry(key)
         .and_modify(|v| {
             if *v != Some(id) {

@@ -68,7 +68,11 @@ impl Store {
         .await?;
         let courses: Vec<(i64, String, String)> = course::Entity::find()
             .select_only()
-            .columns([course::Column::Id, course::Column::Code, course::Column::Title])
+            .columns([
+                course::Column::Id,
+                course::Column::Code,
+                course::Column::Title,
+            ])
             .filter(course::Column::ProgramId.eq(program_id))
             .into_tuple()
             .all(&self.db)

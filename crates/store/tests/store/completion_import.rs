@@ -85,10 +85,18 @@ async fn an_import_keeps_the_latest_completion_and_rebuilds_progress_before_it_c
     let id = job(&db.store, &w).await;
     let mut writer = db.store.begin_completion_import(&change, id).await.unwrap();
     let first = writer
-        .write(vec![on(n0, c1, 5, None), on(n1, c1, 2, None), on(n1, c1, 4, None)])
+        .write(vec![
+            on(n0, c1, 5, None),
+            on(n1, c1, 2, None),
+            on(n1, c1, 4, None),
+        ])
         .await
         .unwrap();
-    assert_eq!((first.written, first.unchanged), (2, 1), "4 March beats 2 March");
+    assert_eq!(
+        (first.written, first.unchanged),
+        (2, 1),
+        "4 March beats 2 March"
+    );
     let second = writer
         .write(vec![
             on(n0, c1, 3, None),      // earlier than 5 March: ignored
@@ -100,7 +108,10 @@ async fn an_import_keeps_the_latest_completion_and_rebuilds_progress_before_it_c
         .unwrap();
     assert_eq!((second.written, second.unchanged), (2, 2));
     let third = writer.write(vec![on(n1, c1, 6, Some(70))]).await.unwrap();
-    assert_eq!(third.written, 1, "a later completion replaces the earlier one");
+    assert_eq!(
+        third.written, 1,
+        "a later completion replaces the earlier one"
+    );
     let tally = writer.refresh_progress().await.unwrap();
     assert_eq!(
         tally,
@@ -116,13 +127,33 @@ async fn an_import_keeps_the_latest_completion_and_rebuilds_progress_before_it_c
         .await
         .unwrap();
 
-    assert_eq!(completed_on(&db.store, &w, n0, c1).await.unwrap().to_string(), "2027-03-05");
-    assert_eq!(completed_on(&db.store, &w, n1, c1).await.unwrap().to_string(), "2027-03-06");
+    assert_eq!(
+        completed_on(&db.store, &w, n0, c1)
+            .await
+            .unwrap()
+            .to_string(),
+        "2027-03-05"
+    );
+    assert_eq!(
+        completed_on(&db.store, &w, n1, c1)
+            .await
+            .unwrap()
+            .to_string(),
+        "2027-03-06"
+    );
     // Progress was rebuilt in the import's transaction: without it these read nothing.
-    let progress = db.store.person_progress(w.actor.program_id, n0).await.unwrap();
+    let progress = db
+        .store
+        .person_progress(w.actor.program_id, n0)
+        .await
+        .unwrap();
     assert_eq!((progress[0].done, progress[0].required), (2, 2));
     assert_eq!(progress[0].completed_on.unwrap().to_string(), "2027-03-09");
-    let progress = db.store.person_progress(w.actor.program_id, n2).await.unwrap();
+    let progress = db
+        .store
+        .person_progress(w.actor.program_id, n2)
+        .await
+        .unwrap();
     assert_eq!(progress[0].done, 2);
     let cells = db
         .store
@@ -148,7 +179,10 @@ async fn a_rolled_back_import_leaves_no_completion_and_no_progress() {
         .unwrap();
     writer.refresh_progress().await.unwrap();
     writer.rollback().await.unwrap();
-    assert_eq!(completed_on(&db.store, &w, w.nurses[0], w.courses[0]).await, None);
+    assert_eq!(
+        completed_on(&db.store, &w, w.nurses[0], w.courses[0]).await,
+        None
+    );
     assert!(
         db.store
             .person_progress(w.actor.program_id, w.nurses[0])
@@ -158,5 +192,9 @@ async fn a_rolled_back_import_leaves_no_completion_and_no_progress() {
             .all(|p| p.done == 0)
     );
     let job = db.store.import_job(w.actor.program_id, id).await.unwrap();
-    assert_eq!(job.status, ImportStatus::Queued, "the job waits for its outcome");
+    assert_eq!(
+        job.status,
+        ImportStatus::Queued,
+        "the job waits for its outcome"
+    );
 }

@@ -147,8 +147,7 @@ pub fn spawn(state: &AppState, actor: &Actor, via: Via, job: ImportJob) -> Resul
         ));
         match &upload {
             Some(path) => {
-                muster_import::run(&state.store, &actor, via, &job, path, &rejects, progress)
-                    .await;
+                muster_import::run(&state.store, &actor, via, &job, path, &rejects, progress).await;
                 let _ = std::fs::remove_file(path);
             }
             None => tracing::error!(job = job.id, "a queued import has no uploaded file"),
@@ -185,7 +184,11 @@ impl Plan {
 
 /// The kind a form or query names (`kind`), else `default`.
 pub fn kind_from(fields: &[(String, String)], default: ImportKind) -> Result<ImportKind, AppError> {
-    match fields.iter().find(|(k, _)| k == "kind").map(|(_, v)| v.trim()) {
+    match fields
+        .iter()
+        .find(|(k, _)| k == "kind")
+        .map(|(_, v)| v.trim())
+    {
         None | Some("") => Ok(default),
         Some(kind) => ImportKind::parse(kind)
             .map_err(|e| AppError::Invalid(muster_domain::Invalid::one("kind", e))),

@@ -103,7 +103,11 @@ async fn upload_page(
     })
 }
 
-async fn kind_form(state: &AppState, viewer: &Viewer, kind: ImportKind) -> Result<Response, PageError> {
+async fn kind_form(
+    state: &AppState,
+    viewer: &Viewer,
+    kind: ImportKind,
+) -> Result<Response, PageError> {
     require_import(&viewer.actor, kind)?;
     render(&upload_page(state, viewer, kind, None).await?, viewer)
 }

@@ -383,7 +383,11 @@ async fn only_leads_import_and_a_site_lead_follows_only_their_own_imports() {
             Some(&trainer),
         ))
         .await;
-    assert_eq!(reply.status, StatusCode::FORBIDDEN, "trainers import completions only");
+    assert_eq!(
+        reply.status,
+        StatusCode::FORBIDDEN,
+        "trainers import completions only"
+    );
     for role in [
         AccessRole::Analyst,
         AccessRole::EndUser,

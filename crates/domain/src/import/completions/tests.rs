@@ -39,11 +39,23 @@ fn actor(role: AccessRole) -> Actor {
     }
 }
 
-const HEADERS: &[&str] = &["User ID", "Course Code", "Date Completed", "Score", "Delivery"];
+const HEADERS: &[&str] = &[
+    "User ID",
+    "Course Code",
+    "Date Completed",
+    "Score",
+    "Delivery",
+];
 
 #[test]
 fn an_lms_exports_headers_are_recognised() {
-    let r = resolved(&["Learner ID", "Course Title", "Completion Date", "Grade", "Extra"]);
+    let r = resolved(&[
+        "Learner ID",
+        "Course Title",
+        "Completion Date",
+        "Grade",
+        "Extra",
+    ]);
     assert_eq!(r.used["employee_id"], "Learner ID");
     assert_eq!(r.used["course"], "Course Title");
     assert_eq!(r.used["completed_on"], "Completion Date");
@@ -82,7 +94,13 @@ fn every_problem_of_a_row_is_named_by_its_field() {
     let (r, c, a) = (resolved(HEADERS), catalog(), actor(AccessRole::ProgramLead));
     let check = CompletionCheck::new(&a, &c, &r, today());
     let errors = check
-        .check(&row(&["E9", "Orders", "2027-05-01", "140", "carrier pigeon"]))
+        .check(&row(&[
+            "E9",
+            "Orders",
+            "2027-05-01",
+            "140",
+            "carrier pigeon",
+        ]))
         .unwrap_err();
     let message = |field: &str| {
         errors
@@ -135,11 +153,23 @@ fn dates_come_in_the_formats_lms_exports_use() {
 fn only_those_who_write_training_records_may_import_them() {
     let (r, c) = (resolved(HEADERS), catalog());
     let good = row(&["E1", "EHR-101", "2027-04-13", "", ""]);
-    for role in [AccessRole::Admin, AccessRole::ProgramLead, AccessRole::Trainer] {
+    for role in [
+        AccessRole::Admin,
+        AccessRole::ProgramLead,
+        AccessRole::Trainer,
+    ] {
         let a = actor(role);
-        assert!(CompletionCheck::new(&a, &c, &r, today()).check(&good).is_ok());
+        assert!(
+            CompletionCheck::new(&a, &c, &r, today())
+                .check(&good)
+                .is_ok()
+        );
     }
-    for role in [AccessRole::SiteLead, AccessRole::Analyst, AccessRole::EndUser] {
+    for role in [
+        AccessRole::SiteLead,
+        AccessRole::Analyst,
+        AccessRole::EndUser,
+    ] {
         let a = Actor {
             site_ids: vec![10],
             email: "p1@test.example".into(),

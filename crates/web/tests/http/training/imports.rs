@@ -73,14 +73,26 @@ async fn a_trainer_imports_completions_through_the_api_and_progress_follows() {
     assert_eq!(job["status"], "done", "{job}");
     assert_eq!(job["date_order"], "month_first");
     assert_eq!(
-        (job["counts"]["imported"].as_u64(), job["counts"]["rejected"].as_u64()),
+        (
+            job["counts"]["imported"].as_u64(),
+            job["counts"]["rejected"].as_u64()
+        ),
         (Some(2), Some(1))
     );
     assert_eq!(job["row_errors"][0]["field"], "score");
     let rejects = app
-        .api(&token, Method::GET, job["rejects_url"].as_str().unwrap(), None)
+        .api(
+            &token,
+            Method::GET,
+            job["rejects_url"].as_str().unwrap(),
+            None,
+        )
         .await;
-    assert!(rejects.body.contains("N2,IP-101,2026-03-02,140,score:"), "{}", rejects.body);
+    assert!(
+        rejects.body.contains("N2,IP-101,2026-03-02,140,score:"),
+        "{}",
+        rejects.body
+    );
     let listed = app
         .api(
             &token,
@@ -105,7 +117,10 @@ async fn a_trainer_imports_completions_through_the_api_and_progress_follows() {
         .api(&token, Method::GET, "/api/v1/imports", None)
         .await
         .json();
-    assert_eq!(mine["total"], 1, "a trainer follows the imports they started");
+    assert_eq!(
+        mine["total"], 1,
+        "a trainer follows the imports they started"
+    );
 }
 
 #[tokio::test]
@@ -132,7 +147,9 @@ async fn a_program_lead_chooses_completions_on_the_upload_page_maps_and_imports(
     let at = reply.headers[header::LOCATION].to_str().unwrap().to_owned();
     let mapping = app.page(&lead, &at).await;
     assert!(
-        mapping.body.contains("<option value=\"Learner ID\" selected>")
+        mapping
+            .body
+            .contains("<option value=\"Learner ID\" selected>")
             && mapping.body.contains("Completion date")
             && mapping.body.contains("name=\"date_order\"")
             && !mapping.body.contains("complete_roster"),
@@ -147,7 +164,11 @@ async fn a_program_lead_chooses_completions_on_the_upload_page_maps_and_imports(
     let plan = "intent=preview&mode=valid_rows&date_order=month_first&map_employee_id=Learner+ID&map_course=Course+Code&map_completed_on=Completion+Date&map_score=Score&map_source=";
     let preview = app.post_form(&lead, &at, plan).await;
     assert_eq!(preview.status, StatusCode::OK);
-    assert!(!preview.body.contains("could be day/month"), "{}", preview.body);
+    assert!(
+        !preview.body.contains("could be day/month"),
+        "{}",
+        preview.body
+    );
     assert!(preview.body.contains("0 to 100"), "{}", preview.body);
     let start = app
         .post_form(&lead, &at, &plan.replace("intent=preview", "intent=start"))
@@ -173,7 +194,14 @@ async fn completions_are_imported_by_those_who_record_training_and_the_kind_must
     plan(&app).await;
     nurses(&app).await;
     let site_lead = app.token(AccessRole::SiteLead).await;
-    let reply = upload(&app, "/api/v1/imports/completions", &[], None, (None, Some(&site_lead))).await;
+    let reply = upload(
+        &app,
+        "/api/v1/imports/completions",
+        &[],
+        None,
+        (None, Some(&site_lead)),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
     let lead = app.sign_in(AccessRole::SiteLead).await;
     assert_eq!(
@@ -188,11 +216,33 @@ async fn completions_are_imported_by_those_who_record_training_and_the_kind_must
     let as_admin = (None, Some(admin.as_str()));
     let reply = upload(&app, "/api/v1/imports", &[], None, as_admin).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("people or completions"), "{}", reply.body);
-    let reply = upload(&app, "/api/v1/imports", &[("kind", "grades")], None, as_admin).await;
+    assert!(
+        reply.body.contains("people or completions"),
+        "{}",
+        reply.body
+    );
+    let reply = upload(
+        &app,
+        "/api/v1/imports",
+        &[("kind", "grades")],
+        None,
+        as_admin,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let columns = b"Learner ID,Score\nN1,80\n".as_slice();
-    let reply = upload(&app, "/api/v1/imports/completions", &[], Some(columns), as_admin).await;
+    let reply = upload(
+        &app,
+        "/api/v1/imports/completions",
+        &[],
+        Some(columns),
+        as_admin,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("no column for Course"), "{}", reply.body);
+    assert!(
+        reply.body.contains("no column for Course"),
+        "{}",
+        reply.body
+    );
 }
