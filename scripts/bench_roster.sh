@@ -17,19 +17,8 @@ GEN=$TARGET/release/examples/roster_file
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-seconds() { awk -v ns="$1" 'BEGIN{printf "%.2f", ns/1e9}'; }
-rate() { awk -v n="$ROWS" -v ns="$1" 'BEGIN{printf "%d", n/(ns/1e9)}' | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; }
-# timed LABEL CMD...: runs CMD, prints a table row with time, rows/s and peak memory.
-timed() {
-    local label=$1; shift
-    local start end kb
-    start=$(date +%s%N)
-    /usr/bin/time -f "%M" -o "$WORK/rss" "$@" >"$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
-    end=$(date +%s%N)
-    kb=$(tail -1 "$WORK/rss")
-    LAST_NS=$((end - start))
-    echo "| $label | $(seconds $LAST_NS) s | $(rate $LAST_NS) | $((kb / 1024)) MiB |"
-}
+# shellcheck source=lib/bench.sh
+source scripts/lib/bench.sh
 
 # A program with sites and units (the small demo), copied fresh for each import.
 "$BIN" demo --scale small --database "sqlite://$WORK/base.db" >/dev/null 2>&1

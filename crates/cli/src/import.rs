@@ -1,5 +1,6 @@
-//! `muster import people FILE`: the roster import at the command line, with a progress bar
-//! and the same checks, modes and outcome as the pages and the API.
+//! `muster import people FILE` and `muster import completions FILE`: the roster and LMS
+//! completions imports at the command line, with a progress bar and the same checks,
+//! modes and outcome as the pages and the API.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,9 +11,9 @@ use clap::{Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use muster_domain::access::Actor;
 use muster_domain::audit::Via;
+use muster_domain::import::date::DateOrder;
 use muster_domain::import::{ImportKind, ImportMode, ImportStatus, Mapping};
 use muster_import::Progress;
-use muster_import::people;
 use muster_store::import::NewImport;
 use muster_store::{Change, Store};
 
@@ -34,6 +35,31 @@ pub enum ImportCommand {
         /// marked inactive (never deleted)
         #[arg(long)]
         complete_roster: bool,
+        /// How dates with slashes (03/04/2027) read: either (refuse the ambiguous),
+        /// month-first (US), day-first
+        #[arg(long, value_enum, default_value_t = Dates::Either)]
+        dates: Dates,
+        /// Write the refused rows, with a reason column, to this CSV file
+        #[arg(long, value_name = "FILE")]
+        rejects: Option<PathBuf>,
+    },
+    /// Import training completions from a CSV or XLSX LMS export: one per person and
+    /// course, a later completion replacing an earlier one; progress rebuilt at the end
+    Completions {
+        /// The CSV or XLSX file
+        file: PathBuf,
+        /// Which column feeds a field, e.g. --mapping course="Activity Code" (repeatable);
+        /// fields left out are matched from the headers. Fields: employee_id, course,
+        /// completed_on, score, source
+        #[arg(long = "mapping", value_name = "FIELD=HEADER")]
+        mapping: Vec<String>,
+        /// all-or-nothing: any bad row and nothing is written; valid-rows: import the rest
+        #[arg(long, value_enum, default_value_t = Mode::AllOrNothing)]
+        mode: Mode,
+        /// How dates with slashes (03/04/2027) read: either (refuse the ambiguous),
+        /// month-first (US), day-first
+        #[arg(long, value_enum, default_value_t = Dates::Either)]
+        dates: Dates,
         /// Write the refused rows, with a reason column, to this CSV file
         #[arg(long, value_name = "FILE")]
         rejects: Option<PathBuf>,
@@ -46,17 +72,55 @@ pub enum Mode {
     ValidRows,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Dates {
+    Either,
+    MonthFirst,
+    DayFirst,
+}
+
 pub async fn run(store: &Store, operator: Actor, command: ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::People {
-        file,
-        mapping,
-        mode,
-        complete_roster,
-        rejects,
-    } = command;
+    let (kind, file, mapping, mode, complete_roster, dates, rejects) = match command {
+        ImportCommand::People {
+            file,
+            mapping,
+            mode,
+            complete_roster,
+            dates,
+            rejects,
+        } => (
+            ImportKind::People,
+            file,
+            mapping,
+            mode,
+            complete_roster,
+            dates,
+            rejects,
+        ),
+        ImportCommand::Completions {
+            file,
+            mapping,
+            mode,
+            dates,
+            rejects,
+        } => (
+            ImportKind::Completions,
+            file,
+            mapping,
+            mode,
+            false,
+            dates,
+            rejects,
+        ),
+    };
     let mode = match mode {
         Mode::AllOrNothing => ImportMode::AllOrNothing,
         Mode::ValidRows => ImportMode::ValidRows,
+    };
+    let date_order = match dates {
+        Dates::Either => DateOrder::Either,
+        Dates::MonthFirst => DateOrder::MonthFirst,
+        Dates::DayFirst => DateOrder::DayFirst,
     };
     let mapping = Mapping::parse_pairs(&mapping).map_err(|e| anyhow::anyhow!("--mapping {e}"))?;
     let name = file
@@ -66,7 +130,7 @@ pub async fn run(store: &Store, operator: Actor, command: ImportCommand) -> anyh
     let bytes = std::fs::metadata(&file)
         .with_context(|| format!("{} cannot be read", file.display()))?
         .len();
-    let opened = people::open(&file, &name, &mapping)
+    let opened = muster_import::open(&file, &name, kind, &mapping)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let resolved = match opened.resolved {
@@ -90,14 +154,15 @@ pub async fn run(store: &Store, operator: Actor, command: ImportCommand) -> anyh
     }
     let change = Change::new(&operator, Via::Cli);
     let new = NewImport {
-        kind: ImportKind::People,
+        kind,
         file_name: name,
         file_bytes: bytes,
         format: opened.format,
         status: ImportStatus::Queued,
         mode,
         complete_roster,
-        mapping: resolved.mapping(muster_domain::import::people::COLUMNS),
+        date_order,
+        mapping: resolved.mapping(kind.columns()),
         upload_path: None,
     };
     let job = store.create_import(&change, new).await?;
@@ -119,7 +184,7 @@ pub async fn run(store: &Store, operator: Actor, command: ImportCommand) -> anyh
             progress.clone(),
         );
         tokio::spawn(async move {
-            people::run(
+            muster_import::run(
                 &store,
                 &actor,
                 Via::Cli,
@@ -190,7 +255,7 @@ fn tick(bar: &ProgressBar, progress: &Progress) {
     let c = progress.counts();
     bar.set_position(u64::from(progress.percent()));
     bar.set_message(format!(
-        "{} rows, {} new, {} updated, {} rejected",
-        c.rows_done, c.imported, c.updated, c.rejected
+        "{} rows, {} new, {} updated, {} unchanged, {} rejected",
+        c.rows_done, c.imported, c.updated, c.unchanged, c.rejected
     ));
 }

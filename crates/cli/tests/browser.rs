@@ -687,6 +687,14 @@ async fn import_scenario(b: Browser) -> Result<()> {
         "the rejected row can be downloaded"
     );
     b.goto("/imports").await?;
+    // The upload form offers both kinds (axe checks it with completions chosen).
+    b.goto("/completions/import").await?;
+    ensure!(
+        b.exists("input[name=kind][value=completions]:checked")
+            .await?
+            && b.exists("input[name=kind][value=people]").await?,
+        "the upload form offers people and completions"
+    );
     b.goto(&format!("/people?q=Imogen+Import+{tag}")).await?;
     ensure!(
         b.text("main table")

@@ -36,6 +36,7 @@ fn every_subcommand_has_help() {
         &["backup", "--help"],
         &["program", "create", "--help"],
         &["import", "people", "--help"],
+        &["import", "completions", "--help"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_muster"))
             .args(args)
@@ -332,6 +333,101 @@ async fn an_operator_imports_a_roster_and_gets_the_rejects() {
     );
     let nowhere = muster(&db, &["import", "people", "/no/such/file.csv"]);
     assert!(!nowhere.status.success() && text(&nowhere).contains("cannot be read"));
+}
+
+#[tokio::test]
+async fn an_operator_imports_lms_completions_with_us_dates_and_a_progress_bar() {
+    let db = fresh_url().await;
+    assert!(
+        muster(&db, &["program", "create", "--name", "Test Health"])
+            .status
+            .success()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("hr.csv");
+    std::fs::write(
+        &roster,
+        "Employee ID,Name,Email,Role
+E1,Ana Ruiz,ana@t.example,nurse
+",
+    )
+    .unwrap();
+    assert!(
+        muster(&db, &["import", "people", roster.to_str().unwrap()])
+            .status
+            .success()
+    );
+    {
+        use muster_domain::training::course::CourseDraft;
+        let store = muster_store::Store::open(&db.url).await.unwrap();
+        let program = store.programs().await.unwrap()[0].id;
+        let operator = muster_domain::access::Actor::operator(program);
+        let change = muster_store::Change::new(&operator, muster_domain::audit::Via::Cli);
+        let course = CourseDraft {
+            code: Some("EHR-101".into()),
+            title: Some("Orders".into()),
+            kind: Some("e_learning".into()),
+            hours: Some("1".into()),
+            ..Default::default()
+        };
+        store
+            .create_course(&change, course.parse().unwrap())
+            .await
+            .unwrap();
+        store.close().await.unwrap();
+    }
+    let file = dir.path().join("lms.csv");
+    std::fs::write(
+        &file,
+        "Learner,Activity Code,Completed\nE1,EHR-101,03/04/2026\nE9,EHR-101,03/05/2026\n",
+    )
+    .unwrap();
+    let rejects = dir.path().join("rejects.csv");
+    let args = [
+        "import",
+        "completions",
+        file.to_str().unwrap(),
+        "--mapping",
+        "employee_id=Learner",
+        "--dates",
+        "month-first",
+        "--mode",
+        "valid-rows",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ];
+    let out = muster(&db, &args);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("1 new completions"), "{}", text(&out));
+    assert!(
+        text(&out).contains("course") && text(&out).contains("<- Activity Code"),
+        "{}",
+        text(&out)
+    );
+    let written = std::fs::read_to_string(&rejects).unwrap();
+    assert!(
+        written.contains("no person with employee id 'E9'"),
+        "{written}"
+    );
+    let all = muster(
+        &db,
+        &[
+            "import",
+            "completions",
+            file.to_str().unwrap(),
+            "--mapping",
+            "employee_id=Learner",
+        ],
+    );
+    assert!(
+        !all.status.success(),
+        "all or nothing, and 03/04/2026 is ambiguous without --dates"
+    );
+    assert!(
+        text(&all).contains("day/month or month/day"),
+        "{}",
+        text(&all)
+    );
 }
 
 #[test]

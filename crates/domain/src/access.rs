@@ -167,9 +167,10 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (ProgramLead, Rounding, _) => All,
         (SiteLead, Rounding, _) => OwnSites,
         // Imports: leads load any file; a site lead loads people of their own sites (checked
-        // row by row against Person) and follows the imports they started.
+        // row by row against Person) and a trainer LMS completions (against TrainingRecord);
+        // both follow the imports they started. See `may_import` for the kind.
         (ProgramLead, Import, _) => All,
-        (SiteLead, Import, Read | Create) => Own,
+        (SiteLead | Trainer, Import, Read | Create) => Own,
         (ProgramLead, Program, Update) => All,
         (ProgramLead, Site | Unit | Wave | Module | Person, _) => All,
         (SiteLead, Site, Update) => OwnSites,
@@ -272,6 +273,12 @@ impl Actor {
             },
             Reach::Own => self.raised(place) || self.is_trainee(place),
         }
+    }
+
+    /// May this actor import records of `subject` (what a kind's rows write)? Both the right
+    /// to import and the right to create such records somewhere; rows are checked one by one.
+    pub fn may_import(&self, subject: Subject) -> bool {
+        self.may(Action::Create, Subject::Import) && self.may(Action::Create, subject)
     }
 
     /// Is the record at `place` this actor's own training? Accounts link to people by email.
@@ -427,6 +434,30 @@ mod tests {
     }
 
     #[test]
+    fn people_are_imported_by_leads_and_completions_by_leads_and_trainers() {
+        let may = |role, subject| actor(role).may_import(subject);
+        for role in [AccessRole::Admin, AccessRole::ProgramLead] {
+            assert!(may(role, Subject::Person) && may(role, Subject::TrainingRecord));
+        }
+        assert!(may(AccessRole::SiteLead, Subject::Person));
+        assert!(!may(AccessRole::SiteLead, Subject::TrainingRecord));
+        assert!(may(AccessRole::Trainer, Subject::TrainingRecord));
+        assert!(!may(AccessRole::Trainer, Subject::Person));
+        assert_eq!(
+            reach(AccessRole::Trainer, Subject::Import, Action::Read),
+            Reach::Own,
+            "a trainer follows the imports they started"
+        );
+        for role in [
+            AccessRole::Analyst,
+            AccessRole::Champion,
+            AccessRole::Executive,
+        ] {
+            assert!(!may(role, Subject::TrainingRecord), "{role:?}");
+        }
+    }
+
+    #[test]
     fn leads_import_and_site_leads_follow_only_their_own_imports() {
         let mut lead = actor(AccessRole::SiteLead);
         lead.account_id = Some(7);
@@ -452,7 +483,6 @@ mod tests {
         );
         for role in [
             AccessRole::Analyst,
-            AccessRole::Trainer,
             AccessRole::Champion,
             AccessRole::EndUser,
             AccessRole::Vendor,

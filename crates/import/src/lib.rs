@@ -4,11 +4,13 @@
 //! runs; bad rows go to a rejects CSV with their reasons.
 //!
 //! The pieces are generic: `source` reads CSV and XLSX, `check` runs any row checker over a
-//! file, `rejects` writes the rejects file. `people` is the first kind (the roster);
-//! LMS completions will be the next, reusing all of the above.
+//! file, `rejects` writes the rejects file, `job` opens, previews and runs a job of any
+//! kind. The kinds: `people` (the roster) and `completions` (LMS exports).
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod completions;
+pub mod job;
 pub mod people;
 pub mod rejects;
 pub mod source;
@@ -20,6 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use muster_domain::import::ImportCounts;
 
+pub use job::{ImportError, Opened, PreviewRow, open, preview, run};
 pub use source::{FileError, FileInfo, Row};
 
 /// A running import's tallies, shared with whoever shows its progress.

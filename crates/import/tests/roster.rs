@@ -13,7 +13,7 @@ use muster_domain::site::SiteDraft;
 use muster_domain::text::Name;
 use muster_domain::unit::UnitDraft;
 use muster_import::Progress;
-use muster_import::people::{self, open};
+use muster_import::{open, run};
 use muster_store::import::{ImportOutcome, NewImport};
 use muster_store::testing::TestDb;
 use muster_store::{Change, Store};
@@ -101,7 +101,7 @@ impl Rig {
         complete: bool,
     ) -> (ImportJob, ImportOutcome) {
         let path = self.file(name, bytes);
-        let format = open(&path, name, &Default::default())
+        let format = open(&path, name, ImportKind::People, &Default::default())
             .await
             .map(|o| o.format)
             .unwrap_or(muster_domain::import::FileFormat::Csv);
@@ -113,13 +113,14 @@ impl Rig {
             status: ImportStatus::Queued,
             mode,
             complete_roster: complete,
+            date_order: Default::default(),
             mapping: BTreeMap::new(),
             upload_path: Some(path.display().to_string()),
         };
         let change = Change::new(actor, Via::Cli);
         let job = self.store.create_import(&change, new).await.unwrap();
         let rejects = self.dir.path().join(format!("{}.rejects.csv", job.id));
-        let outcome = people::run(
+        let outcome = run(
             &self.store,
             actor,
             Via::Cli,

@@ -283,7 +283,7 @@ pub mod import_job {
         imported: i64, updated: i64, unchanged: i64, deactivated: i64, rejected: i64,
         message: Option<String>, row_errors: String, upload_path: Option<String>,
         rejects_path: Option<String>, actor_account_id: Option<i64>, actor: String, via: String,
-        created_at: Ts, started_at: Option<Ts>, finished_at: Option<Ts>,
+        created_at: Ts, started_at: Option<Ts>, finished_at: Option<Ts>, date_order: String,
     });
 }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use muster_domain::access::Scope;
 use muster_domain::audit::Via;
+use muster_domain::import::date::DateOrder;
 use muster_domain::import::{
     FileFormat, ImportCounts, ImportId, ImportJob, ImportKind, ImportMode, ImportStatus, RowError,
 };
@@ -33,8 +34,18 @@ pub struct NewImport {
     pub status: ImportStatus,
     pub mode: ImportMode,
     pub complete_roster: bool,
+    pub date_order: DateOrder,
     pub mapping: BTreeMap<String, String>,
     pub upload_path: Option<String>,
+}
+
+/// What the user chose for a job waiting for its mapping.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    pub mode: ImportMode,
+    pub complete_roster: bool,
+    pub date_order: DateOrder,
+    pub mapping: BTreeMap<String, String>,
 }
 
 /// Where a job's files are kept on the server.
@@ -63,6 +74,7 @@ fn to_job(m: import_job::Model) -> StoreResult<ImportJob> {
         format: FileFormat::parse(&m.format).map_err(corrupt)?,
         status: ImportStatus::parse(&m.status).map_err(corrupt)?,
         mode: ImportMode::parse(&m.mode).map_err(corrupt)?,
+        date_order: DateOrder::parse(&m.date_order).map_err(corrupt)?,
         via: Via::parse(&m.via).map_err(corrupt)?,
         mapping: serde_json::from_str(&m.mapping).map_err(|e| corrupt(e.to_string()))?,
         row_errors: serde_json::from_str(&m.row_errors).map_err(|e| corrupt(e.to_string()))?,
@@ -111,6 +123,7 @@ impl Store {
             status: Set(new.status.code().into()),
             mode: Set(new.mode.code().into()),
             complete_roster: Set(new.complete_roster),
+            date_order: Set(new.date_order.code().into()),
             mapping: Set(json(&new.mapping)),
             rows_total: Set(0),
             rows_done: Set(0),
@@ -212,9 +225,7 @@ impl Store {
         &self,
         program_id: i64,
         id: ImportId,
-        mode: ImportMode,
-        complete_roster: bool,
-        mapping: &BTreeMap<String, String>,
+        plan: &ImportPlan,
         queue: bool,
     ) -> StoreResult<ImportJob> {
         use import_job::Column as C;
@@ -224,9 +235,10 @@ impl Store {
             ImportStatus::Uploaded
         };
         let changed = import_job::Entity::update_many()
-            .col_expr(C::Mode, mode.code().into())
-            .col_expr(C::CompleteRoster, complete_roster.into())
-            .col_expr(C::Mapping, json(mapping).into())
+            .col_expr(C::Mode, plan.mode.code().into())
+            .col_expr(C::CompleteRoster, plan.complete_roster.into())
+            .col_expr(C::DateOrder, plan.date_order.code().into())
+            .col_expr(C::Mapping, json(&plan.mapping).into())
             .col_expr(C::Status, status.code().into())
             .filter(C::ProgramId.eq(program_id))
             .filter(C::Id.eq(id))
@@ -286,6 +298,30 @@ impl Store {
             .filter(C::Id.eq(id))
             .exec(conn)
             .await?;
+        Ok(())
+    }
+
+    /// Ends a kind's writer transaction: the job's outcome and its audit entry (`summary`:
+    /// file, mode, mapping, counts) are written in it, then it commits, rows and all.
+    pub(crate) async fn commit_import(
+        txn: sea_orm::DatabaseTransaction,
+        change: &Change<'_>,
+        job: ImportId,
+        outcome: &ImportOutcome,
+        summary: &serde_json::Value,
+    ) -> StoreResult<()> {
+        Self::record_outcome(&txn, change.program_id(), job, outcome).await?;
+        crate::audit::record(
+            &txn,
+            change,
+            ENTITY,
+            job,
+            muster_domain::audit::AuditAction::Create,
+            None,
+            Some(summary),
+        )
+        .await?;
+        txn.commit().await?;
         Ok(())
     }
 

@@ -85,6 +85,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: None,
     },
     Migration {
+        version: 11,
+        name: "import_date_order",
+        both: Some(include_str!("../migrations/0011_import_date_order.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 12,
         name: "person_org_partial",
         both: Some(include_str!("../migrations/0012_person_org_partial.sql")),

@@ -9,11 +9,11 @@ use muster_domain::import::ImportId;
 use muster_domain::import::people::{PersonWrite, Places, Roster};
 use muster_domain::person::{EmployerKind, JobRole, Person, PersonSpec, Shift};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait, Value,
 };
 
-use crate::audit::{Change, actor_label, record};
+use crate::audit::{Change, actor_label};
 use crate::deferred_index::DeferredIndexes;
 use crate::entity::{person, unit};
 use crate::error::{StoreError, StoreResult, map_unique};
@@ -49,28 +49,45 @@ impl Store {
     /// columns a check needs: a whole roster read as models at once peaked at 1.1 GiB for
     /// 400,000 people (docs/performance.md).
     async fn roster_people(&self, program_id: i64) -> StoreResult<Vec<Person>> {
-        let count = person::Entity::find()
-            .filter(person::Column::ProgramId.eq(program_id))
-            .count(&self.db)
-            .await?;
-        let mut people = Vec::with_capacity(count as usize);
+        use person::Column as P;
+        let columns = [
+            P::Id,
+            P::Name,
+            P::Email,
+            P::EmployeeId,
+            P::JobRole,
+            P::SiteId,
+            P::UnitId,
+            P::EmployerKind,
+            P::Organization,
+            P::Shift,
+            P::Active,
+        ];
+        let mut people = Vec::new();
+        self.people_in_pages(program_id, &columns, |row: SnapshotRow| {
+            people.push(snapshot_person(row)?);
+            Ok(())
+        })
+        .await?;
+        Ok(people)
+    }
+
+    /// Reads `columns` (the first must be the id) of the program's people, `SNAPSHOT_PAGE`
+    /// at a time in id order, handing each row to `each`, so no query holds them all.
+    pub(crate) async fn people_in_pages<T>(
+        &self,
+        program_id: i64,
+        columns: &[person::Column],
+        mut each: impl FnMut(T) -> StoreResult<()>,
+    ) -> StoreResult<()>
+    where
+        T: sea_orm::TryGetableMany + FirstId,
+    {
         let mut after = 0;
         loop {
-            let page: Vec<SnapshotRow> = person::Entity::find()
+            let page: Vec<T> = person::Entity::find()
                 .select_only()
-                .columns([
-                    person::Column::Id,
-                    person::Column::Name,
-                    person::Column::Email,
-                    person::Column::EmployeeId,
-                    person::Column::JobRole,
-                    person::Column::SiteId,
-                    person::Column::UnitId,
-                    person::Column::EmployerKind,
-                    person::Column::Organization,
-                    person::Column::Shift,
-                    person::Column::Active,
-                ])
+                .columns(columns.iter().copied())
                 .filter(person::Column::ProgramId.eq(program_id))
                 .filter(person::Column::Id.gt(after))
                 .order_by_asc(person::Column::Id)
@@ -79,16 +96,16 @@ impl Store {
                 .all(&self.db)
                 .await?;
             let Some(last) = page.last() else { break };
-            after = last.0;
+            after = last.first_id();
             let full = page.len() as u64 == SNAPSHOT_PAGE;
             for row in page {
-                people.push(snapshot_person(row)?);
+                each(row)?;
             }
             if !full {
-                break;
+                return Ok(());
             }
         }
-        Ok(people)
+        Ok(())
     }
 
     /// Opens the transaction a roster import writes in. `audit_each`: one audit entry per
@@ -124,6 +141,23 @@ impl Store {
 
 /// People read per query for a roster snapshot.
 const SNAPSHOT_PAGE: u64 = 20_000;
+
+/// A snapshot row whose first column is the person's id.
+pub(crate) trait FirstId {
+    fn first_id(&self) -> i64;
+}
+
+impl FirstId for SnapshotRow {
+    fn first_id(&self) -> i64 {
+        self.0
+    }
+}
+
+impl<A, B> FirstId for (i64, A, B) {
+    fn first_id(&self) -> i64 {
+        self.0
+    }
+}
 
 /// id, name, email, employee id, job role, site, unit, employer kind, organization, shift,
 /// active.
@@ -465,19 +499,7 @@ impl RosterWriter {
         if let Some(deferred) = self.deferred.take() {
             deferred.recreate(&self.txn).await?;
         }
-        Store::record_outcome(&self.txn, self.program_id, job, outcome).await?;
-        record(
-            &self.txn,
-            change,
-            "import",
-            job,
-            AuditAction::Create,
-            None,
-            Some(summary),
-        )
-        .await?;
-        self.txn.commit().await?;
-        Ok(())
+        Store::commit_import(self.txn, change, job, outcome, summary).await
     }
 
     /// Drops everything written (all or nothing refused, or a failure).

@@ -371,3 +371,6 @@ mod plan;
 mod roster;
 #[path = "store/training.rs"]
 mod training;
+
+#[path = "store/completion_import.rs"]
+mod completion_import;

@@ -50,3 +50,20 @@ pub fn require_at(
         action.label()
     )))
 }
+
+/// May `actor` import files of `kind`: import at all, and create the records its rows
+/// write (rows are then checked one by one)?
+pub fn require_import(
+    actor: &Actor,
+    kind: muster_domain::import::ImportKind,
+) -> Result<(), AppError> {
+    require(actor, Action::Create, Subject::Import)?;
+    if actor.may_import(kind.subject()) {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(format!(
+        "the {} role may not import {}",
+        actor.role.code(),
+        kind.subject().label()
+    )))
+}

@@ -94,7 +94,9 @@ async fn me(caller: ApiCaller) -> Result<Json<Me>, ApiError> {
         crate::import::api::list,
         crate::import::api::get,
         crate::import::api::rejects,
-        crate::import::api::upload
+        crate::import::api::upload,
+        crate::import::api::upload_people,
+        crate::import::api::upload_completions
     ),
     components(schemas(
         crate::error::Problem,

@@ -1,7 +1,7 @@
 //! People in pages and the API: the directory, scoped by the policy to what each role sees.
 
 use muster_domain::Invalid;
-use muster_domain::access::{Action, Actor, Place, Scope, Subject};
+use muster_domain::access::{Actor, Place, Scope, Subject};
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::person::{
     EmployerKind, JobRole, Person, PersonDraft, PersonFilter, PersonSpec, Shift,
@@ -286,7 +286,7 @@ impl Resource for People {
         ])
     }
     fn actions(actor: &Actor) -> Vec<(&'static str, &'static str)> {
-        if actor.may(Action::Create, Subject::Import) {
+        if actor.may_import(Subject::Person) {
             vec![("Import people", "/people/import")]
         } else {
             Vec::new()

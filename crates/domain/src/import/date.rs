@@ -1,7 +1,33 @@
 //! Dates as HR and LMS exports write them. A date that could be read two ways (03/04/2027)
-//! is refused with a message rather than guessed.
+//! is refused with a message rather than guessed, unless the import says which order the
+//! file's slashed dates follow (US LMS exports write month/day/year throughout).
 
 use chrono::{Datelike, NaiveDate};
+
+choice!(
+    /// How to read a slashed date such as 03/04/2027.
+    DateOrder {
+        Either = ("either", "Tell day and month apart by their numbers; refuse 03/04/2027 as ambiguous"),
+        MonthFirst = ("month_first", "Month first (US): 03/04/2027 is 4 March"),
+        DayFirst = ("day_first", "Day first: 03/04/2027 is 3 April"),
+    }
+);
+
+impl Default for DateOrder {
+    fn default() -> Self {
+        DateOrder::Either
+    }
+}
+
+/// Excel's day count (the 1900 date system) as a date: what an XLSX date cell holds when
+/// it lost its date format. Fractions are times of day.
+pub fn excel_serial(serial: f64) -> Option<NaiveDate> {
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    if !(1.0..3_000_000.0).contains(&serial) {
+        return None;
+    }
+    epoch.checked_add_days(chrono::Days::new(serial.floor() as u64))
+}
 
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -11,6 +37,11 @@ const MONTHS: [&str; 12] = [
 /// an ISO date-time (its date), and day/month/year or month/day/year with slashes when the
 /// numbers tell which is which (13/04/2027, 04/13/2027).
 pub fn flexible_date(raw: &str) -> Result<NaiveDate, String> {
+    read_date(raw, DateOrder::Either)
+}
+
+/// `flexible_date`, with slashed dates read in `order`.
+pub fn read_date(raw: &str, order: DateOrder) -> Result<NaiveDate, String> {
     let text = raw.trim();
     let bad = || {
         format!(
@@ -37,7 +68,7 @@ pub fn flexible_date(raw: &str) -> Result<NaiveDate, String> {
             return plausible(d).ok_or_else(bad);
         }
     }
-    if let Some(d) = slashed(text) {
+    if let Some(d) = slashed(text, order) {
         return d.and_then(|d| plausible(d).ok_or_else(bad));
     }
     worded(text).and_then(plausible).ok_or_else(bad)
@@ -48,8 +79,8 @@ fn plausible(d: NaiveDate) -> Option<NaiveDate> {
     (1900..=2200).contains(&d.year()).then_some(d)
 }
 
-/// `a/b/yyyy`: the numbers decide between day/month and month/day.
-fn slashed(text: &str) -> Option<Result<NaiveDate, String>> {
+/// `a/b/yyyy`: `order`, or else the numbers, decide between day/month and month/day.
+fn slashed(text: &str, order: DateOrder) -> Option<Result<NaiveDate, String>> {
     let parts: Vec<&str> = text.split(['/', '-']).collect();
     let [a, b, y] = parts.as_slice() else {
         return None;
@@ -60,16 +91,18 @@ fn slashed(text: &str) -> Option<Result<NaiveDate, String>> {
             "'{text}' has a two-digit year; write the year in full"
         )));
     }
-    let date = match (a > 12, b > 12) {
-        (true, false) => NaiveDate::from_ymd_opt(y, b, a),
-        (false, true) => NaiveDate::from_ymd_opt(y, a, b),
-        (false, false) if a == b => NaiveDate::from_ymd_opt(y, a, b),
-        (false, false) => {
+    let date = match (order, a > 12, b > 12) {
+        (DateOrder::MonthFirst, ..) => NaiveDate::from_ymd_opt(y, a, b),
+        (DateOrder::DayFirst, ..) => NaiveDate::from_ymd_opt(y, b, a),
+        (_, true, false) => NaiveDate::from_ymd_opt(y, b, a),
+        (_, false, true) => NaiveDate::from_ymd_opt(y, a, b),
+        (_, false, false) if a == b => NaiveDate::from_ymd_opt(y, a, b),
+        (_, false, false) => {
             return Some(Err(format!(
-                "'{text}' could be day/month or month/day; write it as YYYY-MM-DD"
+                "'{text}' could be day/month or month/day; write it as YYYY-MM-DD, or say which order the file uses"
             )));
         }
-        (true, true) => None,
+        (_, true, true) => None,
     };
     Some(date.ok_or_else(|| format!("'{text}' is not a date")))
 }
@@ -125,6 +158,26 @@ mod tests {
             assert_eq!(flexible_date(text), Ok(d(2027, 4, 13)), "{text}");
         }
         assert_eq!(flexible_date("05/05/2027"), Ok(d(2027, 5, 5)));
+    }
+
+    #[test]
+    fn a_files_date_order_settles_slashed_dates_and_excel_serials_are_days_since_1899() {
+        assert_eq!(
+            read_date("03/04/2027", DateOrder::MonthFirst),
+            Ok(d(2027, 3, 4))
+        );
+        assert_eq!(
+            read_date("03/04/2027", DateOrder::DayFirst),
+            Ok(d(2027, 4, 3))
+        );
+        assert!(read_date("13/04/2027", DateOrder::MonthFirst).is_err());
+        assert_eq!(
+            read_date("2027-04-13", DateOrder::MonthFirst),
+            Ok(d(2027, 4, 13))
+        );
+        assert_eq!(excel_serial(46490.0), Some(d(2027, 4, 13)));
+        assert_eq!(excel_serial(46490.75), Some(d(2027, 4, 13)));
+        assert_eq!(excel_serial(-3.0), None);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! File imports: a file's columns mapped to Muster's fields, every row checked with each
 //! error named by row and field, and the job that records progress and outcome. People
-//! (the roster) are the first kind; LMS completions reuse the same mapping, rows and job.
+//! (the roster) are the first kind; LMS completions (`completions`) reuse the same
+//! mapping, rows and job.
 
+pub mod completions;
 pub mod date;
 pub mod people;
 
@@ -19,8 +21,36 @@ choice!(
     /// What a file holds.
     ImportKind {
         People = ("people", "People (roster)"),
+        Completions = ("completions", "Training completions (LMS export)"),
     }
 );
+
+impl ImportKind {
+    /// The fields a file of this kind may have.
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            ImportKind::People => people::COLUMNS,
+            ImportKind::Completions => completions::COLUMNS,
+        }
+    }
+
+    /// What each row writes, for the access policy: importing a kind needs the right to
+    /// create its records as well as the right to import.
+    pub fn subject(self) -> crate::access::Subject {
+        match self {
+            ImportKind::People => crate::access::Subject::Person,
+            ImportKind::Completions => crate::access::Subject::TrainingRecord,
+        }
+    }
+
+    /// Mapping rules of this kind beyond required columns.
+    pub fn check_mapping(self, resolved: &Resolved) -> Result<(), Invalid> {
+        match self {
+            ImportKind::People => people::check_mapping(resolved),
+            ImportKind::Completions => Ok(()),
+        }
+    }
+}
 
 choice!(
     /// Where an import job is.
@@ -120,6 +150,8 @@ pub struct ImportJob {
     pub mode: ImportMode,
     /// People with an employee id who are not in the file are marked inactive.
     pub complete_roster: bool,
+    /// How slashed dates (03/04/2027) are read.
+    pub date_order: date::DateOrder,
     /// Muster field -> the file's column header; a blank header leaves the field out.
     pub mapping: BTreeMap<String, String>,
     pub counts: ImportCounts,

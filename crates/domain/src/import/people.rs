@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::Column;
-use super::date::flexible_date;
+use super::date::{DateOrder, read_date};
 use crate::access::{Action, Actor, Place, Subject};
 use crate::person::{Person, PersonDraft, PersonId, PersonSpec};
 
@@ -185,7 +185,7 @@ impl Places {
         let mut codes = HashMap::new();
         for (id, code, name) in sites {
             codes.insert(code.to_lowercase(), Some(id));
-            add(&mut places.sites, name.to_lowercase(), id);
+            add_name(&mut places.sites, name.to_lowercase(), id);
         }
         places.sites.extend(codes);
         let mut unit_codes = HashMap::new();
@@ -193,7 +193,7 @@ impl Places {
             if let Some(code) = code {
                 unit_codes.insert((site, code.to_lowercase()), Some(id));
             }
-            add(&mut places.units, (site, name.to_lowercase()), id);
+            add_name(&mut places.units, (site, name.to_lowercase()), id);
         }
         places.units.extend(unit_codes);
         places
@@ -229,7 +229,11 @@ impl Places {
 }
 
 /// Code or code-less name: a name shared by two records becomes ambiguous (`None`).
-fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Option<i64>>, key: K, id: i64) {
+pub(super) fn add_name<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, Option<i64>>,
+    key: K,
+    id: i64,
+) {
     map.entry(key)
         .and_modify(|v| {
             if *v != Some(id) {
@@ -294,6 +298,7 @@ pub struct RosterCheck<'a> {
     roster: &'a Roster,
     resolved: &'a super::Resolved,
     today: NaiveDate,
+    order: DateOrder,
     seen_ids: HashMap<String, u64>,
     seen_emails: HashMap<String, (u64, String)>,
     named: Vec<bool>,
@@ -313,10 +318,17 @@ impl<'a> RosterCheck<'a> {
             roster,
             resolved,
             today,
+            order: DateOrder::Either,
             seen_ids: HashMap::new(),
             seen_emails: HashMap::new(),
             named: vec![false; roster.people.len()],
         }
+    }
+
+    /// Slashed dates (termination dates) read in `order`.
+    pub fn dates(mut self, order: DateOrder) -> Self {
+        self.order = order;
+        self
     }
 
     /// Checks the row numbered `row` in the file: what it does, or all of its errors.
@@ -453,7 +465,7 @@ impl<'a> RosterCheck<'a> {
             }
         }
         if let Some(text) = cell(TERMINATION).filter(|t| !t.is_empty()) {
-            match flexible_date(text) {
+            match read_date(text, self.order) {
                 Ok(day) if day <= self.today => draft.active = Some(false),
                 Ok(_) => {}
                 Err(message) => errors.push(FieldError::new("termination_date", message)),

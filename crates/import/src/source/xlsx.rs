@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
-use chrono::NaiveDate;
+use muster_domain::import::date::excel_serial;
 
 use super::{FileError, FileInfo, Row, headers, row};
 use crate::Progress;
@@ -39,18 +39,12 @@ fn text(value: &DataRef<'_>) -> String {
         DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         DataRef::Float(f) => f.to_string(),
         DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(d) if d.is_datetime() => serial_date(d.as_f64())
+        DataRef::DateTime(d) if d.is_datetime() => excel_serial(d.as_f64())
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| d.as_f64().to_string()),
         DataRef::DateTime(d) => d.as_f64().to_string(),
         DataRef::Error(e) => format!("#{e:?}"),
     }
-}
-
-/// Excel's day count (the 1900 date system) as a date.
-fn serial_date(serial: f64) -> Option<NaiveDate> {
-    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    epoch.checked_add_days(chrono::Days::new(serial.floor().max(0.0) as u64))
 }
 
 pub(super) fn read(

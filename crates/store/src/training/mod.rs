@@ -4,6 +4,7 @@
 
 mod assessment;
 mod completion;
+mod completion_import;
 mod course;
 mod curriculum;
 mod enrollment;
@@ -21,6 +22,7 @@ use sea_orm::sea_query::SelectStatement;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 
 pub use completion::COMPLETIONS_PER_STATEMENT;
+pub use completion_import::{BatchWritten, CompletionTally, CompletionWriter};
 pub use course::CourseFilter;
 pub use follow_up::FollowUpFilter;
 pub use progress::BehindPage;

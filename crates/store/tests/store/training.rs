@@ -15,16 +15,16 @@ use muster_store::{Change, Store, StoreError};
 
 use super::{person, program, site, support};
 
-struct World {
-    actor: Actor,
-    site_a: i64,
-    site_b: i64,
-    nurses: Vec<i64>,
-    courses: Vec<i64>,
-    curriculum: i64,
+pub(crate) struct World {
+    pub actor: Actor,
+    pub site_a: i64,
+    pub site_b: i64,
+    pub nurses: Vec<i64>,
+    pub courses: Vec<i64>,
+    pub curriculum: i64,
 }
 
-async fn world(store: &Store) -> World {
+pub(crate) async fn world(store: &Store) -> World {
     let actor = program(store).await;
     let change = Change::new(&actor, Via::Api);
     let site_a = store.create_site(&change, site("A")).await.unwrap().id;

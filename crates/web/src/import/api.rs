@@ -7,11 +7,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use muster_domain::access::{Action, Subject};
 use muster_domain::audit::Via;
+use muster_domain::import::ImportKind;
 use muster_domain::paging::Page;
 
-use super::{JobView, accept, job, plan_from, upload, view};
+use super::{JobView, accept, job, kind_from, plan_from, upload, view};
 use crate::AppState;
-use crate::access::require;
+use crate::access::{require, require_import};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, AppError};
 use crate::form::{Params, RecordId};
@@ -75,15 +76,19 @@ pub async fn rejects(
     Ok(super::rejects_download(&state, &caller.actor, id).await?)
 }
 
-/// Imports people from a CSV or XLSX file and answers 202 with the queued job; follow it at
-/// its `Location`. Send `multipart/form-data` with a `file` part, or the file itself as the
-/// body (`text/csv`, or an XLSX type) with `?file_name=`. Settings, as form fields or query
-/// parameters: `mode` (all_or_nothing, valid_rows), `complete_roster` (true: people with an
-/// employee id missing from the file are marked inactive) and `map_<field>=<header>` for any
-/// field whose column is not recognised (employee_id, name, email, job_role, site, unit,
-/// employer_kind, organization, shift, active, termination_date). A file whose columns do
-/// not fit is refused at once (422) with one error per field.
-#[utoipa::path(post, path = "/api/v1/imports/people", tag = "Imports",
+/// Imports a CSV or XLSX file of the `kind` named in a form field or the query (people or
+/// completions) and answers 202 with the queued job; follow it at its `Location`. Send
+/// `multipart/form-data` with a `file` part, or the file itself as the body (`text/csv`,
+/// or an XLSX type) with `?file_name=`. Settings, as form fields or query parameters:
+/// `mode` (all_or_nothing, valid_rows), `date_order` (either, month_first, day_first: how
+/// 03/04/2027 reads), `complete_roster` (people only: people with an employee id missing
+/// from the file are marked inactive) and `map_<field>=<header>` for any field whose column
+/// is not recognised. People: employee_id, name, email, job_role, site, unit,
+/// employer_kind, organization, shift, active, termination_date. Completions: employee_id,
+/// course, completed_on, score, source. A file whose columns do not fit is refused at once
+/// (422) with one error per field.
+#[utoipa::path(post, path = "/api/v1/imports", tag = "Imports",
+    params(("kind" = String, Query, description = "people or completions")),
     responses((status = 202, body = JobView), (status = 413, body = crate::error::Problem),
               (status = 422, body = crate::error::Problem)))]
 pub async fn upload(
@@ -91,11 +96,47 @@ pub async fn upload(
     caller: ApiCaller,
     request: Request,
 ) -> Result<Response, ApiError> {
+    receive(&state, caller, request, None).await
+}
+
+/// `POST /api/v1/imports` for a people file (the roster).
+#[utoipa::path(post, path = "/api/v1/imports/people", tag = "Imports",
+    responses((status = 202, body = JobView), (status = 413, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn upload_people(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    request: Request,
+) -> Result<Response, ApiError> {
+    receive(&state, caller, request, Some(ImportKind::People)).await
+}
+
+/// `POST /api/v1/imports` for an LMS completions export.
+#[utoipa::path(post, path = "/api/v1/imports/completions", tag = "Imports",
+    responses((status = 202, body = JobView), (status = 413, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn upload_completions(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    request: Request,
+) -> Result<Response, ApiError> {
+    receive(&state, caller, request, Some(ImportKind::Completions)).await
+}
+
+async fn receive(
+    state: &AppState,
+    caller: ApiCaller,
+    request: Request,
+    kind: Option<ImportKind>,
+) -> Result<Response, ApiError> {
     let actor = caller.actor;
     require(&actor, Action::Create, Subject::Import)?;
     let query: Vec<(String, String)> =
         serde_html_form::from_str(request.uri().query().unwrap_or_default())
             .map_err(|e| AppError::BadRequest(format!("query string: {e}")))?;
+    if let Some(kind) = kind {
+        require_import(&actor, kind)?;
+    }
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -103,26 +144,33 @@ pub async fn upload(
         .unwrap_or_default()
         .to_owned();
     let received = if content_type.starts_with("multipart/form-data") {
-        upload::multipart(&state, request).await?
+        upload::multipart(state, request).await?
     } else {
         let name = query
             .iter()
             .find(|(k, _)| k == "file_name")
             .map_or("upload", |(_, v)| v.as_str())
             .to_owned();
-        upload::raw(&state, request, &name).await?
+        upload::raw(state, request, &name).await?
     };
     let mut fields = query;
     fields.extend(received.fields.iter().cloned());
-    let plan = match plan_from(&fields) {
-        Ok(plan) => plan,
+    let chosen = match kind {
+        Some(kind) => Ok(kind),
+        None if !fields.iter().any(|(k, _)| k == "kind") => Err(AppError::Invalid(
+            muster_domain::Invalid::one("kind", "say what the file holds: people or completions"),
+        )),
+        None => kind_from(&fields, ImportKind::People),
+    };
+    let (kind, plan) = match chosen.and_then(|kind| Ok((kind, plan_from(&fields)?))) {
+        Ok(chosen) => chosen,
         Err(e) => {
             received.discard();
             return Err(e.into());
         }
     };
-    let job = accept(&state, &actor, Via::Api, received, Some(plan)).await?;
+    let job = accept(state, &actor, Via::Api, received, kind, Some(plan)).await?;
     let location = format!("/api/v1/imports/{}", job.id);
-    let body = Json(view(&state, actor.program_id, job, true));
+    let body = Json(view(state, actor.program_id, job, true));
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], body).into_response())
 }

@@ -15,19 +15,23 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use muster_domain::access::{Action, Actor, Place, Subject};
 use muster_domain::audit::Via;
-use muster_domain::import::{ImportId, ImportJob, ImportStatus};
+use muster_domain::import::date::DateOrder;
+use muster_domain::import::{ImportId, ImportJob, ImportKind, ImportStatus};
 use muster_import::Progress;
+use muster_store::import::ImportPlan;
 use serde::Serialize;
 
 use crate::AppState;
-use crate::access::require_at;
+use crate::access::{require_at, require_import};
 use crate::error::AppError;
 
 pub use upload::is_upload;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/people/import", get(pages::upload_form))
+        .route("/imports/new", get(pages::upload_form))
+        .route("/people/import", get(pages::people_form))
+        .route("/completions/import", get(pages::completions_form))
         .route("/imports", get(pages::list))
         .route("/imports/{id}", get(pages::show).post(pages::plan))
         .route("/imports/{id}/rejects.csv", get(pages::rejects))
@@ -40,8 +44,11 @@ pub fn routes() -> Router<AppState> {
 /// counted while the file streams to disk).
 pub fn upload_routes() -> Router<AppState> {
     Router::new()
+        .route("/imports/new", post(pages::upload))
         .route("/people/import", post(pages::upload))
-        .route("/api/v1/imports/people", post(api::upload))
+        .route("/api/v1/imports", post(api::upload))
+        .route("/api/v1/imports/people", post(api::upload_people))
+        .route("/api/v1/imports/completions", post(api::upload_completions))
         .layer(DefaultBodyLimit::disable())
 }
 
@@ -140,7 +147,7 @@ pub fn spawn(state: &AppState, actor: &Actor, via: Via, job: ImportJob) -> Resul
         ));
         match &upload {
             Some(path) => {
-                people_run(&state, &actor, via, &job, path, &rejects, progress).await;
+                muster_import::run(&state.store, &actor, via, &job, path, &rejects, progress).await;
                 let _ = std::fs::remove_file(path);
             }
             None => tracing::error!(job = job.id, "a queued import has no uploaded file"),
@@ -155,26 +162,41 @@ pub fn spawn(state: &AppState, actor: &Actor, via: Via, job: ImportJob) -> Resul
     Ok(())
 }
 
-async fn people_run(
-    state: &AppState,
-    actor: &Actor,
-    via: Via,
-    job: &ImportJob,
-    path: &std::path::Path,
-    rejects: &std::path::Path,
-    progress: Arc<Progress>,
-) {
-    muster_import::people::run(&state.store, actor, via, job, path, rejects, progress).await;
-}
-
-/// What the user chose: the mode, complete roster or not, and the mapping.
+/// What the user chose: the mode, complete roster or not, the date order and the mapping.
 pub struct Plan {
     pub mode: muster_domain::import::ImportMode,
     pub complete_roster: bool,
+    pub date_order: DateOrder,
     pub mapping: muster_domain::import::Mapping,
 }
 
-/// The plan in form or query fields: `mode`, `complete_roster`, and `map_<field>=Header`.
+impl Plan {
+    /// The plan as the store keeps it, with the mapping as resolved.
+    pub fn stored(&self, mapping: std::collections::BTreeMap<String, String>) -> ImportPlan {
+        ImportPlan {
+            mode: self.mode,
+            complete_roster: self.complete_roster,
+            date_order: self.date_order,
+            mapping,
+        }
+    }
+}
+
+/// The kind a form or query names (`kind`), else `default`.
+pub fn kind_from(fields: &[(String, String)], default: ImportKind) -> Result<ImportKind, AppError> {
+    match fields
+        .iter()
+        .find(|(k, _)| k == "kind")
+        .map(|(_, v)| v.trim())
+    {
+        None | Some("") => Ok(default),
+        Some(kind) => ImportKind::parse(kind)
+            .map_err(|e| AppError::Invalid(muster_domain::Invalid::one("kind", e))),
+    }
+}
+
+/// The plan in form or query fields: `mode`, `complete_roster`, `date_order` and
+/// `map_<field>=Header`.
 pub fn plan_from(fields: &[(String, String)]) -> Result<Plan, AppError> {
     use muster_domain::import::{ImportMode, Mapping};
     let get = |name: &str| {
@@ -190,6 +212,12 @@ pub fn plan_from(fields: &[(String, String)]) -> Result<Plan, AppError> {
             .map_err(|e| AppError::Invalid(muster_domain::Invalid::one("mode", e)))?,
     };
     let complete_roster = matches!(get("complete_roster"), Some("true" | "on" | "yes" | "1"));
+    let date_order = match get("date_order").map(|m| m.replace('-', "_")) {
+        None => DateOrder::Either,
+        Some(m) if m.is_empty() => DateOrder::Either,
+        Some(m) => DateOrder::parse(&m)
+            .map_err(|e| AppError::Invalid(muster_domain::Invalid::one("date_order", e)))?,
+    };
     let mapping = fields
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("map_")?.to_owned(), v.trim().to_owned())))
@@ -197,6 +225,7 @@ pub fn plan_from(fields: &[(String, String)]) -> Result<Plan, AppError> {
     Ok(Plan {
         mode,
         complete_roster,
+        date_order,
         mapping: Mapping(mapping),
     })
 }
@@ -209,12 +238,17 @@ pub async fn accept(
     actor: &Actor,
     via: Via,
     received: upload::Received,
+    kind: ImportKind,
     plan: Option<Plan>,
 ) -> Result<ImportJob, AppError> {
-    use muster_domain::import::{ImportKind, ImportMode};
+    use muster_domain::import::ImportMode;
+    if let Err(e) = require_import(actor, kind) {
+        received.discard();
+        return Err(e);
+    }
     let mapping = plan.as_ref().map(|p| p.mapping.clone()).unwrap_or_default();
     let opened =
-        match muster_import::people::open(&received.path, &received.file_name, &mapping).await {
+        match muster_import::open(&received.path, &received.file_name, kind, &mapping).await {
             Ok(opened) => opened,
             Err(e) => {
                 received.discard();
@@ -230,7 +264,7 @@ pub async fn accept(
         ImportStatus::Uploaded
     };
     let used = match (opened.resolved, &plan) {
-        (Ok(r), Some(_)) => r.mapping(muster_domain::import::people::COLUMNS),
+        (Ok(r), Some(_)) => r.mapping(kind.columns()),
         (Ok(r), None) => r.used,
         (Err(invalid), Some(_)) => {
             received.discard();
@@ -239,13 +273,15 @@ pub async fn accept(
         (Err(_), None) => Default::default(),
     };
     let new = muster_store::import::NewImport {
-        kind: ImportKind::People,
+        kind,
         file_name: received.file_name.clone(),
         file_bytes: received.bytes,
         format: opened.format,
         status,
         mode: plan.as_ref().map_or(ImportMode::AllOrNothing, |p| p.mode),
-        complete_roster: plan.as_ref().is_some_and(|p| p.complete_roster),
+        complete_roster: kind == ImportKind::People
+            && plan.as_ref().is_some_and(|p| p.complete_roster),
+        date_order: plan.as_ref().map_or(DateOrder::Either, |p| p.date_order),
         mapping: used,
         upload_path: Some(received.path.display().to_string()),
     };

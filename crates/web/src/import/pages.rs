@@ -7,23 +7,39 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use muster_domain::access::{Action, Subject};
-use muster_domain::import::people::COLUMNS;
-use muster_domain::import::{ImportJob, ImportMode, ImportStatus, Mapping, resolve};
+use muster_domain::import::date::DateOrder;
+use muster_domain::import::{ImportJob, ImportKind, ImportMode, ImportStatus, Mapping, resolve};
 use muster_domain::{FieldError, Invalid};
 
-use super::{JobView, accept, job, place, plan_from, spawn, upload, view};
+use super::{JobView, accept, job, kind_from, place, plan_from, spawn, upload, view};
 use crate::AppState;
-use crate::access::{require, require_at};
+use crate::access::{require, require_at, require_import};
 use crate::auth::Viewer;
 use crate::error::{AppError, PageError};
 use crate::form::RecordId;
 use crate::page::{Layout, redirect_with_flash, render, render_with, thousands};
 
 fn crumbs() -> Vec<(String, String)> {
-    vec![
-        ("People".into(), "/people".into()),
-        ("Imports".into(), "/imports".into()),
-    ]
+    vec![("Imports".into(), "/imports".into())]
+}
+
+/// A kind the upload form offers: what it is and what its file holds.
+pub struct KindChoice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub checked: bool,
+}
+
+fn kind_help(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::People => {
+            "The roster HR exports. Each person is found by their employee id, so next month's file updates people instead of adding them twice."
+        }
+        ImportKind::Completions => {
+            "Course completions an LMS exports: employee id, course code, completion date, and optionally score and source. A later completion of a course replaces an earlier one."
+        }
+    }
 }
 
 #[derive(Template)]
@@ -32,6 +48,7 @@ struct UploadPage {
     layout: Layout,
     error: Option<String>,
     limit: String,
+    kinds: Vec<KindChoice>,
     recent: Vec<JobView>,
 }
 
@@ -64,26 +81,69 @@ async fn recent(state: &AppState, viewer: &Viewer, limit: u64) -> Result<Vec<Job
 async fn upload_page(
     state: &AppState,
     viewer: &Viewer,
+    kind: ImportKind,
     error: Option<String>,
 ) -> Result<UploadPage, AppError> {
+    let kinds = ImportKind::ALL
+        .iter()
+        .filter(|k| viewer.actor.may_import(k.subject()))
+        .map(|&k| KindChoice {
+            code: k.code(),
+            label: k.label(),
+            help: kind_help(k),
+            checked: k == kind,
+        })
+        .collect();
     Ok(UploadPage {
-        layout: viewer.layout("Import people", crumbs()),
+        layout: viewer.layout(format!("Import {}", kind.subject().label()), crumbs()),
         error,
         limit: format!("{} MiB", state.config.import_max_bytes / 1024 / 1024),
+        kinds,
         recent: recent(state, viewer, 5).await?,
     })
 }
 
-/// `GET /people/import`: choose a file.
+async fn kind_form(
+    state: &AppState,
+    viewer: &Viewer,
+    kind: ImportKind,
+) -> Result<Response, PageError> {
+    require_import(&viewer.actor, kind)?;
+    render(&upload_page(state, viewer, kind, None).await?, viewer)
+}
+
+/// `GET /imports/new?kind=`: choose what to import and the file.
 pub async fn upload_form(
     State(state): State<AppState>,
     viewer: Viewer,
+    crate::form::Params(query): crate::form::Params<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    require(&viewer.actor, Action::Create, Subject::Import)?;
-    render(&upload_page(&state, &viewer, None).await?, &viewer)
+    let default = ImportKind::ALL
+        .iter()
+        .copied()
+        .find(|k| viewer.actor.may_import(k.subject()))
+        .unwrap_or(ImportKind::People);
+    let kind = kind_from(&query, default)?;
+    kind_form(&state, &viewer, kind).await
 }
 
-/// `POST /people/import`: the file streams to disk; then its mapping.
+/// `GET /people/import`: the upload form for a roster.
+pub async fn people_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
+    kind_form(&state, &viewer, ImportKind::People).await
+}
+
+/// `GET /completions/import`: the upload form for an LMS completions export.
+pub async fn completions_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
+    kind_form(&state, &viewer, ImportKind::Completions).await
+}
+
+/// `POST /imports/new` (and `/people/import`): the file streams to disk; then its mapping.
 pub async fn upload(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -92,14 +152,21 @@ pub async fn upload(
     require(&viewer.actor, Action::Create, Subject::Import)?;
     let received = match upload::multipart(&state, request).await {
         Ok(received) => received,
-        Err(e) => return refuse_upload(&state, &viewer, e).await,
+        Err(e) => return refuse_upload(&state, &viewer, ImportKind::People, e).await,
     };
-    match accept(&state, &viewer.actor, viewer.via(), received, None).await {
+    let kind = match kind_from(&received.fields, ImportKind::People) {
+        Ok(kind) => kind,
+        Err(e) => {
+            received.discard();
+            return refuse_upload(&state, &viewer, ImportKind::People, e).await;
+        }
+    };
+    match accept(&state, &viewer.actor, viewer.via(), received, kind, None).await {
         Ok(job) => Ok(redirect_with_flash(
             &format!("/imports/{}", job.id),
             "File received. Check how its columns map, then start the import.",
         )),
-        Err(e) => refuse_upload(&state, &viewer, e).await,
+        Err(e) => refuse_upload(&state, &viewer, kind, e).await,
     }
 }
 
@@ -107,6 +174,7 @@ pub async fn upload(
 async fn refuse_upload(
     state: &AppState,
     viewer: &Viewer,
+    kind: ImportKind,
     e: AppError,
 ) -> Result<Response, PageError> {
     let status = e.status();
@@ -122,7 +190,7 @@ async fn refuse_upload(
     };
     render_with(
         status,
-        &upload_page(state, viewer, Some(message)).await?,
+        &upload_page(state, viewer, kind, Some(message)).await?,
         viewer,
     )
 }
@@ -131,7 +199,7 @@ async fn refuse_upload(
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     require(&viewer.actor, Action::Read, Subject::Import)?;
     let page = ListPage {
-        layout: viewer.layout("Imports", vec![("People".into(), "/people".into())]),
+        layout: viewer.layout("Imports", Vec::new()),
         can_create: viewer.actor.may(Action::Create, Subject::Import),
         jobs: recent(&state, &viewer, 100).await?,
     };
@@ -160,6 +228,8 @@ pub struct PreviewRow {
 struct MappingPage {
     layout: Layout,
     job: ImportJob,
+    people: bool,
+    date_orders: Vec<(&'static str, &'static str, bool)>,
     headers: Vec<String>,
     rows: Vec<MapRow>,
     problems: Vec<String>,
@@ -193,14 +263,23 @@ pub async fn show(
     }
     let view = view(&state, viewer.actor.program_id, job, false);
     let c = view.job.counts;
-    let counts = vec![
-        ("Rows read", thousands(c.rows_done)),
-        ("New people", thousands(c.imported)),
-        ("Updated", thousands(c.updated)),
-        ("Unchanged", thousands(c.unchanged)),
-        ("Marked inactive", thousands(c.deactivated)),
-        ("Rejected rows", thousands(c.rejected)),
-    ];
+    let counts = match view.job.kind {
+        ImportKind::People => vec![
+            ("Rows read", thousands(c.rows_done)),
+            ("New people", thousands(c.imported)),
+            ("Updated", thousands(c.updated)),
+            ("Unchanged", thousands(c.unchanged)),
+            ("Marked inactive", thousands(c.deactivated)),
+            ("Rejected rows", thousands(c.rejected)),
+        ],
+        ImportKind::Completions => vec![
+            ("Rows read", thousands(c.rows_done)),
+            ("New completions", thousands(c.imported)),
+            ("Replaced by a later completion", thousands(c.updated)),
+            ("Unchanged", thousands(c.unchanged)),
+            ("Rejected rows", thousands(c.rejected)),
+        ],
+    };
     let page = ShowPage {
         layout: viewer.layout(
             format!("Import {}: {}", view.job.id, view.job.file_name),
@@ -228,17 +307,20 @@ async fn mapping_page(
         AppError::NotFound("the uploaded file is no longer here; upload it again".into())
     })?;
     let path = std::path::PathBuf::from(path);
-    let opened = muster_import::people::open(&path, &job.file_name, &Default::default())
+    let kind = job.kind;
+    let columns = kind.columns();
+    let opened = muster_import::open(&path, &job.file_name, kind, &Default::default())
         .await
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let headers = opened.info.headers.clone();
-    let resolved = resolve(COLUMNS, &headers, mapping)
-        .and_then(|r| muster_domain::import::people::check_mapping(&r).map(|_| r));
+    let resolved =
+        resolve(columns, &headers, mapping).and_then(|r| kind.check_mapping(&r).map(|_| r));
     let (errors, preview, ignored) = match &resolved {
         Ok(r) => {
-            let rows = muster_import::people::preview(
+            let rows = muster_import::preview(
                 &state.store,
                 &viewer.actor,
+                &job,
                 &path,
                 opened.format,
                 r,
@@ -266,9 +348,9 @@ async fn mapping_page(
         }
         Err(invalid) => (invalid.0.clone(), Vec::new(), Vec::new()),
     };
-    let suggested = muster_domain::import::suggest(COLUMNS, &headers, mapping);
+    let suggested = muster_domain::import::suggest(columns, &headers, mapping);
     let chosen = |key: &str| suggested.get(key).cloned().unwrap_or_default();
-    let rows: Vec<MapRow> = COLUMNS
+    let rows: Vec<MapRow> = columns
         .iter()
         .map(|c| MapRow {
             key: c.key,
@@ -284,7 +366,7 @@ async fn mapping_page(
         .collect();
     let problems = errors
         .iter()
-        .filter(|e: &&FieldError| !COLUMNS.iter().any(|c| c.key == e.field))
+        .filter(|e: &&FieldError| !columns.iter().any(|c| c.key == e.field))
         .map(|e| e.message.clone())
         .collect();
     let field_errors = rows_have_errors(&rows);
@@ -292,11 +374,16 @@ async fn mapping_page(
         field_errors,
         layout: viewer.layout(format!("Import {}: {}", job.id, job.file_name), crumbs()),
         valid_rows: job.mode == ImportMode::ValidRows,
+        people: kind == ImportKind::People,
+        date_orders: DateOrder::ALL
+            .iter()
+            .map(|o| (o.code(), o.label(), *o == job.date_order))
+            .collect(),
         job,
         headers,
         rows,
         problems,
-        columns: COLUMNS.iter().map(|c| c.label).collect(),
+        columns: columns.iter().map(|c| c.label).collect(),
         preview,
         ignored,
         notes: opened.info.notes,
@@ -318,6 +405,7 @@ pub async fn plan(
 ) -> Result<Response, PageError> {
     let job = job(&state, &viewer.actor, id).await?;
     require_at(&viewer.actor, Action::Create, Subject::Import, place(&job))?;
+    require_import(&viewer.actor, job.kind)?;
     let bytes = axum::body::to_bytes(request.into_body(), 256 * 1024)
         .await
         .map_err(|_| AppError::PayloadTooLarge("the form is too large".into()))?;
@@ -338,16 +426,21 @@ pub async fn plan(
     let path = files
         .upload
         .ok_or_else(|| AppError::NotFound("the uploaded file is gone; upload it again".into()))?;
-    let opened =
-        muster_import::people::open(std::path::Path::new(&path), &job.file_name, &plan.mapping)
-            .await
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let opened = muster_import::open(
+        std::path::Path::new(&path),
+        &job.file_name,
+        job.kind,
+        &plan.mapping,
+    )
+    .await
+    .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let resolved = match opened.resolved {
         Ok(r) => r,
         Err(Invalid(_)) => {
             let mut job = job;
             job.mode = plan.mode;
             job.complete_roster = plan.complete_roster;
+            job.date_order = plan.date_order;
             return mapping_page(
                 &state,
                 &viewer,
@@ -363,9 +456,7 @@ pub async fn plan(
         .plan_import(
             viewer.actor.program_id,
             id,
-            plan.mode,
-            plan.complete_roster,
-            &resolved.mapping(COLUMNS),
+            &plan.stored(resolved.mapping(job.kind.columns())),
             start,
         )
         .await?;

@@ -18,7 +18,15 @@ use crate::error::AppError;
 
 /// The upload endpoints, which get the longer upload timeout.
 pub fn is_upload(method: &Method, path: &str) -> bool {
-    method == Method::POST && matches!(path, "/people/import" | "/api/v1/imports/people")
+    method == Method::POST
+        && matches!(
+            path,
+            "/imports/new"
+                | "/people/import"
+                | "/api/v1/imports"
+                | "/api/v1/imports/people"
+                | "/api/v1/imports/completions"
+        )
 }
 
 /// A file on disk and the form fields that came with it.
@@ -42,7 +50,7 @@ fn mib(bytes: u64) -> String {
 
 fn too_large(limit: u64) -> AppError {
     AppError::PayloadTooLarge(format!(
-        "the file is larger than the import limit of {} (set by MUSTER_IMPORT_MAX_BYTES); split it, or import it with `muster import people`",
+        "the file is larger than the import limit of {} (set by MUSTER_IMPORT_MAX_BYTES); split it, or import it with `muster import people` or `muster import completions`",
         mib(limit)
     ))
 }

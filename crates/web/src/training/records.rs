@@ -78,6 +78,13 @@ impl Resource for Completions {
     type Spec = CompletionSpec;
     type Query = CompletionQuery;
 
+    fn actions(actor: &Actor) -> Vec<(&'static str, &'static str)> {
+        if actor.may_import(Subject::TrainingRecord) {
+            vec![("Import completions", "/completions/import")]
+        } else {
+            Vec::new()
+        }
+    }
     fn id(item: &Completion) -> i64 {
         item.id
     }

@@ -46,6 +46,10 @@ const LEADS_204: [u16; 9] = [204, 204, 403, 403, 403, 403, 403, 403, 403];
 const SITE_LEAD_TOO_201: [u16; 9] = [201, 201, 201, 403, 403, 403, 403, 403, 403];
 const SITE_LEAD_TOO_200: [u16; 9] = [200, 200, 200, 403, 403, 403, 403, 403, 403];
 const SITE_LEAD_TOO_204: [u16; 9] = [204, 204, 204, 403, 403, 403, 403, 403, 403];
+/// Those who import a file of some kind: leads (people), site leads (their sites' people),
+/// trainers (completions).
+const IMPORTERS_200: [u16; 9] = [200, 200, 200, 403, 200, 403, 403, 403, 403];
+const TRAINERS_200: [u16; 9] = [200, 200, 403, 403, 200, 403, 403, 403, 403];
 const BOARD_200: [u16; 9] = [200, 200, 200, 200, 200, 200, 403, 403, 200];
 
 /// API cases in the order they run; each role gets a fresh app, so writes do not leak
@@ -181,7 +185,7 @@ fn api_cases(f: &Fixture) -> Vec<Case> {
             Some(json!({"site_id": f.site_b, "unit_id": f.unit_b})),
             LEADS_200,
         ),
-        case(M::GET, "/api/v1/imports".into(), None, SITE_LEAD_TOO_200),
+        case(M::GET, "/api/v1/imports".into(), None, IMPORTERS_200),
         case(
             M::GET,
             "/api/v1/audit".into(),
@@ -335,7 +339,9 @@ fn page_cases(f: &Fixture) -> Vec<(Method, String, &'static str, [u16; 9])> {
         ),
         (M::GET, "/people/new".into(), "", SITE_LEAD_TOO_200),
         (M::GET, "/people/import".into(), "", SITE_LEAD_TOO_200),
-        (M::GET, "/imports".into(), "", SITE_LEAD_TOO_200),
+        (M::GET, "/imports/new".into(), "", IMPORTERS_200),
+        (M::GET, "/completions/import".into(), "", TRAINERS_200),
+        (M::GET, "/imports".into(), "", IMPORTERS_200),
         (
             M::POST,
             "/people".into(),

@@ -16,7 +16,7 @@ E1,Ana Import,ana.import@test.example,nurse,A,ICU,123\n\
 E2,Ben Import,not-an-email,nurse,A,,456\n\
 E3,Cy Import,cy.import@test.example,Physician,B,ED,789\n";
 
-fn multipart(
+pub(crate) fn multipart(
     csrf: Option<&str>,
     fields: &[(&str, &str)],
     file: (&str, &[u8]),
@@ -46,7 +46,7 @@ fn multipart(
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-fn post(
+pub(crate) fn post(
     path: &str,
     (content_type, body): (String, Vec<u8>),
     session: Option<&Session>,
@@ -65,7 +65,7 @@ fn post(
 }
 
 /// Polls the job until it is no longer queued or running.
-async fn finished(app: &TestApp, token: &str, id: i64) -> Value {
+pub(crate) async fn finished(app: &TestApp, token: &str, id: i64) -> Value {
     for _ in 0..200 {
         let job = app
             .api(token, Method::GET, &format!("/api/v1/imports/{id}"), None)
@@ -240,6 +240,8 @@ async fn the_api_takes_a_raw_file_with_its_plan_in_the_query_and_answers_202() {
         .await
         .json();
     assert!(openapi["paths"]["/api/v1/imports/people"]["post"].is_object());
+    assert!(openapi["paths"]["/api/v1/imports/completions"]["post"].is_object());
+    assert!(openapi["paths"]["/api/v1/imports"]["post"].is_object());
 }
 
 #[tokio::test]
@@ -372,9 +374,22 @@ async fn an_upload_form_without_its_csrf_token_is_refused() {
 #[tokio::test]
 async fn only_leads_import_and_a_site_lead_follows_only_their_own_imports() {
     let app = TestApp::new().await;
+    let trainer = app.token(AccessRole::Trainer).await;
+    let reply = app
+        .send(post(
+            "/api/v1/imports/people",
+            multipart(None, &[], ("hr.csv", ROSTER.as_bytes())),
+            None,
+            Some(&trainer),
+        ))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::FORBIDDEN,
+        "trainers import completions only"
+    );
     for role in [
         AccessRole::Analyst,
-        AccessRole::Trainer,
         AccessRole::EndUser,
         AccessRole::Vendor,
         AccessRole::Executive,

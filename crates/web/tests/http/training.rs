@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::support::{TestApp, email};
 
 mod access;
+mod imports;
 mod pages;
 mod records;
 mod rosters;

@@ -1,0 +1,237 @@
+//! Writing an LMS completions import: checked rows upserted a statement's worth at a time
+//! (a later completion of a course replaces an earlier one; the same date with the same
+//! score and source changes nothing), the touched people remembered, and at the end their
+//! curriculum progress and training status rebuilt in bulk, the job's outcome and its
+//! audit entry written, all in one transaction: a failure leaves nothing half-imported.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use muster_domain::import::ImportId;
+use muster_domain::import::completions::Catalog;
+use muster_domain::person::PersonId;
+use muster_domain::training::completion::{CompletionSpec, latest_per_course};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, TransactionTrait, Value,
+};
+
+use super::COMPLETIONS_PER_STATEMENT;
+use super::progress::{Target, refresh};
+use crate::audit::Change;
+use crate::entity::{course, person};
+use crate::error::StoreResult;
+use crate::import::ImportOutcome;
+use crate::raw::{marks, statement};
+use crate::{Backend, Store};
+
+const COMPLETION_COLUMNS: &str =
+    "program_id, person_id, course_id, completed_on, source, score, recorded_at";
+const VALUES_PER_COMPLETION: usize = 7;
+
+/// What one batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchWritten {
+    /// Rows inserted or that replaced an earlier completion.
+    pub written: u64,
+    /// Rows that changed nothing: not later than the completion on record, or than a later
+    /// row of the same batch.
+    pub unchanged: u64,
+}
+
+/// How an import changed the completions table, known at its end.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompletionTally {
+    pub created: u64,
+    pub replaced: u64,
+    pub unchanged: u64,
+    /// People whose progress was rebuilt.
+    pub people: u64,
+}
+
+impl Store {
+    /// The people (with an employee id) and courses a completions file may name.
+    #[tracing::instrument(skip(self))]
+    pub async fn completion_catalog(&self, program_id: i64) -> StoreResult<Catalog> {
+        use person::Column as P;
+        let mut people: Vec<(PersonId, String, Option<i64>)> = Vec::new();
+        self.people_in_pages(
+            program_id,
+            &[P::Id, P::EmployeeId, P::SiteId],
+            |(id, employee_id, site): (i64, Option<String>, Option<i64>)| {
+                if let Some(employee_id) = employee_id {
+                    people.push((id, employee_id, site));
+                }
+                Ok(())
+            },
+        )
+        .await?;
+        let courses: Vec<(i64, String, String)> = course::Entity::find()
+            .select_only()
+            .columns([
+                course::Column::Id,
+                course::Column::Code,
+                course::Column::Title,
+            ])
+            .filter(course::Column::ProgramId.eq(program_id))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(Catalog::new(people, courses))
+    }
+
+    /// Opens the transaction a completions import writes in, holding the job's row (and on
+    /// SQLite the write lock) so that the counts before and after are its own.
+    pub async fn begin_completion_import(
+        &self,
+        change: &Change<'_>,
+        job: ImportId,
+    ) -> StoreResult<CompletionWriter> {
+        let txn = self.bulk_db.begin().await?;
+        let backend = self.backend();
+        let program_id = change.program_id();
+        txn.execute_raw(statement(
+            backend,
+            "UPDATE import_job SET started_at = started_at WHERE id = ? AND program_id = ?",
+            vec![job.into(), program_id.into()],
+        ))
+        .await?;
+        let before = count(&txn, backend, program_id).await?;
+        Ok(CompletionWriter {
+            txn,
+            backend,
+            program_id,
+            now: Utc::now(),
+            before,
+            written: 0,
+            unchanged: 0,
+            people: HashSet::new(),
+            upsert_sql: None,
+        })
+    }
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+async fn count(txn: &DatabaseTransaction, backend: Backend, program_id: i64) -> StoreResult<u64> {
+    let row = Count::find_by_statement(statement(
+        backend,
+        "SELECT COUNT(*) AS n FROM completion WHERE program_id = ?",
+        vec![program_id.into()],
+    ))
+    .one(txn)
+    .await?;
+    Ok(row.map_or(0, |r| r.n.max(0) as u64))
+}
+
+/// One completions import's open transaction.
+pub struct CompletionWriter {
+    txn: DatabaseTransaction,
+    backend: Backend,
+    program_id: i64,
+    now: DateTime<Utc>,
+    /// The program's completions when the import began.
+    before: u64,
+    written: u64,
+    unchanged: u64,
+    /// Whose progress to rebuild at the end: bounded by the roster, not the file.
+    people: HashSet<PersonId>,
+    /// The upsert for a full statement, built once.
+    upsert_sql: Option<String>,
+}
+
+impl CompletionWriter {
+    fn upsert_sql(rows: usize) -> String {
+        let row = format!("({})", marks(VALUES_PER_COMPLETION));
+        format!(
+            "INSERT INTO completion ({COMPLETION_COLUMNS}) VALUES {} \
+             ON CONFLICT (person_id, course_id) DO UPDATE SET \
+             completed_on = excluded.completed_on, source = excluded.source, \
+             score = excluded.score, recorded_at = excluded.recorded_at \
+             WHERE completion.completed_on < excluded.completed_on \
+             OR (completion.completed_on = excluded.completed_on \
+                 AND (completion.source <> excluded.source \
+                      OR completion.score IS DISTINCT FROM excluded.score))",
+            vec![row; rows].join(", ")
+        )
+    }
+
+    /// Writes one batch of checked rows; within it, the latest completion of each person
+    /// and course wins (one statement may not touch a row twice).
+    #[tracing::instrument(skip_all, fields(rows = batch.len()))]
+    pub async fn write(&mut self, batch: Vec<CompletionSpec>) -> StoreResult<BatchWritten> {
+        let rows = batch.len() as u64;
+        let batch = latest_per_course(batch);
+        let mut written = 0;
+        for chunk in batch.chunks(COMPLETIONS_PER_STATEMENT) {
+            let mut values = Vec::with_capacity(chunk.len() * VALUES_PER_COMPLETION);
+            for c in chunk {
+                self.people.insert(c.person_id);
+                values.extend([
+                    Value::from(self.program_id),
+                    c.person_id.into(),
+                    c.course_id.into(),
+                    c.completed_on.into(),
+                    c.source.code().into(),
+                    c.score.into(),
+                    self.now.into(),
+                ]);
+            }
+            let sql = if chunk.len() == COMPLETIONS_PER_STATEMENT {
+                self.upsert_sql
+                    .get_or_insert_with(|| Self::upsert_sql(COMPLETIONS_PER_STATEMENT))
+                    .clone()
+            } else {
+                Self::upsert_sql(chunk.len())
+            };
+            written += self
+                .txn
+                .execute_raw(statement(self.backend, &sql, values))
+                .await?
+                .rows_affected();
+        }
+        let done = BatchWritten {
+            written,
+            unchanged: rows - written,
+        };
+        self.written += done.written;
+        self.unchanged += done.unchanged;
+        Ok(done)
+    }
+
+    /// Rebuilds the progress of everyone the import touched (set-based, 500 people per
+    /// statement) and says what the import changed.
+    pub async fn refresh_progress(&mut self) -> StoreResult<CompletionTally> {
+        let mut people: Vec<PersonId> = self.people.drain().collect();
+        people.sort_unstable();
+        refresh(&self.txn, self.backend, Target::People(&people)).await?;
+        let after = count(&self.txn, self.backend, self.program_id).await?;
+        let created = after.saturating_sub(self.before);
+        Ok(CompletionTally {
+            created,
+            replaced: self.written.saturating_sub(created),
+            unchanged: self.unchanged,
+            people: people.len() as u64,
+        })
+    }
+
+    /// Commits the rows with the job's outcome and its audit entry (`summary`).
+    pub async fn commit(
+        self,
+        change: &Change<'_>,
+        job: ImportId,
+        outcome: &ImportOutcome,
+        summary: &serde_json::Value,
+    ) -> StoreResult<()> {
+        Store::commit_import(self.txn, change, job, outcome, summary).await
+    }
+
+    /// Drops everything written (all or nothing refused, or a failure).
+    pub async fn rollback(self) -> StoreResult<()> {
+        self.txn.rollback().await?;
+        Ok(())
+    }
+}
