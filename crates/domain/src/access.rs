@@ -44,6 +44,7 @@ choice!(
         TrainingSession = ("training_session", "training sessions"),
         Enrollment = ("enrollment", "enrollments"),
         TrainingRecord = ("training_record", "training records"),
+        Champion = ("champion", "champions"),
     }
 );
 
@@ -117,7 +118,13 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
     use Action::*;
     use Reach::Own;
     use Reach::{All, OwnOrganization, OwnSites};
-    use Subject::*;
+    // Listed rather than globbed: `Champion` is both a role and a subject, so the subject
+    // is written `Subject::Champion`.
+    use Subject::{
+        Account, Audit, ChangeRequest, CommandCenter, DecisionRight, Enrollment, Import,
+        KnownIssue, Module, Person, Program, Rounding, Site, SlaPolicy, SupportTeam, Ticket,
+        TrainingCatalog, TrainingRecord, TrainingSession, Unit, Wave,
+    };
     let reference_data = matches!(
         subject,
         Program
@@ -175,6 +182,13 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (SiteLead | Champion, Enrollment | TrainingRecord, Read) => OwnSites,
         (EndUser, Enrollment, Read | Create | Delete) => Own,
         (EndUser, TrainingRecord, Read) => Own,
+        // Champions: leads designate them (site leads at their own sites); whoever supports
+        // a go-live reads them; champions and end users see their own sites' champions,
+        // so that people know whom to ask on their unit.
+        (ProgramLead, Subject::Champion, _) => All,
+        (SiteLead, Subject::Champion, _) => OwnSites,
+        (Analyst | Trainer | Executive, Subject::Champion, Read) => All,
+        (Champion | EndUser, Subject::Champion, Read) => OwnSites,
         _ => Reach::None,
     }
 }
@@ -433,6 +447,26 @@ mod tests {
         assert!(!user.may(Action::Update, Subject::Enrollment));
         assert!(user.may(Action::Read, Subject::TrainingSession));
         assert!(!actor(AccessRole::Vendor).may(Action::Read, Subject::TrainingRecord));
+    }
+
+    #[test]
+    fn site_leads_designate_champions_at_their_sites_and_vendors_see_none() {
+        let at = |site| Place::Site(Some(site));
+        let lead = actor(AccessRole::SiteLead);
+        assert!(lead.may_at(Action::Create, Subject::Champion, at(1)));
+        assert!(!lead.may_at(Action::Create, Subject::Champion, at(2)));
+        assert!(!lead.may_at(Action::Read, Subject::Champion, at(2)));
+        for role in [AccessRole::Analyst, AccessRole::Trainer, AccessRole::Executive] {
+            assert!(actor(role).may_at(Action::Read, Subject::Champion, at(2)));
+            assert!(!actor(role).may(Action::Create, Subject::Champion));
+        }
+        for role in [AccessRole::Champion, AccessRole::EndUser] {
+            assert!(actor(role).may_at(Action::Read, Subject::Champion, at(1)));
+            assert!(!actor(role).may_at(Action::Read, Subject::Champion, at(2)));
+            assert!(!actor(role).may(Action::Update, Subject::Champion));
+        }
+        assert!(!actor(AccessRole::Vendor).may(Action::Read, Subject::Champion));
+        assert!(actor(AccessRole::ProgramLead).may_at(Action::Delete, Subject::Champion, at(2)));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::draft::{id, number_as_text, overlay};
+use crate::draft::{number_as_text, overlay};
+use crate::placement::PlacementFields;
 use crate::site::SiteId;
 use crate::text::{date, optional_text};
 use crate::validate::{Invalid, Validator};
@@ -80,21 +81,27 @@ pub struct RoundingSpec {
 impl RoundingDraft {
     pub fn parse(self) -> Result<RoundingSpec, Invalid> {
         let mut v = Validator::new();
-        let person_id = v.required("person_id", self.person_id, id);
-        let site_id = v.required("site_id", self.site_id, id);
-        let unit_id = v.required("unit_id", self.unit_id, id);
+        let placement = PlacementFields {
+            person_id: self.person_id,
+            site_id: self.site_id,
+            unit_id: self.unit_id,
+            shift: self.shift,
+        }
+        .parse(&mut v);
         let shift_date = v.required("shift_date", self.shift_date, |s| date(&s));
-        let shift = v.required("shift", self.shift, |s| Shift::parse(&s));
         let duty = v.required("duty", self.duty, |s| Duty::parse(&s));
         let notes = v.optional("notes", self.notes, |s| optional_text(&s, 2_000));
-        v.finish(|| RoundingSpec {
-            person_id: person_id.unwrap(),
-            site_id: site_id.unwrap(),
-            unit_id: unit_id.unwrap(),
-            shift_date: shift_date.unwrap(),
-            shift: shift.unwrap(),
-            duty: duty.unwrap(),
-            notes: notes.unwrap().flatten(),
+        v.finish(|| {
+            let p = placement.unwrap();
+            RoundingSpec {
+                person_id: p.person_id,
+                site_id: p.site_id,
+                unit_id: p.unit_id,
+                shift_date: shift_date.unwrap(),
+                shift: p.shift,
+                duty: duty.unwrap(),
+                notes: notes.unwrap().flatten(),
+            }
         })
     }
 

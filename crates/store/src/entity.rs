@@ -340,3 +340,11 @@ pub mod follow_up {
         source_key: Option<String>, created_at: Ts, updated_at: Ts,
     });
 }
+
+pub mod champion {
+    use super::Ts;
+    entity!("champion" {
+        person_id: i64, unit_id: i64, shift: String, since: chrono::NaiveDate,
+        notes: Option<String>, created_at: Ts, updated_at: Ts,
+    });
+}

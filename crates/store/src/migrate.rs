@@ -77,6 +77,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0007_ticket_search_batched.postgres.sql"
         )),
     },
+    Migration {
+        version: 8,
+        name: "champions",
+        both: Some(include_str!("../migrations/0008_champions.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -9,6 +9,7 @@ mod access;
 mod api;
 mod audit;
 mod auth;
+mod champion;
 mod command_center;
 mod decision_right;
 mod error;
@@ -21,6 +22,7 @@ mod mail;
 mod module;
 mod page;
 mod person;
+mod placement;
 mod program;
 mod resource;
 mod rounding;
@@ -135,6 +137,7 @@ pub fn app(state: AppState) -> Router {
         .merge(command_center::routes())
         .merge(import::routes())
         .merge(training::routes())
+        .merge(champion::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())

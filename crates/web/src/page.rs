@@ -38,6 +38,7 @@ const NAV: &[(&str, &str, Subject)] = &[
     ("Tickets", "/tickets", Subject::Ticket),
     ("Command center", "/command-center", Subject::CommandCenter),
     ("Training", "/training", Subject::TrainingRecord),
+    ("Champions", "/champions", Subject::Champion),
     ("Sites", "/sites", Subject::Site),
     ("Units", "/units", Subject::Unit),
     ("Waves", "/waves", Subject::Wave),

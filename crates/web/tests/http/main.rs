@@ -4,6 +4,7 @@
 mod support;
 
 mod audit;
+mod champions;
 mod authorization;
 mod csrf_and_sessions;
 mod forms;
