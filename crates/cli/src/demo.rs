@@ -463,6 +463,7 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     let site_ids: Vec<i64> = sites.iter().map(|(s, _)| s.id).collect();
     crate::demo_tickets::load(store, &operator, scale, &site_ids).await?;
     crate::demo_training::load(store, &operator, scale, &site_ids).await?;
+    crate::demo_champions::load(store, &operator, scale, &site_ids).await?;
     eprintln!(
         "Loaded the demo program with {} sites and {} people in {:.1?}.",
         site_count,

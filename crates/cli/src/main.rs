@@ -4,6 +4,7 @@
 
 mod config;
 mod demo;
+mod demo_champions;
 mod demo_tickets;
 mod demo_training;
 mod import;

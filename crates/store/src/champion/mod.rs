@@ -3,6 +3,7 @@
 //! their own advanced training.
 
 mod advanced;
+mod bulk;
 mod coverage;
 
 use chrono::Utc;
