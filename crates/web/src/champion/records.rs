@@ -241,7 +241,7 @@ impl Resource for Champions {
                 FieldKind::Checks(lookup.module_options(None)),
                 None,
             )
-            .required()
+            .help("One or more")
             .ticked(ticked),
             Field::new("since", "Champion since", FieldKind::Date, d.since.as_deref())
                 .required()
