@@ -11,6 +11,7 @@ use muster_domain::access::Actor;
 use muster_domain::audit::Via;
 use muster_domain::champion::ChampionSpec;
 use muster_domain::champion::coverage::{DEFAULT_END_USERS_PER_CHAMPION, required};
+use muster_domain::placement::Placement;
 use muster_domain::rounding::Shift;
 use muster_domain::training::completion::{CompletionSource, CompletionSpec};
 use muster_store::{Change, Store};
@@ -83,10 +84,12 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
                 today - Duration::days(rng.gen_range(14..240))
             };
             champions.push(ChampionSpec {
-                person_id: person,
-                site_id: site,
-                unit_id: unit,
-                shift,
+                placement: Placement {
+                    person_id: person,
+                    site_id: site,
+                    unit_id: unit,
+                    shift,
+                },
                 module_ids: (0..count)
                     .map(|k| modules[(first + k) % modules.len()])
                     .collect(),
@@ -97,12 +100,12 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
     }
     let mut completions = Vec::new();
     for c in &champions {
-        if c.since > today || !rng.gen_bool(if Some(c.site_id) == lagging { 0.3 } else { 0.7 }) {
+        if c.since > today || !rng.gen_bool(if Some(c.placement.site_id) == lagging { 0.3 } else { 0.7 }) {
             continue;
         }
         for course in c.module_ids.iter().flat_map(|m| advanced.get(m)).flatten() {
             completions.push(CompletionSpec {
-                person_id: c.person_id,
+                person_id: c.placement.person_id,
                 course_id: *course,
                 completed_on: (c.since + Duration::days(rng.gen_range(0..30))).min(today),
                 source: CompletionSource::Session,

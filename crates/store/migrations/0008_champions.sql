@@ -16,7 +16,8 @@ CREATE TABLE champion (
     updated_at {ts} NOT NULL
 );
 CREATE UNIQUE INDEX ux_champion_person ON champion (program_id, person_id);
-CREATE INDEX ix_champion_unit ON champion (unit_id, shift);
+-- Covers the count of champions per unit and shift (all but the person's active flag).
+CREATE INDEX ix_champion_unit ON champion (unit_id, shift, since, person_id);
 CREATE INDEX ix_champion_since ON champion (program_id, since, id);
 
 CREATE TABLE champion_module (

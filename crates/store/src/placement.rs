@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 
 use muster_domain::person::Person;
+use muster_domain::placement::{PlacedAt, Placement};
+use muster_domain::rounding::Shift;
 use muster_domain::site::SiteId;
 use muster_domain::unit::Unit;
 use sea_orm::{
@@ -24,14 +26,31 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    /// The unit's name and site; a record whose unit is gone is corrupt.
-    pub fn unit(&self, entity: &str, id: i64, unit_id: i64) -> StoreResult<(String, SiteId)> {
-        self.units
+    /// Record `id`'s placement with its names; a record whose unit is gone is corrupt.
+    pub fn placed(
+        &self,
+        entity: &str,
+        id: i64,
+        person_id: i64,
+        unit_id: i64,
+        shift: &str,
+    ) -> StoreResult<PlacedAt> {
+        let (unit_name, site_id) = self
+            .units
             .get(&unit_id)
             .cloned()
-            .ok_or_else(|| StoreError::Corrupt(format!("{entity} {id} has no unit")))
+            .ok_or_else(|| StoreError::Corrupt(format!("{entity} {id} has no unit")))?;
+        Ok(PlacedAt {
+            person_id,
+            person_name: self.person(person_id).0,
+            unit_id,
+            unit_name,
+            site_id,
+            shift: Shift::parse(shift).map_err(StoreError::Corrupt)?,
+        })
     }
 
+    /// The person's name and whether they are active.
     pub fn person(&self, person_id: i64) -> (String, bool) {
         self.people.get(&person_id).cloned().unwrap_or_default()
     }
@@ -51,10 +70,14 @@ impl Store {
     pub(crate) async fn placement(
         &self,
         program_id: i64,
-        person_id: i64,
-        site_id: SiteId,
-        unit_id: i64,
+        placement: &Placement,
     ) -> StoreResult<(Person, Unit)> {
+        let Placement {
+            person_id,
+            site_id,
+            unit_id,
+            ..
+        } = *placement;
         let person = self.person(program_id, person_id).await.map_err(|_| {
             StoreError::invalid("person_id", format!("there is no person {person_id}"))
         })?;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use muster_domain::paging::{Cursor, Page};
-use muster_domain::rounding::{Duty, Rounding, RoundingSpec, Shift};
+use muster_domain::rounding::{Duty, Rounding, RoundingSpec};
 use muster_domain::site::SiteId;
 use muster_domain::unit::UnitId;
 use sea_orm::ActiveValue::{NotSet, Set};
@@ -32,16 +32,10 @@ pub struct RoundingFilter {
 }
 
 fn to_rounding(m: rounding::Model, names: &Names) -> StoreResult<Rounding> {
-    let (unit_name, site_id) = names.unit(ENTITY, m.id, m.unit_id)?;
     Ok(Rounding {
         id: m.id,
-        person_name: names.person(m.person_id).0,
-        person_id: m.person_id,
-        unit_id: m.unit_id,
-        unit_name,
-        site_id,
+        placed: names.placed(ENTITY, m.id, m.person_id, m.unit_id, &m.shift)?,
         shift_date: m.shift_date,
-        shift: Shift::parse(&m.shift).map_err(StoreError::Corrupt)?,
         duty: Duty::parse(&m.duty).map_err(StoreError::Corrupt)?,
         notes: m.notes,
     })
@@ -51,10 +45,10 @@ fn rounding_row(program_id: i64, spec: RoundingSpec, now: DateTime<Utc>) -> roun
     rounding::ActiveModel {
         id: NotSet,
         program_id: Set(program_id),
-        person_id: Set(spec.person_id),
-        unit_id: Set(spec.unit_id),
+        person_id: Set(spec.placement.person_id),
+        unit_id: Set(spec.placement.unit_id),
         shift_date: Set(spec.shift_date),
-        shift: Set(spec.shift.code().into()),
+        shift: Set(spec.placement.shift.code().into()),
         duty: Set(spec.duty.code().into()),
         notes: Set(spec.notes),
         created_at: Set(now),
@@ -163,9 +157,7 @@ impl Store {
 
     /// The person exists and the unit belongs to the named site; returns their names.
     async fn check_rounding(&self, program_id: i64, spec: &RoundingSpec) -> StoreResult<Names> {
-        let (person, unit) = self
-            .placement(program_id, spec.person_id, spec.site_id, spec.unit_id)
-            .await?;
+        let (person, unit) = self.placement(program_id, &spec.placement).await?;
         Ok(Store::names_of(&person, &unit))
     }
 

@@ -2,10 +2,13 @@
 //! unique-index clashes turned into field errors. Each capability's create, update and
 //! delete call these rather than repeating the transaction dance.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use muster_domain::audit::AuditAction;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel, PrimaryKeyTrait,
-    TransactionTrait,
+    ActiveModelBehavior, ActiveModelTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    PrimaryKeyTrait, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -14,6 +17,10 @@ use crate::audit::{Change, record};
 use crate::error::{StoreResult, UniqueField, map_unique};
 
 type ModelOf<A> = <<A as ActiveModelTrait>::Entity as EntityTrait>::Model;
+
+/// What a record with linked rows (a curriculum's courses, a champion's modules) does inside
+/// the write's transaction once its own row is written: replace its links and read it back.
+pub(crate) type Links<'t, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 't>>;
 
 impl Store {
     /// Inserts `row`, converts the stored row with `convert`, and records the creation of
@@ -80,6 +87,57 @@ impl Store {
             Some(&after),
         )
         .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Inserts `row` and, in the same transaction, `links` for the new id (`id_of` the
+    /// stored row), which returns the record as stored; records its creation and commits.
+    pub(crate) async fn insert_linked<A, T>(
+        &self,
+        change: &Change<'_>,
+        entity: &'static str,
+        row: A,
+        unique: &[UniqueField],
+        id_of: impl FnOnce(&ModelOf<A>) -> i64 + Send,
+        links: impl for<'t> FnOnce(&'t DatabaseTransaction, i64) -> Links<'t, T> + Send,
+    ) -> StoreResult<T>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        ModelOf<A>: IntoActiveModel<A>,
+        T: Serialize + Send + Sync,
+    {
+        let txn = self.db.begin().await?;
+        let stored = row.insert(&txn).await.map_err(|e| map_unique(e, unique))?;
+        let id = id_of(&stored);
+        let created = links(&txn, id).await?;
+        record(&txn, change, entity, id, AuditAction::Create, None, Some(&created)).await?;
+        txn.commit().await?;
+        Ok(created)
+    }
+
+    /// Updates record `id` from `row` and, in the same transaction, its `links`; records
+    /// `before` and the record as stored, and commits.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn update_linked<A, T>(
+        &self,
+        change: &Change<'_>,
+        entity: &'static str,
+        id: i64,
+        before: &T,
+        row: A,
+        unique: &[UniqueField],
+        links: impl for<'t> FnOnce(&'t DatabaseTransaction, i64) -> Links<'t, T> + Send,
+    ) -> StoreResult<T>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        ModelOf<A>: IntoActiveModel<A>,
+        T: Serialize + Send + Sync,
+    {
+        let txn = self.db.begin().await?;
+        row.update(&txn).await.map_err(|e| map_unique(e, unique))?;
+        let after = links(&txn, id).await?;
+        record(&txn, change, entity, id, AuditAction::Update, Some(before), Some(&after)).await?;
         txn.commit().await?;
         Ok(after)
     }

@@ -3,30 +3,23 @@
 
 use muster_domain::access::{Action, Actor, Place, Subject};
 use muster_domain::rounding::Shift;
-use muster_domain::site::SiteId;
+use muster_domain::placement::PlacedAt;
 use muster_store::{Store, StoreResult};
 
 use crate::form::{Field, FieldKind};
 use crate::resource::{Cell, Fact, Lookup, choice_options, unit_options};
 
-/// A placement as a form shows it.
-pub struct PlacementValues<'a> {
-    pub person_id: Option<&'a str>,
-    pub site_id: Option<&'a str>,
-    pub unit_id: Option<&'a str>,
-    pub shift: Option<&'a str>,
-}
-
 /// Person, site (only those where the actor may create `subject`), unit of the chosen site,
-/// and shift.
+/// and shift, filled from a draft's (person_id, site_id, unit_id, shift).
 pub async fn placement_fields(
     store: &Store,
     actor: &Actor,
     subject: Subject,
-    values: PlacementValues<'_>,
+    draft: [&Option<String>; 4],
     lookup: &Lookup,
 ) -> StoreResult<Vec<Field>> {
-    let units = unit_options(store, actor.program_id, values.site_id, "— choose —").await?;
+    let [person_id, site_id, unit_id, shift] = draft.map(Option::as_deref);
+    let units = unit_options(store, actor.program_id, site_id, "— choose —").await?;
     let sites = lookup
         .sites
         .iter()
@@ -36,38 +29,34 @@ pub async fn placement_fields(
         .chain(sites)
         .collect();
     Ok(vec![
-        Field::new("person_id", "Person id", FieldKind::Number, values.person_id)
+        Field::new("person_id", "Person id", FieldKind::Number, person_id)
             .required()
             .help("The number in the person's page address, /people/…"),
-        Field::new("site_id", "Site", FieldKind::Select(sites), values.site_id).required(),
-        Field::new("unit_id", "Unit", FieldKind::Select(units), values.unit_id)
+        Field::new("site_id", "Site", FieldKind::Select(sites), site_id).required(),
+        Field::new("unit_id", "Unit", FieldKind::Select(units), unit_id)
             .required()
             .help("Choose the site and save to be offered its units"),
         Field::new(
             "shift",
             "Shift",
             FieldKind::Select(choice_options(Shift::ALL, Shift::code, Shift::label, None)),
-            values.shift,
+            shift,
         )
         .required(),
     ])
 }
 
 /// The person, unit and site of a placed record, linked.
-pub fn placement_facts(
-    person: (i64, &str),
-    unit: (i64, &str),
-    site_id: SiteId,
-    lookup: &Lookup,
-) -> Vec<Fact> {
+pub fn placement_facts(placed: &PlacedAt, lookup: &Lookup) -> Vec<Fact> {
+    let site_id = placed.site_id;
     vec![
         Fact {
             label: "Person",
-            value: Cell::link(person.1, format!("/people/{}", person.0)),
+            value: Cell::link(&placed.person_name, format!("/people/{}", placed.person_id)),
         },
         Fact {
             label: "Unit",
-            value: Cell::link(unit.1, format!("/units/{}", unit.0)),
+            value: Cell::link(&placed.unit_name, format!("/units/{}", placed.unit_id)),
         },
         Fact {
             label: "Site",

@@ -11,7 +11,7 @@ use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
 use crate::form::{Field, FieldKind};
-use crate::placement::{PlacementValues, placement_facts, placement_fields};
+use crate::placement::{placement_facts, placement_fields};
 use crate::resource::{Cell, Fact, Lookup, Resource, choice_options, filter_id, filter_value};
 
 pub struct Roundings;
@@ -46,7 +46,7 @@ impl Resource for Roundings {
         item.id
     }
     fn label(item: &Rounding) -> String {
-        format!("{}, {} {}", item.person_name, day(item), item.shift.code())
+        format!("{}, {} {}", item.placed.person_name, day(item), item.placed.shift.code())
     }
     fn parse(draft: RoundingDraft) -> Result<RoundingSpec, Invalid> {
         draft.parse()
@@ -55,10 +55,10 @@ impl Resource for Roundings {
         patch.over(base)
     }
     fn place(item: &Rounding) -> Place<'_> {
-        Place::Site(Some(item.site_id))
+        Place::Site(Some(item.placed.site_id))
     }
     fn spec_place<'a>(spec: &'a RoundingSpec, _: Option<&'a Rounding>) -> Place<'a> {
-        Place::Site(Some(spec.site_id))
+        Place::Site(Some(spec.placement.site_id))
     }
 
     async fn list(
@@ -114,20 +114,15 @@ impl Resource for Roundings {
     fn cells(r: &Rounding, lookup: &Lookup) -> Vec<Cell> {
         vec![
             Cell::link(day(r), format!("/rounding/{}", r.id)),
-            Cell::text(r.shift.label()),
-            Cell::link(&r.person_name, format!("/people/{}", r.person_id)),
-            Cell::link(&r.unit_name, format!("/units/{}", r.unit_id)),
-            Cell::text(lookup.site_name(Some(r.site_id))),
+            Cell::text(r.placed.shift.label()),
+            Cell::link(&r.placed.person_name, format!("/people/{}", r.placed.person_id)),
+            Cell::link(&r.placed.unit_name, format!("/units/{}", r.placed.unit_id)),
+            Cell::text(lookup.site_name(Some(r.placed.site_id))),
             Cell::text(r.duty.label()),
         ]
     }
     fn facts(r: &Rounding, lookup: &Lookup) -> Vec<Fact> {
-        let mut facts = placement_facts(
-            (r.person_id, &r.person_name),
-            (r.unit_id, &r.unit_name),
-            r.site_id,
-            lookup,
-        );
+        let mut facts = placement_facts(&r.placed, lookup);
         facts.extend([
             Fact {
                 label: "Date",
@@ -135,7 +130,7 @@ impl Resource for Roundings {
             },
             Fact {
                 label: "Shift",
-                value: Cell::text(r.shift.label()),
+                value: Cell::text(r.placed.shift.label()),
             },
             Fact {
                 label: "Duty",
@@ -154,14 +149,8 @@ impl Resource for Roundings {
         d: &RoundingDraft,
         lookup: &Lookup,
     ) -> StoreResult<Vec<Field>> {
-        let values = PlacementValues {
-            person_id: d.person_id.as_deref(),
-            site_id: d.site_id.as_deref(),
-            unit_id: d.unit_id.as_deref(),
-            shift: d.shift.as_deref(),
-        };
-        let mut fields =
-            placement_fields(store, actor, Subject::Rounding, values, lookup).await?;
+        let placed = [&d.person_id, &d.site_id, &d.unit_id, &d.shift];
+        let mut fields = placement_fields(store, actor, Self::SUBJECT, placed, lookup).await?;
         fields.extend([
             Field::new(
                 "shift_date",

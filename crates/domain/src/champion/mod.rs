@@ -9,11 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::draft::{number_as_text, overlay};
 use crate::module::ModuleId;
-use crate::placement::PlacementFields;
-use crate::rounding::Shift;
-use crate::site::SiteId;
+use crate::placement::{PlacedAt, Placement};
 use crate::text::{date, optional_text};
-use crate::unit::UnitId;
 use crate::validate::{Invalid, Validator};
 
 pub use coverage::{Coverage, CoverageCell, SiteCoverage};
@@ -24,14 +21,10 @@ pub type ChampionId = i64;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Champion {
     pub id: ChampionId,
-    pub person_id: i64,
-    pub person_name: String,
+    #[serde(flatten)]
+    pub placed: PlacedAt,
     /// A champion who has left (an inactive person) stays on record but covers nobody.
     pub person_active: bool,
-    pub unit_id: UnitId,
-    pub unit_name: String,
-    pub site_id: SiteId,
-    pub shift: Shift,
     pub module_ids: Vec<ModuleId>,
     pub since: NaiveDate,
     pub notes: Option<String>,
@@ -92,10 +85,7 @@ pub struct ChampionDraft {
 /// A valid champion, ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChampionSpec {
-    pub person_id: i64,
-    pub site_id: SiteId,
-    pub unit_id: UnitId,
-    pub shift: Shift,
+    pub placement: Placement,
     /// Distinct, in the order given.
     pub module_ids: Vec<ModuleId>,
     pub since: NaiveDate,
@@ -105,13 +95,6 @@ pub struct ChampionSpec {
 impl ChampionDraft {
     pub fn parse(self) -> Result<ChampionSpec, Invalid> {
         let mut v = Validator::new();
-        let placement = PlacementFields {
-            person_id: self.person_id,
-            site_id: self.site_id,
-            unit_id: self.unit_id,
-            shift: self.shift,
-        }
-        .parse(&mut v);
         let mut module_ids: Vec<ModuleId> = Vec::new();
         for m in self.module_ids.unwrap_or_default() {
             if !module_ids.contains(&m) {
@@ -121,19 +104,15 @@ impl ChampionDraft {
         if module_ids.is_empty() {
             v.push("module_ids", "choose at least one module");
         }
+        let fields = [self.person_id, self.site_id, self.unit_id, self.shift];
+        let placement = Placement::parse(&mut v, fields);
         let since = v.required("since", self.since, |s| date(&s));
         let notes = v.optional("notes", self.notes, |s| optional_text(&s, 2_000));
-        v.finish(|| {
-            let p = placement.unwrap();
-            ChampionSpec {
-                person_id: p.person_id,
-                site_id: p.site_id,
-                unit_id: p.unit_id,
-                shift: p.shift,
-                module_ids,
-                since: since.unwrap(),
-                notes: notes.unwrap().flatten(),
-            }
+        v.finish(|| ChampionSpec {
+            placement: placement.unwrap(),
+            module_ids,
+            since: since.unwrap(),
+            notes: notes.unwrap().flatten(),
         })
     }
 
@@ -152,13 +131,14 @@ impl ChampionDraft {
 
 impl From<&Champion> for ChampionDraft {
     fn from(c: &Champion) -> Self {
+        let [person_id, site_id, unit_id, shift] = c.placed.draft();
         ChampionDraft {
-            person_id: Some(c.person_id.to_string()),
-            site_id: Some(c.site_id.to_string()),
-            unit_id: Some(c.unit_id.to_string()),
-            shift: Some(c.shift.code().into()),
             module_ids: Some(c.module_ids.clone()),
             since: Some(c.since.format("%Y-%m-%d").to_string()),
+            person_id,
+            site_id,
+            unit_id,
+            shift,
             notes: Some(c.notes.clone().unwrap_or_default()),
         }
     }
@@ -167,6 +147,7 @@ impl From<&Champion> for ChampionDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rounding::Shift;
 
     #[test]
     fn a_champion_needs_a_placement_a_module_and_a_start_date() {
@@ -189,7 +170,7 @@ mod tests {
         }
         .parse()
         .unwrap();
-        assert_eq!(spec.shift, Shift::Night);
+        assert_eq!(spec.placement.shift, Shift::Night);
         assert_eq!(spec.module_ids, vec![4, 2]);
         assert_eq!(spec.notes, None);
     }

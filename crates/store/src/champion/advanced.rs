@@ -28,7 +28,7 @@ impl Store {
         if courses.is_empty() {
             return Ok(());
         }
-        let people: Vec<i64> = champions.iter().map(|c| c.person_id).collect();
+        let people: Vec<i64> = champions.iter().map(|c| c.placed.person_id).collect();
         let done: HashMap<(i64, i64), chrono::NaiveDate> = completion::Entity::find()
             .select_only()
             .columns([
@@ -53,7 +53,7 @@ impl Store {
                     code: c.code.clone(),
                     title: c.title.clone(),
                     module_id: c.module_id,
-                    completed_on: done.get(&(champion.person_id, c.id)).copied(),
+                    completed_on: done.get(&(champion.placed.person_id, c.id)).copied(),
                 })
                 .collect();
             champion.advanced_training_complete = all_completed(&champion.advanced_training);

@@ -86,9 +86,9 @@ impl Store {
                 .flat_map(|c| {
                     [
                         program_id.into(),
-                        c.person_id.into(),
-                        c.unit_id.into(),
-                        c.shift.code().into(),
+                        c.placement.person_id.into(),
+                        c.placement.unit_id.into(),
+                        c.placement.shift.code().into(),
                         c.since.into(),
                         c.notes.clone().into(),
                         now.into(),
@@ -104,7 +104,7 @@ impl Store {
                 marks(chunk.len())
             );
             let mut values: Vec<Value> = vec![program_id.into()];
-            values.extend(chunk.iter().map(|c| Value::from(c.person_id)));
+            values.extend(chunk.iter().map(|c| Value::from(c.placement.person_id)));
             let made: std::collections::HashMap<i64, i64> =
                 Made::find_by_statement(statement(backend, &sql, values))
                     .all(&txn)
@@ -114,8 +114,9 @@ impl Store {
                     .collect();
             let mut links: Vec<(i64, i64)> = Vec::new();
             for c in chunk {
-                let id = made.get(&c.person_id).copied().ok_or_else(|| {
-                    StoreError::Corrupt(format!("champion of person {} not stored", c.person_id))
+                let person = c.placement.person_id;
+                let id = made.get(&person).copied().ok_or_else(|| {
+                    StoreError::Corrupt(format!("champion of person {person} not stored"))
                 })?;
                 links.extend(c.module_ids.iter().map(|&m| (id, m)));
             }

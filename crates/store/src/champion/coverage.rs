@@ -1,5 +1,6 @@
 //! Champion coverage per unit x shift: active people per unit and shift (one GROUP BY over
-//! `ix_person_unit_shift`, which covers it), active champions per unit and shift, and the
+//! `ix_person_unit_shift`, which covers it), active champions per unit and shift (over
+//! `ix_champion_unit`, one probe per champion for the person's active flag), and the
 //! program's target. The scorecard's per-site figure sums the same cells.
 
 use std::collections::HashMap;
@@ -147,9 +148,9 @@ impl Store {
             .await?;
         let mut values: Vec<Value> = vec![program_id.into(), today.into()];
         let sql = format!(
-            "SELECT c.unit_id, c.shift, COUNT(*) AS champions FROM champion c \
-             JOIN person p ON p.id = c.person_id JOIN unit u ON u.id = c.unit_id \
-             WHERE c.program_id = ? AND c.since <= ? AND p.active{} \
+            "SELECT c.unit_id, c.shift, COUNT(*) AS champions FROM unit u \
+             JOIN champion c ON c.unit_id = u.id JOIN person p ON p.id = c.person_id \
+             WHERE u.program_id = ? AND c.since <= ? AND p.active{} \
              GROUP BY c.unit_id, c.shift",
             site_clause(sites, &mut values)
         );

@@ -8,7 +8,6 @@ mod coverage;
 
 use chrono::Utc;
 use muster_domain::access::Scope;
-use muster_domain::audit::AuditAction;
 use muster_domain::champion::{Champion, ChampionId, ChampionSpec};
 use muster_domain::module::ModuleId;
 use muster_domain::paging::{Cursor, Page};
@@ -18,13 +17,14 @@ use muster_domain::unit::UnitId;
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, Order, PaginatorTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, Order,
+    PaginatorTrait, QueryFilter,
 };
 
-use crate::audit::{Change, record};
+use crate::audit::Change;
 use crate::entity::champion;
-use crate::error::{StoreError, StoreResult, UniqueField, map_unique};
+use crate::error::{StoreError, StoreResult, UniqueField};
+use crate::write::Links;
 use crate::placement::{Names, units_of_sites};
 use crate::raw::{marks, statement};
 use crate::{Store, paging};
@@ -70,9 +70,9 @@ fn champion_row(
     champion::ActiveModel {
         id: NotSet,
         program_id: Set(program_id),
-        person_id: Set(spec.person_id),
-        unit_id: Set(spec.unit_id),
-        shift: Set(spec.shift.code().into()),
+        person_id: Set(spec.placement.person_id),
+        unit_id: Set(spec.placement.unit_id),
+        shift: Set(spec.placement.shift.code().into()),
         since: Set(spec.since),
         notes: Set(spec.notes.clone()),
         created_at: Set(now),
@@ -203,26 +203,10 @@ impl Store {
     ) -> StoreResult<Champion> {
         let program_id = change.program_id();
         self.check_champion(program_id, &spec).await?;
-        let txn = self.db.begin().await?;
-        let row = champion_row(program_id, &spec, Utc::now())
-            .insert(&txn)
+        let row = champion_row(program_id, &spec, Utc::now());
+        let links = self.champion_links(program_id, spec.module_ids);
+        self.insert_linked(change, ENTITY, row, UNIQUE, |m| m.id, links)
             .await
-            .map_err(|e| map_unique(e, UNIQUE))?;
-        self.set_champion_modules(&txn, program_id, row.id, &spec.module_ids)
-            .await?;
-        let created = self.champion_in(&txn, program_id, row.id).await?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            created.id,
-            AuditAction::Create,
-            None,
-            Some(&created),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(created)
     }
 
     #[tracing::instrument(skip(self, change))]
@@ -235,30 +219,32 @@ impl Store {
         let program_id = change.program_id();
         let before = self.champion(program_id, id).await?;
         self.check_champion(program_id, &spec).await?;
-        let txn = self.db.begin().await?;
-        champion::ActiveModel {
+        let row = champion::ActiveModel {
             id: Set(id),
             created_at: NotSet,
             ..champion_row(program_id, &spec, Utc::now())
+        };
+        let links = self.champion_links(program_id, spec.module_ids);
+        self.update_linked(change, ENTITY, id, &before, row, UNIQUE, links)
+            .await
+    }
+
+    /// Replaces a champion's modules and reads the champion back, in the write's transaction.
+    fn champion_links(
+        &self,
+        program_id: i64,
+        module_ids: Vec<ModuleId>,
+    ) -> impl for<'t> FnOnce(&'t DatabaseTransaction, i64) -> Links<'t, Champion> + Send + use<>
+    {
+        let store = self.clone();
+        move |txn, id| {
+            Box::pin(async move {
+                store
+                    .set_champion_modules(txn, program_id, id, &module_ids)
+                    .await?;
+                store.champion_in(txn, program_id, id).await
+            })
         }
-        .update(&txn)
-        .await
-        .map_err(|e| map_unique(e, UNIQUE))?;
-        self.set_champion_modules(&txn, program_id, id, &spec.module_ids)
-            .await?;
-        let after = self.champion_in(&txn, program_id, id).await?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(after)
     }
 
     /// Nothing refers to a champion; their modules go with them.
@@ -287,9 +273,7 @@ impl Store {
     /// The placement holds; the person is active and works at the unit's site; every module
     /// exists.
     async fn check_champion(&self, program_id: i64, spec: &ChampionSpec) -> StoreResult<()> {
-        let (person, unit) = self
-            .placement(program_id, spec.person_id, spec.site_id, spec.unit_id)
-            .await?;
+        let (person, unit) = self.placement(program_id, &spec.placement).await?;
         if !person.active {
             return Err(StoreError::invalid(
                 "person_id",
@@ -363,17 +347,10 @@ fn to_champion(
     names: &Names,
     module_ids: Vec<ModuleId>,
 ) -> StoreResult<Champion> {
-    let (unit_name, site_id) = names.unit(ENTITY, m.id, m.unit_id)?;
-    let (person_name, person_active) = names.person(m.person_id);
     Ok(Champion {
         id: m.id,
-        person_id: m.person_id,
-        person_name,
-        person_active,
-        unit_id: m.unit_id,
-        unit_name,
-        site_id,
-        shift: Shift::parse(&m.shift).map_err(StoreError::Corrupt)?,
+        placed: names.placed(ENTITY, m.id, m.person_id, m.unit_id, &m.shift)?,
+        person_active: names.person(m.person_id).1,
         module_ids,
         since: m.since,
         notes: m.notes,

@@ -11,7 +11,7 @@ use muster_store::{Change, Store, StoreError, StoreResult};
 use serde::{Deserialize, Serialize};
 
 use crate::form::{Field, FieldKind};
-use crate::placement::{PlacementValues, placement_facts, placement_fields};
+use crate::placement::{placement_facts, placement_fields};
 use crate::resource::{
     Cell, Fact, Lookup, Resource, Section, choice_options, filter_id, filter_value, given,
 };
@@ -83,9 +83,9 @@ impl Resource for Champions {
     fn label(item: &Champion) -> String {
         format!(
             "{}, {} {}",
-            item.person_name,
-            item.unit_name,
-            item.shift.code()
+            item.placed.person_name,
+            item.placed.unit_name,
+            item.placed.shift.code()
         )
     }
     fn parse(draft: ChampionDraft) -> Result<ChampionSpec, Invalid> {
@@ -95,10 +95,10 @@ impl Resource for Champions {
         patch.over(base)
     }
     fn place(item: &Champion) -> Place<'_> {
-        Place::Site(Some(item.site_id))
+        Place::Site(Some(item.placed.site_id))
     }
     fn spec_place<'a>(spec: &'a ChampionSpec, _: Option<&'a Champion>) -> Place<'a> {
-        Place::Site(Some(spec.site_id))
+        Place::Site(Some(spec.placement.site_id))
     }
     /// A form with no module ticked sends no `module_ids`: that is "none", refused.
     fn from_form(mut draft: ChampionDraft) -> ChampionDraft {
@@ -183,10 +183,10 @@ impl Resource for Champions {
     }
     fn cells(c: &Champion, lookup: &Lookup) -> Vec<Cell> {
         vec![
-            Cell::link(&c.person_name, format!("/champions/{}", c.id)),
-            Cell::text(lookup.site_name(Some(c.site_id))),
-            Cell::link(&c.unit_name, format!("/units/{}", c.unit_id)),
-            Cell::text(c.shift.label()),
+            Cell::link(&c.placed.person_name, format!("/champions/{}", c.id)),
+            Cell::text(lookup.site_name(Some(c.placed.site_id))),
+            Cell::link(&c.placed.unit_name, format!("/units/{}", c.placed.unit_id)),
+            Cell::text(c.placed.shift.label()),
             Cell::text(modules(c, lookup)),
             Cell::text(since(c)),
             Cell::text(advanced_status(c)),
@@ -194,18 +194,13 @@ impl Resource for Champions {
         ]
     }
     fn facts(c: &Champion, lookup: &Lookup) -> Vec<Fact> {
-        let mut facts = placement_facts(
-            (c.person_id, &c.person_name),
-            (c.unit_id, &c.unit_name),
-            c.site_id,
-            lookup,
-        );
+        let mut facts = placement_facts(&c.placed, lookup);
         let fact = |label, text: String| Fact {
             label,
             value: Cell::text(text),
         };
         facts.extend([
-            fact("Shift", c.shift.label().into()),
+            fact("Shift", c.placed.shift.label().into()),
             fact("Modules", modules(c, lookup)),
             fact("Champion since", c.since.format("%A %-d %B %Y").to_string()),
             fact("Advanced training", advanced_status(c)),
@@ -220,14 +215,8 @@ impl Resource for Champions {
         d: &ChampionDraft,
         lookup: &Lookup,
     ) -> StoreResult<Vec<Field>> {
-        let values = PlacementValues {
-            person_id: d.person_id.as_deref(),
-            site_id: d.site_id.as_deref(),
-            unit_id: d.unit_id.as_deref(),
-            shift: d.shift.as_deref(),
-        };
-        let mut fields =
-            placement_fields(store, actor, Subject::Champion, values, lookup).await?;
+        let placed = [&d.person_id, &d.site_id, &d.unit_id, &d.shift];
+        let mut fields = placement_fields(store, actor, Self::SUBJECT, placed, lookup).await?;
         let ticked = d
             .module_ids
             .iter()
