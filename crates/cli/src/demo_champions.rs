@@ -100,7 +100,13 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
     }
     let mut completions = Vec::new();
     for c in &champions {
-        if c.since > today || !rng.gen_bool(if Some(c.placement.site_id) == lagging { 0.3 } else { 0.7 }) {
+        if c.since > today
+            || !rng.gen_bool(if Some(c.placement.site_id) == lagging {
+                0.3
+            } else {
+                0.7
+            })
+        {
             continue;
         }
         for course in c.module_ids.iter().flat_map(|m| advanced.get(m)).flatten() {

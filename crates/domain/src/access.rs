@@ -456,7 +456,11 @@ mod tests {
         assert!(lead.may_at(Action::Create, Subject::Champion, at(1)));
         assert!(!lead.may_at(Action::Create, Subject::Champion, at(2)));
         assert!(!lead.may_at(Action::Read, Subject::Champion, at(2)));
-        for role in [AccessRole::Analyst, AccessRole::Trainer, AccessRole::Executive] {
+        for role in [
+            AccessRole::Analyst,
+            AccessRole::Trainer,
+            AccessRole::Executive,
+        ] {
             assert!(actor(role).may_at(Action::Read, Subject::Champion, at(2)));
             assert!(!actor(role).may(Action::Create, Subject::Champion));
         }

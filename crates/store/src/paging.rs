@@ -93,9 +93,7 @@ pub(crate) fn date_start(
         .map(|c| {
             chrono::NaiveDate::parse_from_str(&c.key, DATE)
                 .map(|day| (day, c.id))
-                .map_err(|_| {
-                    crate::StoreError::invalid("cursor", "is not a cursor of this list")
-                })
+                .map_err(|_| crate::StoreError::invalid("cursor", "is not a cursor of this list"))
         })
         .transpose()
 }

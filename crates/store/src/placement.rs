@@ -9,13 +9,11 @@ use muster_domain::placement::{PlacedAt, Placement};
 use muster_domain::rounding::Shift;
 use muster_domain::site::SiteId;
 use muster_domain::unit::Unit;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
+use crate::Store;
 use crate::entity::{person, unit};
 use crate::error::{StoreError, StoreResult};
-use crate::Store;
 
 /// The names and places a page of placed records shows: people by id (name, active),
 /// units by id (name, site).
@@ -81,9 +79,10 @@ impl Store {
         let person = self.person(program_id, person_id).await.map_err(|_| {
             StoreError::invalid("person_id", format!("there is no person {person_id}"))
         })?;
-        let unit = self.unit(program_id, unit_id).await.map_err(|_| {
-            StoreError::invalid("unit_id", format!("there is no unit {unit_id}"))
-        })?;
+        let unit = self
+            .unit(program_id, unit_id)
+            .await
+            .map_err(|_| StoreError::invalid("unit_id", format!("there is no unit {unit_id}")))?;
         if unit.site_id != site_id {
             return Err(StoreError::invalid(
                 "unit_id",

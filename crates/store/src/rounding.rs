@@ -11,8 +11,8 @@ use sea_orm::{ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter};
 
 use crate::audit::Change;
 use crate::entity::rounding;
-use crate::placement::{Names, units_of_sites};
 use crate::error::{StoreError, StoreResult, UniqueField};
+use crate::placement::{Names, units_of_sites};
 use crate::{Store, paging};
 
 const ENTITY: &str = "rounding";

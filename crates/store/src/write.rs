@@ -18,9 +18,20 @@ use crate::error::{StoreResult, UniqueField, map_unique};
 
 type ModelOf<A> = <<A as ActiveModelTrait>::Entity as EntityTrait>::Model;
 
-/// What a record with linked rows (a curriculum's courses, a champion's modules) does inside
-/// the write's transaction once its own row is written: replace its links and read it back.
-pub(crate) type Links<'t, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 't>>;
+/// What a write does inside its transaction once the record's own row is stored: convert
+/// it, or (a curriculum's courses, a champion's modules) replace its linked rows and read the
+/// record back.
+pub(crate) type Then<'t, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 't>>;
+
+/// `then` for a record that is its row: converted, nothing more written.
+fn converted<M, T: Send + 'static>(
+    convert: impl FnOnce(M) -> StoreResult<T> + Send,
+) -> impl for<'t> FnOnce(&'t DatabaseTransaction, M) -> Then<'t, T> + Send {
+    move |_, stored| {
+        let result = convert(stored);
+        Box::pin(std::future::ready(result))
+    }
+}
 
 impl Store {
     /// Inserts `row`, converts the stored row with `convert`, and records the creation of
@@ -37,24 +48,10 @@ impl Store {
     where
         A: ActiveModelTrait + ActiveModelBehavior + Send,
         ModelOf<A>: IntoActiveModel<A>,
-        T: Serialize + Send + Sync,
+        T: Serialize + Send + Sync + 'static,
     {
-        let txn = self.db.begin().await?;
-        let stored = row.insert(&txn).await.map_err(|e| map_unique(e, unique))?;
-        let created = convert(stored)?;
-        let id = id_of(&created);
-        record(
-            &txn,
-            change,
-            entity,
-            id,
-            AuditAction::Create,
-            None,
-            Some(&created),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(created)
+        self.insert_then(change, entity, row, unique, converted(convert), id_of)
+            .await
     }
 
     /// Updates record `id` from `row` and records `before` and the converted result.
@@ -72,11 +69,67 @@ impl Store {
     where
         A: ActiveModelTrait + ActiveModelBehavior + Send,
         ModelOf<A>: IntoActiveModel<A>,
+        T: Serialize + Send + Sync + 'static,
+    {
+        self.update_then(change, entity, id, before, row, unique, converted(convert))
+            .await
+    }
+
+    /// Inserts `row`, then, in the same transaction, `then` with the stored row, which
+    /// returns the record; records the creation of the record `id_of` names and commits.
+    pub(crate) async fn insert_then<A, T>(
+        &self,
+        change: &Change<'_>,
+        entity: &'static str,
+        row: A,
+        unique: &[UniqueField],
+        then: impl for<'t> FnOnce(&'t DatabaseTransaction, ModelOf<A>) -> Then<'t, T> + Send,
+        id_of: impl FnOnce(&T) -> i64 + Send,
+    ) -> StoreResult<T>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        ModelOf<A>: IntoActiveModel<A>,
+        T: Serialize + Send + Sync,
+    {
+        let txn = self.db.begin().await?;
+        let stored = row.insert(&txn).await.map_err(|e| map_unique(e, unique))?;
+        let created = then(&txn, stored).await?;
+        let id = id_of(&created);
+        record(
+            &txn,
+            change,
+            entity,
+            id,
+            AuditAction::Create,
+            None,
+            Some(&created),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(created)
+    }
+
+    /// Updates record `id` from `row`, then, in the same transaction, `then` with the stored
+    /// row; records `before` and the record it returns, and commits.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn update_then<A, T>(
+        &self,
+        change: &Change<'_>,
+        entity: &'static str,
+        id: i64,
+        before: &T,
+        row: A,
+        unique: &[UniqueField],
+        then: impl for<'t> FnOnce(&'t DatabaseTransaction, ModelOf<A>) -> Then<'t, T> + Send,
+    ) -> StoreResult<T>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        ModelOf<A>: IntoActiveModel<A>,
         T: Serialize + Send + Sync,
     {
         let txn = self.db.begin().await?;
         let stored = row.update(&txn).await.map_err(|e| map_unique(e, unique))?;
-        let after = convert(stored)?;
+        let after = then(&txn, stored).await?;
         record(
             &txn,
             change,
@@ -87,57 +140,6 @@ impl Store {
             Some(&after),
         )
         .await?;
-        txn.commit().await?;
-        Ok(after)
-    }
-
-    /// Inserts `row` and, in the same transaction, `links` for the new id (`id_of` the
-    /// stored row), which returns the record as stored; records its creation and commits.
-    pub(crate) async fn insert_linked<A, T>(
-        &self,
-        change: &Change<'_>,
-        entity: &'static str,
-        row: A,
-        unique: &[UniqueField],
-        id_of: impl FnOnce(&ModelOf<A>) -> i64 + Send,
-        links: impl for<'t> FnOnce(&'t DatabaseTransaction, i64) -> Links<'t, T> + Send,
-    ) -> StoreResult<T>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        ModelOf<A>: IntoActiveModel<A>,
-        T: Serialize + Send + Sync,
-    {
-        let txn = self.db.begin().await?;
-        let stored = row.insert(&txn).await.map_err(|e| map_unique(e, unique))?;
-        let id = id_of(&stored);
-        let created = links(&txn, id).await?;
-        record(&txn, change, entity, id, AuditAction::Create, None, Some(&created)).await?;
-        txn.commit().await?;
-        Ok(created)
-    }
-
-    /// Updates record `id` from `row` and, in the same transaction, its `links`; records
-    /// `before` and the record as stored, and commits.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn update_linked<A, T>(
-        &self,
-        change: &Change<'_>,
-        entity: &'static str,
-        id: i64,
-        before: &T,
-        row: A,
-        unique: &[UniqueField],
-        links: impl for<'t> FnOnce(&'t DatabaseTransaction, i64) -> Links<'t, T> + Send,
-    ) -> StoreResult<T>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        ModelOf<A>: IntoActiveModel<A>,
-        T: Serialize + Send + Sync,
-    {
-        let txn = self.db.begin().await?;
-        row.update(&txn).await.map_err(|e| map_unique(e, unique))?;
-        let after = links(&txn, id).await?;
-        record(&txn, change, entity, id, AuditAction::Update, Some(before), Some(&after)).await?;
         txn.commit().await?;
         Ok(after)
     }

@@ -2,8 +2,8 @@
 //! shared by rounding assignments and champions.
 
 use muster_domain::access::{Action, Actor, Place, Subject};
-use muster_domain::rounding::Shift;
 use muster_domain::placement::PlacedAt;
+use muster_domain::rounding::Shift;
 use muster_store::{Store, StoreResult};
 
 use crate::form::{Field, FieldKind};

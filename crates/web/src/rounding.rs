@@ -46,7 +46,12 @@ impl Resource for Roundings {
         item.id
     }
     fn label(item: &Rounding) -> String {
-        format!("{}, {} {}", item.placed.person_name, day(item), item.placed.shift.code())
+        format!(
+            "{}, {} {}",
+            item.placed.person_name,
+            day(item),
+            item.placed.shift.code()
+        )
     }
     fn parse(draft: RoundingDraft) -> Result<RoundingSpec, Invalid> {
         draft.parse()
@@ -115,7 +120,10 @@ impl Resource for Roundings {
         vec![
             Cell::link(day(r), format!("/rounding/{}", r.id)),
             Cell::text(r.placed.shift.label()),
-            Cell::link(&r.placed.person_name, format!("/people/{}", r.placed.person_id)),
+            Cell::link(
+                &r.placed.person_name,
+                format!("/people/{}", r.placed.person_id),
+            ),
             Cell::link(&r.placed.unit_name, format!("/units/{}", r.placed.unit_id)),
             Cell::text(lookup.site_name(Some(r.placed.site_id))),
             Cell::text(r.duty.label()),

@@ -70,7 +70,10 @@ async fn champions_scenario(b: Browser) -> Result<()> {
 
     b.goto("/champions?advanced_training=incomplete").await?;
     let behind = b.table().await?;
-    ensure!(!behind.rows.is_empty(), "some champions have training to do");
+    ensure!(
+        !behind.rows.is_empty(),
+        "some champions have training to do"
+    );
     ensure!(
         behind
             .texts("Advanced training")

@@ -140,7 +140,9 @@ pub fn ratio(raw: &str) -> Result<i64, String> {
     if (1..=MAX_END_USERS_PER_CHAMPION).contains(&n) {
         Ok(n)
     } else {
-        Err(format!("must be between 1 and {MAX_END_USERS_PER_CHAMPION}"))
+        Err(format!(
+            "must be between 1 and {MAX_END_USERS_PER_CHAMPION}"
+        ))
     }
 }
 

@@ -118,12 +118,12 @@ impl ChampionDraft {
 
     pub fn over(self, base: ChampionDraft) -> ChampionDraft {
         ChampionDraft {
+            module_ids: overlay(base.module_ids, self.module_ids),
+            since: overlay(base.since, self.since),
             person_id: overlay(base.person_id, self.person_id),
             site_id: overlay(base.site_id, self.site_id),
             unit_id: overlay(base.unit_id, self.unit_id),
             shift: overlay(base.shift, self.shift),
-            module_ids: overlay(base.module_ids, self.module_ids),
-            since: overlay(base.since, self.since),
             notes: overlay(base.notes, self.notes),
         }
     }

@@ -54,7 +54,12 @@ impl Store {
         rows.into_iter()
             .filter_map(|(id, site, unit, shift)| Some((id, site?, unit?, shift?)))
             .map(|(id, site, unit, shift)| {
-                Ok((id, site, unit, Shift::parse(&shift).map_err(StoreError::Corrupt)?))
+                Ok((
+                    id,
+                    site,
+                    unit,
+                    Shift::parse(&shift).map_err(StoreError::Corrupt)?,
+                ))
             })
             .collect()
     }

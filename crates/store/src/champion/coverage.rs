@@ -14,10 +14,10 @@ use muster_domain::rounding::Shift;
 use muster_domain::site::SiteId;
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait, Value};
 
+use crate::Store;
 use crate::audit::{Change, record};
 use crate::error::{StoreError, StoreResult};
 use crate::raw::{marks, statement};
-use crate::Store;
 
 #[derive(FromQueryResult)]
 struct EndUsers {
@@ -134,7 +134,10 @@ impl Store {
         if sites.is_some_and(|s| s.is_empty()) {
             return Ok(Vec::new());
         }
-        let ratio = self.champion_target(program_id).await?.end_users_per_champion;
+        let ratio = self
+            .champion_target(program_id)
+            .await?
+            .end_users_per_champion;
         let mut values: Vec<Value> = vec![program_id.into()];
         let sql = format!(
             "SELECT u.site_id, u.id AS unit_id, u.name AS unit_name, p.shift, \
@@ -181,8 +184,12 @@ impl Store {
             })
             .collect::<StoreResult<Vec<_>>>()?;
         cells.sort_by(|a, b| {
-            (a.site_id, &a.unit_name, a.unit_id, a.shift)
-                .cmp(&(b.site_id, &b.unit_name, b.unit_id, b.shift))
+            (a.site_id, &a.unit_name, a.unit_id, a.shift).cmp(&(
+                b.site_id,
+                &b.unit_name,
+                b.unit_id,
+                b.shift,
+            ))
         });
         Ok(cells)
     }

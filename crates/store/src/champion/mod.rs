@@ -24,9 +24,9 @@ use sea_orm::{
 use crate::audit::Change;
 use crate::entity::champion;
 use crate::error::{StoreError, StoreResult, UniqueField};
-use crate::write::Links;
 use crate::placement::{Names, units_of_sites};
 use crate::raw::{marks, statement};
+use crate::write::Then;
 use crate::{Store, paging};
 
 const ENTITY: &str = "champion";
@@ -98,7 +98,11 @@ impl Store {
             Scope::Sites(ids) => {
                 query = query.filter(C::UnitId.in_subquery(units_of_sites(ids.clone())));
             }
-            _ => return Ok(paging::page(Vec::new(), limit, 0, |c: &Champion| (String::new(), c.id))),
+            _ => {
+                return Ok(paging::page(Vec::new(), limit, 0, |c: &Champion| {
+                    (String::new(), c.id)
+                }));
+            }
         }
         if let Some(site_id) = filter.site_id {
             query = query.filter(C::UnitId.in_subquery(units_of_sites(vec![site_id])));
@@ -205,7 +209,7 @@ impl Store {
         self.check_champion(program_id, &spec).await?;
         let row = champion_row(program_id, &spec, Utc::now());
         let links = self.champion_links(program_id, spec.module_ids);
-        self.insert_linked(change, ENTITY, row, UNIQUE, |m| m.id, links)
+        self.insert_then(change, ENTITY, row, UNIQUE, links, |c| c.id)
             .await
     }
 
@@ -225,7 +229,7 @@ impl Store {
             ..champion_row(program_id, &spec, Utc::now())
         };
         let links = self.champion_links(program_id, spec.module_ids);
-        self.update_linked(change, ENTITY, id, &before, row, UNIQUE, links)
+        self.update_then(change, ENTITY, id, &before, row, UNIQUE, links)
             .await
     }
 
@@ -234,10 +238,11 @@ impl Store {
         &self,
         program_id: i64,
         module_ids: Vec<ModuleId>,
-    ) -> impl for<'t> FnOnce(&'t DatabaseTransaction, i64) -> Links<'t, Champion> + Send + use<>
+    ) -> impl for<'t> FnOnce(&'t DatabaseTransaction, champion::Model) -> Then<'t, Champion> + Send + use<>
     {
         let store = self.clone();
-        move |txn, id| {
+        move |txn, stored| {
+            let id = stored.id;
             Box::pin(async move {
                 store
                     .set_champion_modules(txn, program_id, id, &module_ids)
@@ -277,7 +282,10 @@ impl Store {
         if !person.active {
             return Err(StoreError::invalid(
                 "person_id",
-                format!("{} is inactive; only active people can be champions", person.name),
+                format!(
+                    "{} is inactive; only active people can be champions",
+                    person.name
+                ),
             ));
         }
         if person.site_id != Some(unit.site_id) {

@@ -18,7 +18,7 @@ use crate::audit::Change;
 use crate::entity::{assessment, curriculum};
 use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
 use crate::raw::{marks, statement};
-use crate::write::Links;
+use crate::write::Then;
 use crate::{Store, paging};
 
 const ENTITY: &str = "curriculum";
@@ -223,7 +223,7 @@ impl Store {
         self.check_curriculum(program_id, &spec).await?;
         let row = curriculum_row(program_id, &spec, Utc::now());
         let links = self.curriculum_links(program_id, spec.course_ids);
-        self.insert_linked(change, ENTITY, row, UNIQUE, |m| m.id, links)
+        self.insert_then(change, ENTITY, row, UNIQUE, links, |c| c.id)
             .await
     }
 
@@ -243,7 +243,7 @@ impl Store {
             ..curriculum_row(program_id, &spec, Utc::now())
         };
         let links = self.curriculum_links(program_id, spec.course_ids);
-        self.update_linked(change, ENTITY, id, &before, row, UNIQUE, links)
+        self.update_then(change, ENTITY, id, &before, row, UNIQUE, links)
             .await
     }
 
@@ -253,10 +253,12 @@ impl Store {
         &self,
         program_id: i64,
         course_ids: Vec<i64>,
-    ) -> impl for<'t> FnOnce(&'t DatabaseTransaction, i64) -> Links<'t, Curriculum> + Send + use<>
-    {
+    ) -> impl for<'t> FnOnce(&'t DatabaseTransaction, curriculum::Model) -> Then<'t, Curriculum>
+    + Send
+    + use<> {
         let store = self.clone();
-        move |txn, id| {
+        move |txn, stored| {
+            let id = stored.id;
             Box::pin(async move {
                 store.set_courses(txn, program_id, id, &course_ids).await?;
                 store.curriculum_in(txn, program_id, id).await

@@ -46,7 +46,12 @@ async fn coverage_report(
     require(actor, Action::Read, Subject::Champion)?;
     let sites: Option<Vec<SiteId>> = match (site_id, actor.read_scope(Subject::Champion)) {
         (Some(id), _) => {
-            require_at(actor, Action::Read, Subject::Champion, Place::Site(Some(id)))?;
+            require_at(
+                actor,
+                Action::Read,
+                Subject::Champion,
+                Place::Site(Some(id)),
+            )?;
             Some(vec![id])
         }
         (None, Scope::Sites(ids)) => Some(ids),
@@ -118,7 +123,10 @@ fn map_cell(cell: Option<&CoverageCell>) -> MapCell {
             class: "cov-empty",
         },
         Some(c) => MapCell {
-            text: format!("{} of {} champions, {} end users", c.champions, c.required, c.end_users),
+            text: format!(
+                "{} of {} champions, {} end users",
+                c.champions, c.required, c.end_users
+            ),
             state: c.coverage.label(),
             class: match c.coverage {
                 Coverage::Met => "cov-met",

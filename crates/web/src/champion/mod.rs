@@ -21,7 +21,10 @@ pub fn routes() -> Router<AppState> {
         .route("/champions/coverage", get(coverage::page))
         .route("/champions/target", get(target::page).post(target::save))
         .route("/api/v1/champions/coverage", get(coverage::api))
-        .route("/api/v1/champions/target", get(target::get).put(target::put))
+        .route(
+            "/api/v1/champions/target",
+            get(target::get).put(target::put),
+        )
 }
 
 /// The champion endpoints that are not plain resources, for the OpenAPI document.

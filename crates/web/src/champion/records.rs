@@ -88,17 +88,18 @@ impl Resource for Champions {
             item.placed.shift.code()
         )
     }
-    fn parse(draft: ChampionDraft) -> Result<ChampionSpec, Invalid> {
-        draft.parse()
-    }
-    fn overlay(patch: ChampionDraft, base: ChampionDraft) -> ChampionDraft {
-        patch.over(base)
-    }
+    /// Champions sit at their unit's site: site leads manage their own sites' champions.
     fn place(item: &Champion) -> Place<'_> {
         Place::Site(Some(item.placed.site_id))
     }
     fn spec_place<'a>(spec: &'a ChampionSpec, _: Option<&'a Champion>) -> Place<'a> {
         Place::Site(Some(spec.placement.site_id))
+    }
+    fn parse(draft: ChampionDraft) -> Result<ChampionSpec, Invalid> {
+        draft.parse()
+    }
+    fn overlay(patch: ChampionDraft, base: ChampionDraft) -> ChampionDraft {
+        patch.over(base)
     }
     /// A form with no module ticked sends no `module_ids`: that is "none", refused.
     fn from_form(mut draft: ChampionDraft) -> ChampionDraft {
@@ -232,9 +233,14 @@ impl Resource for Champions {
             )
             .help("One or more")
             .ticked(ticked),
-            Field::new("since", "Champion since", FieldKind::Date, d.since.as_deref())
-                .required()
-                .help("Counted towards coverage from this day"),
+            Field::new(
+                "since",
+                "Champion since",
+                FieldKind::Date,
+                d.since.as_deref(),
+            )
+            .required()
+            .help("Counted towards coverage from this day"),
             Field::new("notes", "Notes", FieldKind::TextArea, d.notes.as_deref()),
         ]);
         Ok(fields)

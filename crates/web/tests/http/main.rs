@@ -4,8 +4,8 @@
 mod support;
 
 mod audit;
-mod champions;
 mod authorization;
+mod champions;
 mod csrf_and_sessions;
 mod forms;
 mod imports;

@@ -46,7 +46,10 @@ async fn site_leads_designate_champions_only_at_their_own_sites() {
         let reply = app.api(&lead, method.clone(), &path, None).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method}");
     }
-    let list = app.api(&lead, Method::GET, "/api/v1/champions", None).await.json();
+    let list = app
+        .api(&lead, Method::GET, "/api/v1/champions", None)
+        .await
+        .json();
     assert_eq!(list["total"], 1, "only site A's champion: {list}");
     let target = app
         .api(
@@ -56,7 +59,11 @@ async fn site_leads_designate_champions_only_at_their_own_sites() {
             Some(json!({"end_users_per_champion": 5})),
         )
         .await;
-    assert_eq!(target.status, StatusCode::FORBIDDEN, "the target is program-wide");
+    assert_eq!(
+        target.status,
+        StatusCode::FORBIDDEN,
+        "the target is program-wide"
+    );
 }
 
 #[tokio::test]
@@ -90,9 +97,15 @@ async fn each_role_reads_or_writes_champions_as_the_policy_says() {
         let status = |reply: crate::support::Reply| reply.status.as_u16();
         let got = (
             role,
-            status(app.api(&token, Method::GET, "/api/v1/champions", None).await),
+            status(
+                app.api(&token, Method::GET, "/api/v1/champions", None)
+                    .await,
+            ),
             status(app.api(&token, Method::GET, &one, None).await),
-            status(app.api(&token, Method::GET, "/api/v1/champions/coverage", None).await),
+            status(
+                app.api(&token, Method::GET, "/api/v1/champions/coverage", None)
+                    .await,
+            ),
             // Allowed roles get as far as validation: the site is theirs, the body is not.
             status(
                 app.api(
@@ -117,6 +130,9 @@ async fn each_role_reads_or_writes_champions_as_the_policy_says() {
     }
     // The end user has no site: they see no champion, not an error.
     let token = app.token(AccessRole::EndUser).await;
-    let list = app.api(&token, Method::GET, "/api/v1/champions", None).await.json();
+    let list = app
+        .api(&token, Method::GET, "/api/v1/champions", None)
+        .await
+        .json();
     assert_eq!(list["total"], 0);
 }

@@ -62,15 +62,26 @@ async fn coverage_counts_active_end_users_and_champions_per_unit_and_shift() {
     assert_eq!(report["cells"].as_array().unwrap().len(), 4, "{report}");
     let day = cell(&report, "ICU", "day");
     assert_eq!(
-        (&day["end_users"], &day["required"], &day["champions"], &day["missing"]),
+        (
+            &day["end_users"],
+            &day["required"],
+            &day["champions"],
+            &day["missing"]
+        ),
         (&json!(21), &json!(3), &json!(2), &json!(1))
     );
     assert_eq!(day["coverage"], "below");
     let night = cell(&report, "ICU", "night");
-    assert_eq!((&night["end_users"], &night["champions"]), (&json!(9), &json!(1)));
+    assert_eq!(
+        (&night["end_users"], &night["champions"]),
+        (&json!(9), &json!(1))
+    );
     assert_eq!(night["coverage"], "met");
     let spare = cell(&report, "Spare", "evening");
-    assert_eq!((&spare["coverage"], &spare["missing"]), (&json!("none"), &json!(1)));
+    assert_eq!(
+        (&spare["coverage"], &spare["missing"]),
+        (&json!("none"), &json!(1))
+    );
     let ed = cell(&report, "ED", "day");
     assert_eq!((&ed["end_users"], &ed["champions"]), (&json!(3), &json!(0)));
     assert_eq!(report["below_target"].as_array().unwrap().len(), 3);
@@ -99,7 +110,10 @@ async fn coverage_counts_active_end_users_and_champions_per_unit_and_shift() {
     assert_eq!(report["cells"].as_array().unwrap().len(), 3, "only site A");
     assert_eq!(cell(&report, "ICU", "day")["coverage"], "met");
     assert_eq!(cell(&report, "ICU", "day")["required"], 2);
-    assert_eq!(report["sites"], json!([{"site_id": f.site_a, "cells": 3, "cells_met": 2}]));
+    assert_eq!(
+        report["sites"],
+        json!([{"site_id": f.site_a, "cells": 3, "cells_met": 2}])
+    );
     let bad = app
         .api(
             &token,
@@ -119,12 +133,23 @@ async fn the_coverage_map_says_each_state_in_words_and_lists_what_is_missing() {
     let session = app.sign_in(AccessRole::SiteLead).await;
     let page = app.page(&session, "/champions/coverage").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    for text in ["Target met", "Below target", "No champion", "Below target at Site A"] {
+    for text in [
+        "Target met",
+        "Below target",
+        "No champion",
+        "Below target at Site A",
+    ] {
         assert!(page.body.contains(text), "{text}");
     }
-    assert!(!page.body.contains("ED"), "a site lead sees only their sites");
+    assert!(
+        !page.body.contains("ED"),
+        "a site lead sees only their sites"
+    );
     let other = app
-        .page(&session, &format!("/champions/coverage?site_id={}", app.f.site_b))
+        .page(
+            &session,
+            &format!("/champions/coverage?site_id={}", app.f.site_b),
+        )
         .await;
     assert_eq!(other.status, StatusCode::FORBIDDEN);
     let lead = app.sign_in(AccessRole::ProgramLead).await;

@@ -37,8 +37,14 @@ async fn a_champion_is_designated_read_back_changed_and_removed_with_audit() {
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
     let patched = patched.json();
     assert_eq!(patched["module_ids"], json!([rx]));
-    assert_eq!(patched["shift"], "night", "a patch keeps what it does not name");
-    assert_eq!(app.api(&token, Method::GET, &path, None).await.json(), patched);
+    assert_eq!(
+        patched["shift"], "night",
+        "a patch keeps what it does not name"
+    );
+    assert_eq!(
+        app.api(&token, Method::GET, &path, None).await.json(),
+        patched
+    );
     let list = app
         .api(&token, Method::GET, "/api/v1/champions?shift=night", None)
         .await
@@ -66,44 +72,88 @@ async fn every_refusal_names_its_field() {
     let empty = post(json!({})).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<String> = empty.field_errors().into_iter().map(|(f, _)| f).collect();
-    for field in ["person_id", "site_id", "unit_id", "shift", "module_ids", "since"] {
-        assert!(fields.contains(&field.to_owned()), "{field}: {}", empty.body);
+    for field in [
+        "person_id",
+        "site_id",
+        "unit_id",
+        "shift",
+        "module_ids",
+        "since",
+    ] {
+        assert!(
+            fields.contains(&field.to_owned()),
+            "{field}: {}",
+            empty.body
+        );
     }
     let refusal = |reply: crate::support::Reply| {
         let errors = reply.field_errors();
         assert_eq!(errors.len(), 1, "{}", reply.body);
         (reply.status, errors[0].0.clone(), errors[0].1.clone())
     };
-    let (status, field, _) = refusal(post(champion(f.person_a, f.site_a, f.unit_a, "noon", &[ehr])).await);
-    assert_eq!((status, field.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "shift"));
-    let (_, field, _) = refusal(post(champion(f.person_a, f.site_a, f.unit_b, "day", &[ehr])).await);
+    let (status, field, _) =
+        refusal(post(champion(f.person_a, f.site_a, f.unit_a, "noon", &[ehr])).await);
+    assert_eq!(
+        (status, field.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "shift")
+    );
+    let (_, field, _) =
+        refusal(post(champion(f.person_a, f.site_a, f.unit_b, "day", &[ehr])).await);
     assert_eq!(field, "unit_id", "the unit belongs to another site");
     let (_, field, message) =
         refusal(post(champion(f.person_b, f.site_a, f.unit_a, "day", &[ehr])).await);
     assert_eq!(field, "person_id");
     assert!(message.contains("does not work at Site A"), "{message}");
-    let (_, field, _) = refusal(post(champion(f.person_a, f.site_a, f.unit_a, "day", &[99_999])).await);
+    let (_, field, _) =
+        refusal(post(champion(f.person_a, f.site_a, f.unit_a, "day", &[99_999])).await);
     assert_eq!(field, "module_ids");
     let mut bad_date = champion(f.person_a, f.site_a, f.unit_a, "day", &[ehr]);
     bad_date["since"] = json!("last spring");
     let (_, field, _) = refusal(post(bad_date).await);
     assert_eq!(field, "since");
-    created(&app, &token, "/api/v1/champions", champion(f.person_a, f.site_a, f.unit_a, "day", &[ehr])).await;
+    created(
+        &app,
+        &token,
+        "/api/v1/champions",
+        champion(f.person_a, f.site_a, f.unit_a, "day", &[ehr]),
+    )
+    .await;
     let (status, field, message) = refusal(
-        post(champion(f.person_a, f.site_a, f.unit_empty_a, "night", &[ehr])).await,
+        post(champion(
+            f.person_a,
+            f.site_a,
+            f.unit_empty_a,
+            "night",
+            &[ehr],
+        ))
+        .await,
     );
-    assert_eq!((status, field.as_str()), (StatusCode::CONFLICT, "person_id"));
+    assert_eq!(
+        (status, field.as_str()),
+        (StatusCode::CONFLICT, "person_id")
+    );
     assert!(message.contains("one unit and shift"), "{message}");
     let leaver = people(&app, "Leaver", 1, f.site_a, f.unit_a, Some("day")).await[0];
     let reply = app
-        .api(&token, Method::PATCH, &format!("/api/v1/people/{leaver}"), Some(json!({"active": false})))
+        .api(
+            &token,
+            Method::PATCH,
+            &format!("/api/v1/people/{leaver}"),
+            Some(json!({"active": false})),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let (_, field, message) = refusal(post(champion(leaver, f.site_a, f.unit_a, "day", &[ehr])).await);
+    let (_, field, message) =
+        refusal(post(champion(leaver, f.site_a, f.unit_a, "day", &[ehr])).await);
     assert_eq!(field, "person_id");
     assert!(message.contains("inactive"), "{message}");
     let reply = app
-        .api(&token, Method::GET, "/api/v1/champions?advanced_training=maybe", None)
+        .api(
+            &token,
+            Method::GET,
+            "/api/v1/champions?advanced_training=maybe",
+            None,
+        )
         .await;
     assert_eq!(refusal(reply).1, "advanced_training");
     // What a champion names cannot be deleted from under them.
@@ -147,10 +197,17 @@ async fn a_champions_advanced_training_follows_their_modules() {
         .iter()
         .map(|c| c["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["AMB-SU", "SU-101"], "their module's and everyone's, advanced only");
+    assert_eq!(
+        codes,
+        ["AMB-SU", "SU-101"],
+        "their module's and everyone's, advanced only"
+    );
     assert_eq!(made["advanced_training_complete"], false);
     let incomplete = "/api/v1/champions?advanced_training=incomplete";
-    assert_eq!(app.api(&token, Method::GET, incomplete, None).await.json()["total"], 1);
+    assert_eq!(
+        app.api(&token, Method::GET, incomplete, None).await.json()["total"],
+        1
+    );
     for course in [amb, all] {
         created(
             &app,
@@ -161,18 +218,28 @@ async fn a_champions_advanced_training_follows_their_modules() {
         .await;
     }
     let now = app
-        .api(&token, Method::GET, &format!("/api/v1/champions/{}", id(&made)), None)
+        .api(
+            &token,
+            Method::GET,
+            &format!("/api/v1/champions/{}", id(&made)),
+            None,
+        )
         .await
         .json();
     assert_eq!(now["advanced_training_complete"], true);
     assert_eq!(now["advanced_training"][0]["completed_on"], "2026-02-01");
-    assert_eq!(app.api(&token, Method::GET, incomplete, None).await.json()["total"], 0);
+    assert_eq!(
+        app.api(&token, Method::GET, incomplete, None).await.json()["total"],
+        0
+    );
 }
 
 #[tokio::test]
 async fn the_champion_form_keeps_typed_values_and_names_each_problem() {
     let app = crate::support::TestApp::new().await;
-    let session = app.sign_in(muster_domain::access::AccessRole::ProgramLead).await;
+    let session = app
+        .sign_in(muster_domain::access::AccessRole::ProgramLead)
+        .await;
     let form = app.page(&session, "/champions/new").await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("name=\"module_ids\"") || form.body.contains("Modules"));
@@ -180,12 +247,24 @@ async fn the_champion_form_keeps_typed_values_and_names_each_problem() {
         .post_form(
             &session,
             "/champions",
-            &format!("person_id={}&site_id={}&shift=day&since=", app.f.person_a, app.f.site_a),
+            &format!(
+                "person_id={}&site_id={}&shift=day&since=",
+                app.f.person_a, app.f.site_a
+            ),
         )
         .await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
     assert!(reply.body.contains("choose at least one module"));
-    assert!(reply.body.contains(&format!("value=\"{}\"", app.f.person_a)));
+    assert!(
+        reply
+            .body
+            .contains(&format!("value=\"{}\"", app.f.person_a))
+    );
     let list = app.page(&session, "/champions").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("Coverage map"));
