@@ -186,12 +186,7 @@ impl Resource for Roundings {
                 FieldKind::Date,
                 q.shift_date.as_deref(),
             ),
-            Field::new(
-                "site_id",
-                "Site",
-                FieldKind::Select(lookup.site_options(Some("Any site"))),
-                q.site_id.as_deref(),
-            ),
+            lookup.site_filter(&q.site_id),
             Field::new(
                 "duty",
                 "Duty",

@@ -247,12 +247,7 @@ impl Resource for Champions {
     }
     fn filters(q: &ChampionQuery, lookup: &Lookup) -> Vec<Field> {
         vec![
-            Field::new(
-                "site_id",
-                "Site",
-                FieldKind::Select(lookup.site_options(Some("Any site"))),
-                q.site_id.as_deref(),
-            ),
+            lookup.site_filter(&q.site_id),
             Field::new(
                 "shift",
                 "Shift",
