@@ -15,7 +15,7 @@ use muster_domain::rounding::Shift;
 use muster_domain::site::SiteId;
 use muster_domain::unit::UnitId;
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, Order,
     PaginatorTrait, QueryFilter,
@@ -61,6 +61,17 @@ const ADVANCED_INCOMPLETE: &str = "EXISTS (SELECT 1 FROM course co \
        (SELECT cm.module_id FROM champion_module cm WHERE cm.champion_id = champion.id)) \
      AND NOT EXISTS (SELECT 1 FROM completion k \
        WHERE k.person_id = champion.person_id AND k.course_id = co.id))";
+
+/// Champions of `module_id`. Built with sea-query, not custom SQL: its placeholders are each
+/// database's own (`$1` on PostgreSQL).
+fn of_module(module_id: ModuleId) -> sea_orm::sea_query::SimpleExpr {
+    let links = Query::select()
+        .column(Alias::new("champion_id"))
+        .from(Alias::new("champion_module"))
+        .and_where(Expr::col(Alias::new("module_id")).eq(module_id))
+        .to_owned();
+    champion::Column::Id.in_subquery(links)
+}
 
 fn champion_row(
     program_id: i64,
@@ -114,10 +125,7 @@ impl Store {
             query = query.filter(C::Shift.eq(shift.code()));
         }
         if let Some(module_id) = filter.module_id {
-            query = query.filter(Expr::cust_with_values(
-                "champion.id IN (SELECT champion_id FROM champion_module WHERE module_id = ?)",
-                [module_id],
-            ));
+            query = query.filter(of_module(module_id));
         }
         if filter.advanced_incomplete {
             query = query.filter(Expr::cust(ADVANCED_INCOMPLETE));
@@ -267,10 +275,7 @@ impl Store {
                 champion::Entity::find().filter(champion::Column::PersonId.eq(id))
             }
             ChampionRef::Unit => champion::Entity::find().filter(champion::Column::UnitId.eq(id)),
-            ChampionRef::Module => champion::Entity::find().filter(Expr::cust_with_values(
-                "champion.id IN (SELECT champion_id FROM champion_module WHERE module_id = ?)",
-                [id],
-            )),
+            ChampionRef::Module => champion::Entity::find().filter(of_module(id)),
         };
         Ok(query.count(&self.db).await?)
     }

@@ -50,6 +50,23 @@ async fn a_champion_is_designated_read_back_changed_and_removed_with_audit() {
         .await
         .json();
     assert_eq!(list["total"], 1);
+    for (module, total) in [(rx, 1), (ehr, 0)] {
+        let path = format!("/api/v1/champions?module_id={module}");
+        let list = app.api(&token, Method::GET, &path, None).await.json();
+        assert_eq!(list["total"], total, "module {module}: {list}");
+    }
+    let doc = app
+        .api(&token, Method::GET, "/api/v1/openapi.json", None)
+        .await
+        .json();
+    for path in [
+        "/api/v1/champions/{id}",
+        "/api/v1/champions/coverage",
+        "/api/v1/champions/target",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} described");
+    }
+    assert!(doc["components"]["schemas"]["PlacedAt"].is_object());
     let audit = app
         .api(&token, Method::GET, "/api/v1/audit?entity=champion", None)
         .await
