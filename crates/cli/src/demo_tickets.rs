@@ -9,6 +9,7 @@ use muster_domain::command_center::Settings;
 use muster_domain::decision::{ChangeKind, DecisionRightDraft};
 use muster_domain::known_issue::KnownIssueDraft;
 use muster_domain::person::PersonFilter;
+use muster_domain::placement::Placement;
 use muster_domain::rounding::{Duty, RoundingSpec, Shift};
 use muster_domain::support_team::{SupportTeam, SupportTeamSpec, TeamKind};
 use muster_domain::text::Name;
@@ -393,11 +394,13 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
             .items;
         for (i, (unit, person)) in units.iter().cycle().zip(people.iter()).enumerate() {
             let spec = RoundingSpec {
-                person_id: person.id,
-                site_id: sites[0],
-                unit_id: unit.id,
+                placement: Placement {
+                    person_id: person.id,
+                    site_id: sites[0],
+                    unit_id: unit.id,
+                    shift: Shift::ALL[i % 3],
+                },
                 shift_date: now.date_naive(),
-                shift: Shift::ALL[i % 3],
                 duty: if i % 2 == 0 {
                     Duty::Champion
                 } else {

@@ -9,6 +9,7 @@ mod config;
 mod demo;
 mod demo_plan;
 mod demo_readiness;
+mod demo_champions;
 mod demo_tickets;
 mod demo_training;
 mod import;

@@ -11,6 +11,8 @@
 
 #[path = "browser/axe.rs"]
 mod axe;
+#[path = "browser/champions.rs"]
+mod champions;
 #[path = "browser/page.rs"]
 mod page;
 #[path = "browser/readiness.rs"]

@@ -49,6 +49,7 @@ choice!(
         Attestation = ("attestation", "attestations"),
         ReadinessAssessment = ("readiness_assessment", "readiness scorecards and assessments"),
         Gate = ("gate", "go/no-go decisions"),
+        Champion = ("champion", "champions"),
     }
 );
 
@@ -128,7 +129,14 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
     use Action::*;
     use Reach::Own;
     use Reach::{All, OwnOrganization, OwnSites};
-    use Subject::*;
+    // Listed rather than globbed: `Champion` is both a role and a subject, so the subject
+    // is written `Subject::Champion`.
+    use Subject::{
+        Account, Attestation, Audit, ChangeRequest, CommandCenter, DecisionRight, Enrollment,
+        Gate, Import, KnownIssue, Module, Person, Plan, Program, ReadinessAssessment,
+        ReadinessCriterion, Rounding, Site, SlaPolicy, SupportTeam, Ticket, TrainingCatalog,
+        TrainingRecord, TrainingSession, Unit, Wave,
+    };
     let reference_data = matches!(
         subject,
         Program
@@ -208,6 +216,13 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (_, Attestation, Create) => Own,
         (Analyst | Trainer | Executive, Attestation | ReadinessAssessment, Read) => All,
         (SiteLead | Champion, Attestation | ReadinessAssessment, Read) => OwnSites,
+        // Champions: leads designate them (site leads at their own sites); whoever supports
+        // a go-live reads them; champions and end users see their own sites' champions,
+        // so that people know whom to ask on their unit.
+        (ProgramLead, Subject::Champion, _) => All,
+        (SiteLead, Subject::Champion, _) => OwnSites,
+        (Analyst | Trainer | Executive, Subject::Champion, Read) => All,
+        (Champion | EndUser, Subject::Champion, Read) => OwnSites,
         _ => Reach::None,
     }
 }
@@ -566,6 +581,30 @@ mod tests {
         assert!(!user.may(Action::Update, Subject::Enrollment));
         assert!(user.may(Action::Read, Subject::TrainingSession));
         assert!(!actor(AccessRole::Vendor).may(Action::Read, Subject::TrainingRecord));
+    }
+
+    #[test]
+    fn site_leads_designate_champions_at_their_sites_and_vendors_see_none() {
+        let at = |site| Place::Site(Some(site));
+        let lead = actor(AccessRole::SiteLead);
+        assert!(lead.may_at(Action::Create, Subject::Champion, at(1)));
+        assert!(!lead.may_at(Action::Create, Subject::Champion, at(2)));
+        assert!(!lead.may_at(Action::Read, Subject::Champion, at(2)));
+        for role in [
+            AccessRole::Analyst,
+            AccessRole::Trainer,
+            AccessRole::Executive,
+        ] {
+            assert!(actor(role).may_at(Action::Read, Subject::Champion, at(2)));
+            assert!(!actor(role).may(Action::Create, Subject::Champion));
+        }
+        for role in [AccessRole::Champion, AccessRole::EndUser] {
+            assert!(actor(role).may_at(Action::Read, Subject::Champion, at(1)));
+            assert!(!actor(role).may_at(Action::Read, Subject::Champion, at(2)));
+            assert!(!actor(role).may(Action::Update, Subject::Champion));
+        }
+        assert!(!actor(AccessRole::Vendor).may(Action::Read, Subject::Champion));
+        assert!(actor(AccessRole::ProgramLead).may_at(Action::Delete, Subject::Champion, at(2)));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::draft::{id, number_as_text, overlay};
-use crate::site::SiteId;
+use crate::draft::{number_as_text, overlay};
+use crate::placement::{PlacedAt, Placement};
 use crate::text::{date, optional_text};
 use crate::validate::{Invalid, Validator};
 
@@ -29,13 +29,9 @@ choice!(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rounding {
     pub id: i64,
-    pub person_id: i64,
-    pub person_name: String,
-    pub unit_id: i64,
-    pub unit_name: String,
-    pub site_id: i64,
+    #[serde(flatten)]
+    pub placed: PlacedAt,
     pub shift_date: NaiveDate,
-    pub shift: Shift,
     pub duty: Duty,
     pub notes: Option<String>,
 }
@@ -68,11 +64,8 @@ pub struct RoundingDraft {
 /// A valid rounding assignment, ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoundingSpec {
-    pub person_id: i64,
-    pub site_id: SiteId,
-    pub unit_id: i64,
+    pub placement: Placement,
     pub shift_date: NaiveDate,
-    pub shift: Shift,
     pub duty: Duty,
     pub notes: Option<String>,
 }
@@ -80,19 +73,14 @@ pub struct RoundingSpec {
 impl RoundingDraft {
     pub fn parse(self) -> Result<RoundingSpec, Invalid> {
         let mut v = Validator::new();
-        let person_id = v.required("person_id", self.person_id, id);
-        let site_id = v.required("site_id", self.site_id, id);
-        let unit_id = v.required("unit_id", self.unit_id, id);
+        let fields = [self.person_id, self.site_id, self.unit_id, self.shift];
+        let placement = Placement::parse(&mut v, fields);
         let shift_date = v.required("shift_date", self.shift_date, |s| date(&s));
-        let shift = v.required("shift", self.shift, |s| Shift::parse(&s));
         let duty = v.required("duty", self.duty, |s| Duty::parse(&s));
         let notes = v.optional("notes", self.notes, |s| optional_text(&s, 2_000));
         v.finish(|| RoundingSpec {
-            person_id: person_id.unwrap(),
-            site_id: site_id.unwrap(),
-            unit_id: unit_id.unwrap(),
+            placement: placement.unwrap(),
             shift_date: shift_date.unwrap(),
-            shift: shift.unwrap(),
             duty: duty.unwrap(),
             notes: notes.unwrap().flatten(),
         })
@@ -113,12 +101,13 @@ impl RoundingDraft {
 
 impl From<&Rounding> for RoundingDraft {
     fn from(r: &Rounding) -> Self {
+        let [person_id, site_id, unit_id, shift] = r.placed.draft();
         RoundingDraft {
-            person_id: Some(r.person_id.to_string()),
-            site_id: Some(r.site_id.to_string()),
-            unit_id: Some(r.unit_id.to_string()),
+            person_id,
+            site_id,
+            unit_id,
+            shift,
             shift_date: Some(r.shift_date.format("%Y-%m-%d").to_string()),
-            shift: Some(r.shift.code().into()),
             duty: Some(r.duty.code().into()),
             notes: Some(r.notes.clone().unwrap_or_default()),
         }
@@ -142,7 +131,7 @@ mod tests {
         }
         .parse()
         .unwrap();
-        assert_eq!(spec.shift, Shift::Night);
+        assert_eq!(spec.placement.shift, Shift::Night);
         assert_eq!(spec.notes, None);
         let err = RoundingDraft::default().parse().unwrap_err();
         for field in [

@@ -379,3 +379,11 @@ pub mod readiness_gate {
         decider: String, decided_at: Ts, scorecard: String,
     });
 }
+
+pub mod champion {
+    use super::Ts;
+    entity!("champion" {
+        person_id: i64, unit_id: i64, shift: String, since: chrono::NaiveDate,
+        notes: Option<String>, created_at: Ts, updated_at: Ts,
+    });
+}

@@ -14,10 +14,12 @@ mod error;
 mod filter;
 mod migrate;
 mod paging;
+mod placement;
 mod raw;
 mod write;
 
 pub mod account;
+pub mod champion;
 pub mod command_center;
 pub mod decision_right;
 pub mod import;

@@ -78,6 +78,13 @@ const MIGRATIONS: &[Migration] = &[
         )),
     },
     Migration {
+        version: 8,
+        name: "champions",
+        both: Some(include_str!("../migrations/0008_champions.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 9,
         name: "readiness",
         both: Some(include_str!("../migrations/0009_readiness.sql")),

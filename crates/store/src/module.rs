@@ -152,10 +152,14 @@ impl Store {
             .filter(decision_right::Column::ModuleId.eq(id))
             .count(db)
             .await?;
+        let champions = self
+            .champions_of(crate::champion::ChampionRef::Module, id)
+            .await?;
         let uses = describe_uses(&[
             (teams, "support team"),
             (issues, "known issue"),
             (rights, "decision right"),
+            (champions, "champion"),
         ]);
         if let Some(uses) = uses {
             return Err(StoreError::InUse(format!(

@@ -81,3 +81,19 @@ pub(crate) fn page<T>(
         total,
     }
 }
+
+/// The format of a date key in a cursor.
+pub(crate) const DATE: &str = "%Y-%m-%d";
+
+/// Where a list sorted by a date column starts again: the cursor's (date, id).
+pub(crate) fn date_start(
+    cursor: Option<&Cursor>,
+) -> crate::StoreResult<Option<(chrono::NaiveDate, i64)>> {
+    cursor
+        .map(|c| {
+            chrono::NaiveDate::parse_from_str(&c.key, DATE)
+                .map(|day| (day, c.id))
+                .map_err(|_| crate::StoreError::invalid("cursor", "is not a cursor of this list"))
+        })
+        .transpose()
+}

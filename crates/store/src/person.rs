@@ -10,6 +10,7 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
 
 use crate::audit::Change;
+use crate::champion::ChampionRef;
 use crate::entity::{person, rounding};
 use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
 use crate::{Store, paging};
@@ -235,7 +236,11 @@ impl Store {
     pub async fn delete_person(&self, change: &Change<'_>, id: PersonId) -> StoreResult<()> {
         let before = self.person(change.program_id(), id).await?;
         let rounding = self.roundings_of(rounding::Column::PersonId, id).await?;
-        if let Some(uses) = describe_uses(&[(rounding, "rounding assignment")]) {
+        let champions = self.champions_of(ChampionRef::Person, id).await?;
+        if let Some(uses) = describe_uses(&[
+            (rounding, "rounding assignment"),
+            (champions, "champion designation"),
+        ]) {
             return Err(StoreError::InUse(format!(
                 "{} is still on {uses}; remove them first, or make the person inactive",
                 before.name

@@ -1,21 +1,18 @@
 //! Rounding: who walks which unit on which shift during go-live, one assignment per person
 //! and shift. Lists page by shift date, so a go-live's schedule reads in order.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use muster_domain::paging::{Cursor, Page};
-use muster_domain::rounding::{Duty, Rounding, RoundingSpec, Shift};
+use muster_domain::rounding::{Duty, Rounding, RoundingSpec};
 use muster_domain::site::SiteId;
 use muster_domain::unit::UnitId;
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{
-    ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter};
 
 use crate::audit::Change;
-use crate::entity::{person, rounding, unit};
+use crate::entity::rounding;
 use crate::error::{StoreError, StoreResult, UniqueField};
+use crate::placement::{Names, units_of_sites};
 use crate::{Store, paging};
 
 const ENTITY: &str = "rounding";
@@ -25,7 +22,6 @@ const UNIQUE: &[UniqueField] = &[UniqueField {
     field: "person_id",
     message: "this person is already rounding on that shift",
 }];
-const DATE: &str = "%Y-%m-%d";
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoundingFilter {
@@ -35,28 +31,11 @@ pub struct RoundingFilter {
     pub duty: Option<Duty>,
 }
 
-/// The names and places a page of assignments shows: people by id, units by id.
-#[derive(Default)]
-struct Names {
-    people: HashMap<i64, String>,
-    units: HashMap<i64, (String, SiteId)>,
-}
-
 fn to_rounding(m: rounding::Model, names: &Names) -> StoreResult<Rounding> {
-    let (unit_name, site_id) = names
-        .units
-        .get(&m.unit_id)
-        .cloned()
-        .ok_or_else(|| StoreError::Corrupt(format!("rounding {} has no unit", m.id)))?;
     Ok(Rounding {
         id: m.id,
-        person_name: names.people.get(&m.person_id).cloned().unwrap_or_default(),
-        person_id: m.person_id,
-        unit_id: m.unit_id,
-        unit_name,
-        site_id,
+        placed: names.placed(ENTITY, m.id, m.person_id, m.unit_id, &m.shift)?,
         shift_date: m.shift_date,
-        shift: Shift::parse(&m.shift).map_err(StoreError::Corrupt)?,
         duty: Duty::parse(&m.duty).map_err(StoreError::Corrupt)?,
         notes: m.notes,
     })
@@ -66,10 +45,10 @@ fn rounding_row(program_id: i64, spec: RoundingSpec, now: DateTime<Utc>) -> roun
     rounding::ActiveModel {
         id: NotSet,
         program_id: Set(program_id),
-        person_id: Set(spec.person_id),
-        unit_id: Set(spec.unit_id),
+        person_id: Set(spec.placement.person_id),
+        unit_id: Set(spec.placement.unit_id),
         shift_date: Set(spec.shift_date),
-        shift: Set(spec.shift.code().into()),
+        shift: Set(spec.placement.shift.code().into()),
         duty: Set(spec.duty.code().into()),
         notes: Set(spec.notes),
         created_at: Set(now),
@@ -96,24 +75,13 @@ impl Store {
             query = query.filter(C::UnitId.eq(unit_id));
         }
         if let Some(site_id) = filter.site_id {
-            let units = unit::Entity::find()
-                .select_only()
-                .column(unit::Column::Id)
-                .filter(unit::Column::SiteId.eq(site_id))
-                .into_query();
-            query = query.filter(C::UnitId.in_subquery(units));
+            query = query.filter(C::UnitId.in_subquery(units_of_sites(vec![site_id])));
         }
         if let Some(duty) = filter.duty {
             query = query.filter(C::Duty.eq(duty.code()));
         }
         let total = query.clone().count(&self.db).await?;
-        let start = cursor
-            .map(|c| {
-                NaiveDate::parse_from_str(&c.key, DATE)
-                    .map(|day| (day, c.id))
-                    .map_err(|_| StoreError::invalid("cursor", "is not a cursor of this list"))
-            })
-            .transpose()?;
+        let start = paging::date_start(cursor)?;
         let rows = paging::after_key(query, C::ShiftDate, C::Id, start, Order::Asc, limit)
             .all(&self.db)
             .await?;
@@ -123,7 +91,7 @@ impl Store {
             .map(|m| to_rounding(m, &names))
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(paging::page(items, limit, total, |r| {
-            (r.shift_date.format(DATE).to_string(), r.id)
+            (r.shift_date.format(paging::DATE).to_string(), r.id)
         }))
     }
 
@@ -189,60 +157,18 @@ impl Store {
 
     /// The person exists and the unit belongs to the named site; returns their names.
     async fn check_rounding(&self, program_id: i64, spec: &RoundingSpec) -> StoreResult<Names> {
-        let person = self.person(program_id, spec.person_id).await.map_err(|_| {
-            StoreError::invalid(
-                "person_id",
-                format!("there is no person {}", spec.person_id),
-            )
-        })?;
-        let unit = self.unit(program_id, spec.unit_id).await.map_err(|_| {
-            StoreError::invalid("unit_id", format!("there is no unit {}", spec.unit_id))
-        })?;
-        if unit.site_id != spec.site_id {
-            return Err(StoreError::invalid(
-                "unit_id",
-                format!("unit {} belongs to another site", unit.name),
-            ));
-        }
-        Ok(Names {
-            people: [(person.id, person.name)].into(),
-            units: [(unit.id, (unit.name, unit.site_id))].into(),
-        })
+        let (person, unit) = self.placement(program_id, &spec.placement).await?;
+        Ok(Store::names_of(&person, &unit))
     }
 
-    /// The people and units `rows` name, in two queries.
     async fn rounding_names(
         &self,
         program_id: i64,
         rows: &[rounding::Model],
     ) -> StoreResult<Names> {
-        if rows.is_empty() {
-            return Ok(Names::default());
-        }
-        let person_ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
-        let unit_ids: Vec<i64> = rows.iter().map(|r| r.unit_id).collect();
-        let people: Vec<(i64, String)> = person::Entity::find()
-            .select_only()
-            .columns([person::Column::Id, person::Column::Name])
-            .filter(person::Column::ProgramId.eq(program_id))
-            .filter(person::Column::Id.is_in(person_ids))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let units: Vec<(i64, String, i64)> = unit::Entity::find()
-            .select_only()
-            .columns([unit::Column::Id, unit::Column::Name, unit::Column::SiteId])
-            .filter(unit::Column::ProgramId.eq(program_id))
-            .filter(unit::Column::Id.is_in(unit_ids))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(Names {
-            people: people.into_iter().collect(),
-            units: units
-                .into_iter()
-                .map(|(id, name, site)| (id, (name, site)))
-                .collect(),
-        })
+        let people = rows.iter().map(|r| r.person_id).collect();
+        let units = rows.iter().map(|r| r.unit_id).collect();
+        self.placement_names(&self.db, program_id, people, units)
+            .await
     }
 }

@@ -8,6 +8,7 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::audit::Change;
+use crate::champion::ChampionRef;
 use crate::entity::{person, rounding, site, unit};
 use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
 use crate::{Store, paging};
@@ -144,8 +145,12 @@ impl Store {
         let before = self.unit(change.program_id(), id).await?;
         let people = self.people_in_unit(id).await?;
         let rounding = self.roundings_of(rounding::Column::UnitId, id).await?;
-        if let Some(uses) = describe_uses(&[(people, "person"), (rounding, "rounding assignment")])
-        {
+        let champions = self.champions_of(ChampionRef::Unit, id).await?;
+        if let Some(uses) = describe_uses(&[
+            (people, "person"),
+            (rounding, "rounding assignment"),
+            (champions, "champion"),
+        ]) {
             return Err(StoreError::InUse(format!(
                 "unit {} is still used by {uses}; move them to another unit first",
                 before.name

@@ -2,10 +2,13 @@
 //! unique-index clashes turned into field errors. Each capability's create, update and
 //! delete call these rather than repeating the transaction dance.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use muster_domain::audit::AuditAction;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel, PrimaryKeyTrait,
-    TransactionTrait,
+    ActiveModelBehavior, ActiveModelTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    PrimaryKeyTrait, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -14,6 +17,21 @@ use crate::audit::{Change, record};
 use crate::error::{StoreResult, UniqueField, map_unique};
 
 type ModelOf<A> = <<A as ActiveModelTrait>::Entity as EntityTrait>::Model;
+
+/// What a write does inside its transaction once the record's own row is stored: convert
+/// it, or (a curriculum's courses, a champion's modules) replace its linked rows and read the
+/// record back.
+pub(crate) type Then<'t, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 't>>;
+
+/// `then` for a record that is its row: converted, nothing more written.
+fn converted<M, T: Send + 'static>(
+    convert: impl FnOnce(M) -> StoreResult<T> + Send,
+) -> impl for<'t> FnOnce(&'t DatabaseTransaction, M) -> Then<'t, T> + Send {
+    move |_, stored| {
+        let result = convert(stored);
+        Box::pin(std::future::ready(result))
+    }
+}
 
 impl Store {
     /// Inserts `row`, converts the stored row with `convert`, and records the creation of
@@ -30,24 +48,10 @@ impl Store {
     where
         A: ActiveModelTrait + ActiveModelBehavior + Send,
         ModelOf<A>: IntoActiveModel<A>,
-        T: Serialize + Send + Sync,
+        T: Serialize + Send + Sync + 'static,
     {
-        let txn = self.db.begin().await?;
-        let stored = row.insert(&txn).await.map_err(|e| map_unique(e, unique))?;
-        let created = convert(stored)?;
-        let id = id_of(&created);
-        record(
-            &txn,
-            change,
-            entity,
-            id,
-            AuditAction::Create,
-            None,
-            Some(&created),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(created)
+        self.insert_then(change, entity, row, unique, converted(convert), id_of)
+            .await
     }
 
     /// Updates record `id` from `row` and records `before` and the converted result.
@@ -65,11 +69,67 @@ impl Store {
     where
         A: ActiveModelTrait + ActiveModelBehavior + Send,
         ModelOf<A>: IntoActiveModel<A>,
+        T: Serialize + Send + Sync + 'static,
+    {
+        self.update_then(change, entity, id, before, row, unique, converted(convert))
+            .await
+    }
+
+    /// Inserts `row`, then, in the same transaction, `then` with the stored row, which
+    /// returns the record; records the creation of the record `id_of` names and commits.
+    pub(crate) async fn insert_then<A, T>(
+        &self,
+        change: &Change<'_>,
+        entity: &'static str,
+        row: A,
+        unique: &[UniqueField],
+        then: impl for<'t> FnOnce(&'t DatabaseTransaction, ModelOf<A>) -> Then<'t, T> + Send,
+        id_of: impl FnOnce(&T) -> i64 + Send,
+    ) -> StoreResult<T>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        ModelOf<A>: IntoActiveModel<A>,
+        T: Serialize + Send + Sync,
+    {
+        let txn = self.db.begin().await?;
+        let stored = row.insert(&txn).await.map_err(|e| map_unique(e, unique))?;
+        let created = then(&txn, stored).await?;
+        let id = id_of(&created);
+        record(
+            &txn,
+            change,
+            entity,
+            id,
+            AuditAction::Create,
+            None,
+            Some(&created),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(created)
+    }
+
+    /// Updates record `id` from `row`, then, in the same transaction, `then` with the stored
+    /// row; records `before` and the record it returns, and commits.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn update_then<A, T>(
+        &self,
+        change: &Change<'_>,
+        entity: &'static str,
+        id: i64,
+        before: &T,
+        row: A,
+        unique: &[UniqueField],
+        then: impl for<'t> FnOnce(&'t DatabaseTransaction, ModelOf<A>) -> Then<'t, T> + Send,
+    ) -> StoreResult<T>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        ModelOf<A>: IntoActiveModel<A>,
         T: Serialize + Send + Sync,
     {
         let txn = self.db.begin().await?;
         let stored = row.update(&txn).await.map_err(|e| map_unique(e, unique))?;
-        let after = convert(stored)?;
+        let after = then(&txn, stored).await?;
         record(
             &txn,
             change,

@@ -9,6 +9,7 @@ mod access;
 mod api;
 mod audit;
 mod auth;
+mod champion;
 mod command_center;
 mod decision_right;
 mod error;
@@ -22,6 +23,7 @@ mod module;
 mod page;
 mod person;
 mod plan;
+mod placement;
 mod program;
 mod readiness;
 mod resource;
@@ -139,6 +141,7 @@ pub fn app(state: AppState) -> Router {
         .merge(training::routes())
         .merge(plan::routes())
         .merge(readiness::routes())
+        .merge(champion::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())

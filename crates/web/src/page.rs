@@ -40,6 +40,7 @@ const NAV: &[(&str, &str, Subject)] = &[
     ("Plan", "/plan", Subject::Plan),
     ("Training", "/training", Subject::TrainingRecord),
     ("Readiness", "/readiness", Subject::ReadinessAssessment),
+    ("Champions", "/champions", Subject::Champion),
     ("Sites", "/sites", Subject::Site),
     ("Units", "/units", Subject::Unit),
     ("Waves", "/waves", Subject::Wave),

@@ -103,6 +103,17 @@ impl Lookup {
         options_with(none_label, sites)
     }
 
+    /// The list filter "Site", any site when blank.
+    pub fn site_filter(&self, value: &Option<String>) -> Field {
+        let options = self.site_options(Some("Any site"));
+        Field::new(
+            "site_id",
+            "Site",
+            crate::form::FieldKind::Select(options),
+            value.as_deref(),
+        )
+    }
+
     /// The module's name; `all` when there is none (a record that covers every module).
     pub fn module_name(&self, id: Option<i64>, all: &str) -> String {
         match id {

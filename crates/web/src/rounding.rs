@@ -2,18 +2,17 @@
 //! leads plan their own sites' rounding; the site is named with the unit for that reason.
 
 use muster_domain::Invalid;
-use muster_domain::access::{Action, Actor, Place, Subject};
+use muster_domain::access::{Actor, Place, Subject};
 use muster_domain::paging::{Cursor, Page};
-use muster_domain::rounding::{Duty, Rounding, RoundingDraft, RoundingSpec, Shift};
+use muster_domain::rounding::{Duty, Rounding, RoundingDraft, RoundingSpec};
 use muster_domain::text::date;
 use muster_store::rounding::RoundingFilter;
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
 use crate::form::{Field, FieldKind};
-use crate::resource::{
-    Cell, Fact, Lookup, Resource, choice_options, filter_id, filter_value, unit_options,
-};
+use crate::placement::{placement_facts, placement_fields};
+use crate::resource::{Cell, Fact, Lookup, Resource, choice_options, filter_id, filter_value};
 
 pub struct Roundings;
 
@@ -47,7 +46,12 @@ impl Resource for Roundings {
         item.id
     }
     fn label(item: &Rounding) -> String {
-        format!("{}, {} {}", item.person_name, day(item), item.shift.code())
+        format!(
+            "{}, {} {}",
+            item.placed.person_name,
+            day(item),
+            item.placed.shift.code()
+        )
     }
     fn parse(draft: RoundingDraft) -> Result<RoundingSpec, Invalid> {
         draft.parse()
@@ -56,10 +60,10 @@ impl Resource for Roundings {
         patch.over(base)
     }
     fn place(item: &Rounding) -> Place<'_> {
-        Place::Site(Some(item.site_id))
+        Place::Site(Some(item.placed.site_id))
     }
     fn spec_place<'a>(spec: &'a RoundingSpec, _: Option<&'a Rounding>) -> Place<'a> {
-        Place::Site(Some(spec.site_id))
+        Place::Site(Some(spec.placement.site_id))
     }
 
     async fn list(
@@ -115,37 +119,26 @@ impl Resource for Roundings {
     fn cells(r: &Rounding, lookup: &Lookup) -> Vec<Cell> {
         vec![
             Cell::link(day(r), format!("/rounding/{}", r.id)),
-            Cell::text(r.shift.label()),
-            Cell::link(&r.person_name, format!("/people/{}", r.person_id)),
-            Cell::link(&r.unit_name, format!("/units/{}", r.unit_id)),
-            Cell::text(lookup.site_name(Some(r.site_id))),
+            Cell::text(r.placed.shift.label()),
+            Cell::link(
+                &r.placed.person_name,
+                format!("/people/{}", r.placed.person_id),
+            ),
+            Cell::link(&r.placed.unit_name, format!("/units/{}", r.placed.unit_id)),
+            Cell::text(lookup.site_name(Some(r.placed.site_id))),
             Cell::text(r.duty.label()),
         ]
     }
     fn facts(r: &Rounding, lookup: &Lookup) -> Vec<Fact> {
-        vec![
-            Fact {
-                label: "Person",
-                value: Cell::link(&r.person_name, format!("/people/{}", r.person_id)),
-            },
-            Fact {
-                label: "Unit",
-                value: Cell::link(&r.unit_name, format!("/units/{}", r.unit_id)),
-            },
-            Fact {
-                label: "Site",
-                value: Cell::link(
-                    lookup.site_name(Some(r.site_id)),
-                    format!("/sites/{}", r.site_id),
-                ),
-            },
+        let mut facts = placement_facts(&r.placed, lookup);
+        facts.extend([
             Fact {
                 label: "Date",
                 value: Cell::text(r.shift_date.format("%A %-d %B %Y").to_string()),
             },
             Fact {
                 label: "Shift",
-                value: Cell::text(r.shift.label()),
+                value: Cell::text(r.placed.shift.label()),
             },
             Fact {
                 label: "Duty",
@@ -155,7 +148,8 @@ impl Resource for Roundings {
                 label: "Notes",
                 value: Cell::text(r.notes.clone().unwrap_or_default()),
             },
-        ]
+        ]);
+        facts
     }
     async fn fields(
         store: &Store,
@@ -163,53 +157,14 @@ impl Resource for Roundings {
         d: &RoundingDraft,
         lookup: &Lookup,
     ) -> StoreResult<Vec<Field>> {
-        let units =
-            unit_options(store, actor.program_id, d.site_id.as_deref(), "— choose —").await?;
-        // Only the sites this account may plan rounding at.
-        let sites = lookup
-            .sites
-            .iter()
-            .filter(|s| actor.may_at(Action::Create, Subject::Rounding, Place::Site(Some(s.id))))
-            .map(|s| (s.id.to_string(), format!("{} ({})", s.name, s.code)));
-        let sites = std::iter::once((String::new(), "— choose a site —".to_owned()))
-            .chain(sites)
-            .collect();
-        Ok(vec![
-            Field::new(
-                "person_id",
-                "Person id",
-                FieldKind::Number,
-                d.person_id.as_deref(),
-            )
-            .required()
-            .help("The number in the person's page address, /people/…"),
-            Field::new(
-                "site_id",
-                "Site",
-                FieldKind::Select(sites),
-                d.site_id.as_deref(),
-            )
-            .required(),
-            Field::new(
-                "unit_id",
-                "Unit",
-                FieldKind::Select(units),
-                d.unit_id.as_deref(),
-            )
-            .required()
-            .help("Choose the site and save to be offered its units"),
+        let placed = [&d.person_id, &d.site_id, &d.unit_id, &d.shift];
+        let mut fields = placement_fields(store, actor, Self::SUBJECT, placed, lookup).await?;
+        fields.extend([
             Field::new(
                 "shift_date",
                 "Date",
                 FieldKind::Date,
                 d.shift_date.as_deref(),
-            )
-            .required(),
-            Field::new(
-                "shift",
-                "Shift",
-                FieldKind::Select(choice_options(Shift::ALL, Shift::code, Shift::label, None)),
-                d.shift.as_deref(),
             )
             .required(),
             Field::new(
@@ -220,7 +175,8 @@ impl Resource for Roundings {
             )
             .required(),
             Field::new("notes", "Notes", FieldKind::TextArea, d.notes.as_deref()),
-        ])
+        ]);
+        Ok(fields)
     }
     fn filters(q: &RoundingQuery, lookup: &Lookup) -> Vec<Field> {
         vec![
@@ -230,12 +186,7 @@ impl Resource for Roundings {
                 FieldKind::Date,
                 q.shift_date.as_deref(),
             ),
-            Field::new(
-                "site_id",
-                "Site",
-                FieldKind::Select(lookup.site_options(Some("Any site"))),
-                q.site_id.as_deref(),
-            ),
+            lookup.site_filter(&q.site_id),
             Field::new(
                 "duty",
                 "Duty",

@@ -23,10 +23,16 @@ struct SiteCount {
     n: i64,
 }
 
-/// Champion coverage per site (percent of unit x shift cells meeting the target).
-// wired to Store::champion_coverage_by_site at merge
-async fn champion_coverage(_store: &Store, _program_id: i64) -> StoreResult<HashMap<i64, f64>> {
-    Ok(HashMap::new())
+/// Champion coverage per site: the percent of its unit x shift cells (those with end
+/// users) that meet the program's target. A site with no such cell is not rated.
+async fn champion_coverage(store: &Store, program_id: i64) -> StoreResult<HashMap<i64, f64>> {
+    Ok(store
+        .champion_coverage_by_site(program_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.cells > 0)
+        .map(|c| (c.site_id, c.cells_met as f64 * 100.0 / c.cells as f64))
+        .collect())
 }
 
 impl Store {

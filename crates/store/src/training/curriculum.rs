@@ -4,21 +4,21 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use muster_domain::audit::AuditAction;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::person::JobRole;
 use muster_domain::training::curriculum::{Curriculum, CurriculumId, CurriculumSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::progress::{Target, refresh};
-use crate::audit::{Change, record};
+use crate::audit::Change;
 use crate::entity::{assessment, curriculum};
-use crate::error::{StoreError, StoreResult, UniqueField, describe_uses, map_unique};
+use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
 use crate::raw::{marks, statement};
+use crate::write::Then;
 use crate::{Store, paging};
 
 const ENTITY: &str = "curriculum";
@@ -221,26 +221,10 @@ impl Store {
     ) -> StoreResult<Curriculum> {
         let program_id = change.program_id();
         self.check_curriculum(program_id, &spec).await?;
-        let txn = self.db.begin().await?;
-        let row = curriculum_row(program_id, &spec, Utc::now())
-            .insert(&txn)
+        let row = curriculum_row(program_id, &spec, Utc::now());
+        let links = self.curriculum_links(program_id, spec.course_ids);
+        self.insert_then(change, ENTITY, row, UNIQUE, links, |c| c.id)
             .await
-            .map_err(|e| map_unique(e, UNIQUE))?;
-        self.set_courses(&txn, program_id, row.id, &spec.course_ids)
-            .await?;
-        let created = self.curriculum_in(&txn, program_id, row.id).await?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            created.id,
-            AuditAction::Create,
-            None,
-            Some(&created),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(created)
     }
 
     #[tracing::instrument(skip(self, change))]
@@ -253,30 +237,33 @@ impl Store {
         let program_id = change.program_id();
         let before = self.curriculum(program_id, id).await?;
         self.check_curriculum(program_id, &spec).await?;
-        let txn = self.db.begin().await?;
-        curriculum::ActiveModel {
+        let row = curriculum::ActiveModel {
             id: Set(id),
             created_at: NotSet,
             ..curriculum_row(program_id, &spec, Utc::now())
+        };
+        let links = self.curriculum_links(program_id, spec.course_ids);
+        self.update_then(change, ENTITY, id, &before, row, UNIQUE, links)
+            .await
+    }
+
+    /// Replaces a curriculum's courses (rebuilding its progress rows) and reads it back, in
+    /// the write's transaction.
+    fn curriculum_links(
+        &self,
+        program_id: i64,
+        course_ids: Vec<i64>,
+    ) -> impl for<'t> FnOnce(&'t DatabaseTransaction, curriculum::Model) -> Then<'t, Curriculum>
+    + Send
+    + use<> {
+        let store = self.clone();
+        move |txn, stored| {
+            let id = stored.id;
+            Box::pin(async move {
+                store.set_courses(txn, program_id, id, &course_ids).await?;
+                store.curriculum_in(txn, program_id, id).await
+            })
         }
-        .update(&txn)
-        .await
-        .map_err(|e| map_unique(e, UNIQUE))?;
-        self.set_courses(&txn, program_id, id, &spec.course_ids)
-            .await?;
-        let after = self.curriculum_in(&txn, program_id, id).await?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(after)
     }
 
     /// Refused while assessments were taken against it; its progress rows go with it.

@@ -5,6 +5,7 @@ mod support;
 
 mod audit;
 mod authorization;
+mod champions;
 mod csrf_and_sessions;
 mod forms;
 mod imports;

@@ -1,0 +1,49 @@
+//! Champions in pages and the API: the champions themselves as a resource (with their
+//! advanced training), the coverage map with its below-target list, and the program's
+//! coverage target.
+
+mod coverage;
+mod records;
+mod target;
+
+use axum::Router;
+use axum::routing::get;
+use utoipa::OpenApi;
+
+use crate::AppState;
+use crate::resource;
+
+pub use records::Champions;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(resource::routes::<Champions>())
+        .route("/champions/coverage", get(coverage::page))
+        .route("/champions/target", get(target::page).post(target::save))
+        .route("/api/v1/champions/coverage", get(coverage::api))
+        .route(
+            "/api/v1/champions/target",
+            get(target::get).put(target::put),
+        )
+}
+
+/// The champion endpoints that are not plain resources, for the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    paths(coverage::api, target::get, target::put),
+    components(schemas(
+        coverage::CoverageReport,
+        muster_domain::champion::coverage::CoverageCell,
+        muster_domain::champion::coverage::SiteCoverage,
+        muster_domain::champion::coverage::ChampionTarget,
+        muster_domain::champion::coverage::ChampionTargetDraft,
+        muster_domain::champion::AdvancedCourse
+    ))
+)]
+pub struct ChampionDoc;
+
+/// Adds the champion resource and endpoints to `doc`.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    resource::describe::<Champions>(doc);
+    doc.merge(ChampionDoc::openapi());
+}
