@@ -44,6 +44,8 @@ choice!(
         TrainingSession = ("training_session", "training sessions"),
         Enrollment = ("enrollment", "enrollments"),
         TrainingRecord = ("training_record", "training records"),
+        Provisioning = ("provisioning", "the provisioning list"),
+        TrainingForecast = ("training_forecast", "training forecasts"),
     }
 );
 
@@ -175,6 +177,13 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (SiteLead | Champion, Enrollment | TrainingRecord, Read) => OwnSites,
         (EndUser, Enrollment, Read | Create | Delete) => Own,
         (EndUser, TrainingRecord, Read) => Own,
+        // Provisioning names people and their access: the leads and analysts read it all,
+        // trainers too (they chase who is not ready), site leads their own sites.
+        (ProgramLead | Analyst | Trainer, Provisioning, Read) => All,
+        (SiteLead, Provisioning, Read) => OwnSites,
+        // The forecast is figures per site: whoever follows training at that level.
+        (ProgramLead | Analyst | Trainer | Executive, TrainingForecast, Read) => All,
+        (SiteLead | Champion, TrainingForecast, Read) => OwnSites,
         _ => Reach::None,
     }
 }
@@ -433,6 +442,39 @@ mod tests {
         assert!(!user.may(Action::Update, Subject::Enrollment));
         assert!(user.may(Action::Read, Subject::TrainingSession));
         assert!(!actor(AccessRole::Vendor).may(Action::Read, Subject::TrainingRecord));
+    }
+
+    #[test]
+    fn provisioning_is_read_by_leads_analysts_and_trainers_and_site_leads_for_their_sites() {
+        for role in [
+            AccessRole::Admin,
+            AccessRole::ProgramLead,
+            AccessRole::Analyst,
+            AccessRole::Trainer,
+        ] {
+            assert_eq!(actor(role).read_scope(Subject::Provisioning), Scope::Everything);
+        }
+        let lead = actor(AccessRole::SiteLead);
+        assert!(lead.may_at(Action::Read, Subject::Provisioning, Place::Site(Some(1))));
+        assert!(!lead.may_at(Action::Read, Subject::Provisioning, Place::Site(Some(2))));
+        assert!(!lead.may_at(Action::Read, Subject::Provisioning, Place::Program));
+        for role in [
+            AccessRole::Champion,
+            AccessRole::EndUser,
+            AccessRole::Vendor,
+            AccessRole::Executive,
+        ] {
+            assert!(!actor(role).may(Action::Read, Subject::Provisioning), "{role:?}");
+        }
+        for action in [Action::Create, Action::Update, Action::Delete] {
+            assert!(!actor(AccessRole::ProgramLead).may(action, Subject::Provisioning));
+        }
+        assert!(actor(AccessRole::Executive).may(Action::Read, Subject::TrainingForecast));
+        assert!(!actor(AccessRole::EndUser).may(Action::Read, Subject::TrainingForecast));
+        assert_eq!(
+            actor(AccessRole::Champion).read_scope(Subject::TrainingForecast),
+            Scope::Sites(vec![1])
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod module;
 pub mod paging;
 pub mod person;
 pub mod program;
+pub mod provisioning;
 pub mod readiness;
 pub mod rounding;
 pub mod site;

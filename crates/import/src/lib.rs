@@ -12,6 +12,7 @@ pub mod check;
 pub mod people;
 pub mod rejects;
 pub mod source;
+pub mod xlsx_write;
 
 #[cfg(feature = "testing")]
 pub mod testing;
