@@ -24,6 +24,7 @@ pub mod known_issue;
 pub mod module;
 pub mod person;
 pub mod program;
+pub mod provisioning;
 pub mod roster;
 pub mod rounding;
 pub mod site;

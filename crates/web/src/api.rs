@@ -126,6 +126,7 @@ pub fn document() -> &'static Document {
         describe::<decision_right::DecisionRights>(&mut doc);
         describe::<rounding::Roundings>(&mut doc);
         crate::training::describe(&mut doc);
+        doc.merge(crate::provisioning::ProvisioningDoc::openapi());
         doc.info.version = env!("CARGO_PKG_VERSION").into();
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(

@@ -22,6 +22,7 @@ mod module;
 mod page;
 mod person;
 mod program;
+mod provisioning;
 mod resource;
 mod rounding;
 mod site;
@@ -135,6 +136,7 @@ pub fn app(state: AppState) -> Router {
         .merge(command_center::routes())
         .merge(import::routes())
         .merge(training::routes())
+        .merge(provisioning::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())

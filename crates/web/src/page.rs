@@ -38,6 +38,7 @@ const NAV: &[(&str, &str, Subject)] = &[
     ("Tickets", "/tickets", Subject::Ticket),
     ("Command center", "/command-center", Subject::CommandCenter),
     ("Training", "/training", Subject::TrainingRecord),
+    ("Provisioning", "/provisioning", Subject::Provisioning),
     ("Sites", "/sites", Subject::Site),
     ("Units", "/units", Subject::Unit),
     ("Waves", "/waves", Subject::Wave),
