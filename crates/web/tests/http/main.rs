@@ -9,6 +9,7 @@ mod csrf_and_sessions;
 mod forms;
 mod imports;
 mod problems;
+mod provisioning;
 mod reference;
 mod tickets;
 mod training;
