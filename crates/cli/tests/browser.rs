@@ -13,6 +13,8 @@
 mod axe;
 #[path = "browser/page.rs"]
 mod page;
+#[path = "browser/provisioning.rs"]
+mod provisioning;
 #[path = "browser/rig.rs"]
 mod rig;
 #[path = "browser/training.rs"]

@@ -60,12 +60,17 @@ pub struct ProvisioningQuery {
 }
 
 impl ProvisioningQuery {
-    /// The filters alone, as a query string (for export links and the next page).
+    /// The filters given (blank ones left out), as a query string: for the export links
+    /// and the next page.
     pub fn filters_query(&self) -> String {
+        let kept = |v: &Option<String>| crate::resource::given(v).map(str::to_owned);
         let filters = ProvisioningQuery {
+            site_id: kept(&self.site_id),
+            wave_id: kept(&self.wave_id),
+            status: kept(&self.status),
+            job_role: kept(&self.job_role),
             cursor: None,
             limit: None,
-            ..self.clone()
         };
         serde_html_form::to_string(&filters).unwrap_or_default()
     }
