@@ -244,7 +244,11 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
         // The lagging site started like the others but has stalled lately: fewer people
         // complete, and their courses fall in the first four fifths of the time so far,
         // so the forecast's recent pace is slow there.
-        let (factor, span) = if *site == lagging { (0.4, 0.8) } else { (1.0, 1.0) };
+        let (factor, span) = if *site == lagging {
+            (0.4, 0.8)
+        } else {
+            (1.0, 1.0)
+        };
         let pace: f64 = rng.r#gen();
         let required = cat.required.get(role).map(Vec::as_slice).unwrap_or(&[]);
         let elapsed = (today.min(w.end) - w.start).num_days().max(0);

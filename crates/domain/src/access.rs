@@ -452,7 +452,10 @@ mod tests {
             AccessRole::Analyst,
             AccessRole::Trainer,
         ] {
-            assert_eq!(actor(role).read_scope(Subject::Provisioning), Scope::Everything);
+            assert_eq!(
+                actor(role).read_scope(Subject::Provisioning),
+                Scope::Everything
+            );
         }
         let lead = actor(AccessRole::SiteLead);
         assert!(lead.may_at(Action::Read, Subject::Provisioning, Place::Site(Some(1))));
@@ -464,7 +467,10 @@ mod tests {
             AccessRole::Vendor,
             AccessRole::Executive,
         ] {
-            assert!(!actor(role).may(Action::Read, Subject::Provisioning), "{role:?}");
+            assert!(
+                !actor(role).may(Action::Read, Subject::Provisioning),
+                "{role:?}"
+            );
         }
         for action in [Action::Create, Action::Update, Action::Delete] {
             assert!(!actor(AccessRole::ProgramLead).may(action, Subject::Provisioning));

@@ -165,7 +165,12 @@ pub struct ProvisioningCounts {
 mod tests {
     use super::*;
 
-    fn standing(name: &str, missing: &[&str], passed: bool, latest: Option<(i64, i64)>) -> CurriculumStanding {
+    fn standing(
+        name: &str,
+        missing: &[&str],
+        passed: bool,
+        latest: Option<(i64, i64)>,
+    ) -> CurriculumStanding {
         CurriculumStanding {
             curriculum: name.into(),
             missing: missing.iter().map(|s| s.to_string()).collect(),

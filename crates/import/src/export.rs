@@ -68,7 +68,9 @@ impl Export {
 
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> io::Result<()> {
         match &mut self.encoder {
-            Encoder::Csv(w) => Ok(w.write_record(cells.iter().map(|c| defused(c.as_ref()).into_owned()))?),
+            Encoder::Csv(w) => {
+                Ok(w.write_record(cells.iter().map(|c| defused(c.as_ref()).into_owned()))?)
+            }
             Encoder::Xlsx(w) => w.row(cells),
         }
     }

@@ -190,7 +190,10 @@ mod tests {
         let sheet = book.worksheet_range("People & <roles>").unwrap();
         let rows: Vec<_> = sheet.rows().collect();
         assert_eq!(rows.len(), 3_001);
-        assert_eq!(rows[0], [Data::String("id".into()), Data::String("name".into())]);
+        assert_eq!(
+            rows[0],
+            [Data::String("id".into()), Data::String("name".into())]
+        );
         assert_eq!(rows[2][0], Data::Float(1.0));
         assert_eq!(rows[2][1], Data::String("Ana \"1\" <&> Ødegård".into()));
     }

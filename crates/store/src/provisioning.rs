@@ -9,17 +9,16 @@ use muster_domain::access::Scope;
 use muster_domain::paging::Cursor;
 use muster_domain::person::{JobRole, PersonId};
 use muster_domain::provisioning::{
-    CurriculumStanding, ProvisioningCounts, ProvisioningEntry, ProvisioningStatus, Scored,
-    blockers,
+    CurriculumStanding, ProvisioningCounts, ProvisioningEntry, ProvisioningStatus, Scored, blockers,
 };
 use muster_domain::site::SiteId;
 use muster_domain::wave::WaveId;
 use sea_orm::{FromQueryResult, Value};
 
+use crate::Store;
 use crate::error::{StoreError, StoreResult};
 use crate::raw::{marks, statement};
 use crate::training::progress::{ROLE_CURRICULA, people_in_scope};
-use crate::Store;
 
 /// Which people the list shows.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -39,7 +38,8 @@ pub struct ProvisioningPage {
 }
 
 /// Ready: active, their role has curricula, and every one is complete and passed.
-const READY: &str = "(p.active = TRUE AND COALESCE(r.n, 0) > 0 AND COALESCE(t.proficient, 0) >= r.n)";
+const READY: &str =
+    "(p.active = TRUE AND COALESCE(r.n, 0) > 0 AND COALESCE(t.proficient, 0) >= r.n)";
 
 /// The people `filter` and `scope` select (aliases p, r, t), leaving out the status filter
 /// unless `with_status`; `None` when the scope reaches nobody.
@@ -255,13 +255,10 @@ impl Store {
                    ORDER BY x.assessed_on DESC, x.id DESC LIMIT 1) \
                  WHERE p.id IN ({list}) ORDER BY p.id, c.name"
             );
-            let rows = StandingRow::find_by_statement(statement(
-                self.backend(),
-                &sql,
-                values.clone(),
-            ))
-            .all(&self.db)
-            .await?;
+            let rows =
+                StandingRow::find_by_statement(statement(self.backend(), &sql, values.clone()))
+                    .all(&self.db)
+                    .await?;
             let sql = format!(
                 "SELECT p.id AS person_id, c.id AS curriculum_id, k.title AS title \
                  FROM person p JOIN curriculum c ON c.program_id = p.program_id \
@@ -287,14 +284,16 @@ impl Store {
                     (Some(score), Some(pass_mark)) => Some(Scored { score, pass_mark }),
                     _ => None,
                 };
-                out.entry(r.person_id).or_default().push(CurriculumStanding {
-                    curriculum: r.curriculum,
-                    missing: missing
-                        .remove(&(r.person_id, r.curriculum_id))
-                        .unwrap_or_default(),
-                    passed: r.passed,
-                    latest,
-                });
+                out.entry(r.person_id)
+                    .or_default()
+                    .push(CurriculumStanding {
+                        curriculum: r.curriculum,
+                        missing: missing
+                            .remove(&(r.person_id, r.curriculum_id))
+                            .unwrap_or_default(),
+                        passed: r.passed,
+                        latest,
+                    });
             }
         }
         Ok(out)

@@ -32,15 +32,27 @@ async fn provisioning_scenario(b: Browser) -> Result<()> {
     b.sign_in("trainer@riverbend.example").await?;
     b.nav("Provisioning").await?;
     assert_eq!(b.path().await?, "/provisioning");
-    let (ready, not_ready) = (count(&b, "Ready for access").await?, count(&b, "Not ready").await?);
-    ensure!(ready > 0 && not_ready > 0, "both kinds: {ready} ready, {not_ready} not");
+    let (ready, not_ready) = (
+        count(&b, "Ready for access").await?,
+        count(&b, "Not ready").await?,
+    );
+    ensure!(
+        ready > 0 && not_ready > 0,
+        "both kinds: {ready} ready, {not_ready} not"
+    );
 
     b.select_value("f-status", "ready").await?;
     b.press("form.filters button[type=submit]").await?;
     let table = b.table().await?;
     ensure!(!table.rows.is_empty(), "the ready are listed");
-    ensure!(table.texts("Status").iter().all(|s| *s == "Ready"), "only the ready");
-    ensure!(table.texts("Why not").iter().all(|s| s.is_empty()), "with no reason");
+    ensure!(
+        table.texts("Status").iter().all(|s| *s == "Ready"),
+        "only the ready"
+    );
+    ensure!(
+        table.texts("Why not").iter().all(|s| s.is_empty()),
+        "with no reason"
+    );
 
     b.select_value("f-status", "not_ready").await?;
     b.press("form.filters button[type=submit]").await?;
@@ -55,7 +67,8 @@ async fn provisioning_scenario(b: Browser) -> Result<()> {
         "reasons in words: {reasons}"
     );
     ensure!(
-        b.exists("a[href^='/api/v1/provisioning.xlsx?status=not_ready']").await?,
+        b.exists("a[href^='/api/v1/provisioning.xlsx?status=not_ready']")
+            .await?,
         "the export keeps the filter"
     );
 
@@ -69,12 +82,18 @@ async fn provisioning_scenario(b: Browser) -> Result<()> {
         .iter()
         .find(|r| r[0].text == "Riverbend North Hospital")
         .context("the lagging site's row")?;
-    ensure!(north[outlook].text == "Will miss", "Riverbend North is flagged: {north:?}");
+    ensure!(
+        north[outlook].text == "Will miss",
+        "Riverbend North is flagged: {north:?}"
+    );
     let flagship = forecast
         .rows
         .iter()
         .find(|r| r[0].text == "Riverbend Medical Center")
         .context("the flagship's row")?;
-    ensure!(flagship[outlook].text == "On track", "the flagship is not: {flagship:?}");
+    ensure!(
+        flagship[outlook].text == "On track",
+        "the flagship is not: {flagship:?}"
+    );
     Ok(())
 }

@@ -52,7 +52,11 @@ impl Store {
             return Ok(Vec::new());
         };
         let scoped_sites = scoped.replace("p.site_id", "ws.site_id");
-        let wave = if wave_id.is_some() { " AND w.id = ?" } else { "" };
+        let wave = if wave_id.is_some() {
+            " AND w.id = ?"
+        } else {
+            ""
+        };
         let mut values: Vec<Value> = vec![program_id.into()];
         values.extend(wave_id.map(Value::from));
         values.extend(scope_values.clone());
@@ -78,7 +82,11 @@ impl Store {
         ];
         values.extend(wave_id.map(Value::from));
         values.extend(scope_values);
-        let wave = if wave_id.is_some() { " AND ws.wave_id = ?" } else { "" };
+        let wave = if wave_id.is_some() {
+            " AND ws.wave_id = ?"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT p.site_id AS site_id, CAST(COUNT(*) AS BIGINT) AS required, \
              CAST(SUM(CASE WHEN COALESCE(t.complete, 0) >= r.n THEN 1 ELSE 0 END) AS BIGINT) \

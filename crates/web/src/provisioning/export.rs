@@ -37,7 +37,13 @@ async fn next(mut run: Run) -> Option<(std::io::Result<Bytes>, Run)> {
     let mut export = run.export.take()?;
     let page = run
         .store
-        .provisioning_page(run.program_id, &run.scope, &run.filter, run.after.as_ref(), CHUNK)
+        .provisioning_page(
+            run.program_id,
+            &run.scope,
+            &run.filter,
+            run.after.as_ref(),
+            CHUNK,
+        )
         .await;
     let chunk = match page {
         Err(e) => {

@@ -104,7 +104,12 @@ pub async fn asked(
             }
             e => e,
         })?;
-        require_at(actor, Action::Read, Subject::Provisioning, Place::Site(Some(site)))?;
+        require_at(
+            actor,
+            Action::Read,
+            Subject::Provisioning,
+            Place::Site(Some(site)),
+        )?;
     }
     let wave = match filter.wave_id {
         Some(id) => Some(state.store.wave(program, id).await.map_err(|e| match e {
@@ -142,7 +147,8 @@ pub async fn list(
         .map(Cursor::decode)
         .transpose()
         .map_err(|m| StoreError::invalid("cursor", m))?;
-    let limit = muster_domain::paging::limit(q.limit).map_err(|m| StoreError::invalid("limit", m))?;
+    let limit =
+        muster_domain::paging::limit(q.limit).map_err(|m| StoreError::invalid("limit", m))?;
     let scope = actor.read_scope(Subject::Provisioning);
     let program = actor.program_id;
     let counts = state
@@ -179,6 +185,11 @@ pub async fn api(
 #[derive(OpenApi)]
 #[openapi(
     paths(api, export::csv, export::xlsx),
-    components(schemas(ProvisioningList, ProvisioningEntry, ProvisioningCounts, ProvisioningStatus))
+    components(schemas(
+        ProvisioningList,
+        ProvisioningEntry,
+        ProvisioningCounts,
+        ProvisioningStatus
+    ))
 )]
 pub struct ProvisioningDoc;

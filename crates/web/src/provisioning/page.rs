@@ -38,19 +38,27 @@ pub async fn page(
     let actor = &viewer.actor;
     let (asked, list) = list(&state, actor, &q).await?;
     let mut lookup = Lookup::load(&state.store, actor.program_id).await?;
-    lookup.sites.retain(|s| {
-        actor.may_at(Action::Read, Subject::Provisioning, Place::Site(Some(s.id)))
-    });
+    lookup
+        .sites
+        .retain(|s| actor.may_at(Action::Read, Subject::Provisioning, Place::Site(Some(s.id))));
     let waves = state
         .store
-        .list_waves(actor.program_id, None, None, muster_domain::paging::MAX_LIMIT)
+        .list_waves(
+            actor.program_id,
+            None,
+            None,
+            muster_domain::paging::MAX_LIMIT,
+        )
         .await?
         .items;
     let wave_options = options_with(
         Some("Any wave"),
-        waves
-            .iter()
-            .map(|w| (w.id.to_string(), format!("{} (go-live {})", w.name, w.go_live))),
+        waves.iter().map(|w| {
+            (
+                w.id.to_string(),
+                format!("{} (go-live {})", w.name, w.go_live),
+            )
+        }),
     );
     let filters = vec![
         Field::new(
@@ -59,7 +67,12 @@ pub async fn page(
             FieldKind::Select(lookup.site_options(Some("Any site"))),
             q.site_id.as_deref(),
         ),
-        Field::new("wave_id", "Wave", FieldKind::Select(wave_options), q.wave_id.as_deref()),
+        Field::new(
+            "wave_id",
+            "Wave",
+            FieldKind::Select(wave_options),
+            q.wave_id.as_deref(),
+        ),
         Field::new(
             "status",
             "Status",
@@ -90,10 +103,7 @@ pub async fn page(
         None => "Provisioning".to_owned(),
     };
     let page = ProvisioningPage {
-        layout: viewer.layout(
-            title,
-            vec![("Provisioning".into(), "/provisioning".into())],
-        ),
+        layout: viewer.layout(title, vec![("Provisioning".into(), "/provisioning".into())]),
         filters,
         counts: vec![
             ("People", thousands(c.people)),
@@ -101,12 +111,17 @@ pub async fn page(
             ("Not ready", thousands(c.not_ready)),
             ("Inactive (to de-provision)", thousands(c.inactive)),
         ],
-        go_live: asked.wave.map(|w| w.go_live.format("%-d %b %Y").to_string()),
+        go_live: asked
+            .wave
+            .map(|w| w.go_live.format("%-d %b %Y").to_string()),
         next_href: list.next_cursor.map(|cursor| {
             let sep = if filters_query.is_empty() { "" } else { "&" };
             format!("/provisioning?{filters_query}{sep}cursor={cursor}")
         }),
-        first_href: q.cursor.is_some().then(|| format!("/provisioning?{filters_query}")),
+        first_href: q
+            .cursor
+            .is_some()
+            .then(|| format!("/provisioning?{filters_query}")),
         items: list.items,
         filters_query,
     };

@@ -45,21 +45,33 @@ pub struct ForecastReport {
 fn threshold(raw: &str) -> Result<f64, String> {
     match raw.trim().parse::<f64>() {
         Ok(t) if t > 0.0 && t <= 100.0 => Ok(t),
-        _ => Err(format!("'{}' is not a percentage above 0 and at most 100", raw.trim())),
+        _ => Err(format!(
+            "'{}' is not a percentage above 0 and at most 100",
+            raw.trim()
+        )),
     }
 }
 
-async fn report(state: &AppState, actor: &Actor, q: &ForecastQuery) -> Result<ForecastReport, AppError> {
+async fn report(
+    state: &AppState,
+    actor: &Actor,
+    q: &ForecastQuery,
+) -> Result<ForecastReport, AppError> {
     require(actor, Action::Read, Subject::TrainingForecast)?;
     let wave_id = filter_id("wave_id", &q.wave_id)?;
-    let threshold = filter_value("threshold", &q.threshold, threshold)?.unwrap_or(DEFAULT_THRESHOLD);
+    let threshold =
+        filter_value("threshold", &q.threshold, threshold)?.unwrap_or(DEFAULT_THRESHOLD);
     if let Some(id) = wave_id {
-        state.store.wave(actor.program_id, id).await.map_err(|e| match e {
-            StoreError::NotFound { .. } => {
-                StoreError::invalid("wave_id", format!("there is no wave {id}"))
-            }
-            e => e,
-        })?;
+        state
+            .store
+            .wave(actor.program_id, id)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound { .. } => {
+                    StoreError::invalid("wave_id", format!("there is no wave {id}"))
+                }
+                e => e,
+            })?;
     }
     let today = chrono::Utc::now().date_naive();
     let sites = state
@@ -147,18 +159,31 @@ pub async fn page(
     let report = report(&state, actor, &q).await?;
     let waves = state
         .store
-        .list_waves(actor.program_id, None, None, muster_domain::paging::MAX_LIMIT)
+        .list_waves(
+            actor.program_id,
+            None,
+            None,
+            muster_domain::paging::MAX_LIMIT,
+        )
         .await?
         .items;
     let wave_options = options_with(
         Some("Every wave"),
-        waves
-            .iter()
-            .map(|w| (w.id.to_string(), format!("{} (go-live {})", w.name, w.go_live))),
+        waves.iter().map(|w| {
+            (
+                w.id.to_string(),
+                format!("{} (go-live {})", w.name, w.go_live),
+            )
+        }),
     );
     let threshold = report.threshold.to_string();
     let filters = vec![
-        Field::new("wave_id", "Wave", FieldKind::Select(wave_options), q.wave_id.as_deref()),
+        Field::new(
+            "wave_id",
+            "Wave",
+            FieldKind::Select(wave_options),
+            q.wave_id.as_deref(),
+        ),
         Field::new(
             "threshold",
             "Threshold (%)",

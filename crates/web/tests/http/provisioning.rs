@@ -41,26 +41,54 @@ async fn world(app: &TestApp) -> World {
     let p = plan(app).await;
     let trainer = app.token(AccessRole::Trainer).await;
     let admin = app.token(AccessRole::Admin).await;
-    let done = |person: i64, course: i64, ago: u64| {
-        json!({"person_id": person, "course_id": course, "completed_on": days_ago(ago)})
-    };
+    let done = |person: i64, course: i64, ago: u64| json!({"person_id": person, "course_id": course, "completed_on": days_ago(ago)});
     for course in &p.courses {
-        created(app, &trainer, "/api/v1/completions", done(p.end_user, *course, 10)).await;
-        created(app, &trainer, "/api/v1/completions", done(p.lead_person, *course, 5)).await;
+        created(
+            app,
+            &trainer,
+            "/api/v1/completions",
+            done(p.end_user, *course, 10),
+        )
+        .await;
+        created(
+            app,
+            &trainer,
+            "/api/v1/completions",
+            done(p.lead_person, *course, 5),
+        )
+        .await;
     }
-    created(app, &trainer, "/api/v1/completions", done(app.f.person_a, p.courses[0], 3)).await;
+    created(
+        app,
+        &trainer,
+        "/api/v1/completions",
+        done(app.f.person_a, p.courses[0], 3),
+    )
+    .await;
     let assess = |person: i64, score: i64| json!({"person_id": person, "curriculum_id": p.curriculum, "score": score, "assessed_on": days_ago(2), "assessor": "Sofia Alvarez"});
     created(app, &trainer, "/api/v1/assessments", assess(p.end_user, 91)).await;
-    created(app, &trainer, "/api/v1/assessments", assess(p.lead_person, 72)).await;
+    created(
+        app,
+        &trainer,
+        "/api/v1/assessments",
+        assess(p.lead_person, 72),
+    )
+    .await;
     let person = |name: &str, role: &str| json!({"name": name, "email": format!("{}@test.example", name.to_lowercase().replace(' ', ".")), "employee_id": format!("E-{}", name.split(' ').next().unwrap().to_uppercase()), "job_role": role, "site_id": app.f.site_a});
     let coder = id(&created(app, &admin, "/api/v1/people", person("Cody Coder", "coder")).await);
     let leaver = id(&created(app, &admin, "/api/v1/people", person("Lee Leaver", "nurse")).await);
     let gone = app
-        .api(&admin, Method::PATCH, &format!("/api/v1/people/{leaver}"), Some(json!({"active": false})))
+        .api(
+            &admin,
+            Method::PATCH,
+            &format!("/api/v1/people/{leaver}"),
+            Some(json!({"active": false})),
+        )
         .await;
     assert_eq!(gone.status, StatusCode::OK, "{}", gone.body);
     let go_live = (Utc::now().date_naive() + Days::new(30)).to_string();
-    let wave = json!({"name": "Wave 1", "go_live": go_live, "site_ids": [app.f.site_a, app.f.site_b]});
+    let wave =
+        json!({"name": "Wave 1", "go_live": go_live, "site_ids": [app.f.site_a, app.f.site_b]});
     let wave = id(&created(app, &admin, "/api/v1/waves", wave).await);
     World {
         p,
@@ -115,12 +143,23 @@ async fn the_list_says_who_is_ready_and_exactly_why_the_others_are_not() {
             "not assessed (Nurse — Inpatient)"
         ]
     );
-    assert_eq!(reasons(&list, w.coder), ["no curriculum for job role Coder / biller"]);
+    assert_eq!(
+        reasons(&list, w.coder),
+        ["no curriculum for job role Coder / biller"]
+    );
     assert_eq!(reasons(&list, w.leaver), ["inactive in the roster"]);
     assert_eq!(entry(&list, w.leaver)["status"], "not_ready");
     let ana = entry(&list, app.f.person_a);
-    assert_eq!((ana["site"].as_str(), ana["unit"].as_str()), (Some("Site A"), Some("ICU")));
-    let names: Vec<&str> = list["items"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        (ana["site"].as_str(), ana["unit"].as_str()),
+        (Some("Site A"), Some("ICU"))
+    );
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "by name");
@@ -141,12 +180,24 @@ async fn filters_narrow_the_list_and_pages_follow_one_another() {
         }
     };
     let ready = get("/api/v1/provisioning?status=ready".into()).await;
-    let ids: Vec<i64> = ready["items"].as_array().unwrap().iter().map(|e| e["person_id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = ready["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["person_id"].as_i64().unwrap())
+        .collect();
     assert_eq!(ids, [w.p.end_user]);
-    assert_eq!(ready["counts"]["people"], 7, "counts ignore the status filter: {ready}");
+    assert_eq!(
+        ready["counts"]["people"], 7,
+        "counts ignore the status filter: {ready}"
+    );
     let coders = get("/api/v1/provisioning?job_role=coder&status=not_ready".into()).await;
     assert_eq!(coders["items"].as_array().unwrap().len(), 1);
-    let wave = get(format!("/api/v1/provisioning?wave_id={}&site_id={}", w.wave, app.f.site_b)).await;
+    let wave = get(format!(
+        "/api/v1/provisioning?wave_id={}&site_id={}",
+        w.wave, app.f.site_b
+    ))
+    .await;
     assert_eq!(wave["counts"]["people"], 2);
     let go_live = (Utc::now().date_naive() + Days::new(30)).to_string();
     assert_eq!(wave["go_live"], go_live.as_str());
@@ -155,7 +206,13 @@ async fn filters_narrow_the_list_and_pages_follow_one_another() {
     let mut path = "/api/v1/provisioning?limit=3".to_owned();
     loop {
         let page = get(path.clone()).await;
-        seen.extend(page["items"].as_array().unwrap().iter().map(|e| e["person_id"].as_i64().unwrap()));
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["person_id"].as_i64().unwrap()),
+        );
         match page["next_cursor"].as_str() {
             Some(c) => path = format!("/api/v1/provisioning?limit=3&cursor={c}"),
             None => break,
@@ -174,8 +231,20 @@ async fn filters_narrow_the_list_and_pages_follow_one_another() {
         ("cursor=%25%25", "cursor"),
         ("limit=0", "limit"),
     ] {
-        let r = app.api(&lead, Method::GET, &format!("/api/v1/provisioning?{query}"), None).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", r.body);
+        let r = app
+            .api(
+                &lead,
+                Method::GET,
+                &format!("/api/v1/provisioning?{query}"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}: {}",
+            r.body
+        );
         assert_eq!(r.field_errors()[0].0, field, "{query}");
     }
 }
@@ -186,21 +255,48 @@ async fn the_exports_hold_the_same_filtered_list_as_csv_and_as_a_real_workbook()
     let w = world(&app).await;
     let trainer = app.token(AccessRole::Trainer).await;
     let query = format!("site_id={}", app.f.site_a);
-    let csv = app.api(&trainer, Method::GET, &format!("/api/v1/provisioning.csv?{query}"), None).await;
+    let csv = app
+        .api(
+            &trainer,
+            Method::GET,
+            &format!("/api/v1/provisioning.csv?{query}"),
+            None,
+        )
+        .await;
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
     assert_eq!(csv.content_type(), "text/csv; charset=utf-8");
-    assert!(csv.headers["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"provisioning-"));
+    assert!(
+        csv.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"provisioning-")
+    );
     let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["employee_id", "name", "email", "site", "unit", "job_role", "status", "reasons"]
+        [
+            "employee_id",
+            "name",
+            "email",
+            "site",
+            "unit",
+            "job_role",
+            "status",
+            "reasons"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 5);
     let ana = rows.iter().find(|r| &r[1] == "Ana Alpha").expect("Ana");
     assert_eq!(
         (&ana[3], &ana[4], &ana[5], &ana[6], &ana[7]),
-        ("Site A", "ICU", "Nurse", "Not ready", "missing courses: Inpatient IP-201 (Nurse — Inpatient); not assessed (Nurse — Inpatient)")
+        (
+            "Site A",
+            "ICU",
+            "Nurse",
+            "Not ready",
+            "missing courses: Inpatient IP-201 (Nurse — Inpatient); not assessed (Nurse — Inpatient)"
+        )
     );
 
     let bytes = raw_body(
@@ -214,13 +310,29 @@ async fn the_exports_hold_the_same_filtered_list_as_csv_and_as_a_real_workbook()
     let sheet = book.worksheet_range("Provisioning").unwrap();
     let rows: Vec<Vec<String>> = sheet
         .rows()
-        .map(|r| r.iter().map(|c| match c { Data::Empty => String::new(), c => c.to_string() }).collect())
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    c => c.to_string(),
+                })
+                .collect()
+        })
         .collect();
     assert_eq!(rows.len(), 1 + 4, "header and the four not ready: {rows:?}");
     assert_eq!(rows[0][7], "reasons");
-    let leaver = rows.iter().find(|r| r[1] == "Lee Leaver").expect("the leaver");
-    assert_eq!((leaver[0].as_str(), leaver[7].as_str()), ("E-LEE", "inactive in the roster"));
-    assert!(rows.iter().all(|r| r[1] != "Person End user"), "the ready are filtered out");
+    let leaver = rows
+        .iter()
+        .find(|r| r[1] == "Lee Leaver")
+        .expect("the leaver");
+    assert_eq!(
+        (leaver[0].as_str(), leaver[7].as_str()),
+        ("E-LEE", "inactive in the roster")
+    );
+    assert!(
+        rows.iter().all(|r| r[1] != "Person End user"),
+        "the ready are filtered out"
+    );
     let _ = w;
 }
 
@@ -238,7 +350,13 @@ async fn raw_body(app: &TestApp, token: &str, path: &str) -> Vec<u8> {
         response.headers()["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    response.into_body().collect().await.unwrap().to_bytes().to_vec()
+    response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec()
 }
 
 #[tokio::test]
@@ -256,7 +374,10 @@ async fn who_may_read_the_list_follows_the_policy_site_by_site() {
             ("/api/v1/provisioning.csv".to_owned(), all_sites[i]),
             ("/api/v1/provisioning.xlsx".to_owned(), all_sites[i]),
             (site_b.clone(), other_site[i]),
-            (format!("{}.csv?site_id={}", "/api/v1/provisioning", app.f.site_b), other_site[i]),
+            (
+                format!("{}.csv?site_id={}", "/api/v1/provisioning", app.f.site_b),
+                other_site[i],
+            ),
         ] {
             let r = app.api(&token, Method::GET, &path, None).await;
             assert_eq!(r.status.as_u16(), expect, "{role:?} {path}: {}", r.body);
@@ -264,12 +385,34 @@ async fn who_may_read_the_list_follows_the_policy_site_by_site() {
     }
     // A site lead's list without a site filter holds only their own site's people.
     let lead = app.token(AccessRole::SiteLead).await;
-    let list = app.api(&lead, Method::GET, &format!("/api/v1/provisioning?wave_id={}", w.wave), None).await.json();
+    let list = app
+        .api(
+            &lead,
+            Method::GET,
+            &format!("/api/v1/provisioning?wave_id={}", w.wave),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(list["counts"]["people"], 5, "{list}");
-    assert!(list["items"].as_array().unwrap().iter().all(|e| e["site_id"] == app.f.site_a));
-    let csv = app.api(&lead, Method::GET, "/api/v1/provisioning.csv", None).await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["site_id"] == app.f.site_a)
+    );
+    let csv = app
+        .api(&lead, Method::GET, "/api/v1/provisioning.csv", None)
+        .await;
     assert!(!csv.body.contains("Ben Beta"), "{}", csv.body);
-    let unsigned = app.send(axum::http::Request::get("/api/v1/provisioning.csv").body(axum::body::Body::empty()).unwrap()).await;
+    let unsigned = app
+        .send(
+            axum::http::Request::get("/api/v1/provisioning.csv")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(unsigned.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -279,8 +422,14 @@ async fn the_page_shows_counts_reasons_filters_and_export_links_for_the_same_fil
     let w = world(&app).await;
     let session = app.sign_in(AccessRole::Trainer).await;
     let home = app.page(&session, "/").await;
-    assert!(home.body.contains("href=\"/provisioning\""), "in the navigation");
-    let path = format!("/provisioning?site_id={}&wave_id={}&status=not_ready", app.f.site_a, w.wave);
+    assert!(
+        home.body.contains("href=\"/provisioning\""),
+        "in the navigation"
+    );
+    let path = format!(
+        "/provisioning?site_id={}&wave_id={}&status=not_ready",
+        app.f.site_a, w.wave
+    );
     let page = app.page(&session, &path).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     for text in [
@@ -290,17 +439,29 @@ async fn the_page_shows_counts_reasons_filters_and_export_links_for_the_same_fil
         "proficiency not passed: scored 72, pass mark 80 (Nurse — Inpatient)",
         "<li>inactive in the roster</li>",
         "<label for=\"f-status\">Status</label>",
-        &format!("href=\"/api/v1/provisioning.xlsx?site_id={}&#38;wave_id={}&#38;status=not_ready\"", app.f.site_a, w.wave),
+        &format!(
+            "href=\"/api/v1/provisioning.xlsx?site_id={}&#38;wave_id={}&#38;status=not_ready\"",
+            app.f.site_a, w.wave
+        ),
     ] {
         assert!(page.body.contains(text), "{text}: {}", page.body);
     }
-    assert!(!page.body.contains("Person End user"), "the ready are filtered out");
+    assert!(
+        !page.body.contains("Person End user"),
+        "the ready are filtered out"
+    );
     let bad = app.page(&session, "/provisioning?status=maybe").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let champion = app.sign_in(AccessRole::Champion).await;
-    assert_eq!(app.page(&champion, "/provisioning").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.page(&champion, "/provisioning").await.status,
+        StatusCode::FORBIDDEN
+    );
     let home = app.page(&champion, "/").await;
-    assert!(!home.body.contains("href=\"/provisioning\""), "not offered to champions");
+    assert!(
+        !home.body.contains("href=\"/provisioning\""),
+        "not offered to champions"
+    );
 }
 
 #[tokio::test]
@@ -314,25 +475,68 @@ async fn the_forecast_flags_the_site_that_will_miss_the_threshold_with_when_it_w
     let report = reply.json();
     assert_eq!(report["threshold"], 90.0);
     let site = |name: &str| -> Value {
-        report["sites"].as_array().unwrap().iter().find(|s| s["site"] == name).cloned().unwrap_or_else(|| panic!("{name}: {report}"))
+        report["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["site"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name}: {report}"))
     };
     // Site A: 2 of its 3 active nurses complete, both within the last 28 days.
     let a = site("Site A")["forecast"].clone();
-    assert_eq!((a["required"].as_i64(), a["complete"].as_i64()), (Some(3), Some(2)), "{a}");
+    assert_eq!(
+        (a["required"].as_i64(), a["complete"].as_i64()),
+        (Some(3), Some(2)),
+        "{a}"
+    );
     assert_eq!(a["percent_now"], 66.7);
     assert_eq!(a["meets"], true);
     let meets_on = Utc::now().date_naive() + Days::new(14);
     assert_eq!(a["meets_on"], meets_on.to_string().as_str());
     // Site B: nobody has started: never, at this pace.
     let b = site("Site B")["forecast"].clone();
-    assert_eq!((b["meets"].as_bool(), b["meets_on"].is_null()), (Some(false), true), "{b}");
+    assert_eq!(
+        (b["meets"].as_bool(), b["meets_on"].is_null()),
+        (Some(false), true),
+        "{b}"
+    );
 
-    let lower = app.api(&exec, Method::GET, &format!("{path}&threshold=50"), None).await.json();
-    let a = &lower["sites"].as_array().unwrap().iter().find(|s| s["site"] == "Site A").unwrap()["forecast"];
-    assert_eq!(a["meets_on"], Utc::now().date_naive().to_string().as_str(), "already past 50%");
-    for bad in ["threshold=150", "threshold=0", "threshold=lots", "wave_id=999999"] {
-        let r = app.api(&exec, Method::GET, &format!("/api/v1/training/forecast?{bad}"), None).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", r.body);
+    let lower = app
+        .api(&exec, Method::GET, &format!("{path}&threshold=50"), None)
+        .await
+        .json();
+    let a = &lower["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["site"] == "Site A")
+        .unwrap()["forecast"];
+    assert_eq!(
+        a["meets_on"],
+        Utc::now().date_naive().to_string().as_str(),
+        "already past 50%"
+    );
+    for bad in [
+        "threshold=150",
+        "threshold=0",
+        "threshold=lots",
+        "wave_id=999999",
+    ] {
+        let r = app
+            .api(
+                &exec,
+                Method::GET,
+                &format!("/api/v1/training/forecast?{bad}"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.body
+        );
     }
 
     let session = app.sign_in(AccessRole::ProgramLead).await;
@@ -358,22 +562,35 @@ async fn the_forecast_is_for_those_who_follow_training_and_site_leads_see_their_
     let expect = [200, 200, 200, 200, 200, 200, 403, 403, 200];
     for (i, role) in ROLES.into_iter().enumerate() {
         let token = app.token(role).await;
-        let r = app.api(&token, Method::GET, "/api/v1/training/forecast", None).await;
+        let r = app
+            .api(&token, Method::GET, "/api/v1/training/forecast", None)
+            .await;
         assert_eq!(r.status.as_u16(), expect[i], "{role:?}: {}", r.body);
         if matches!(role, AccessRole::SiteLead | AccessRole::Champion) {
-            let sites: Vec<String> = r.json()["sites"].as_array().unwrap().iter().map(|s| s["site"].as_str().unwrap().to_owned()).collect();
+            let sites: Vec<String> = r.json()["sites"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["site"].as_str().unwrap().to_owned())
+                .collect();
             assert_eq!(sites, ["Site A"], "{role:?}");
         }
     }
     let user = app.sign_in(AccessRole::EndUser).await;
-    assert_eq!(app.page(&user, "/training/forecast").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.page(&user, "/training/forecast").await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_provisioning_and_the_forecast() {
     let app = TestApp::new().await;
     let token = app.token(AccessRole::Admin).await;
-    let doc = app.api(&token, Method::GET, "/api/v1/openapi.json", None).await.json();
+    let doc = app
+        .api(&token, Method::GET, "/api/v1/openapi.json", None)
+        .await
+        .json();
     for path in [
         "/api/v1/provisioning",
         "/api/v1/provisioning.csv",
@@ -388,7 +605,12 @@ async fn the_openapi_document_describes_provisioning_and_the_forecast() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(params, ["site_id", "wave_id", "status", "job_role", "cursor", "limit"]);
+    assert_eq!(
+        params,
+        [
+            "site_id", "wave_id", "status", "job_role", "cursor", "limit"
+        ]
+    );
     assert!(doc["components"]["schemas"]["ProvisioningEntry"]["properties"]["reasons"].is_object());
     assert!(doc["components"]["schemas"]["SiteForecast"].is_object());
 }
