@@ -9,15 +9,7 @@
 #   BIN=/path/to/muster bash scripts/bench_training.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ -z ${BIN:-} ]]; then
-    cargo build --release -p muster >/dev/null
-    BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/muster
-fi
-command -v sqlite3 >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends sqlite3 >/dev/null
-WORK=$(mktemp -d)
-SERVER=""
-cleanup() { [[ -n $SERVER ]] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
+source scripts/lib/bench_setup.sh
 
 started=$(date +%s%N)
 "$BIN" demo --scale large --database "$WORK/4m.db" 2>&1 | grep -E '^(Training|Loaded)' || true

@@ -17,6 +17,8 @@ mod champions;
 mod page;
 #[path = "browser/readiness.rs"]
 mod readiness;
+#[path = "browser/provisioning.rs"]
+mod provisioning;
 #[path = "browser/rig.rs"]
 mod rig;
 #[path = "browser/training.rs"]

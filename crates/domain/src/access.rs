@@ -50,6 +50,8 @@ choice!(
         ReadinessAssessment = ("readiness_assessment", "readiness scorecards and assessments"),
         Gate = ("gate", "go/no-go decisions"),
         Champion = ("champion", "champions"),
+        Provisioning = ("provisioning", "the provisioning list"),
+        TrainingForecast = ("training_forecast", "training forecasts"),
     }
 );
 
@@ -133,9 +135,9 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
     // is written `Subject::Champion`.
     use Subject::{
         Account, Attestation, Audit, ChangeRequest, CommandCenter, DecisionRight, Enrollment,
-        Gate, Import, KnownIssue, Module, Person, Plan, Program, ReadinessAssessment,
-        ReadinessCriterion, Rounding, Site, SlaPolicy, SupportTeam, Ticket, TrainingCatalog,
-        TrainingRecord, TrainingSession, Unit, Wave,
+        Gate, Import, KnownIssue, Module, Person, Plan, Program, Provisioning,
+        ReadinessAssessment, ReadinessCriterion, Rounding, Site, SlaPolicy, SupportTeam, Ticket,
+        TrainingCatalog, TrainingForecast, TrainingRecord, TrainingSession, Unit, Wave,
     };
     let reference_data = matches!(
         subject,
@@ -223,6 +225,13 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (SiteLead, Subject::Champion, _) => OwnSites,
         (Analyst | Trainer | Executive, Subject::Champion, Read) => All,
         (Champion | EndUser, Subject::Champion, Read) => OwnSites,
+        // Provisioning names people and their access: the leads and analysts read it all,
+        // trainers too (they chase who is not ready), site leads their own sites.
+        (ProgramLead | Analyst | Trainer, Provisioning, Read) => All,
+        (SiteLead, Provisioning, Read) => OwnSites,
+        // The forecast is figures per site: whoever follows training at that level.
+        (ProgramLead | Analyst | Trainer | Executive, TrainingForecast, Read) => All,
+        (SiteLead | Champion, TrainingForecast, Read) => OwnSites,
         _ => Reach::None,
     }
 }
@@ -605,6 +614,45 @@ mod tests {
         }
         assert!(!actor(AccessRole::Vendor).may(Action::Read, Subject::Champion));
         assert!(actor(AccessRole::ProgramLead).may_at(Action::Delete, Subject::Champion, at(2)));
+    }
+
+    #[test]
+    fn provisioning_is_read_by_leads_analysts_and_trainers_and_site_leads_for_their_sites() {
+        for role in [
+            AccessRole::Admin,
+            AccessRole::ProgramLead,
+            AccessRole::Analyst,
+            AccessRole::Trainer,
+        ] {
+            assert_eq!(
+                actor(role).read_scope(Subject::Provisioning),
+                Scope::Everything
+            );
+        }
+        let lead = actor(AccessRole::SiteLead);
+        assert!(lead.may_at(Action::Read, Subject::Provisioning, Place::Site(Some(1))));
+        assert!(!lead.may_at(Action::Read, Subject::Provisioning, Place::Site(Some(2))));
+        assert!(!lead.may_at(Action::Read, Subject::Provisioning, Place::Program));
+        for role in [
+            AccessRole::Champion,
+            AccessRole::EndUser,
+            AccessRole::Vendor,
+            AccessRole::Executive,
+        ] {
+            assert!(
+                !actor(role).may(Action::Read, Subject::Provisioning),
+                "{role:?}"
+            );
+        }
+        for action in [Action::Create, Action::Update, Action::Delete] {
+            assert!(!actor(AccessRole::ProgramLead).may(action, Subject::Provisioning));
+        }
+        assert!(actor(AccessRole::Executive).may(Action::Read, Subject::TrainingForecast));
+        assert!(!actor(AccessRole::EndUser).may(Action::Read, Subject::TrainingForecast));
+        assert_eq!(
+            actor(AccessRole::Champion).read_scope(Subject::TrainingForecast),
+            Scope::Sites(vec![1])
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod person;
 pub mod plan;
 pub mod placement;
 pub mod program;
+pub mod provisioning;
 pub mod readiness;
 pub mod rounding;
 pub mod site;

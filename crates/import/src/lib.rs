@@ -11,9 +11,11 @@
 pub mod check;
 pub mod completions;
 pub mod job;
+pub mod export;
 pub mod people;
 pub mod rejects;
 pub mod source;
+pub mod xlsx_write;
 
 #[cfg(feature = "testing")]
 pub mod testing;

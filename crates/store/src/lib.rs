@@ -29,6 +29,7 @@ pub mod person;
 pub mod plan;
 pub mod program;
 pub mod readiness;
+pub mod provisioning;
 pub mod roster;
 pub mod rounding;
 pub mod site;

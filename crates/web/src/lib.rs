@@ -26,6 +26,7 @@ mod plan;
 mod placement;
 mod program;
 mod readiness;
+mod provisioning;
 mod resource;
 mod rounding;
 mod site;
@@ -142,6 +143,7 @@ pub fn app(state: AppState) -> Router {
         .merge(plan::routes())
         .merge(readiness::routes())
         .merge(champion::routes())
+        .merge(provisioning::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())

@@ -41,6 +41,7 @@ const NAV: &[(&str, &str, Subject)] = &[
     ("Training", "/training", Subject::TrainingRecord),
     ("Readiness", "/readiness", Subject::ReadinessAssessment),
     ("Champions", "/champions", Subject::Champion),
+    ("Provisioning", "/provisioning", Subject::Provisioning),
     ("Sites", "/sites", Subject::Site),
     ("Units", "/units", Subject::Unit),
     ("Waves", "/waves", Subject::Wave),

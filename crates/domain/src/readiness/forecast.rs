@@ -80,6 +80,18 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
+/// A site's forecast for the go-live of one of its waves.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SiteForecast {
+    pub wave_id: i64,
+    pub wave: String,
+    pub go_live: NaiveDate,
+    pub site_id: i64,
+    pub site: String,
+    pub forecast: Forecast,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

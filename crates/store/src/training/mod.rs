@@ -10,7 +10,8 @@ mod curriculum;
 mod enrollment;
 mod feed;
 mod follow_up;
-mod progress;
+mod forecast;
+pub(crate) mod progress;
 mod session;
 
 use std::collections::HashMap;

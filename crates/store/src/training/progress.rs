@@ -130,11 +130,11 @@ fn rebuild_status(people: &str) -> String {
 }
 
 /// Curricula per job role, as a table `r (job_role, n)` for program `?`.
-const ROLE_CURRICULA: &str =
+pub(crate) const ROLE_CURRICULA: &str =
     "(SELECT job_role, COUNT(*) AS n FROM curriculum WHERE program_id = ? GROUP BY job_role) r";
 
 /// People aliased `p` that `scope` reaches, as SQL and values; `None` for nobody.
-fn people_in_scope(scope: &Scope) -> Option<(String, Vec<Value>)> {
+pub(crate) fn people_in_scope(scope: &Scope) -> Option<(String, Vec<Value>)> {
     match scope {
         Scope::Nothing | Scope::Organization(_) => None,
         Scope::Everything => Some((String::new(), Vec::new())),

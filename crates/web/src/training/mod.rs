@@ -7,6 +7,7 @@ mod calendar;
 mod catalog;
 mod dashboard;
 mod follow_ups;
+mod forecast;
 mod records;
 mod roster;
 mod sessions;
@@ -41,6 +42,8 @@ pub fn routes() -> Router<AppState> {
             "/training/suggest-follow-ups",
             post(dashboard::form_suggest),
         )
+        .route("/training/forecast", get(forecast::page))
+        .route("/api/v1/training/forecast", get(forecast::api))
         .route("/training/sessions", get(calendar::page))
         .route("/training/calendar-link", post(calendar::new_link))
         .route("/training/me", get(trainee::me))
@@ -76,12 +79,16 @@ pub fn routes() -> Router<AppState> {
         roster::api_attendance,
         dashboard::api,
         dashboard::api_suggest,
+        forecast::api,
         trainee::api,
         calendar::api_feed
     ),
     components(schemas(
         roster::RosterBody,
         dashboard::SuggestBody,
+        forecast::ForecastReport,
+        muster_domain::readiness::forecast::SiteForecast,
+        muster_domain::readiness::forecast::Forecast,
         trainee::TraineeTraining,
         muster_domain::training::session::Enrollment,
         muster_domain::training::progress::CompletionCell,

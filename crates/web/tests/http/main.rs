@@ -12,6 +12,7 @@ mod imports;
 mod plan;
 mod problems;
 mod readiness;
+mod provisioning;
 mod reference;
 mod tickets;
 mod training;
