@@ -7,9 +7,9 @@ mod allocator;
 
 mod config;
 mod demo;
+mod demo_champions;
 mod demo_plan;
 mod demo_readiness;
-mod demo_champions;
 mod demo_tickets;
 mod demo_training;
 mod import;

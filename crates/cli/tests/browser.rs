@@ -15,10 +15,10 @@ mod axe;
 mod champions;
 #[path = "browser/page.rs"]
 mod page;
-#[path = "browser/readiness.rs"]
-mod readiness;
 #[path = "browser/provisioning.rs"]
 mod provisioning;
+#[path = "browser/readiness.rs"]
+mod readiness;
 #[path = "browser/rig.rs"]
 mod rig;
 #[path = "browser/training.rs"]

@@ -134,10 +134,10 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
     // Listed rather than globbed: `Champion` is both a role and a subject, so the subject
     // is written `Subject::Champion`.
     use Subject::{
-        Account, Attestation, Audit, ChangeRequest, CommandCenter, DecisionRight, Enrollment,
-        Gate, Import, KnownIssue, Module, Person, Plan, Program, Provisioning,
-        ReadinessAssessment, ReadinessCriterion, Rounding, Site, SlaPolicy, SupportTeam, Ticket,
-        TrainingCatalog, TrainingForecast, TrainingRecord, TrainingSession, Unit, Wave,
+        Account, Attestation, Audit, ChangeRequest, CommandCenter, DecisionRight, Enrollment, Gate,
+        Import, KnownIssue, Module, Person, Plan, Program, Provisioning, ReadinessAssessment,
+        ReadinessCriterion, Rounding, Site, SlaPolicy, SupportTeam, Ticket, TrainingCatalog,
+        TrainingForecast, TrainingRecord, TrainingSession, Unit, Wave,
     };
     let reference_data = matches!(
         subject,

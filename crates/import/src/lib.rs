@@ -10,8 +10,8 @@
 
 pub mod check;
 pub mod completions;
-pub mod job;
 pub mod export;
+pub mod job;
 pub mod people;
 pub mod rejects;
 pub mod source;

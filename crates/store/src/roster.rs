@@ -9,8 +9,8 @@ use muster_domain::import::ImportId;
 use muster_domain::import::people::{PersonWrite, Places, Roster};
 use muster_domain::person::{EmployerKind, JobRole, Person, PersonSpec, Shift};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait, Value,
 };
 
 use crate::audit::{Change, actor_label};

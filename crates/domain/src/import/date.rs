@@ -13,6 +13,8 @@ choice!(
     }
 );
 
+// `choice!` writes the enum, so the default cannot be a derive attribute on a variant.
+#[allow(clippy::derivable_impls)]
 impl Default for DateOrder {
     fn default() -> Self {
         DateOrder::Either

@@ -26,6 +26,9 @@ struct Made {
     person_id: i64,
 }
 
+/// A person as read for designating champions: id, site, unit, shift.
+type CandidateRow = (i64, Option<i64>, Option<i64>, Option<String>);
+
 impl Store {
     /// Every active person with a unit and a shift: (person, site, unit, shift), by unit,
     /// shift and id; for designating champions in bulk.
@@ -33,7 +36,7 @@ impl Store {
         &self,
         program_id: i64,
     ) -> StoreResult<Vec<(i64, SiteId, i64, Shift)>> {
-        let rows: Vec<(i64, Option<i64>, Option<i64>, Option<String>)> = person::Entity::find()
+        let rows: Vec<CandidateRow> = person::Entity::find()
             .select_only()
             .columns([
                 person::Column::Id,

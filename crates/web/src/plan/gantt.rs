@@ -9,7 +9,8 @@ use chrono::{Datelike, Days, NaiveDate};
 use muster_domain::plan::PlanRow;
 use serde::Deserialize;
 
-use super::schedule::{ScheduleQuery, view};
+use super::schedule::view;
+use super::tasks::TaskQuery;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -33,7 +34,7 @@ const HEADER: f64 = 28.0;
 #[derive(Debug, Default, Deserialize)]
 pub struct GanttQuery {
     #[serde(flatten)]
-    pub schedule: ScheduleQuery,
+    pub schedule: TaskQuery,
     /// week, month or quarter
     pub zoom: Option<String>,
 }

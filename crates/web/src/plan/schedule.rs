@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use muster_domain::access::{Action, Subject};
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::plan::PlanRow;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::tasks::{TaskQuery, today};
 use crate::AppState;
@@ -19,56 +19,6 @@ use crate::error::{ApiError, AppError, PageError};
 use crate::form::{Field, FieldKind, Params};
 use crate::page::{Layout, render};
 use crate::resource::{Lookup, Resource};
-
-/// The schedule's query: the task filters and a page.
-#[derive(Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
-pub struct ScheduleQuery {
-    /// only tasks of this site
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub site_id: Option<String>,
-    /// only tasks of this wave
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wave_id: Option<String>,
-    /// only tasks of this module
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub module_id: Option<String>,
-    /// name containing this text
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
-    /// true: only tasks on the critical path
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub critical: Option<String>,
-    /// true: only milestones
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub milestones: Option<String>,
-    /// compare with this baseline: each task gets its variance
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline_id: Option<String>,
-    /// where the page starts (from the previous page's next_cursor)
-    #[serde(skip_serializing)]
-    pub cursor: Option<String>,
-    /// tasks per page (default 100, at most 500)
-    #[serde(skip_serializing)]
-    pub limit: Option<u64>,
-}
-
-impl ScheduleQuery {
-    pub fn tasks(&self) -> TaskQuery {
-        TaskQuery {
-            site_id: self.site_id.clone(),
-            wave_id: self.wave_id.clone(),
-            module_id: self.module_id.clone(),
-            search: self.search.clone(),
-            critical: self.critical.clone(),
-            milestones: self.milestones.clone(),
-        }
-    }
-
-    /// The filters as a query string (without the page).
-    pub fn filters_query(&self) -> String {
-        serde_html_form::to_string(self).unwrap_or_default()
-    }
-}
 
 /// The schedule as the API gives it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -89,11 +39,11 @@ pub struct ScheduleView {
 pub(crate) async fn view(
     state: &AppState,
     actor: &muster_domain::access::Actor,
-    q: &ScheduleQuery,
+    q: &TaskQuery,
     default_limit: u64,
 ) -> Result<ScheduleView, AppError> {
     require(actor, Action::Read, Subject::Plan)?;
-    let filter = q.tasks().filter()?;
+    let filter = q.filter()?;
     let cursor = q
         .cursor
         .as_deref()
@@ -129,12 +79,12 @@ pub(crate) async fn view(
 
 /// `GET /api/v1/schedule`: every task's computed dates, total and free float and whether it
 /// is on the critical path, in outline order, a page at a time.
-#[utoipa::path(get, path = "/api/v1/schedule", tag = "Plan", params(ScheduleQuery),
+#[utoipa::path(get, path = "/api/v1/schedule", tag = "Plan", params(TaskQuery),
     responses((status = 200, description = "the computed schedule", body = ScheduleView), (status = 401, description = "not signed in", body = crate::error::Problem), (status = 403, description = "your role does not allow this", body = crate::error::Problem), (status = 422, description = "a filter that needs attention", body = crate::error::Problem)))]
 pub async fn api(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Params(q): Params<ScheduleQuery>,
+    Params(q): Params<TaskQuery>,
 ) -> Result<Json<ScheduleView>, ApiError> {
     Ok(Json(view(&state, &caller.actor, &q, 100).await?))
 }
@@ -174,7 +124,7 @@ struct SchedulePage {
 pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Params(q): Params<ScheduleQuery>,
+    Params(q): Params<TaskQuery>,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
     let view = view(&state, actor, &q, 100).await?;
@@ -215,7 +165,7 @@ pub async fn page(
         .next_cursor
         .as_ref()
         .map(|c| format!("/plan?{query}&cursor={c}"));
-    let mut filters = super::tasks::Tasks::filters(&q.tasks(), &lookup);
+    let mut filters = super::tasks::Tasks::filters(&q, &lookup);
     let baselines = state
         .store
         .list_baselines(actor.program_id, None, 100)

@@ -16,22 +16,37 @@ use crate::resource::{Cell, Fact, Lookup, Resource, choice_options, filter_id, o
 
 pub struct Tasks;
 
-#[derive(Debug, Default, Deserialize, Serialize)]
+/// The plan's task filters, shared by the task list, the schedule and the Gantt chart;
+/// the schedule also reads its page and a baseline to compare with.
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
 pub struct TaskQuery {
+    /// only tasks of this site
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
+    /// only tasks of this wave
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wave_id: Option<String>,
+    /// only tasks of this module
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module_id: Option<String>,
+    /// name containing this text
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
-    /// "true": only tasks on the critical path.
+    /// true: only tasks on the critical path
     #[serde(skip_serializing_if = "Option::is_none")]
     pub critical: Option<String>,
-    /// "true": only milestones.
+    /// true: only milestones
     #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<String>,
+    /// compare with this baseline: each task gets its variance (schedule only)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_id: Option<String>,
+    /// where the page starts (from the previous page's next_cursor)
+    #[serde(skip_serializing)]
+    pub cursor: Option<String>,
+    /// tasks per page (default 100, at most 500)
+    #[serde(skip_serializing)]
+    pub limit: Option<u64>,
 }
 
 fn yes(v: &Option<String>) -> bool {
@@ -51,6 +66,11 @@ impl TaskQuery {
             milestones: yes(&self.milestones),
             search: self.search.clone().filter(|s| !s.trim().is_empty()),
         })
+    }
+
+    /// The filters as a query string (without the page).
+    pub fn filters_query(&self) -> String {
+        serde_html_form::to_string(self).unwrap_or_default()
     }
 }
 

@@ -209,11 +209,18 @@ async fn the_readiness_scorecard_rates_champion_coverage_per_site() {
             .find(|r| r["criterion_id"] == criterion)
             .unwrap()
             .clone();
-        (r["value"].as_f64().map(|v| v.round()), r["rag"].as_str().unwrap().to_owned())
+        (
+            r["value"].as_f64().map(|v| v.round()),
+            r["rag"].as_str().unwrap().to_owned(),
+        )
     };
     let url = format!("/api/v1/readiness/scorecard?wave_id={wave}");
     let card = app.api(&token, Method::GET, &url, None).await.json();
-    assert_eq!(rating(&card, f.site_a), (Some(33.0), "red".into()), "{card}");
+    assert_eq!(
+        rating(&card, f.site_a),
+        (Some(33.0), "red".into()),
+        "{card}"
+    );
     assert_eq!(rating(&card, f.site_b), (Some(0.0), "red".into()));
     let reply = app
         .api(
@@ -225,5 +232,9 @@ async fn the_readiness_scorecard_rates_champion_coverage_per_site() {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let card = app.api(&token, Method::GET, &url, None).await.json();
-    assert_eq!(rating(&card, f.site_a), (Some(67.0), "red".into()), "{card}");
+    assert_eq!(
+        rating(&card, f.site_a),
+        (Some(67.0), "red".into()),
+        "{card}"
+    );
 }
