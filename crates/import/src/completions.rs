@@ -31,15 +31,10 @@ struct Counted<'a> {
 }
 
 impl Sink<CompletionSpec> for Counted<'_> {
-    fn write(
-        &mut self,
-        batch: Vec<CompletionSpec>,
-    ) -> impl Future<Output = StoreResult<()>> + Send {
-        async move {
-            let done = self.writer.write(batch).await?;
-            Progress::add(&self.progress.unchanged, done.unchanged);
-            Ok(())
-        }
+    async fn write(&mut self, batch: Vec<CompletionSpec>) -> StoreResult<()> {
+        let done = self.writer.write(batch).await?;
+        Progress::add(&self.progress.unchanged, done.unchanged);
+        Ok(())
     }
 }
 

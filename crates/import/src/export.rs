@@ -32,8 +32,8 @@ impl ExportFormat {
 }
 
 enum Encoder {
-    Csv(csv::Writer<Spool>),
-    Xlsx(XlsxWriter<Spool>),
+    Csv(Box<csv::Writer<Spool>>),
+    Xlsx(Box<XlsxWriter<Spool>>),
 }
 
 /// An export being written.
@@ -59,9 +59,11 @@ impl Export {
             ExportFormat::Csv => {
                 let mut w = csv::Writer::from_writer(spool.clone());
                 w.write_record(header)?;
-                Encoder::Csv(w)
+                Encoder::Csv(Box::new(w))
             }
-            ExportFormat::Xlsx => Encoder::Xlsx(XlsxWriter::new(spool.clone(), sheet, header)?),
+            ExportFormat::Xlsx => {
+                Encoder::Xlsx(Box::new(XlsxWriter::new(spool.clone(), sheet, header)?))
+            }
         };
         Ok(Export { spool, encoder })
     }
