@@ -201,7 +201,9 @@ impl Store {
     ) -> StoreResult<Person> {
         self.check_placement(change.program_id(), &spec).await?;
         let row = person_row(change.program_id(), spec, Utc::now());
-        self.insert_audited(change, ENTITY, row, UNIQUE, to_person, |p| p.id)
+        let last = crate::training::last_person_id(&self.db, self.backend()).await?;
+        let status = crate::training::status_rows(self.backend(), change.program_id(), last);
+        self.insert_audited_then(change, ENTITY, row, UNIQUE, to_person, |p| p.id, vec![status])
             .await
     }
 
@@ -241,7 +243,13 @@ impl Store {
                 before.name
             )));
         }
-        self.delete_audited::<person::Entity, _>(change, ENTITY, id, &before)
+        // Their status row (every person has one) goes with them.
+        let status = crate::raw::statement(
+            self.backend(),
+            "DELETE FROM training_status WHERE person_id = ?",
+            vec![id.into()],
+        );
+        self.delete_audited_after::<person::Entity, _>(change, ENTITY, id, &before, vec![status])
             .await
     }
 }

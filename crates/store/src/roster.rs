@@ -97,8 +97,11 @@ impl Store {
         change: &Change<'_>,
         audit_each: bool,
     ) -> StoreResult<RosterWriter> {
+        let txn = self.bulk_db.begin().await?;
+        let last_person_id = crate::training::last_person_id(&txn, self.backend()).await?;
         Ok(RosterWriter {
-            txn: self.bulk_db.begin().await?,
+            txn,
+            last_person_id,
             backend: self.backend(),
             program_id: change.program_id(),
             now: Utc::now(),
@@ -168,6 +171,8 @@ pub struct RosterWriter {
     txn: DatabaseTransaction,
     backend: Backend,
     program_id: i64,
+    /// The highest person id before the import: the people it creates come after it.
+    last_person_id: i64,
     now: DateTime<Utc>,
     actor_account_id: Option<i64>,
     actor: String,
@@ -419,6 +424,13 @@ impl RosterWriter {
         summary: &serde_json::Value,
     ) -> StoreResult<()> {
         self.flush_audit(true).await?;
+        crate::training::add_status_rows(
+            &self.txn,
+            self.backend,
+            self.program_id,
+            self.last_person_id,
+        )
+        .await?;
         Store::record_outcome(&self.txn, self.program_id, job, outcome).await?;
         record(
             &self.txn,

@@ -4,8 +4,8 @@
 
 use muster_domain::audit::AuditAction;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel, PrimaryKeyTrait,
-    TransactionTrait,
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PrimaryKeyTrait, Statement, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -32,8 +32,33 @@ impl Store {
         ModelOf<A>: IntoActiveModel<A>,
         T: Serialize + Send + Sync,
     {
+        self.insert_audited_then(change, entity, row, unique, convert, id_of, Vec::new())
+            .await
+    }
+
+    /// `insert_audited`, running `then` (rows that go with the new record) in the same
+    /// transaction after the insert.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn insert_audited_then<A, T>(
+        &self,
+        change: &Change<'_>,
+        entity: &'static str,
+        row: A,
+        unique: &[UniqueField],
+        convert: impl FnOnce(ModelOf<A>) -> StoreResult<T> + Send,
+        id_of: impl FnOnce(&T) -> i64 + Send,
+        then: Vec<Statement>,
+    ) -> StoreResult<T>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        ModelOf<A>: IntoActiveModel<A>,
+        T: Serialize + Send + Sync,
+    {
         let txn = self.db.begin().await?;
         let stored = row.insert(&txn).await.map_err(|e| map_unique(e, unique))?;
+        for s in then {
+            txn.execute_raw(s).await?;
+        }
         let created = convert(stored)?;
         let id = id_of(&created);
         record(
@@ -98,7 +123,29 @@ impl Store {
         i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
         T: Serialize + Send + Sync,
     {
+        self.delete_audited_after::<E, T>(change, entity, id, before, Vec::new())
+            .await
+    }
+
+    /// `delete_audited`, running `first` (rows that hang off the record) in the same
+    /// transaction before the delete.
+    pub(crate) async fn delete_audited_after<E, T>(
+        &self,
+        change: &Change<'_>,
+        entity: &'static str,
+        id: i64,
+        before: &T,
+        first: Vec<Statement>,
+    ) -> StoreResult<()>
+    where
+        E: EntityTrait,
+        i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+        T: Serialize + Send + Sync,
+    {
         let txn = self.db.begin().await?;
+        for s in first {
+            txn.execute_raw(s).await?;
+        }
         E::delete_by_id(id)
             .exec(&txn)
             .await

@@ -21,6 +21,7 @@ use sea_orm::sea_query::SelectStatement;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 
 pub use completion::COMPLETIONS_PER_STATEMENT;
+pub(crate) use progress::{add_status_rows, last_person_id, status_rows};
 pub use course::CourseFilter;
 pub use follow_up::FollowUpFilter;
 pub use progress::BehindPage;
