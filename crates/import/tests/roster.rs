@@ -215,6 +215,11 @@ async fn a_csv_with_a_byte_order_mark_imports_and_a_re_import_updates_instead_of
         "left the roster: inactive, not deleted"
     );
     assert_eq!(rig.by_employee_id("E1").await.id, ana.id);
+    assert_eq!(
+        muster_store::testing::people_without_training_status(&rig.store).await,
+        0,
+        "imported people have their training status row"
+    );
 }
 
 #[tokio::test]

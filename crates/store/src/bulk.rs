@@ -32,6 +32,7 @@ impl Store {
         let program_id = change.program_id();
         let now = Utc::now();
         let txn = self.db.begin().await?;
+        let first_after = crate::training::last_person_id(&txn, self.backend()).await?;
         let mut rows = people
             .into_iter()
             .map(|p| person_row(program_id, p, now))
@@ -43,6 +44,7 @@ impl Store {
                 .await
                 .map_err(|e| map_unique(e, crate::person::UNIQUE))?;
         }
+        crate::training::add_status_rows(&txn, self.backend(), program_id, first_after).await?;
         let last_id = person::Entity::find()
             .filter(person::Column::ProgramId.eq(program_id))
             .order_by_desc(person::Column::Id)

@@ -112,6 +112,15 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 14,
+        name: "training_status_everyone",
+        both: Some(include_str!(
+            "../migrations/0014_training_status_everyone.sql"
+        )),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

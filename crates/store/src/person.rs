@@ -7,7 +7,10 @@ use muster_domain::person::{
     EmployerKind, JobRole, Person, PersonFilter, PersonId, PersonSpec, Shift,
 };
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    Select,
+};
 
 use crate::audit::Change;
 use crate::champion::ChampionRef;
@@ -30,6 +33,19 @@ pub(crate) const UNIQUE: &[UniqueField] = &[
         message: "another person already has this employee id",
     },
 ];
+
+/// After a person's insert, in its transaction: their training status row.
+fn with_status(
+    status: sea_orm::Statement,
+) -> impl for<'t> FnOnce(&'t DatabaseTransaction, person::Model) -> crate::write::Then<'t, Person> + Send
+{
+    move |txn, m| {
+        Box::pin(async move {
+            txn.execute_raw(status).await?;
+            to_person(m)
+        })
+    }
+}
 
 pub(crate) fn to_person(m: person::Model) -> StoreResult<Person> {
     Ok(Person {
@@ -202,7 +218,9 @@ impl Store {
     ) -> StoreResult<Person> {
         self.check_placement(change.program_id(), &spec).await?;
         let row = person_row(change.program_id(), spec, Utc::now());
-        self.insert_audited(change, ENTITY, row, UNIQUE, to_person, |p| p.id)
+        let last = crate::training::last_person_id(&self.db, self.backend()).await?;
+        let status = crate::training::status_rows(self.backend(), change.program_id(), last);
+        self.insert_then(change, ENTITY, row, UNIQUE, with_status(status), |p| p.id)
             .await
     }
 
@@ -246,7 +264,13 @@ impl Store {
                 before.name
             )));
         }
-        self.delete_audited::<person::Entity, _>(change, ENTITY, id, &before)
+        // Their status row (every person has one) goes with them.
+        let status = crate::raw::statement(
+            self.backend(),
+            "DELETE FROM training_status WHERE person_id = ?",
+            vec![id.into()],
+        );
+        self.delete_audited_after::<person::Entity, _>(change, ENTITY, id, &before, vec![status])
             .await
     }
 }

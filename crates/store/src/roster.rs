@@ -121,8 +121,10 @@ impl Store {
             Backend::Sqlite => person::Entity::find().count(&txn).await?,
             Backend::Postgres => 0,
         };
+        let last_person_id = crate::training::last_person_id(&txn, self.backend()).await?;
         Ok(RosterWriter {
             txn,
+            last_person_id,
             backend: self.backend(),
             program_id: change.program_id(),
             now: Utc::now(),
@@ -212,6 +214,8 @@ pub struct RosterWriter {
     txn: DatabaseTransaction,
     backend: Backend,
     program_id: i64,
+    /// The highest person id before the import: the people it creates come after it.
+    last_person_id: i64,
     now: DateTime<Utc>,
     actor_account_id: Option<i64>,
     actor: String,
@@ -499,6 +503,13 @@ impl RosterWriter {
         if let Some(deferred) = self.deferred.take() {
             deferred.recreate(&self.txn).await?;
         }
+        crate::training::add_status_rows(
+            &self.txn,
+            self.backend,
+            self.program_id,
+            self.last_person_id,
+        )
+        .await?;
         Store::commit_import(self.txn, change, job, outcome, summary).await
     }
 

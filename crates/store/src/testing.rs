@@ -100,3 +100,30 @@ pub async fn index_names(store: &Store, table: &str) -> Vec<String> {
         .map(|r| r.try_get::<String>("", "name").unwrap())
         .collect()
 }
+
+/// The number `sql` (a `SELECT COUNT(*) AS n ...`) counts: for checking what no API shows,
+/// such as rows kept only for speed.
+pub async fn count(store: &Store, sql: &str) -> i64 {
+    use sea_orm::FromQueryResult;
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let stmt = crate::raw::statement(store.backend(), sql, Vec::new());
+    Count::find_by_statement(stmt)
+        .one(&store.db)
+        .await
+        .unwrap()
+        .expect("a count")
+        .n
+}
+
+/// People of the store without a training status row (every person should have one).
+pub async fn people_without_training_status(store: &Store) -> i64 {
+    count(
+        store,
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM person p \
+         WHERE NOT EXISTS (SELECT 1 FROM training_status t WHERE t.person_id = p.id)",
+    )
+    .await
+}

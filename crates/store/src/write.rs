@@ -7,8 +7,8 @@ use std::pin::Pin;
 
 use muster_domain::audit::AuditAction;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    PrimaryKeyTrait, TransactionTrait,
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PrimaryKeyTrait, Statement, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -158,7 +158,29 @@ impl Store {
         i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
         T: Serialize + Send + Sync,
     {
+        self.delete_audited_after::<E, T>(change, entity, id, before, Vec::new())
+            .await
+    }
+
+    /// `delete_audited`, running `first` (rows that hang off the record) in the same
+    /// transaction before the delete.
+    pub(crate) async fn delete_audited_after<E, T>(
+        &self,
+        change: &Change<'_>,
+        entity: &'static str,
+        id: i64,
+        before: &T,
+        first: Vec<Statement>,
+    ) -> StoreResult<()>
+    where
+        E: EntityTrait,
+        i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+        T: Serialize + Send + Sync,
+    {
         let txn = self.db.begin().await?;
+        for s in first {
+            txn.execute_raw(s).await?;
+        }
         E::delete_by_id(id)
             .exec(&txn)
             .await

@@ -27,6 +27,7 @@ pub use completion_import::{BatchWritten, CompletionTally, CompletionWriter};
 pub use course::CourseFilter;
 pub use follow_up::FollowUpFilter;
 pub use progress::BehindPage;
+pub(crate) use progress::{add_status_rows, last_person_id, status_rows};
 pub use session::SessionFilter;
 
 use crate::Store;

@@ -12,7 +12,7 @@ use muster_domain::site::SiteId;
 use muster_domain::training::progress::{
     Behind, CompletionCell, CurriculumProgress, PersonTraining,
 };
-use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
 
 use crate::error::{StoreError, StoreResult};
 use crate::raw::{marks, statement};
@@ -114,7 +114,9 @@ fn rebuild_progress(people: &str) -> String {
     )
 }
 
-/// Status rows for the people `people` selects (alias p) who have any progress.
+/// Status rows for every person `people` selects (alias p), zeros for those with no
+/// progress: a row per person keeps the figures' join the same size however many people
+/// have started training (see `add_status_rows`).
 fn rebuild_status(people: &str) -> String {
     let of_role = "FROM curriculum_progress cp JOIN curriculum c ON c.id = cp.curriculum_id \
          WHERE cp.person_id = p.id AND c.job_role = p.job_role AND cp.done >= cp.required";
@@ -124,9 +126,49 @@ fn rebuild_status(people: &str) -> String {
          (SELECT COUNT(*) {of_role}), \
          (SELECT COUNT(*) {of_role} AND cp.proficiency_passed = TRUE), \
          (SELECT MAX(cp.completed_on) {of_role}) \
-         FROM person p WHERE {people} \
-         AND EXISTS (SELECT 1 FROM curriculum_progress cp WHERE cp.person_id = p.id)"
+         FROM person p WHERE {people}"
     )
+}
+
+/// Gives each person of program `program_id` with an id above `after_id` who has no status
+/// row one of nothing done yet. Every person has one (new people get theirs here, in the
+/// transaction that creates them), so that the figures by site and role join as many status
+/// rows as there are people: PostgreSQL hash-joins them all, and with rows only for people
+/// who had started training that join grew with the completions behind them.
+pub(crate) async fn add_status_rows<C: ConnectionTrait>(
+    db: &C,
+    backend: Backend,
+    program_id: i64,
+    after_id: i64,
+) -> StoreResult<()> {
+    db.execute_raw(status_rows(backend, program_id, after_id))
+        .await?;
+    Ok(())
+}
+
+/// The statement `add_status_rows` runs.
+pub(crate) fn status_rows(backend: Backend, program_id: i64, after_id: i64) -> Statement {
+    let sql = "INSERT INTO training_status (person_id, program_id, complete, proficient) \
+         SELECT p.id, p.program_id, 0, 0 FROM person p WHERE p.program_id = ? AND p.id > ? \
+         AND NOT EXISTS (SELECT 1 FROM training_status t WHERE t.person_id = p.id) \
+         ON CONFLICT (person_id) DO NOTHING";
+    statement(backend, sql, vec![program_id.into(), after_id.into()])
+}
+
+/// The highest person id so far (0 for none): people created after it have higher ids.
+pub(crate) async fn last_person_id<C: ConnectionTrait>(
+    db: &C,
+    backend: Backend,
+) -> StoreResult<i64> {
+    #[derive(FromQueryResult)]
+    struct Last {
+        id: Option<i64>,
+    }
+    let sql = "SELECT MAX(id) AS id FROM person";
+    let last = Last::find_by_statement(statement(backend, sql, Vec::new()))
+        .one(db)
+        .await?;
+    Ok(last.and_then(|l| l.id).unwrap_or(0))
 }
 
 /// Curricula per job role, as a table `r (job_role, n)` for program `?`.

@@ -601,3 +601,39 @@ async fn how_to_tickets_since_go_live_suggest_coaching_once_per_module() {
         list.items[0].topic
     );
 }
+
+#[tokio::test]
+async fn every_person_has_a_training_status_row_from_creation_and_can_still_be_deleted() {
+    let db = support::fresh().await;
+    let actor = program(&db.store).await;
+    let change = Change::new(&actor, Via::Api);
+    let s = db.store.create_site(&change, site("A")).await.unwrap().id;
+    let one = db
+        .store
+        .create_person(&change, person("One", "one@t.example", Some(s), "nurse"))
+        .await
+        .unwrap();
+    let bulk = vec![
+        person("Two", "two@t.example", Some(s), "nurse"),
+        person("Three", "three@t.example", Some(s), "physician"),
+    ];
+    db.store.insert_people_bulk(&change, bulk).await.unwrap();
+    let rows = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM training_status";
+    assert_eq!(support::count(&db.store, rows).await, 3);
+    assert_eq!(support::people_without_training_status(&db.store).await, 0);
+    db.store.delete_person(&change, one.id).await.unwrap();
+    assert_eq!(
+        support::count(&db.store, rows).await,
+        2,
+        "the row goes with its person"
+    );
+    db.store
+        .refresh_training_progress(actor.program_id, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        support::people_without_training_status(&db.store).await,
+        0,
+        "a rebuild keeps the rows of people with nothing done"
+    );
+}
