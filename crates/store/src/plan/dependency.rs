@@ -109,16 +109,21 @@ impl Store {
         id: Option<i64>,
         spec: DependencySpec,
     ) -> StoreResult<()> {
+        // The kept schedule holds the plan as of its current revision: no need to read
+        // every task and link again for each new link.
+        let plan = self
+            .plan_schedule(program_id, chrono::Utc::now().date_naive())
+            .await?;
         for (field, task) in [
             ("predecessor_id", spec.predecessor_id),
             ("successor_id", spec.successor_id),
         ] {
-            if let Err(StoreError::NotFound { .. }) = self.plan_task(program_id, task).await {
+            if plan.position(task).is_none() {
                 return Err(StoreError::invalid(field, "no such task in this plan"));
             }
         }
-        let tasks = self.all_plan_tasks(program_id).await?;
-        let mut links = self.all_plan_dependencies(program_id).await?;
+        let tasks = &plan.tasks;
+        let mut links = plan.dependencies.clone();
         links.retain(|d| Some(d.id) != id);
         links.push(PlanDependency {
             id: 0,
@@ -127,7 +132,7 @@ impl Store {
             kind: spec.kind,
             lag: spec.lag,
         });
-        if let Some(cycle) = muster_domain::plan::tree::cycle(&tasks, &links) {
+        if let Some(cycle) = muster_domain::plan::tree::cycle(tasks, &links) {
             return Err(StoreError::invalid(
                 "successor_id",
                 format!("this link would close a loop: {}", cycle.join(" -> ")),
