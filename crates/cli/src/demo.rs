@@ -10,6 +10,7 @@ use muster_domain::access::{AccessRole, Actor};
 use muster_domain::account::Password;
 use muster_domain::audit::Via;
 use muster_domain::module::ModuleDraft;
+use muster_domain::money::Cents;
 use muster_domain::person::{EmployerKind, JobRole, PersonSpec, Shift};
 use muster_domain::site::{Site, SiteDraft, SiteKind};
 use muster_domain::text::{Email, Name};
@@ -515,6 +516,9 @@ fn person(rng: &mut SmallRng, n: usize, site_id: i64, units: &[i64]) -> PersonSp
         // Half of the day shift, a quarter each evening and night, as hospitals staff.
         shift: Some([Shift::Day, Shift::Day, Shift::Evening, Shift::Night][n % 4]),
         active: rng.gen_range(0..100) >= 3,
+        // Consultants and vendor staff bill by the day: $1,200 to $2,400.
+        daily_rate: (employer_kind != EmployerKind::Staff)
+            .then(|| Cents(120_000 + (n % 13) as i64 * 10_000)),
     }
 }
 

@@ -10,6 +10,7 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use muster_domain::access::Actor;
 use muster_domain::audit::Via;
 use muster_domain::plan::calendar::{Calendar, WorkDays};
+use muster_domain::plan::cost::CostItemDraft;
 use muster_domain::plan::task::TaskDraft;
 use muster_domain::plan::{ConstraintKind, DependencyKind};
 use muster_store::plan::bulk::{NewDependency, NewTask};
@@ -67,6 +68,53 @@ impl Builder {
     fn last_mut(&mut self) -> &mut muster_domain::plan::task::TaskSpec {
         &mut self.tasks.last_mut().expect("a task").spec
     }
+}
+
+/// What a day of delay costs besides the consultants' daily rates: believable figures for a
+/// regional health system replacing its EHR.
+async fn cost_items(store: &Store, change: &Change<'_>) -> anyhow::Result<()> {
+    for (kind, name, per_day, notes) in [
+        (
+            "legacy_run",
+            "Legacy EHR licences, hosting and support",
+            "41,000",
+            "Annual contract of $15M, prorated",
+        ),
+        (
+            "parallel_staffing",
+            "Agency nurses and overtime during dual documentation",
+            "18,500",
+            "Backfill for staff in training and at the elbow",
+        ),
+        (
+            "benefits_postponed",
+            "Days in A/R reduction postponed",
+            "27,500",
+            "3 fewer days in A/R on $3.3B net revenue, per day of delay",
+        ),
+        (
+            "benefits_postponed",
+            "Duplicate test avoidance postponed",
+            "6,800",
+            "From the benefits case: $2.5M a year",
+        ),
+        (
+            "other",
+            "Interface engine run twice",
+            "3,200",
+            "Old and new engines licensed until cutover",
+        ),
+    ] {
+        let draft = CostItemDraft {
+            kind: Some(kind.into()),
+            name: Some(name.into()),
+            per_day: Some(per_day.into()),
+            notes: Some(notes.into()),
+        };
+        let spec = draft.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+        store.create_cost_item(change, spec).await?;
+    }
+    Ok(())
 }
 
 /// The Monday on or before `day`.
@@ -262,6 +310,7 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale) -> anyhow::Result<
         previous_design = Some(phase_keys[0].clone());
     }
     let loaded = store.insert_plan_bulk(&change, b.tasks, b.links).await?;
+    cost_items(store, &change).await?;
     eprintln!(
         "Loaded the plan: {} tasks and {} dependencies in {:.1?}.",
         loaded.tasks,

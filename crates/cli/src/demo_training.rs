@@ -207,6 +207,7 @@ async fn account_people(
             organization: None,
             shift: None,
             active: true,
+            daily_rate: None,
         };
         ids.insert(local, store.create_person(change, spec).await?.id);
     }

@@ -45,6 +45,23 @@ impl Cents {
         Ok(Cents(if negative { -value } else { value }))
     }
 
+    /// A cost: parsed like `parse`, never negative.
+    pub fn parse_cost(raw: &str) -> Result<Cents, String> {
+        let cents = Cents::parse(raw)?;
+        if cents.0 < 0 {
+            Err("cannot be negative".into())
+        } else {
+            Ok(cents)
+        }
+    }
+
+    /// "1250.50": the amount as a form shows it for editing.
+    pub fn amount(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+
     /// `self` times a whole number of days, saturating rather than wrapping.
     pub fn times(self, days: i64) -> Cents {
         Cents(self.0.saturating_mul(days))

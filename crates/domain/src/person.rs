@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::draft::{optional_id, overlay};
+use crate::money::Cents;
 pub use crate::rounding::Shift;
 use crate::site::SiteId;
 use crate::text::{Email, Name, optional_text};
@@ -56,6 +57,9 @@ pub struct Person {
     /// The shift the person usually works; champions coverage counts people per unit and shift.
     pub shift: Option<Shift>,
     pub active: bool,
+    /// What the person costs the program a day (consultants, vendor staff, the program
+    /// team); feeds the cost of delay.
+    pub daily_rate: Option<Cents>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -77,6 +81,8 @@ pub struct PersonDraft {
     /// day, evening or night; blank for none.
     pub shift: Option<String>,
     pub active: Option<bool>,
+    /// Dollars a day, e.g. "1800" or "1,800.00"; blank for none.
+    pub daily_rate: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +97,7 @@ pub struct PersonSpec {
     pub organization: Option<String>,
     pub shift: Option<Shift>,
     pub active: bool,
+    pub daily_rate: Option<Cents>,
 }
 
 /// A blank shift is none; otherwise day, evening or night.
@@ -119,6 +126,10 @@ impl PersonDraft {
             optional_text(&s, 200)
         });
         let shift = v.optional("shift", self.shift, optional_shift);
+        let daily_rate = v.optional("daily_rate", self.daily_rate, |s| match s.trim() {
+            "" => Ok(None),
+            text => Cents::parse_cost(text).map(Some),
+        });
         let (site_id, unit_id) = (site_id.flatten().flatten(), unit_id.flatten().flatten());
         if unit_id.is_some() && site_id.is_none() {
             v.push("unit_id", "a unit needs its site chosen too");
@@ -143,6 +154,7 @@ impl PersonDraft {
             organization: organization.unwrap(),
             shift: shift.unwrap().flatten(),
             active: self.active.unwrap_or(true),
+            daily_rate: daily_rate.flatten().flatten(),
         })
     }
 
@@ -158,6 +170,7 @@ impl PersonDraft {
             organization: overlay(base.organization, self.organization),
             shift: overlay(base.shift, self.shift),
             active: overlay(base.active, self.active),
+            daily_rate: overlay(base.daily_rate, self.daily_rate),
         }
     }
 }
@@ -176,12 +189,14 @@ impl From<&Person> for PersonDraft {
             organization: Some(p.organization.clone().unwrap_or_default()),
             shift: Some(p.shift.map(|s| s.code().to_owned()).unwrap_or_default()),
             active: Some(p.active),
+            daily_rate: Some(p.daily_rate.map(|c| c.amount()).unwrap_or_default()),
         }
     }
 }
 
 impl PersonSpec {
-    /// Would saving this spec leave `person` as it is?
+    /// Would saving this roster spec leave `person` as it is? The daily rate is not the
+    /// roster's to say (HR files do not carry it), so it is not compared.
     pub fn matches(&self, person: &Person) -> bool {
         self.name.as_str() == person.name
             && self.email.as_str() == person.email

@@ -96,7 +96,7 @@ pub mod person {
         name: String, email: String, employee_id: Option<String>, job_role: String,
         site_id: Option<i64>, unit_id: Option<i64>, employer_kind: String,
         organization: Option<String>, active: bool, created_at: Ts, updated_at: Ts,
-        shift: Option<String>,
+        shift: Option<String>, daily_rate_cents: Option<i64>,
     });
 }
 

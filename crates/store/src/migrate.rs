@@ -121,6 +121,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 16,
+        name: "cost_of_delay",
+        both: Some(include_str!("../migrations/0016_cost_of_delay.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -2,6 +2,7 @@
 
 use chrono::Utc;
 use muster_domain::access::Scope;
+use muster_domain::money::Cents;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::person::{
     EmployerKind, JobRole, Person, PersonFilter, PersonId, PersonSpec, Shift,
@@ -65,6 +66,7 @@ pub(crate) fn to_person(m: person::Model) -> StoreResult<Person> {
             .transpose()
             .map_err(StoreError::Corrupt)?,
         active: m.active,
+        daily_rate: m.daily_rate_cents.map(Cents),
     })
 }
 
@@ -86,6 +88,7 @@ pub(crate) fn person_row(
         organization: Set(spec.organization),
         shift: Set(spec.shift.map(|s| s.code().to_owned())),
         active: Set(spec.active),
+        daily_rate_cents: Set(spec.daily_rate.map(|c| c.0)),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use muster_domain::audit::AuditAction;
 use muster_domain::import::ImportId;
 use muster_domain::import::people::{PersonWrite, Places, Roster};
+use muster_domain::money::Cents;
 use muster_domain::person::{EmployerKind, JobRole, Person, PersonSpec, Shift};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
@@ -62,6 +63,7 @@ impl Store {
             P::Organization,
             P::Shift,
             P::Active,
+            P::DailyRateCents,
         ];
         let mut people = Vec::new();
         self.people_in_pages(program_id, &columns, |row: SnapshotRow| {
@@ -162,7 +164,7 @@ impl<A, B> FirstId for (i64, A, B) {
 }
 
 /// id, name, email, employee id, job role, site, unit, employer kind, organization, shift,
-/// active.
+/// active, daily rate.
 type SnapshotRow = (
     i64,
     String,
@@ -175,6 +177,7 @@ type SnapshotRow = (
     Option<String>,
     Option<String>,
     bool,
+    Option<i64>,
 );
 
 fn snapshot_person(row: SnapshotRow) -> StoreResult<Person> {
@@ -198,6 +201,7 @@ fn snapshot_person(row: SnapshotRow) -> StoreResult<Person> {
             .transpose()
             .map_err(StoreError::Corrupt)?,
         active: row.10,
+        daily_rate: row.11.map(Cents),
     })
 }
 
@@ -243,7 +247,8 @@ fn person_json(p: &Person) -> String {
     serde_json::to_string(p).expect("people serialize")
 }
 
-fn as_person(id: i64, spec: &PersonSpec) -> Person {
+/// The person a roster row makes; the daily rate is not the roster's and stays as it was.
+fn as_person(id: i64, spec: &PersonSpec, daily_rate: Option<Cents>) -> Person {
     Person {
         id,
         name: spec.name.as_str().to_owned(),
@@ -256,6 +261,7 @@ fn as_person(id: i64, spec: &PersonSpec) -> Person {
         organization: spec.organization.clone(),
         shift: spec.shift,
         active: spec.active,
+        daily_rate,
     }
 }
 
@@ -386,7 +392,7 @@ impl RosterWriter {
                 entity_id: id,
                 action: AuditAction::Create,
                 before: None,
-                after: Some(person_json(&as_person(id, spec))),
+                after: Some(person_json(&as_person(id, spec, None))),
             });
         }
         for write in batch {
@@ -395,7 +401,7 @@ impl RosterWriter {
                     entity_id: before.id,
                     action: AuditAction::Update,
                     before: Some(person_json(before)),
-                    after: Some(person_json(&as_person(before.id, spec))),
+                    after: Some(person_json(&as_person(before.id, spec, before.daily_rate))),
                 });
             }
         }

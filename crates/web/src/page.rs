@@ -31,6 +31,8 @@ pub struct Layout {
     pub crumbs: Vec<Crumb>,
     pub flash: Option<String>,
     pub csrf_token: String,
+    /// "$90,100.00": what one day of delay costs, in the program header.
+    pub delay_cost: Option<String>,
 }
 
 const NAV: &[(&str, &str, Subject)] = &[
@@ -86,6 +88,7 @@ impl Viewer {
             crumbs: all,
             flash: self.flash.clone(),
             csrf_token: self.csrf_token.clone(),
+            delay_cost: self.delay_cost.map(|c| c.to_string()),
         }
     }
 }

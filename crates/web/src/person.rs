@@ -196,6 +196,10 @@ impl Resource for People {
                 label: "Status",
                 value: Cell::text(if p.active { "Active" } else { "Inactive" }),
             },
+            Fact {
+                label: "Daily rate",
+                value: Cell::text(p.daily_rate.map(|c| c.to_string()).unwrap_or_default()),
+            },
         ]
     }
     async fn fields(
@@ -283,6 +287,13 @@ impl Resource for People {
                 FieldKind::Check,
                 Some(if active { "true" } else { "" }),
             ),
+            Field::new(
+                "daily_rate",
+                "Daily rate (dollars)",
+                FieldKind::Text,
+                d.daily_rate.as_deref(),
+            )
+            .help("What a day of this person costs the program; counted in the cost of delay while they are active"),
         ])
     }
     fn actions(actor: &Actor) -> Vec<(&'static str, &'static str)> {

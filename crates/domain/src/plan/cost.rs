@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::money::{Cents, MAX};
+use crate::draft::overlay;
+use crate::money::Cents;
+use crate::person::EmployerKind;
 use crate::text::{Name, optional_text};
 use crate::validate::{Invalid, Validator};
 
@@ -14,6 +16,7 @@ choice!(
         LegacyRun = ("legacy_run", "Legacy systems kept running"),
         ParallelStaffing = ("parallel_staffing", "Parallel staffing"),
         ConsultantBurn = ("consultant_burn", "Consultants and vendor staff"),
+        ProgramTeam = ("program_team", "Program team"),
         BenefitsPostponed = ("benefits_postponed", "Benefits postponed"),
         Other = ("other", "Other"),
     }
@@ -51,6 +54,15 @@ pub struct CostItemSpec {
 }
 
 impl CostItemDraft {
+    pub fn over(self, base: CostItemDraft) -> CostItemDraft {
+        CostItemDraft {
+            kind: overlay(base.kind, self.kind),
+            name: overlay(base.name, self.name),
+            per_day: overlay(base.per_day, self.per_day),
+            notes: overlay(base.notes, self.notes),
+        }
+    }
+
     pub fn parse(self) -> Result<CostItemSpec, Invalid> {
         let mut v = Validator::new();
         let kind = v.required("kind", self.kind, |s| CostKind::parse(&s));
@@ -61,16 +73,7 @@ impl CostItemDraft {
                 Name::parse(&s).map(Some)
             }
         });
-        let per_day = v.required("per_day", self.per_day, |s| {
-            let cents = Cents::parse(&s)?;
-            if cents.0 < 0 {
-                Err("cannot be negative: a delay that saves money is not a cost".into())
-            } else if cents > MAX {
-                Err("is too large an amount".into())
-            } else {
-                Ok(cents)
-            }
-        });
+        let per_day = v.required("per_day", self.per_day, |s| Cents::parse_cost(&s));
         let notes = v.optional("notes", self.notes, |s| optional_text(&s, 4_000));
         let name = match (kind, name.flatten().flatten()) {
             (_, Some(name)) => Some(name),
@@ -88,6 +91,25 @@ impl CostItemDraft {
             notes: notes.flatten().flatten(),
         })
     }
+}
+
+impl From<&CostItem> for CostItemDraft {
+    fn from(i: &CostItem) -> Self {
+        CostItemDraft {
+            kind: Some(i.kind.code().into()),
+            name: Some(i.name.clone()),
+            per_day: Some(i.per_day.amount()),
+            notes: Some(i.notes.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// The active people of one employer kind who have a daily rate, and what they cost a day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RatedPeople {
+    pub employer_kind: EmployerKind,
+    pub people: i64,
+    pub per_day: Cents,
 }
 
 /// A line of the itemized cost of delay, entered or computed.
@@ -112,9 +134,9 @@ pub struct CostOfDelay {
 }
 
 impl CostOfDelay {
-    /// The entered items plus the burn of the people who have a daily rate (consultants and
-    /// vendor staff), in the order of `CostKind`.
-    pub fn itemize(items: &[CostItem], rated_people: i64, rated_burn: Cents) -> CostOfDelay {
+    /// The entered items plus the daily rates of the people on the program (one line per
+    /// employer kind), in the order of `CostKind`.
+    pub fn itemize(items: &[CostItem], rated: &[RatedPeople]) -> CostOfDelay {
         let mut lines: Vec<CostLine> = items
             .iter()
             .map(|i| CostLine {
@@ -125,19 +147,18 @@ impl CostOfDelay {
                 item_id: Some(i.id),
             })
             .collect();
-        if rated_people > 0 {
+        for r in rated.iter().filter(|r| r.people > 0) {
+            let (kind, name) = match r.employer_kind {
+                EmployerKind::Consultant => (CostKind::ConsultantBurn, "Consultants' daily rates"),
+                EmployerKind::Vendor => (CostKind::ConsultantBurn, "Vendor staff's daily rates"),
+                EmployerKind::Staff => (CostKind::ProgramTeam, "Program staff's daily rates"),
+            };
+            let people = if r.people == 1 { "person" } else { "people" };
             lines.push(CostLine {
-                kind: CostKind::ConsultantBurn,
-                name: "Daily rates of people on the program".into(),
-                per_day: rated_burn,
-                basis: format!(
-                    "{rated_people} {} with a daily rate",
-                    if rated_people == 1 {
-                        "person"
-                    } else {
-                        "people"
-                    }
-                ),
+                kind,
+                name: name.into(),
+                per_day: r.per_day,
+                basis: format!("{} active {people} with a daily rate", r.people),
                 item_id: None,
             });
         }
@@ -174,7 +195,19 @@ mod tests {
                 notes: None,
             },
         ];
-        let cost = CostOfDelay::itemize(&items, 12, Cents(2_160_000));
+        let rated = [
+            RatedPeople {
+                employer_kind: EmployerKind::Consultant,
+                people: 12,
+                per_day: Cents(2_160_000),
+            },
+            RatedPeople {
+                employer_kind: EmployerKind::Vendor,
+                people: 0,
+                per_day: Cents(0),
+            },
+        ];
+        let cost = CostOfDelay::itemize(&items, &rated);
         assert_eq!(cost.per_day, Cents(9_010_000));
         assert_eq!(cost.per_day.to_string(), "$90,100.00");
         let kinds: Vec<CostKind> = cost.lines.iter().map(|l| l.kind).collect();
@@ -186,7 +219,8 @@ mod tests {
                 CostKind::BenefitsPostponed
             ]
         );
-        assert_eq!(cost.lines[1].basis, "12 people with a daily rate");
+        assert_eq!(cost.lines.len(), 3, "a kind with nobody rated adds no line");
+        assert_eq!(cost.lines[1].basis, "12 active people with a daily rate");
         assert_eq!(cost.of_slip(14), Cents(126_140_000));
         assert_eq!(cost.of_slip(-3), Cents(0));
     }

@@ -218,4 +218,21 @@ impl Store {
             })
             .collect())
     }
+
+    /// The plan's finish when the baseline was saved: its latest task finish.
+    pub async fn baseline_finish(
+        &self,
+        program_id: i64,
+        baseline_id: i64,
+    ) -> StoreResult<Option<chrono::NaiveDate>> {
+        self.baseline(program_id, baseline_id).await?;
+        Ok(plan_baseline_task::Entity::find()
+            .select_only()
+            .column_as(plan_baseline_task::Column::FinishOn.max(), "finish")
+            .filter(plan_baseline_task::Column::BaselineId.eq(baseline_id))
+            .into_tuple::<Option<chrono::NaiveDate>>()
+            .one(&self.db)
+            .await?
+            .flatten())
+    }
 }

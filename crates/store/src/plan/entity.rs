@@ -75,3 +75,11 @@ pub mod plan_baseline_task {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod cost_item {
+    use super::*;
+    entity!("cost_item" {
+        kind: String, name: String, per_day_cents: i64, notes: Option<String>, created_at: Ts,
+        updated_at: Ts,
+    });
+}

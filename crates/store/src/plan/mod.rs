@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod bulk;
+pub mod cost;
 pub mod dependency;
 mod entity;
 pub mod holiday;

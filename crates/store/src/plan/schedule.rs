@@ -56,6 +56,17 @@ impl PlanSchedule {
         }
     }
 
+    /// Where the plan's finish lands if a critical task takes one more working day: the
+    /// next working day after the finish, and how many calendar days later that is.
+    pub fn one_day_slip(&self) -> (NaiveDate, i64) {
+        let next = self
+            .workdays
+            .as_ref()
+            .and_then(|w| w.on_or_after(self.finish).ok().and_then(|n| w.date(n + 1)))
+            .unwrap_or(self.finish + chrono::Duration::days(1));
+        (next, (next - self.finish).num_days())
+    }
+
     /// Task `i` against its baseline dates.
     pub fn variance(&self, i: usize, base: BaselineDates) -> Variance {
         let now = &self.dates[i];

@@ -13,9 +13,10 @@ use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use muster_domain::access::Actor;
+use muster_domain::access::{Action, Actor, Subject};
 use muster_domain::account::secret_digest;
 use muster_domain::audit::Via;
+use muster_domain::money::Cents;
 
 use crate::AppState;
 use crate::error::{ApiError, AppError, PageError};
@@ -30,6 +31,11 @@ pub struct Caller {
     /// The session's CSRF token; `None` for bearer-token callers, who carry no cookie.
     pub csrf_token: Option<String>,
 }
+
+/// What one day of delay costs, for the program header of pages (placed in a page
+/// request's extensions by `authenticate` when the caller may read the plan).
+#[derive(Debug, Clone, Copy)]
+pub struct DelayCost(pub Cents);
 
 pub fn routes() -> Router<AppState> {
     login::routes()
@@ -65,6 +71,11 @@ async fn guard(state: &AppState, mut request: Request) -> Result<Request, AppErr
         }
     }
     if let Some(caller) = caller {
+        let page = !request.uri().path().starts_with("/api/") && *request.method() == Method::GET;
+        if page && caller.actor.may(Action::Read, Subject::Plan) {
+            let cost = state.store.cost_of_delay(caller.actor.program_id).await?;
+            request.extensions_mut().insert(DelayCost(cost.per_day));
+        }
         request.extensions_mut().insert(caller);
     }
     Ok(request)
@@ -243,6 +254,8 @@ pub struct Viewer {
     pub actor: Actor,
     pub csrf_token: String,
     pub flash: Option<String>,
+    /// For the program header; `None` for those who may not read the plan.
+    pub delay_cost: Option<Cents>,
 }
 
 impl Viewer {
@@ -264,6 +277,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
             actor: caller.actor,
             csrf_token: caller.csrf_token.unwrap_or_default(),
             flash: cookie::get(&parts.headers, cookie::FLASH).map(|f| cookie::decode_flash(&f)),
+            delay_cost: parts.extensions.get::<DelayCost>().map(|c| c.0),
         })
     }
 }

@@ -13,6 +13,7 @@ use muster_domain::plan::baseline::{Baseline, BaselineDraft, BaselineSpec};
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
+use super::cost::SlipCost;
 use super::tasks::today;
 use crate::AppState;
 use crate::access::require;
@@ -144,8 +145,17 @@ impl Resource for Baselines {
 pub struct SlipReport {
     pub baseline: Baseline,
     /// Latest slip first; each row carries its variance.
-    pub slips: Vec<PlanRow>,
+    pub slips: Vec<Slip>,
     pub milestones_slipped: usize,
+}
+
+/// A slipped task; a milestone's slip is priced at the cost of delay.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Slip {
+    #[serde(flatten)]
+    pub row: PlanRow,
+    /// For milestones: the calendar days the milestone moved and what they cost.
+    pub cost: Option<SlipCost>,
 }
 
 pub(crate) async fn slip_report(
@@ -160,16 +170,25 @@ pub(crate) async fn slip_report(
         .baseline_dates(actor.program_id, baseline_id, None)
         .await?;
     let plan = state.store.plan_schedule(actor.program_id, today()).await?;
-    let slips: Vec<PlanRow> = plan
+    let cost = state.store.cost_of_delay(actor.program_id).await?;
+    let slips: Vec<Slip> = plan
         .slips(&dates)
         .into_iter()
-        .map(|(i, v)| PlanRow {
-            variance: Some(v),
-            ..plan.row(i)
+        .map(|(i, v)| {
+            let from = v.baseline.finish;
+            let row = PlanRow {
+                variance: Some(v),
+                ..plan.row(i)
+            };
+            let cost = row
+                .task
+                .milestone
+                .then(|| SlipCost::new(&cost, from, row.schedule.early_finish));
+            Slip { row, cost }
         })
         .collect();
     Ok(SlipReport {
-        milestones_slipped: slips.iter().filter(|r| r.task.milestone).count(),
+        milestones_slipped: slips.iter().filter(|s| s.row.task.milestone).count(),
         baseline,
         slips,
     })

@@ -2,6 +2,7 @@
 //! table and its API, the Gantt chart.
 
 pub mod baselines;
+pub mod cost;
 pub mod dependencies;
 pub mod gantt;
 pub mod schedule;
@@ -21,6 +22,9 @@ pub fn routes() -> Router<AppState> {
         .merge(resource::routes::<tasks::Tasks>())
         .merge(resource::routes::<dependencies::Dependencies>())
         .merge(resource::routes::<baselines::Baselines>())
+        .merge(resource::routes::<cost::CostItems>())
+        .route("/plan/cost-of-delay", get(cost::page))
+        .route("/api/v1/cost-of-delay", get(cost::api))
         .route("/plan/slips", get(baselines::page_slips))
         .route("/api/v1/baselines/{id}/slips", get(baselines::api_slips))
         .route("/plan", get(schedule::page))
@@ -30,9 +34,18 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(schedule::api, baselines::api_slips),
+    paths(schedule::api, baselines::api_slips, cost::api),
     components(schemas(
+        cost::CostOfDelayView,
+        cost::SlipCost,
+        cost::BaselineSlip,
+        muster_domain::plan::cost::CostOfDelay,
+        muster_domain::plan::cost::CostLine,
+        muster_domain::plan::cost::CostItem,
+        muster_domain::plan::cost::CostKind,
+        muster_domain::money::Cents,
         baselines::SlipReport,
+        baselines::Slip,
         muster_domain::plan::baseline::Variance,
         muster_domain::plan::baseline::BaselineDates,
         schedule::ScheduleView,
@@ -47,6 +60,7 @@ pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
     resource::describe::<tasks::Tasks>(doc);
     resource::describe::<dependencies::Dependencies>(doc);
     resource::describe::<baselines::Baselines>(doc);
+    resource::describe::<cost::CostItems>(doc);
     doc.merge(PlanDoc::openapi());
 }
 

@@ -11,6 +11,7 @@ use muster_domain::paging::{Cursor, Page};
 use muster_domain::plan::PlanRow;
 use serde::Serialize;
 
+use super::cost::SlipCost;
 use super::tasks::{TaskQuery, today};
 use crate::AppState;
 use crate::access::require;
@@ -33,6 +34,9 @@ pub struct ScheduleView {
     pub warnings: Vec<String>,
     /// Why the plan could not be scheduled, if it could not.
     pub error: Option<String>,
+    /// What one more working day on any task of the critical path costs: the finish moves
+    /// to the next working day, at the cost of delay per calendar day.
+    pub critical_task_slip: SlipCost,
     pub tasks: Page<PlanRow>,
 }
 
@@ -54,6 +58,8 @@ pub(crate) async fn view(
         .map_err(|m| muster_domain::Invalid::one("limit", m))?;
     let baseline_id = crate::resource::filter_id("baseline_id", &q.baseline_id)?;
     let plan = state.store.plan_schedule(actor.program_id, today()).await?;
+    let cost = state.store.cost_of_delay(actor.program_id).await?;
+    let critical_task_slip = SlipCost::new(&cost, plan.finish, plan.one_day_slip().0);
     let mut tasks = plan.page(&filter, cursor.as_ref(), limit);
     if let Some(baseline_id) = baseline_id {
         let ids: Vec<i64> = tasks.items.iter().map(|r| r.task.id).collect();
@@ -73,6 +79,7 @@ pub(crate) async fn view(
         finish: plan.finish,
         warnings: plan.warnings.clone(),
         error: plan.error.clone(),
+        critical_task_slip,
         tasks,
     })
 }

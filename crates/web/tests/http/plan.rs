@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 
 use crate::support::TestApp;
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+mod cost;
+
+pub(super) async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let reply = app
         .api(token, Method::POST, &format!("/api/v1/{path}"), Some(body))
         .await;
@@ -18,13 +20,13 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     reply.json()
 }
 
-fn id(v: &Value) -> i64 {
+pub(super) fn id(v: &Value) -> i64 {
     v["id"].as_i64().unwrap()
 }
 
 /// Phase "Build" (Design 3 days -> Configure 4 days at site A), then the go-live milestone;
 /// Training (2 days) beside it with float. The project starts on Monday 1 March 2027.
-async fn plan(app: &TestApp, token: &str) -> (i64, i64, i64, i64, i64) {
+pub(super) async fn plan(app: &TestApp, token: &str) -> (i64, i64, i64, i64, i64) {
     let change = Change::new(&app.operator, Via::Cli);
     app.store
         .update_plan_settings(
