@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::draft::{number_as_text, optional_id};
+use crate::draft::{number_as_text, optional_id, overlay};
 use crate::text::{Name, date};
 use crate::validate::{Invalid, Validator};
 
@@ -48,5 +48,25 @@ impl HolidayDraft {
             day: day.unwrap(),
             name: name.unwrap(),
         })
+    }
+}
+
+impl HolidayDraft {
+    pub fn over(self, base: HolidayDraft) -> HolidayDraft {
+        HolidayDraft {
+            site_id: overlay(base.site_id, self.site_id),
+            day: overlay(base.day, self.day),
+            name: overlay(base.name, self.name),
+        }
+    }
+}
+
+impl From<&Holiday> for HolidayDraft {
+    fn from(h: &Holiday) -> Self {
+        HolidayDraft {
+            site_id: Some(h.site_id.map(|s| s.to_string()).unwrap_or_default()),
+            day: Some(h.day.to_string()),
+            name: Some(h.name.clone()),
+        }
     }
 }

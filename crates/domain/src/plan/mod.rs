@@ -8,6 +8,7 @@ pub mod cost;
 pub mod dependency;
 pub mod holiday;
 pub mod schedule;
+pub mod settings;
 pub mod task;
 pub mod tree;
 
@@ -69,12 +70,11 @@ pub struct PlanSettings {
 impl PlanSettings {
     /// "mon,tue,wed,thu,fri": how the weekdays are written and stored.
     pub fn weekdays_code(&self) -> String {
-        const CODES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        CODES
+        settings::WEEKDAYS
             .iter()
             .zip(self.working_weekdays)
             .filter(|(_, on)| *on)
-            .map(|(c, _)| *c)
+            .map(|((code, _), _)| *code)
             .collect::<Vec<_>>()
             .join(",")
     }

@@ -59,26 +59,46 @@ impl Store {
         Ok((program, sites))
     }
 
-    pub async fn create_holiday(
+    pub async fn holiday(&self, program_id: i64, id: i64) -> StoreResult<Holiday> {
+        plan_holiday::Entity::find_by_id(id)
+            .filter(plan_holiday::Column::ProgramId.eq(program_id))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::not_found(ENTITY, id))
+            .and_then(to_holiday)
+    }
+
+    /// The site exists, and no other holiday (but `id`) is on that day there: the unique
+    /// index cannot see two program-wide holidays, whose NULL sites differ.
+    async fn check_holiday(
         &self,
-        change: &Change<'_>,
-        spec: HolidaySpec,
-    ) -> StoreResult<Holiday> {
-        let program_id = change.program_id();
+        program_id: i64,
+        spec: &HolidaySpec,
+        id: Option<i64>,
+    ) -> StoreResult<()> {
         self.plan_settings(program_id).await?;
         if let Some(site) = spec.site_id
             && let Err(StoreError::NotFound { .. }) = self.site(program_id, site).await
         {
             return Err(StoreError::invalid("site_id", "no such site"));
         }
-        // The unique index cannot see two program-wide holidays (NULL sites differ).
         let taken = self.all_holidays(program_id).await?;
         if taken
             .iter()
-            .any(|h| h.site_id == spec.site_id && h.day == spec.day)
+            .any(|h| h.site_id == spec.site_id && h.day == spec.day && Some(h.id) != id)
         {
             return Err(StoreError::invalid("day", UNIQUE[0].message));
         }
+        Ok(())
+    }
+
+    pub async fn create_holiday(
+        &self,
+        change: &Change<'_>,
+        spec: HolidaySpec,
+    ) -> StoreResult<Holiday> {
+        let program_id = change.program_id();
+        self.check_holiday(program_id, &spec, None).await?;
         let now = Utc::now();
         let row = plan_holiday::ActiveModel {
             id: NotSet,
@@ -93,13 +113,30 @@ impl Store {
             .await
     }
 
+    pub async fn update_holiday(
+        &self,
+        change: &Change<'_>,
+        id: i64,
+        spec: HolidaySpec,
+    ) -> StoreResult<Holiday> {
+        let before = self.holiday(change.program_id(), id).await?;
+        self.check_holiday(change.program_id(), &spec, Some(id))
+            .await?;
+        let row = plan_holiday::ActiveModel {
+            id: Set(id),
+            program_id: Set(change.program_id()),
+            site_id: Set(spec.site_id),
+            day: Set(spec.day),
+            name: Set(spec.name.into_string()),
+            created_at: NotSet,
+            updated_at: Set(Utc::now()),
+        };
+        self.update_audited(change, ENTITY, id, &before, row, UNIQUE, to_holiday)
+            .await
+    }
+
     pub async fn delete_holiday(&self, change: &Change<'_>, id: i64) -> StoreResult<()> {
-        let before = plan_holiday::Entity::find_by_id(id)
-            .filter(plan_holiday::Column::ProgramId.eq(change.program_id()))
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| StoreError::not_found(ENTITY, id))
-            .and_then(to_holiday)?;
+        let before = self.holiday(change.program_id(), id).await?;
         self.delete_audited::<plan_holiday::Entity, _>(change, ENTITY, id, &before)
             .await
     }

@@ -2,6 +2,7 @@
 //! table and its API, the Gantt chart.
 
 pub mod baselines;
+pub mod calendar;
 pub mod cost;
 pub mod dependencies;
 pub mod gantt;
@@ -23,6 +24,12 @@ pub fn routes() -> Router<AppState> {
         .merge(resource::routes::<dependencies::Dependencies>())
         .merge(resource::routes::<baselines::Baselines>())
         .merge(resource::routes::<cost::CostItems>())
+        .merge(resource::routes::<calendar::Holidays>())
+        .route("/plan/settings", get(calendar::page).post(calendar::save))
+        .route(
+            "/api/v1/plan/settings",
+            get(calendar::api_get).put(calendar::api_put),
+        )
         .route("/plan/cost-of-delay", get(cost::page))
         .route("/api/v1/cost-of-delay", get(cost::api))
         .route("/plan/slips", get(baselines::page_slips))
@@ -34,8 +41,16 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(schedule::api, baselines::api_slips, cost::api),
+    paths(
+        schedule::api,
+        baselines::api_slips,
+        cost::api,
+        calendar::api_get,
+        calendar::api_put
+    ),
     components(schemas(
+        muster_domain::plan::PlanSettings,
+        muster_domain::plan::settings::PlanSettingsDraft,
         cost::CostOfDelayView,
         cost::SlipCost,
         cost::BaselineSlip,
@@ -61,6 +76,7 @@ pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
     resource::describe::<dependencies::Dependencies>(doc);
     resource::describe::<baselines::Baselines>(doc);
     resource::describe::<cost::CostItems>(doc);
+    resource::describe::<calendar::Holidays>(doc);
     doc.merge(PlanDoc::openapi());
 }
 

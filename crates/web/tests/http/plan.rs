@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::support::TestApp;
 
+mod calendar;
 mod cost;
 
 pub(super) async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
