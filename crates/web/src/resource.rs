@@ -326,6 +326,27 @@ pub(crate) async fn reach<R: Resource>(
     Ok(item)
 }
 
+/// Changes only the fields `patch` gives of record `id` of `R`: the API's PATCH and the
+/// pages' inline edits (a task's progress in the plan table).
+pub(crate) async fn patch<R: Resource>(
+    store: &Store,
+    change: &muster_store::Change<'_>,
+    id: i64,
+    patch: R::Draft,
+) -> Result<R::Item, crate::error::AppError> {
+    use muster_domain::access::Action;
+    let actor = change.actor;
+    let before = reach::<R>(store, actor, Action::Update, id).await?;
+    let spec = R::parse(R::overlay(patch, R::Draft::from(&before)))?;
+    crate::access::require_at(
+        actor,
+        Action::Update,
+        R::SUBJECT,
+        R::spec_place(&spec, Some(&before)),
+    )?;
+    Ok(R::update(store, change, id, spec).await?)
+}
+
 pub fn routes<R: Resource>() -> Router<AppState> {
     let list = format!("/{}", R::PATH);
     let one = format!("/{}/{{id}}", R::PATH);

@@ -215,6 +215,37 @@ pub struct TaskFilter {
     pub milestones: bool,
     /// Name containing this text (any case).
     pub search: Option<String>,
+    pub sort: TaskSort,
+}
+
+/// The order of a page of the plan; ties keep outline order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TaskSort {
+    #[default]
+    Outline,
+    Start,
+    Finish,
+    /// Least total float first: the tasks closest to the critical path.
+    Float,
+    Name,
+}
+
+impl TaskSort {
+    pub const ALL: [(TaskSort, &'static str, &'static str); 5] = [
+        (TaskSort::Outline, "outline", "Outline"),
+        (TaskSort::Start, "start", "Start"),
+        (TaskSort::Finish, "finish", "Finish"),
+        (TaskSort::Float, "float", "Total float"),
+        (TaskSort::Name, "name", "Name"),
+    ];
+
+    pub fn parse(code: &str) -> Result<TaskSort, String> {
+        Self::ALL
+            .iter()
+            .find(|(_, c, _)| *c == code.trim())
+            .map(|(s, _, _)| *s)
+            .ok_or_else(|| format!("'{code}' is not a sort: outline, start, finish, float or name"))
+    }
 }
 
 impl PlanSchedule {
@@ -238,34 +269,39 @@ impl PlanSchedule {
         }
     }
 
-    /// A page of tasks in outline order. The cursor's key is the outline position after
-    /// which the page starts.
+    /// A page of tasks in the order asked for (outline order by default). The cursor's key
+    /// is the position in that order after which the page starts.
     pub fn page(&self, filter: &TaskFilter, cursor: Option<&Cursor>, limit: u64) -> Page<PlanRow> {
         let needle = filter.search.as_ref().map(|s| s.trim().to_lowercase());
-        let matching: Vec<(usize, usize)> = self
+        let mut matching: Vec<usize> = self
             .outline
             .order
             .iter()
-            .enumerate()
-            .filter(|&(_, &i)| self.matches(i, filter, needle.as_deref()))
-            .map(|(ordinal, &i)| (ordinal, i))
+            .copied()
+            .filter(|&i| self.matches(i, filter, needle.as_deref()))
             .collect();
-        let after: usize = cursor.and_then(|c| c.key.parse().ok()).unwrap_or(0);
-        let start = matching.partition_point(|&(ordinal, _)| ordinal < after);
+        let d = &self.dates;
+        match filter.sort {
+            TaskSort::Outline => {}
+            TaskSort::Start => matching.sort_by_key(|&i| d[i].early_start),
+            TaskSort::Finish => matching.sort_by_key(|&i| d[i].early_finish),
+            TaskSort::Float => matching.sort_by_key(|&i| d[i].total_float),
+            TaskSort::Name => matching.sort_by_cached_key(|&i| self.tasks[i].name.to_lowercase()),
+        }
+        let start: usize = cursor
+            .and_then(|c| c.key.parse().ok())
+            .unwrap_or(0)
+            .min(matching.len());
         let end = (start + limit as usize).min(matching.len());
         let next_cursor = (end < matching.len()).then(|| {
-            let (ordinal, i) = matching[end - 1];
             Cursor {
-                key: (ordinal + 1).to_string(),
-                id: self.tasks[i].id,
+                key: end.to_string(),
+                id: self.tasks[matching[end - 1]].id,
             }
             .encode()
         });
         Page {
-            items: matching[start..end]
-                .iter()
-                .map(|&(_, i)| self.row(i))
-                .collect(),
+            items: matching[start..end].iter().map(|&i| self.row(i)).collect(),
             next_cursor,
             total: matching.len() as u64,
         }

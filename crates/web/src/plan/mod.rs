@@ -36,6 +36,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/baselines/{id}/slips", get(baselines::api_slips))
         .route("/plan", get(schedule::page))
         .route("/plan/gantt", get(gantt::page))
+        .route(
+            "/plan/tasks/{id}/progress",
+            axum::routing::post(schedule::progress),
+        )
         .route("/api/v1/schedule", get(schedule::api))
 }
 

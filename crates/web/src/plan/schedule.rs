@@ -9,16 +9,20 @@ use chrono::NaiveDate;
 use muster_domain::access::{Action, Subject};
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::plan::PlanRow;
-use serde::Serialize;
+use muster_domain::plan::task::TaskDraft;
+use muster_store::Change;
+use serde::{Deserialize, Serialize};
+
+use muster_store::plan::schedule::TaskSort;
 
 use super::cost::SlipCost;
-use super::tasks::{TaskQuery, today};
+use super::tasks::{TaskQuery, Tasks, today};
 use crate::AppState;
 use crate::access::require;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{Field, FieldKind, Params};
-use crate::page::{Layout, render};
+use crate::form::{Field, FieldKind, HtmlForm, Params, RecordId};
+use crate::page::{Layout, not_done, redirect_with_flash, render};
 use crate::resource::{Lookup, Resource};
 
 /// The schedule as the API gives it.
@@ -126,6 +130,8 @@ struct SchedulePage {
     query: String,
     may_edit: bool,
     compared: bool,
+    /// This page, for the inline progress forms to come back to.
+    here: String,
 }
 
 pub async fn page(
@@ -167,6 +173,10 @@ pub async fn page(
         })
         .collect();
     let query = q.filters_query();
+    let here = match &q.cursor {
+        Some(c) => format!("/plan?{query}&cursor={c}"),
+        None => format!("/plan?{query}"),
+    };
     let next_href = view
         .tasks
         .next_cursor
@@ -181,6 +191,17 @@ pub async fn page(
         .into_iter()
         .map(|b| (b.id.to_string(), b.name));
     filters.push(Field::new(
+        "sort",
+        "Sort by",
+        FieldKind::Select(
+            TaskSort::ALL
+                .iter()
+                .map(|(_, code, label)| ((*code).to_owned(), (*label).to_owned()))
+                .collect(),
+        ),
+        q.sort.as_deref(),
+    ));
+    filters.push(Field::new(
         "baseline_id",
         "Compare with baseline",
         FieldKind::Select(crate::resource::options_with(Some("— none —"), baselines)),
@@ -193,6 +214,7 @@ pub async fn page(
         next_href,
         query,
         may_edit: actor.may(Action::Update, Subject::Plan),
+        here,
         compared: q
             .baseline_id
             .as_deref()
@@ -200,4 +222,42 @@ pub async fn page(
         view,
     };
     render(&page, &viewer)
+}
+
+/// An inline progress update from a row of the table.
+#[derive(Debug, Deserialize)]
+pub struct ProgressForm {
+    pub percent_complete: Option<String>,
+    /// The table page to go back to.
+    pub back: Option<String>,
+}
+
+/// `POST /plan/tasks/{id}/progress`: the percent complete of one task, from its row of the
+/// table; back to the same page of the table with what was saved or refused.
+pub async fn progress(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RecordId(id): RecordId,
+    HtmlForm(form): HtmlForm<ProgressForm>,
+) -> Result<Response, PageError> {
+    let back = form
+        .back
+        .filter(|b| b.starts_with("/plan") && !b.contains("//"))
+        .unwrap_or_else(|| "/plan".into());
+    let patch = TaskDraft {
+        percent_complete: form.percent_complete,
+        ..TaskDraft::default()
+    };
+    let change = Change::new(&viewer.actor, viewer.via());
+    match crate::resource::patch::<Tasks>(&state.store, &change, id, patch).await {
+        Ok(task) => Ok(redirect_with_flash(
+            &back,
+            &format!(
+                "Saved: {} is {}% complete.",
+                task.name, task.percent_complete
+            ),
+        )),
+        Err(AppError::Invalid(invalid)) => Ok(redirect_with_flash(&back, &not_done(&invalid))),
+        Err(err) => Err(err.into()),
+    }
 }

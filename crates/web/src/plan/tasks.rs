@@ -7,8 +7,8 @@ use muster_domain::access::{Actor, Place, Subject};
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::plan::ConstraintKind;
 use muster_domain::plan::task::{PlanTask, TaskDraft, TaskSpec};
-use muster_store::plan::schedule::TaskFilter;
-use muster_store::{Change, Store, StoreResult};
+use muster_store::plan::schedule::{TaskFilter, TaskSort};
+use muster_store::{Change, Store, StoreError, StoreResult};
 use serde::{Deserialize, Serialize};
 
 use crate::form::{Field, FieldKind};
@@ -38,6 +38,9 @@ pub struct TaskQuery {
     /// true: only milestones
     #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<String>,
+    /// outline (default), start, finish, float or name (schedule and Gantt chart only)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
     /// compare with this baseline: each task gets its variance (schedule only)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_id: Option<String>,
@@ -65,6 +68,10 @@ impl TaskQuery {
             critical: yes(&self.critical),
             milestones: yes(&self.milestones),
             search: self.search.clone().filter(|s| !s.trim().is_empty()),
+            sort: match self.sort.as_deref().map(str::trim) {
+                None | Some("") => TaskSort::Outline,
+                Some(code) => TaskSort::parse(code).map_err(|m| StoreError::invalid("sort", m))?,
+            },
         })
     }
 

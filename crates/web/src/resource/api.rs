@@ -133,22 +133,9 @@ pub async fn update<R: Resource>(
     RecordId(id): RecordId,
     ApiJson(patch): ApiJson<R::Draft>,
 ) -> Result<Json<R::Item>, ApiError> {
-    let before = reach::<R>(&state.store, &caller.actor, Action::Update, id).await?;
-    let spec = R::parse(R::overlay(patch, R::Draft::from(&before)))?;
-    require_at(
-        &caller.actor,
-        Action::Update,
-        R::SUBJECT,
-        R::spec_place(&spec, Some(&before)),
-    )?;
+    let change = Change::new(&caller.actor, Via::Api);
     Ok(Json(
-        R::update(
-            &state.store,
-            &Change::new(&caller.actor, Via::Api),
-            id,
-            spec,
-        )
-        .await?,
+        super::patch::<R>(&state.store, &change, id, patch).await?,
     ))
 }
 

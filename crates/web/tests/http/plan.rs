@@ -12,6 +12,7 @@ use crate::support::TestApp;
 
 mod calendar;
 mod cost;
+mod table;
 
 pub(super) async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let reply = app
