@@ -9,13 +9,14 @@ use chrono::{Datelike, Days, NaiveDate};
 use muster_domain::plan::PlanRow;
 use serde::Deserialize;
 
-use super::schedule::view;
+use super::schedule::{filter_fields, view};
 use super::tasks::TaskQuery;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
-use crate::form::Params;
+use crate::form::{Field, Params};
 use crate::page::{Layout, render};
+use crate::resource::Lookup;
 
 /// How wide a day is at each zoom, in pixels.
 fn day_width(zoom: &str) -> f64 {
@@ -48,6 +49,8 @@ pub struct Bar {
     pub kind: &'static str,
     pub title: String,
     pub indent: u16,
+    /// The baseline's bar beneath, (x, width), when compared and the task was in it.
+    pub baseline: Option<(f64, f64)>,
 }
 
 pub struct Tick {
@@ -70,6 +73,8 @@ struct GanttPage {
     next_href: Option<String>,
     total: u64,
     error: Option<String>,
+    filters: Vec<Field>,
+    compared: bool,
 }
 
 fn bar(r: &PlanRow, y: f64, start: NaiveDate, per_day: f64) -> Bar {
@@ -88,6 +93,17 @@ fn bar(r: &PlanRow, y: f64, start: NaiveDate, per_day: f64) -> Bar {
     };
     let left = x(s.early_start);
     let right = x(s.early_finish) + per_day;
+    let baseline = r.variance.as_ref().map(|v| {
+        let (l, r) = (x(v.baseline.start), x(v.baseline.finish) + per_day);
+        (l, (r - l).max(2.0))
+    });
+    let compared = match &r.variance {
+        Some(v) => format!(
+            "; baseline {} to {}, finish {:+} working day(s)",
+            v.baseline.start, v.baseline.finish, v.finish_variance
+        ),
+        None => String::new(),
+    };
     Bar {
         id: r.task.id,
         name: r.task.name.clone(),
@@ -96,7 +112,7 @@ fn bar(r: &PlanRow, y: f64, start: NaiveDate, per_day: f64) -> Bar {
         width: (right - left).max(2.0),
         kind,
         title: format!(
-            "{}: {} to {}, total float {} day(s){}",
+            "{}: {} to {}, total float {} day(s){}{compared}",
             r.task.name,
             s.early_start,
             s.early_finish,
@@ -108,6 +124,7 @@ fn bar(r: &PlanRow, y: f64, start: NaiveDate, per_day: f64) -> Bar {
             }
         ),
         indent: r.depth,
+        baseline,
     }
 }
 
@@ -147,8 +164,17 @@ pub async fn page(
     let per_day = day_width(zoom);
     let view = view(&state, &viewer.actor, &q.schedule, 50).await?;
     let rows = &view.tasks.items;
-    let first = rows.iter().map(|r| r.schedule.early_start).min();
-    let last = rows.iter().map(|r| r.schedule.early_finish).max();
+    let base = |r: &PlanRow| r.variance.as_ref().map(|v| v.baseline);
+    let first = rows
+        .iter()
+        .flat_map(|r| [Some(r.schedule.early_start), base(r).map(|b| b.start)])
+        .flatten()
+        .min();
+    let last = rows
+        .iter()
+        .flat_map(|r| [Some(r.schedule.early_finish), base(r).map(|b| b.finish)])
+        .flatten()
+        .max();
     let (start, end) = match (first, last) {
         (Some(f), Some(l)) => (f - Days::new(7), l + Days::new(7)),
         _ => (view.status_date, view.status_date + Days::new(30)),
@@ -161,7 +187,11 @@ pub async fn page(
     let width = LABEL_WIDTH + ((end - start).num_days() + 1) as f64 * per_day;
     let today = view.status_date;
     let query = q.schedule.filters_query();
+    let lookup = Lookup::load(&state.store, viewer.actor.program_id).await?;
+    let filters = filter_fields(&state, &viewer.actor, &q.schedule, &lookup).await?;
     let page = GanttPage {
+        filters,
+        compared: rows.iter().any(|r| r.variance.is_some()),
         layout: viewer.layout(
             "Gantt chart",
             vec![

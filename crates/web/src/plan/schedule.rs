@@ -134,6 +134,42 @@ struct SchedulePage {
     here: String,
 }
 
+/// The table's and the chart's filters: the task filters, the order, and a baseline to
+/// compare with.
+pub(crate) async fn filter_fields(
+    state: &AppState,
+    actor: &muster_domain::access::Actor,
+    q: &TaskQuery,
+    lookup: &Lookup,
+) -> Result<Vec<Field>, AppError> {
+    let mut filters = super::tasks::Tasks::filters(q, lookup);
+    filters.push(Field::new(
+        "sort",
+        "Sort by",
+        FieldKind::Select(
+            TaskSort::ALL
+                .iter()
+                .map(|(_, code, label)| ((*code).to_owned(), (*label).to_owned()))
+                .collect(),
+        ),
+        q.sort.as_deref(),
+    ));
+    let baselines = state
+        .store
+        .list_baselines(actor.program_id, None, 100)
+        .await?
+        .items
+        .into_iter()
+        .map(|b| (b.id.to_string(), b.name));
+    filters.push(Field::new(
+        "baseline_id",
+        "Compare with baseline",
+        FieldKind::Select(crate::resource::options_with(Some("— none —"), baselines)),
+        q.baseline_id.as_deref(),
+    ));
+    Ok(filters)
+}
+
 pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -182,31 +218,7 @@ pub async fn page(
         .next_cursor
         .as_ref()
         .map(|c| format!("/plan?{query}&cursor={c}"));
-    let mut filters = super::tasks::Tasks::filters(&q, &lookup);
-    let baselines = state
-        .store
-        .list_baselines(actor.program_id, None, 100)
-        .await?
-        .items
-        .into_iter()
-        .map(|b| (b.id.to_string(), b.name));
-    filters.push(Field::new(
-        "sort",
-        "Sort by",
-        FieldKind::Select(
-            TaskSort::ALL
-                .iter()
-                .map(|(_, code, label)| ((*code).to_owned(), (*label).to_owned()))
-                .collect(),
-        ),
-        q.sort.as_deref(),
-    ));
-    filters.push(Field::new(
-        "baseline_id",
-        "Compare with baseline",
-        FieldKind::Select(crate::resource::options_with(Some("— none —"), baselines)),
-        q.baseline_id.as_deref(),
-    ));
+    let filters = filter_fields(&state, actor, &q, &lookup).await?;
     let page = SchedulePage {
         layout: viewer.layout("Plan", vec![("Plan".into(), "/plan".into())]),
         filters,

@@ -334,4 +334,22 @@ async fn a_baseline_keeps_the_dates_and_the_slip_report_shows_what_moved() {
         table.body.contains("Variance (working days)")
             && table.body.contains("<strong>+2</strong>")
     );
+    // The chart draws each task's baseline beneath it, and says how far it moved.
+    let gantt = app
+        .page(
+            &session,
+            &format!("/plan/gantt?zoom=week&baseline_id={}", id(&baseline)),
+        )
+        .await;
+    assert_eq!(gantt.status, StatusCode::OK, "{}", gantt.body);
+    assert_eq!(gantt.body.matches("class=\"baseline\"").count(), 5);
+    assert!(
+        gantt
+            .body
+            .contains("baseline 2027-03-10 to 2027-03-10, finish +2 working day(s)"),
+        "{}",
+        gantt.body
+    );
+    let plain = app.page(&session, "/plan/gantt").await;
+    assert_eq!(plain.body.matches("class=\"baseline\"").count(), 0);
 }
