@@ -10,7 +10,6 @@ pub mod completion;
 pub mod course;
 pub mod curriculum;
 pub mod follow_up;
-pub mod ical;
 pub mod progress;
 pub mod session;
 

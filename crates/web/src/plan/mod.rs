@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod cost;
 pub mod dependencies;
 pub mod gantt;
+pub mod milestones;
 pub mod schedule;
 pub mod tasks;
 
@@ -37,6 +38,12 @@ pub fn routes() -> Router<AppState> {
         .route("/plan", get(schedule::page))
         .route("/plan/gantt", get(gantt::page))
         .route(
+            "/plan/subscribe",
+            get(milestones::page).post(milestones::new_link),
+        )
+        .route("/api/v1/plan/milestones.ics", get(milestones::api_feed))
+        .route("/calendar/{secret}/plan.ics", get(milestones::secret_feed))
+        .route(
             "/plan/tasks/{id}/progress",
             axum::routing::post(schedule::progress),
         )
@@ -50,7 +57,8 @@ pub fn routes() -> Router<AppState> {
         baselines::api_slips,
         cost::api,
         calendar::api_get,
-        calendar::api_put
+        calendar::api_put,
+        milestones::api_feed
     ),
     components(schemas(
         muster_domain::plan::PlanSettings,

@@ -10,7 +10,7 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use muster_domain::access::{Action, Actor, Subject};
 use muster_domain::account::{random_token, secret_digest};
 use muster_domain::audit::Via;
-use muster_domain::training::ical::{Event, calendar};
+use muster_domain::ical::{Event, When, calendar};
 use muster_domain::training::session::TrainingSession;
 use muster_store::Change;
 use muster_store::training::SessionFilter;
@@ -134,6 +134,19 @@ pub async fn new_link(
     viewer: Viewer,
 ) -> Result<Response, PageError> {
     require(&viewer.actor, Action::Read, Subject::TrainingSession)?;
+    let secret = new_secret(&state, &viewer).await?;
+    show(
+        &state,
+        &viewer,
+        SessionQuery::default(),
+        Some(format!("/calendar/{secret}.ics")),
+    )
+    .await
+}
+
+/// A new secret for the account's calendar links (training sessions, plan milestones);
+/// the old links stop working.
+pub(crate) async fn new_secret(state: &AppState, viewer: &Viewer) -> Result<String, AppError> {
     let secret = random_token(24);
     state
         .store
@@ -142,13 +155,28 @@ pub async fn new_link(
             &secret_digest(&secret),
         )
         .await?;
-    show(
-        &state,
-        &viewer,
-        SessionQuery::default(),
-        Some(format!("/calendar/{secret}.ics")),
+    Ok(secret)
+}
+
+/// The account a secret calendar link names.
+pub(crate) async fn feed_actor(state: &AppState, secret: &str) -> Result<Actor, AppError> {
+    state
+        .store
+        .calendar_feed_actor(&secret_digest(secret))
+        .await?
+        .ok_or_else(|| AppError::NotFound("there is no calendar at this link".into()))
+}
+
+/// An iCalendar response; calendar apps poll, so it may be kept five minutes.
+pub(crate) fn ics(text: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        text,
     )
-    .await
+        .into_response()
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -180,22 +208,17 @@ async fn feed(state: &AppState, actor: &Actor, all: bool) -> Result<Response, Ap
         .iter()
         .map(|s| Event {
             uid: format!("training-session-{}-{}@muster", actor.program_id, s.id),
-            start: s.starts_at,
-            end: s.ends_at,
+            when: When::Between(s.starts_at, s.ends_at),
             summary: s.course_title.clone(),
-            location: format!("{}, {}", lookup.site_name(Some(s.site_id)), s.room),
+            location: Some(format!("{}, {}", lookup.site_name(Some(s.site_id)), s.room)),
             description: Some(format!("Trainer: {}. Seats: {}.", s.trainer_name, seats(s))),
         })
         .collect();
-    let text = calendar("Muster training sessions", &events, Utc::now());
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CACHE_CONTROL, "private, max-age=300"),
-        ],
-        text,
-    )
-        .into_response())
+    Ok(ics(calendar(
+        "Muster training sessions",
+        &events,
+        Utc::now(),
+    )))
 }
 
 fn wants_all(q: &FeedQuery) -> bool {
@@ -221,10 +244,6 @@ pub async fn secret_feed(
     Params(q): Params<FeedQuery>,
 ) -> Result<Response, ApiError> {
     let secret = secret.strip_suffix(".ics").unwrap_or(&secret);
-    let actor = state
-        .store
-        .calendar_feed_actor(&secret_digest(secret))
-        .await?
-        .ok_or_else(|| AppError::NotFound("there is no calendar at this link".into()))?;
+    let actor = feed_actor(&state, secret).await?;
     Ok(feed(&state, &actor, wants_all(&q)).await?)
 }

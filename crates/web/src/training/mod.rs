@@ -3,7 +3,7 @@
 //! feeds, rosters (enroll, cancel, attendance), a person's training page, and follow-up
 //! suggestions.
 
-mod calendar;
+pub(crate) mod calendar;
 mod catalog;
 mod dashboard;
 mod follow_ups;

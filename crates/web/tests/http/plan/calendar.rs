@@ -114,3 +114,70 @@ async fn working_days_and_holidays_move_the_schedule() {
         "program-wide settings are the program's"
     );
 }
+
+#[tokio::test]
+async fn milestones_reach_calendar_apps_at_their_forecast_dates() {
+    use axum::body::Body;
+    use axum::http::Request;
+
+    let app = TestApp::new().await;
+    let lead = app.token(AccessRole::ProgramLead).await;
+    let (_, design, ..) = plan(&app, &lead).await;
+    let feed = app
+        .api(&lead, Method::GET, "/api/v1/plan/milestones.ics", None)
+        .await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.body);
+    assert!(feed.content_type().starts_with("text/calendar"));
+    assert!(
+        feed.body.contains(
+            "DTSTART;VALUE=DATE:20270310\r\nDTEND;VALUE=DATE:20270311\r\nSUMMARY:◆ Go-live"
+        ),
+        "{}",
+        feed.body
+    );
+    let end_user = app.token(AccessRole::EndUser).await;
+    assert_eq!(
+        app.api(&end_user, Method::GET, "/api/v1/plan/milestones.ics", None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // A private link, shown once, that a calendar app polls without signing in; a slip
+    // moves the milestone there too.
+    let session = app.sign_in(AccessRole::Executive).await;
+    let made = app.post_form(&session, "/plan/subscribe", "").await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let link = made
+        .body
+        .split("<code>")
+        .nth(1)
+        .and_then(|r| r.split("</code>").next())
+        .expect("the link is shown")
+        .to_owned();
+    assert!(
+        link.starts_with("/calendar/") && link.ends_with("/plan.ics"),
+        "{link}"
+    );
+    let anonymous = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
+    app.api(
+        &lead,
+        Method::PATCH,
+        &format!("/api/v1/tasks/{design}"),
+        Some(json!({"duration": 5})),
+    )
+    .await;
+    let polled = app.send(anonymous(&link)).await;
+    assert_eq!(polled.status, StatusCode::OK, "{}", polled.body);
+    assert!(
+        polled.body.contains("DTSTART;VALUE=DATE:20270312"),
+        "{}",
+        polled.body
+    );
+    assert_eq!(
+        app.send(anonymous("/calendar/guessed/plan.ics"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

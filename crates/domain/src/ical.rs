@@ -1,17 +1,26 @@
-//! iCalendar (RFC 5545) text for the session feed: one VEVENT per session, times in UTC,
-//! text escaped, lines folded at 75 octets and ended with CRLF.
+//! iCalendar (RFC 5545) text for the feeds calendar apps subscribe to (training sessions,
+//! the plan's milestones): one VEVENT per entry, times in UTC or whole days, text escaped,
+//! lines folded at 75 octets and ended with CRLF.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// When an entry happens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum When {
+    /// From one instant to another.
+    Between(DateTime<Utc>, DateTime<Utc>),
+    /// A whole day (a milestone, a go-live date).
+    Day(NaiveDate),
+}
 
 /// One calendar entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// Stable across feeds, so that calendars update the entry rather than add one.
     pub uid: String,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
+    pub when: When,
     pub summary: String,
-    pub location: String,
+    pub location: Option<String>,
     pub description: Option<String>,
 }
 
@@ -24,7 +33,7 @@ pub fn calendar(name: &str, events: &[Event], stamp: DateTime<Utc>) -> String {
     };
     line("BEGIN:VCALENDAR".into());
     line("VERSION:2.0".into());
-    line("PRODID:-//Muster//Training sessions//EN".into());
+    line("PRODID:-//Muster//Muster//EN".into());
     line("CALSCALE:GREGORIAN".into());
     line("METHOD:PUBLISH".into());
     line(format!("X-WR-CALNAME:{}", escape(name)));
@@ -32,10 +41,24 @@ pub fn calendar(name: &str, events: &[Event], stamp: DateTime<Utc>) -> String {
         line("BEGIN:VEVENT".into());
         line(format!("UID:{}", escape(&e.uid)));
         line(format!("DTSTAMP:{}", utc(stamp)));
-        line(format!("DTSTART:{}", utc(e.start)));
-        line(format!("DTEND:{}", utc(e.end)));
+        match e.when {
+            When::Between(start, end) => {
+                line(format!("DTSTART:{}", utc(start)));
+                line(format!("DTEND:{}", utc(end)));
+            }
+            When::Day(day) => {
+                // An all-day entry ends (exclusively) the next day.
+                line(format!("DTSTART;VALUE=DATE:{}", day.format("%Y%m%d")));
+                line(format!(
+                    "DTEND;VALUE=DATE:{}",
+                    day.succ_opt().unwrap_or(day).format("%Y%m%d")
+                ));
+            }
+        }
         line(format!("SUMMARY:{}", escape(&e.summary)));
-        line(format!("LOCATION:{}", escape(&e.location)));
+        if let Some(location) = &e.location {
+            line(format!("LOCATION:{}", escape(location)));
+        }
         if let Some(d) = &e.description {
             line(format!("DESCRIPTION:{}", escape(d)));
         }
@@ -116,16 +139,27 @@ mod tests {
         let start = Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap();
         let text = calendar(
             "Training",
-            &[Event {
-                uid: "session-1@muster".into(),
-                start,
-                end: start + chrono::Duration::hours(2),
-                summary: "Nurse, inpatient".into(),
-                location: "Room 4".into(),
-                description: None,
-            }],
+            &[
+                Event {
+                    uid: "session-1@muster".into(),
+                    when: When::Between(start, start + chrono::Duration::hours(2)),
+                    summary: "Nurse, inpatient".into(),
+                    location: Some("Room 4".into()),
+                    description: None,
+                },
+                Event {
+                    uid: "go-live-1@muster".into(),
+                    when: When::Day(NaiveDate::from_ymd_opt(2027, 3, 31).unwrap()),
+                    summary: "Wave 1 go-live".into(),
+                    location: None,
+                    description: None,
+                },
+            ],
             start,
         );
+        assert!(text.contains(
+            "\r\nDTSTART;VALUE=DATE:20270331\r\nDTEND;VALUE=DATE:20270401\r\nSUMMARY:Wave 1 go-live\r\nEND:VEVENT"
+        ));
         assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
         assert!(text.contains("\r\nDTSTART:20270301T090000Z\r\nDTEND:20270301T110000Z\r\n"));
         assert!(text.contains("SUMMARY:Nurse\\, inpatient\r\n"));
