@@ -52,6 +52,8 @@ fn person(id: i64, employee_id: Option<&str>, email: &str, site: i64) -> Person 
         organization: None,
         shift: None,
         active: true,
+        // The roster does not carry rates: a rate set in Muster never makes a row "changed".
+        daily_rate: Some(crate::money::Cents(150_000)),
     }
 }
 
