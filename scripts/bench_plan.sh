@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The plan's pages on the large demo (issue 5): about 50,000 tasks and 100,000 dependencies,
+# SQLite, release build. Loads `muster demo --scale large`, starts a server on loopback,
+# and times with curl: the first request (which computes the schedule and keeps it), then
+# ROUNDS requests each of the Gantt chart's first and a middle page, the task table, the
+# schedule API, the cost of delay and the milestones feed. Prints Markdown rows (ms).
+#
+#   bash scripts/bench_plan.sh
+#   KEEP=/big/dir bash scripts/bench_plan.sh   # keep (and reuse) the loaded database
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ -z ${BIN:-} ]]; then
+    cargo build --release -p muster >/dev/null
+    BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/muster
+fi
+ROUNDS=${ROUNDS:-20}
+PORT=${PORT:-18094}
+if [[ -n ${KEEP:-} ]]; then WORK=$KEEP; mkdir -p "$WORK"; else WORK=$(mktemp -d); fi
+SERVER=""
+cleanup() { [[ -n $SERVER ]] && kill "$SERVER" 2>/dev/null; [[ -n ${KEEP:-} ]] || rm -rf "$WORK"; }
+trap cleanup EXIT
+DB="sqlite://$WORK/plan.db"
+if [[ ! -f $WORK/plan.db ]]; then
+    start=$(date +%s)
+    "$BIN" demo --scale large --database "$DB" >"$WORK/demo.log" 2>&1
+    echo "Loaded the large demo in $(( $(date +%s) - start )) s: $(grep 'Loaded the plan' "$WORK/demo.log")"
+fi
+"$BIN" serve --database "$DB" --listen "127.0.0.1:$PORT" >>"$WORK/serve.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+TOKEN=$("$BIN" token create --email lead@riverbend.example --database "$DB" 2>/dev/null | tail -1)
+BASE=http://127.0.0.1:$PORT
+get() { curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$BASE$1"; }
+
+echo "$(nproc) cores; load average before: $(uptime | sed 's/.*load average: //')."
+echo
+echo "| request | ms |"
+echo "|---|---|"
+echo "| first GET /plan/gantt (computes and keeps the schedule) | $(awk -v t="$(get /plan/gantt)" 'BEGIN{printf "%.0f", t*1000}') |"
+# A cursor halfway down the outline, from the schedule API.
+total=$(curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/schedule?limit=1" | grep -o '"total":[0-9]*' | tail -1 | cut -d: -f2)
+middle=$(curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/schedule?limit=$((total / 2))" | grep -o '"next_cursor":"[^"]*"' | cut -d'"' -f4)
+echo "| ($total tasks in the plan) | |"
+echo
+echo "| request, $ROUNDS rounds | mean ms | median ms | slowest ms |"
+echo "|---|---|---|---|"
+for path in "/plan/gantt" "/plan/gantt?cursor=$middle" "/plan/gantt?zoom=week&critical=true" "/plan" "/plan?sort=float" "/api/v1/schedule?limit=100" "/plan/cost-of-delay" "/api/v1/plan/milestones.ics"; do
+    : >"$WORK/times"
+    for _ in $(seq "$ROUNDS"); do get "$path" >>"$WORK/times"; echo >>"$WORK/times"; done
+    label=${path//$middle/<middle>}
+    sort -g "$WORK/times" | awk -v p="$label" 'NF {a[++n] = $1; s += $1}
+        END {printf "| GET %s | %.1f | %.1f | %.1f |\n", p, s / n * 1000, (a[int((n + 1) / 2)] + a[int(n / 2) + 1]) / 2 * 1000, a[n] * 1000}'
+done
+echo
+echo "Load average after: $(uptime | sed 's/.*load average: //')."
