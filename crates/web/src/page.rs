@@ -33,6 +33,15 @@ pub struct Layout {
     pub csrf_token: String,
     /// "$90,100.00": what one day of delay costs, in the program header.
     pub delay_cost: Option<String>,
+    /// The codes of the subjects the viewer may read, for sub-navigation links.
+    readable: Vec<&'static str>,
+}
+
+impl Layout {
+    /// Whether the viewer may read subject `code`: sub-navigation shows only such links.
+    pub fn may_read(&self, code: &str) -> bool {
+        self.readable.contains(&code)
+    }
 }
 
 const NAV: &[(&str, &str, Subject)] = &[
@@ -89,6 +98,11 @@ impl Viewer {
             flash: self.flash.clone(),
             csrf_token: self.csrf_token.clone(),
             delay_cost: self.delay_cost.map(|c| c.to_string()),
+            readable: Subject::ALL
+                .iter()
+                .filter(|s| self.actor.may(Action::Read, **s))
+                .map(|s| s.code())
+                .collect(),
         }
     }
 }

@@ -182,3 +182,22 @@ async fn the_calendar_feed_is_rfc_5545_with_a_token_or_at_a_secret_link() {
         "a new link stops the old one"
     );
 }
+
+#[tokio::test]
+async fn the_training_menu_offers_only_what_the_viewer_may_open() {
+    let app = TestApp::new().await;
+    let user = app.sign_in(AccessRole::EndUser).await;
+    let theirs = app.page(&user, "/training/sessions").await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+    for (link, page) in [
+        ("href=\"/training/forecast\"", "/training/forecast"),
+        ("href=\"/provisioning\"", "/provisioning"),
+    ] {
+        assert!(!theirs.body.contains(link), "{link} offered");
+        assert_eq!(app.page(&user, page).await.status, StatusCode::FORBIDDEN);
+    }
+    let trainer = app.sign_in(AccessRole::Trainer).await;
+    let page = app.page(&trainer, "/training/sessions").await;
+    assert!(page.body.contains("href=\"/training/forecast\""));
+    assert!(page.body.contains("href=\"/provisioning\""));
+}
