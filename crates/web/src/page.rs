@@ -210,3 +210,43 @@ mod tests {
         assert_eq!(super::thousands(1_234_567), "1,234,567");
     }
 }
+
+#[derive(askama::Template)]
+#[template(path = "resource/form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    submit: &'static str,
+    cancel_href: String,
+    fields: Vec<crate::form::Field>,
+    problems: Vec<String>,
+    field_errors: bool,
+}
+
+/// A one-form settings page (the plan's settings, the champion coverage target): the form
+/// posting to `action`, with `invalid`'s errors beside their fields and a 422 when refused.
+pub fn settings_form(
+    viewer: &Viewer,
+    layout: Layout,
+    action: &str,
+    cancel_href: &str,
+    mut fields: Vec<crate::form::Field>,
+    invalid: Option<&muster_domain::Invalid>,
+) -> Result<Response, PageError> {
+    let problems = crate::form::attach_errors(&mut fields, invalid);
+    let page = FormPage {
+        layout,
+        action: action.into(),
+        submit: "Save",
+        cancel_href: cancel_href.into(),
+        field_errors: invalid.is_some() && problems.is_empty(),
+        fields,
+        problems,
+    };
+    let status = if invalid.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    render_with(status, &page, viewer)
+}

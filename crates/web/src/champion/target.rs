@@ -1,10 +1,8 @@
 //! The program's champion coverage target (end users per champion): a form for leads and
 //! `GET/PUT /api/v1/champions/target`. Program-wide, so site leads may read but not set it.
 
-use askama::Template;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use muster_domain::Invalid;
 use muster_domain::access::{Action, Actor, Place, Subject};
@@ -16,30 +14,18 @@ use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{Field, FieldKind, HtmlForm, attach_errors};
-use crate::page::{Layout, redirect_with_flash, render_with};
+use crate::form::{Field, FieldKind, HtmlForm};
+use crate::page::{redirect_with_flash, settings_form};
 use crate::resource::api::ApiJson;
 
 const PATH: &str = "/champions/target";
-
-#[derive(Template)]
-#[template(path = "resource/form.html")]
-struct TargetPage {
-    layout: Layout,
-    action: String,
-    submit: &'static str,
-    cancel_href: String,
-    fields: Vec<Field>,
-    problems: Vec<String>,
-    field_errors: bool,
-}
 
 fn may_set(actor: &Actor) -> Result<(), AppError> {
     require_at(actor, Action::Update, Subject::Champion, Place::Program)
 }
 
 fn show(viewer: &Viewer, value: &str, invalid: Option<&Invalid>) -> Result<Response, PageError> {
-    let mut fields = vec![
+    let fields = vec![
         Field::new(
             "end_users_per_champion",
             "End users per champion",
@@ -49,28 +35,14 @@ fn show(viewer: &Viewer, value: &str, invalid: Option<&Invalid>) -> Result<Respo
         .required()
         .help("Each unit and shift needs one active champion per this many end users, rounded up (1–500; 10 by default)"),
     ];
-    let problems = attach_errors(&mut fields, invalid);
-    let page = TargetPage {
-        layout: viewer.layout(
-            "Champion coverage target",
-            vec![
-                ("Champions".into(), "/champions".into()),
-                ("Coverage target".into(), PATH.into()),
-            ],
-        ),
-        action: PATH.into(),
-        submit: "Save",
-        cancel_href: "/champions/coverage".into(),
-        field_errors: invalid.is_some() && problems.is_empty(),
-        fields,
-        problems,
-    };
-    let status = if invalid.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    render_with(status, &page, viewer)
+    let layout = viewer.layout(
+        "Champion coverage target",
+        vec![
+            ("Champions".into(), "/champions".into()),
+            ("Coverage target".into(), PATH.into()),
+        ],
+    );
+    settings_form(viewer, layout, PATH, "/champions/coverage", fields, invalid)
 }
 
 pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {

@@ -2,10 +2,8 @@
 //! `GET/PUT /api/v1/plan/settings`, and holidays of the program or of one site as a
 //! resource (`/holidays`, `/api/v1/holidays`). A site lead keeps their own sites' holidays.
 
-use askama::Template;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use muster_domain::Invalid;
 use muster_domain::access::{Action, Actor, Place, Subject};
@@ -21,8 +19,8 @@ use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{Field, FieldKind, HtmlForm, attach_errors};
-use crate::page::{Layout, redirect_with_flash, render_with};
+use crate::form::{Field, FieldKind, HtmlForm};
+use crate::page::{redirect_with_flash, settings_form};
 use crate::resource::api::ApiJson;
 use crate::resource::{Cell, Fact, Lookup, Resource, filter_id};
 
@@ -162,18 +160,6 @@ fn where_kept(h: &Holiday, lookup: &Lookup) -> String {
 
 const SETTINGS: &str = "/plan/settings";
 
-#[derive(Template)]
-#[template(path = "resource/form.html")]
-struct SettingsPage {
-    layout: Layout,
-    action: String,
-    submit: &'static str,
-    cancel_href: String,
-    fields: Vec<Field>,
-    problems: Vec<String>,
-    field_errors: bool,
-}
-
 /// Program-wide: site leads read the settings but do not set them.
 fn may_set(actor: &Actor) -> Result<(), AppError> {
     require_at(actor, Action::Update, Subject::Plan, Place::Program)
@@ -188,7 +174,7 @@ fn show(
         .iter()
         .map(|(code, label)| ((*code).to_owned(), (*label).to_owned()))
         .collect();
-    let mut fields = vec![
+    let fields = vec![
         Field::new(
             "project_start",
             "Project start",
@@ -206,28 +192,14 @@ fn show(
         .ticked(draft.working_weekdays.clone().unwrap_or_default())
         .help("Holidays of the program and of each site come off these: see Holidays"),
     ];
-    let problems = attach_errors(&mut fields, invalid);
-    let page = SettingsPage {
-        layout: viewer.layout(
-            "Plan settings",
-            vec![
-                ("Plan".into(), "/plan".into()),
-                ("Settings".into(), SETTINGS.into()),
-            ],
-        ),
-        action: SETTINGS.into(),
-        submit: "Save",
-        cancel_href: "/plan".into(),
-        field_errors: invalid.is_some() && problems.is_empty(),
-        fields,
-        problems,
-    };
-    let status = if invalid.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    render_with(status, &page, viewer)
+    let layout = viewer.layout(
+        "Plan settings",
+        vec![
+            ("Plan".into(), "/plan".into()),
+            ("Settings".into(), SETTINGS.into()),
+        ],
+    );
+    settings_form(viewer, layout, SETTINGS, "/plan", fields, invalid)
 }
 
 fn draft_of(s: &PlanSettings) -> PlanSettingsDraft {
