@@ -211,16 +211,17 @@ mod tests {
     }
 }
 
+/// A page with one form: a resource's new and edit pages, and settings pages.
 #[derive(askama::Template)]
 #[template(path = "resource/form.html")]
-struct FormPage {
-    layout: Layout,
-    action: String,
-    submit: &'static str,
-    cancel_href: String,
-    fields: Vec<crate::form::Field>,
-    problems: Vec<String>,
-    field_errors: bool,
+pub struct FormPage {
+    pub layout: Layout,
+    pub action: String,
+    pub submit: &'static str,
+    pub cancel_href: String,
+    pub fields: Vec<crate::form::Field>,
+    pub problems: Vec<String>,
+    pub field_errors: bool,
 }
 
 /// A one-form settings page (the plan's settings, the champion coverage target): the form

@@ -16,7 +16,7 @@ use crate::access::{require, require_at};
 use crate::auth::Viewer;
 use crate::error::{AppError, PageError};
 use crate::form::{Field, HtmlForm, Params, RecordId, attach_errors};
-use crate::page::{Layout, redirect_with_flash, render, render_with};
+use crate::page::{FormPage, Layout, redirect_with_flash, render, render_with};
 
 #[derive(Template)]
 #[template(path = "resource/list.html")]
@@ -44,18 +44,6 @@ struct ShowPage {
     edit_href: Option<String>,
     delete_href: Option<String>,
     sections: Vec<Section>,
-}
-
-#[derive(Template)]
-#[template(path = "resource/form.html")]
-struct FormPage {
-    layout: Layout,
-    action: String,
-    submit: &'static str,
-    cancel_href: String,
-    fields: Vec<Field>,
-    problems: Vec<String>,
-    field_errors: bool,
 }
 
 #[derive(Template)]
