@@ -121,6 +121,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 15,
+        name: "wave_scale",
+        both: Some(include_str!("../migrations/0015_wave_scale.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

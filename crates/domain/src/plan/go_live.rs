@@ -345,6 +345,7 @@ impl PlanDates<'_> {
 mod tests {
     use super::*;
     use crate::plan::cost::{CostItem, CostKind};
+    use crate::plan::testing::weekdays;
     use crate::plan::tree::outline;
 
     fn d(s: &str) -> NaiveDate {
@@ -384,17 +385,6 @@ mod tests {
             critical: true,
             done: false,
         }
-    }
-
-    /// Monday to Friday, no holidays.
-    fn weekdays(a: NaiveDate, b: NaiveDate) -> i64 {
-        let count = |from: NaiveDate, to: NaiveDate| {
-            from.iter_days()
-                .take_while(|x| *x < to)
-                .filter(|x| x.weekday().num_days_from_monday() < 5)
-                .count() as i64
-        };
-        if b >= a { count(a, b) } else { -count(b, a) }
     }
 
     #[test]

@@ -9,8 +9,11 @@ pub mod cost;
 pub mod dependency;
 pub mod go_live;
 pub mod holiday;
+pub mod outlook;
 pub mod schedule;
 pub mod task;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod tree;
 pub mod wave_move;
 

@@ -32,7 +32,7 @@ use super::dependency::PlanDependency;
 use super::task::PlanTask;
 use crate::draft::{number_as_text, optional_id};
 use crate::validate::{Invalid, Validator};
-use crate::wave::WaveId;
+use crate::wave::{Wave, WaveId};
 
 choice!(
     /// What is moved between waves.
@@ -160,6 +160,52 @@ impl WaveMoveDraft {
                 revision,
             }
         })
+    }
+}
+
+impl WaveMove {
+    /// Whether the move fits the two waves as they are: the site goes live in the wave it
+    /// leaves and not already in the other; the module is in the leaving wave's scope (it
+    /// may already be in the other's: then the other's scope stays, and the leaving wave's
+    /// work on it moves there). `item` names the site or module in the messages.
+    pub fn check(&self, from: &Wave, to: &Wave, item: &str) -> Result<(), Invalid> {
+        let (field, there, already) = match self.kind {
+            MoveKind::Site => (
+                "site_id",
+                from.site_ids.contains(&self.item_id),
+                to.site_ids.contains(&self.item_id),
+            ),
+            MoveKind::Module => ("module_id", from.module_ids.contains(&self.item_id), false),
+        };
+        if !there {
+            let message = match self.kind {
+                MoveKind::Site => format!("{item} does not go live in {}", from.name),
+                MoveKind::Module => format!("{item} is not in {}'s scope", from.name),
+            };
+            return Err(Invalid::one(field, message));
+        }
+        if already {
+            return Err(Invalid::one(
+                field,
+                format!("{item} already goes live in {}", to.name),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The two waves with the site or module moved: (the wave it leaves, the wave it joins).
+    pub fn moved_waves(&self, from: &Wave, to: &Wave) -> (Wave, Wave) {
+        let (mut from, mut to) = (from.clone(), to.clone());
+        let (leaving, joining) = match self.kind {
+            MoveKind::Site => (&mut from.site_ids, &mut to.site_ids),
+            MoveKind::Module => (&mut from.module_ids, &mut to.module_ids),
+        };
+        leaving.retain(|&id| id != self.item_id);
+        if !joining.contains(&self.item_id) {
+            joining.push(self.item_id);
+            joining.sort_unstable();
+        }
+        (from, to)
     }
 }
 

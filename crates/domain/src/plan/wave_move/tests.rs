@@ -1,125 +1,6 @@
-use chrono::NaiveDate;
-
 use super::*;
 use crate::plan::DependencyKind;
-use crate::plan::go_live::go_live_milestones;
-use crate::plan::schedule::schedule;
-use crate::plan::tree::{Calendars, dates, engine_plan, outline};
-
-const PHARMACY: i64 = 7;
-const LAB: i64 = 8;
-const SITE_S: i64 = 5;
-const SITE_T: i64 = 6;
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn task(
-    id: TaskId,
-    parent: Option<TaskId>,
-    name: &str,
-    wave: Option<WaveId>,
-    site: Option<i64>,
-    duration: i64,
-) -> PlanTask {
-    PlanTask {
-        id,
-        parent_id: parent,
-        position: id,
-        name: name.into(),
-        owner_person_id: None,
-        site_id: site,
-        wave_id: wave,
-        module_id: None,
-        duration,
-        milestone: duration == 0,
-        constraint_kind: None,
-        constraint_date: None,
-        percent_complete: 0,
-        actual_start: None,
-        actual_finish: None,
-        notes: None,
-    }
-}
-
-fn module(mut t: PlanTask, module: i64) -> PlanTask {
-    t.module_id = Some(module);
-    t
-}
-
-fn link(id: i64, p: TaskId, s: TaskId, kind: DependencyKind, lag: i64) -> PlanDependency {
-    PlanDependency {
-        id,
-        predecessor_id: p,
-        successor_id: s,
-        kind,
-        lag,
-    }
-}
-
-/// Two waves shaped like the demo's. Wave 1 (ids 1xx) builds Pharmacy and Lab, has sites S
-/// and T, then cutover and go-live; wave 2 (ids 2xx) builds Pharmacy only. Site S's
-/// readiness summary has no wave; its work waits on both builds and feeds wave 1's cutover.
-fn demo_like() -> (Vec<PlanTask>, Vec<PlanDependency>) {
-    use DependencyKind::{FinishToStart as FS, StartToStart as SS};
-    let tasks = vec![
-        task(100, None, "Wave 1", Some(1), None, 0),
-        task(101, Some(100), "Build (Wave 1)", Some(1), None, 0),
-        module(
-            task(102, Some(101), "Build Pharmacy", Some(1), None, 10),
-            PHARMACY,
-        ),
-        module(task(103, Some(101), "Build Lab", Some(1), None, 8), LAB),
-        task(110, Some(100), "Readiness: S", None, Some(SITE_S), 0),
-        task(111, Some(110), "Walkthrough", Some(1), Some(SITE_S), 20),
-        task(120, Some(100), "Readiness: T", None, Some(SITE_T), 0),
-        task(121, Some(120), "Walkthrough", Some(1), Some(SITE_T), 2),
-        task(130, Some(100), "Cutover (Wave 1)", Some(1), None, 3),
-        task(131, Some(100), "Wave 1 go-live", Some(1), None, 0),
-        task(200, None, "Wave 2", Some(2), None, 0),
-        task(201, Some(200), "Build (Wave 2)", Some(2), None, 0),
-        module(
-            task(202, Some(201), "Build Pharmacy", Some(2), None, 10),
-            PHARMACY,
-        ),
-        task(230, Some(200), "Cutover (Wave 2)", Some(2), None, 3),
-        task(231, Some(200), "Wave 2 go-live", Some(2), None, 0),
-    ];
-    let deps = vec![
-        link(1, 102, 111, SS, 5),
-        link(2, 103, 111, SS, 5),
-        link(3, 111, 130, FS, 0),
-        link(4, 102, 121, SS, 5),
-        link(5, 121, 130, FS, 0),
-        link(6, 102, 130, FS, 0),
-        link(7, 103, 130, FS, 0),
-        link(8, 130, 131, FS, 0),
-        link(9, 202, 230, FS, 0),
-        link(10, 230, 231, FS, 0),
-        // Wave 2 builds once wave 1 has.
-        link(11, 101, 201, FS, 0),
-    ];
-    (tasks, deps)
-}
-
-fn waves() -> MoveWaves<'static> {
-    MoveWaves {
-        from_name: "Wave 1",
-        to_name: "Wave 2",
-        from_go_live: Some(131),
-        to_go_live: Some(231),
-    }
-}
-
-fn site_move() -> WaveMove {
-    WaveMove {
-        kind: MoveKind::Site,
-        item_id: SITE_S,
-        from_wave_id: 1,
-        to_wave_id: 2,
-    }
-}
+use crate::plan::testing::{PHARMACY, demo_like, go_live_dates, link, site_move, waves};
 
 #[test]
 fn a_wave_name_is_swapped_only_where_it_stands_alone() {
@@ -230,18 +111,7 @@ fn the_go_live_milestones_are_equivalent_whatever_their_names() {
 #[test]
 fn the_moved_plan_schedules_and_moves_both_go_lives() {
     let (tasks, deps) = demo_like();
-    let calendars = Calendars {
-        project_start: Some(d("2027-03-01")),
-        ..Default::default()
-    };
-    let go_lives = |tasks: &[PlanTask], deps: &[PlanDependency]| {
-        let o = outline(tasks);
-        let s = schedule(&engine_plan(&calendars, tasks, deps, &o)).unwrap();
-        let dated = dates(tasks, &o, &s);
-        let found = go_live_milestones(tasks, &o.summary, &dated);
-        (dated[found[&1]].early_finish, dated[found[&2]].early_finish)
-    };
-    let before = go_lives(&tasks, &deps);
+    let before = go_live_dates(&tasks, &deps);
     let m = plan_move(&tasks, &deps, &site_move(), &waves());
     let (moved_tasks, moved_deps) = m.apply(&tasks, &deps, 2);
     assert_eq!(moved_tasks.len(), tasks.len());
@@ -250,7 +120,7 @@ fn the_moved_plan_schedules_and_moves_both_go_lives() {
     assert_eq!(s.wave_id, Some(2));
     let summary = moved_tasks.iter().find(|t| t.id == 110).unwrap();
     assert_eq!(summary.parent_id, Some(200));
-    let after = go_lives(&moved_tasks, &moved_deps);
+    let after = go_live_dates(&moved_tasks, &moved_deps);
     // Site S's 20 days of work drove wave 1; without it wave 1 goes live earlier and
     // wave 2, which now waits for it after its own build, later.
     assert!(after.0 < before.0, "wave 1: {before:?} -> {after:?}");
