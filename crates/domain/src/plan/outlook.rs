@@ -86,6 +86,8 @@ pub struct TimelineMilestone {
 pub struct DrivingTask {
     pub task_id: TaskId,
     pub name: String,
+    /// Its wave: the path may lead into another wave's work.
+    pub wave_id: Option<WaveId>,
     pub start: NaiveDate,
     pub finish: NaiveDate,
     pub percent_complete: i64,
@@ -178,6 +180,7 @@ pub fn outlook(
             DrivingTask {
                 task_id: t.id,
                 name: t.name.clone(),
+                wave_id: t.wave_id,
                 start: d.early_start,
                 finish: d.early_finish,
                 percent_complete: t.percent_complete,

@@ -145,10 +145,12 @@ pub struct Card {
     /// "ok", "late", "live" or "none": the status's colour, repeated in words.
     pub tone: &'static str,
     pub status: &'static str,
+    /// The status in words, as a sentence.
     pub words: String,
     pub slip: String,
     pub milestone: Option<(i64, String)>,
-    pub driving: Vec<DrivingTask>,
+    /// The driving path, with the name of the wave of a task from another wave.
+    pub driving: Vec<(DrivingTask, Option<String>)>,
     pub scale: ScaleIndex,
     pub modules: String,
     pub sites: Vec<(String, String)>,
@@ -178,7 +180,16 @@ fn slip_words(o: &WaveOutlook) -> String {
     }
 }
 
-fn card(o: &WaveOutlook, axis: &Axis, lookup: &Lookup) -> Card {
+/// "forecast 8 working days late" -> "Forecast 8 working days late".
+fn sentence(words: &str) -> String {
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn card(o: &WaveOutlook, axis: &Axis, lookup: &Lookup, waves: &[WaveOutlook]) -> Card {
     let g = &o.go_live;
     let (tone, status) = match g.status {
         GoLiveStatus::OnTrack => ("ok", "On track"),
@@ -255,10 +266,22 @@ fn card(o: &WaveOutlook, axis: &Axis, lookup: &Lookup) -> Card {
             .unwrap_or_else(|| "—".into()),
         tone,
         status,
-        words: g.words.clone(),
+        words: sentence(&g.words),
         slip: slip_words(o),
         milestone: g.milestone_id.zip(g.milestone.clone()),
-        driving: o.driving_path.clone(),
+        driving: o
+            .driving_path
+            .iter()
+            .map(|t| {
+                let other = t
+                    .wave_id
+                    .filter(|&w| w != o.wave.id)
+                    .and_then(|w| waves.iter().find(|x| x.wave.id == w))
+                    .map(|x| x.wave.name.clone())
+                    .filter(|name| !t.name.contains(name.as_str()));
+                (t.clone(), other)
+            })
+            .collect(),
         scale: o.scale.clone(),
         modules: if modules.is_empty() {
             "none recorded".into()
@@ -308,7 +331,11 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         }),
         view.status_date,
     );
-    let cards: Vec<Card> = view.waves.iter().map(|o| card(o, &axis, &lookup)).collect();
+    let cards: Vec<Card> = view
+        .waves
+        .iter()
+        .map(|o| card(o, &axis, &lookup, &view.waves))
+        .collect();
     let page = WavesPage {
         layout: viewer.layout(
             "Waves against the plan",

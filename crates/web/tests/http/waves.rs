@@ -30,8 +30,8 @@ async fn the_waves_page_shows_each_forecast_slip_scale_and_timeline() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let body = &page.body;
     for expected in [
-        "forecast 6 working days late: moves from 31 Mar to 8 Apr",
-        "on track: forecast 1 Apr, 21 working days before the planned 30 Apr",
+        "Forecast 6 working days late: moves from 31 Mar to 8 Apr.",
+        "On track: forecast 1 Apr, 21 working days before the planned 30 Apr.",
         "+6 working days (+8 calendar)",
         "scope 2 x size 2 x complexity 3 = 12",
         "2 modules: Pharmacy, Laboratory",
