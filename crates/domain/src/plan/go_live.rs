@@ -345,32 +345,12 @@ impl PlanDates<'_> {
 mod tests {
     use super::*;
     use crate::plan::cost::{CostItem, CostKind};
-    use crate::plan::testing::weekdays;
+    use crate::plan::testing::{self, d, weekdays};
     use crate::plan::tree::outline;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
+    /// A task of wave `wave` (and site `site`), named "T<id>".
     fn task(id: TaskId, wave: Option<WaveId>, site: Option<i64>, duration: i64) -> PlanTask {
-        PlanTask {
-            id,
-            parent_id: None,
-            position: id,
-            name: format!("T{id}"),
-            owner_person_id: None,
-            site_id: site,
-            wave_id: wave,
-            module_id: None,
-            duration,
-            milestone: duration == 0,
-            constraint_kind: None,
-            constraint_date: None,
-            percent_complete: 0,
-            actual_start: None,
-            actual_finish: None,
-            notes: None,
-        }
+        testing::task(id, None, &format!("T{id}"), wave, site, duration)
     }
 
     fn on(id: TaskId, start: &str, finish: &str) -> Scheduled {

@@ -9,13 +9,30 @@ use muster_domain::plan::go_live::GoLiveStatus;
 use muster_domain::plan::wave_move::{MoveKind, WaveMove, WaveMoveSpec};
 use muster_domain::wave::WaveDraft;
 use muster_domain::wave::scale::UsersBasis;
-use muster_store::testing::two_waves;
+use muster_store::testing::{TwoWaves, two_waves};
 use muster_store::{Change, StoreError};
 
 use super::{person, program, site, support};
 
 fn today() -> NaiveDate {
     "2026-11-22".parse().unwrap()
+}
+
+/// A fresh database with the store's two-wave plan on sites S and T.
+async fn planned() -> (
+    muster_store::testing::TestDb,
+    muster_domain::access::Actor,
+    i64,
+    i64,
+    TwoWaves,
+) {
+    let db = support::fresh().await;
+    let actor = program(&db.store).await;
+    let change = Change::new(&actor, Via::Api);
+    let s = db.store.create_site(&change, site("S")).await.unwrap().id;
+    let t = db.store.create_site(&change, site("T")).await.unwrap().id;
+    let plan = two_waves(&db.store, &change, s, t).await;
+    (db, actor, s, t, plan)
 }
 
 fn site_move(from: i64, to: i64, site: i64) -> WaveMoveSpec {
@@ -32,13 +49,9 @@ fn site_move(from: i64, to: i64, site: i64) -> WaveMoveSpec {
 
 #[tokio::test]
 async fn a_wave_keeps_its_modules_and_counts_and_a_module_in_a_wave_stays() {
-    let db = support::fresh().await;
+    let (db, actor, _, _, plan) = planned().await;
     let store = &db.store;
-    let actor = program(store).await;
     let change = Change::new(&actor, Via::Api);
-    let s = store.create_site(&change, site("S")).await.unwrap().id;
-    let t = store.create_site(&change, site("T")).await.unwrap().id;
-    let plan = two_waves(store, &change, s, t).await;
     let w1 = store.wave(actor.program_id, plan.wave_1).await.unwrap();
     let mut both = vec![plan.pharmacy, plan.lab];
     both.sort_unstable();
@@ -127,13 +140,8 @@ async fn people_per_site_count_the_active_roster_else_the_expected_users() {
 
 #[tokio::test]
 async fn the_waves_outlook_reads_each_go_live_from_the_kept_plan() {
-    let db = support::fresh().await;
+    let (db, actor, _, _, plan) = planned().await;
     let store = &db.store;
-    let actor = program(store).await;
-    let change = Change::new(&actor, Via::Api);
-    let s = store.create_site(&change, site("S")).await.unwrap().id;
-    let t = store.create_site(&change, site("T")).await.unwrap().id;
-    let plan = two_waves(store, &change, s, t).await;
     let all = store
         .wave_outlooks(actor.program_id, today())
         .await
@@ -169,14 +177,10 @@ async fn the_waves_outlook_reads_each_go_live_from_the_kept_plan() {
 
 #[tokio::test]
 async fn a_site_move_is_previewed_without_writing_and_saved_in_one_audited_transaction() {
-    let db = support::fresh().await;
+    let (db, actor, s, t, plan) = planned().await;
     let store = &db.store;
-    let actor = program(store).await;
     let change = Change::new(&actor, Via::Api);
     let pid = actor.program_id;
-    let s = store.create_site(&change, site("S")).await.unwrap().id;
-    let t = store.create_site(&change, site("T")).await.unwrap().id;
-    let plan = two_waves(store, &change, s, t).await;
     let revision = store.plan_settings(pid).await.unwrap().revision;
     let spec = site_move(plan.wave_1, plan.wave_2, s);
 
@@ -282,14 +286,10 @@ async fn a_site_move_is_previewed_without_writing_and_saved_in_one_audited_trans
 
 #[tokio::test]
 async fn a_module_move_changes_both_scopes_and_moves_the_modules_wave_tasks() {
-    let db = support::fresh().await;
+    let (db, actor, _, _, plan) = planned().await;
     let store = &db.store;
-    let actor = program(store).await;
     let change = Change::new(&actor, Via::Api);
     let pid = actor.program_id;
-    let s = store.create_site(&change, site("S")).await.unwrap().id;
-    let t = store.create_site(&change, site("T")).await.unwrap().id;
-    let plan = two_waves(store, &change, s, t).await;
     let spec = WaveMoveSpec {
         change: WaveMove {
             kind: MoveKind::Module,
@@ -327,13 +327,8 @@ async fn a_module_move_changes_both_scopes_and_moves_the_modules_wave_tasks() {
 
 #[tokio::test]
 async fn a_move_names_what_it_cannot_find() {
-    let db = support::fresh().await;
+    let (db, actor, _, _, plan) = planned().await;
     let store = &db.store;
-    let actor = program(store).await;
-    let change = Change::new(&actor, Via::Api);
-    let s = store.create_site(&change, site("S")).await.unwrap().id;
-    let t = store.create_site(&change, site("T")).await.unwrap().id;
-    let plan = two_waves(store, &change, s, t).await;
     let unknown = site_move(999_998, plan.wave_2, 999_999);
     match store
         .preview_wave_move(actor.program_id, today(), &unknown.change)
