@@ -473,3 +473,31 @@ async fn who_may_see_waves_against_the_plan_and_who_may_move_them() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_waves_against_the_plan() {
+    let app = TestApp::new().await;
+    let token = app.token(AccessRole::Analyst).await;
+    let doc = app
+        .api(&token, Method::GET, "/api/v1/openapi.json", None)
+        .await
+        .json();
+    for (path, method) in [
+        ("/api/v1/plan/waves", "get"),
+        ("/api/v1/waves/{id}/scale", "get"),
+        ("/api/v1/waves/what-if", "post"),
+        ("/api/v1/waves/moves", "post"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} undocumented");
+    }
+    let schemas = &doc["components"]["schemas"];
+    for schema in ["WaveOutlook", "ScaleIndex", "GoLiveForecast", "WaveMoveOutcome"] {
+        assert!(schemas[schema].is_object(), "no schema {schema}");
+    }
+    for field in ["module_ids", "interfaces", "approved_customizations"] {
+        assert!(
+            schemas["Wave"]["properties"][field].is_object(),
+            "the wave's {field} is undocumented"
+        );
+    }
+}
