@@ -465,7 +465,7 @@ mod tests {
                 id: 1,
                 kind: CostKind::LegacyRun,
                 name: "Legacy licences".into(),
-                per_day: Cents(1_000_00),
+                per_day: Cents(100_000),
                 notes: None,
             }],
             0,
@@ -474,7 +474,7 @@ mod tests {
         let late = on(1, "2027-03-15", "2027-03-15");
         let g = GoLiveForecast::assess(10, d("2027-03-03"), Some((&m, &late)), weekdays)
             .with_cost(&cost);
-        assert_eq!(g.cost_of_slip, Some(Cents(12_000_00)));
+        assert_eq!(g.cost_of_slip, Some(Cents(1_200_000)));
         let early = on(1, "2027-03-01", "2027-03-01");
         let g = GoLiveForecast::assess(10, d("2027-03-03"), Some((&m, &early)), weekdays)
             .with_cost(&cost);
