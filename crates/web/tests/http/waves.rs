@@ -488,10 +488,18 @@ async fn the_openapi_document_describes_waves_against_the_plan() {
         ("/api/v1/waves/what-if", "post"),
         ("/api/v1/waves/moves", "post"),
     ] {
-        assert!(doc["paths"][path][method].is_object(), "{method} {path} undocumented");
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} undocumented"
+        );
     }
     let schemas = &doc["components"]["schemas"];
-    for schema in ["WaveOutlook", "ScaleIndex", "GoLiveForecast", "WaveMoveOutcome"] {
+    for schema in [
+        "WaveOutlook",
+        "ScaleIndex",
+        "GoLiveForecast",
+        "WaveMoveOutcome",
+    ] {
         assert!(schemas[schema].is_object(), "no schema {schema}");
     }
     for field in ["module_ids", "interfaces", "approved_customizations"] {
