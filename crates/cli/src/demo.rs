@@ -288,15 +288,17 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     let operator = Actor::operator(program.id);
     let change = Change::new(&operator, Via::Cli);
 
+    let mut module_ids = std::collections::HashMap::new();
     for (code, name) in MODULES {
         let draft = ModuleDraft {
             code: Some((*code).into()),
             name: Some((*name).into()),
             description: None,
         };
-        store
+        let module = store
             .create_module(&change, draft.parse().map_err(anyhow::Error::msg)?)
             .await?;
+        module_ids.insert(*code, module.id);
     }
 
     let site_count = plan.hospitals + plan.clinics + plan.centers;
@@ -381,21 +383,27 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     let per_wave = site_count.div_ceil(plan.waves);
     for w in 0..plan.waves {
         let go_live = today + Duration::days(60 + 90 * w as i64);
-        let site_ids: Vec<i64> = sites
+        let going: Vec<&Site> = sites
             .iter()
             .skip(w * per_wave)
             .take(per_wave)
-            .map(|(s, _)| s.id)
+            .map(|(s, _)| s)
             .collect();
+        let scope = wave_scope(w, &going);
         let draft = WaveDraft {
             name: Some(format!("Wave {}", w + 1)),
             go_live: Some(go_live.format("%Y-%m-%d").to_string()),
             notes: Some(if w == 0 {
-                "Flagship hospital and its nearest clinic go first.".into()
+                "Flagship hospital and its nearest clinic go first; revenue cycle follows \
+                 in wave 2 once the clinical go-live is stable."
+                    .into()
             } else {
                 String::new()
             }),
-            site_ids: Some(site_ids),
+            site_ids: Some(going.iter().map(|s| s.id).collect()),
+            module_ids: Some(scope.iter().map(|code| module_ids[code]).collect()),
+            interfaces: Some(interfaces(&scope, going.len()).to_string()),
+            approved_customizations: Some(customizations(w).to_string()),
         };
         store
             .create_wave(&change, draft.parse().map_err(anyhow::Error::msg)?)
@@ -474,6 +482,50 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
         started.elapsed()
     );
     Ok(())
+}
+
+/// The modules each kind of site takes live, by code.
+fn modules_of(kind: SiteKind) -> &'static [&'static str] {
+    match kind {
+        SiteKind::Hospital => &[
+            "AMB", "IP", "ED", "RX", "LAB", "RAD", "OR", "REV", "SCH", "HIM",
+        ],
+        SiteKind::Clinic => &["AMB", "SCH", "REV", "LAB", "HIM"],
+        SiteKind::AmbulatoryCenter => &["AMB", "OR", "RX", "SCH", "REV", "HIM"],
+    }
+}
+
+/// A wave's scope: what its sites' kinds take live, in the order of `MODULES`; the first
+/// wave holds revenue cycle back for the second.
+fn wave_scope(w: usize, sites: &[&Site]) -> Vec<&'static str> {
+    MODULES
+        .iter()
+        .map(|(code, _)| *code)
+        .filter(|code| sites.iter().any(|s| modules_of(s.kind).contains(code)))
+        .filter(|code| w > 0 || *code != "REV")
+        .collect()
+}
+
+/// Interfaces going live: each module's usual feeds (lab instruments, PACS, pharmacy
+/// dispensing, claims...) once per wave, and an ADT feed per site.
+fn interfaces(scope: &[&str], sites: usize) -> usize {
+    let per_module = |code: &str| match code {
+        "LAB" => 8,
+        "IP" | "REV" => 6,
+        "RX" | "RAD" => 5,
+        "ED" | "OR" | "AMB" => 3,
+        _ => 2,
+    };
+    scope.iter().map(|c| per_module(c)).sum::<usize>() + sites
+}
+
+/// Approved customizations: the pilot wave needs the most; later waves reuse its build.
+fn customizations(w: usize) -> usize {
+    match w {
+        0 => 18,
+        1 => 11,
+        _ => 4 + w % 3,
+    }
 }
 
 fn person(rng: &mut SmallRng, n: usize, site_id: i64, units: &[i64]) -> PersonSpec {

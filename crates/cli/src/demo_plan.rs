@@ -1,7 +1,7 @@
-//! The demo's rollout plan: for each wave, design, build, test and training of every module,
-//! each site's readiness work in parallel streams, cutover and the go-live milestone held to
-//! the wave's date; waves overlap, each starting its design once the one before has finished
-//! design. The project started 30 days ago: wave 1's design is done and its build under way.
+//! The demo's rollout plan: for each wave, design, build, test and training of every module
+//! the wave takes live (each phase ending in a milestone), each site's readiness work in
+//! parallel streams, cutover and the go-live milestone held to the wave's date; waves
+//! overlap, each starting its design once the one before has finished design. The project started 30 days ago: wave 1's design is done and its build under way.
 //! The small demo has about 600 tasks with one slipped task (integrated testing of wave 1,
 //! started late and barely begun) that pushes wave 1's go-live past its date; the large demo
 //! has about 50,000 tasks and 100,000 dependencies.
@@ -9,6 +9,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use muster_domain::access::Actor;
 use muster_domain::audit::Via;
+use muster_domain::module::Module;
 use muster_domain::plan::calendar::{Calendar, WorkDays};
 use muster_domain::plan::cost::CostItemDraft;
 use muster_domain::plan::task::TaskDraft;
@@ -21,6 +22,13 @@ use rand::{Rng, SeedableRng};
 use crate::Scale;
 
 const PHASES: &[&str] = &["Design", "Build", "Test", "Train"];
+/// The milestone that ends each phase.
+const PHASE_DONE: &[&str] = &[
+    "Design complete",
+    "Build complete",
+    "Testing complete",
+    "Training complete",
+];
 /// Each site's readiness work, in order.
 const SITE_WORK: &[&str] = &[
     "Workflow walkthrough",
@@ -171,8 +179,13 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale) -> anyhow::Result<
             b.last_mut().wave_id = Some(wave.id);
             phase_keys.push(key);
         }
+        // The modules this wave takes live (all of them if its scope is not recorded).
+        let scope: Vec<&Module> = modules
+            .iter()
+            .filter(|m| wave.module_ids.is_empty() || wave.module_ids.contains(&m.id))
+            .collect();
         let mut last_of_module = Vec::new();
-        for (m, module) in modules.iter().enumerate() {
+        for (m, module) in scope.iter().enumerate() {
             let mut before: Option<String> = None;
             // Where this module's chain stands, in working days from the project start, for
             // wave 1's history.
@@ -230,13 +243,24 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale) -> anyhow::Result<
                     .into(),
             );
         }
-        for m in 0..modules.len() {
+        for m in 0..scope.len() {
             b.link(
                 &format!("w{w}-Build-{m}"),
                 &integrated,
                 DependencyKind::FinishToStart,
                 0,
             );
+        }
+        // Each phase ends in a milestone of the wave.
+        for (p, done) in PHASE_DONE.iter().enumerate() {
+            let key = b.task(
+                format!("w{w}-{}-done", PHASES[p]),
+                Some(&wave_key),
+                format!("{done} ({})", wave.name),
+                0,
+            );
+            b.last_mut().wave_id = Some(wave.id);
+            b.link(&phase_keys[p], &key, DependencyKind::FinishToStart, 0);
         }
         // Each site's readiness work runs alongside the build.
         let mut site_ends = Vec::new();
@@ -269,8 +293,8 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale) -> anyhow::Result<
                     None => {}
                 }
                 // Site work waits on the build of a module, with a lag.
-                if !modules.is_empty() {
-                    let m = k % modules.len();
+                if !scope.is_empty() {
+                    let m = k % scope.len();
                     b.link(
                         &format!("w{w}-Build-{m}"),
                         &key,

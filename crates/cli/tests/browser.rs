@@ -25,6 +25,8 @@ mod readiness;
 mod rig;
 #[path = "browser/training.rs"]
 mod training;
+#[path = "browser/waves.rs"]
+mod waves;
 
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;

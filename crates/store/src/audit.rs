@@ -59,6 +59,7 @@ const PLAN: &[&str] = &[
     "plan_holiday",
     "plan_settings",
     "plan_import",
+    "wave_move",
 ];
 
 async fn note_plan<C: ConnectionTrait>(db: &C, program_id: i64, entity: &str) -> StoreResult<()> {

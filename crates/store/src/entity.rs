@@ -68,6 +68,7 @@ pub mod wave {
     use super::Ts;
     entity!("wave" {
         name: String, go_live: chrono::NaiveDate, notes: Option<String>, created_at: Ts, updated_at: Ts,
+        interfaces: i64, approved_customizations: i64,
     });
 }
 
@@ -82,6 +83,25 @@ pub mod wave_site {
         pub wave_id: i64,
         #[sea_orm(primary_key, auto_increment = false)]
         pub site_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod wave_module {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "wave_module")]
+    pub struct Model {
+        pub program_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub wave_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub module_id: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -122,6 +122,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: None,
     },
     Migration {
+        version: 15,
+        name: "wave_scale",
+        both: Some(include_str!("../migrations/0015_wave_scale.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 16,
         name: "cost_of_delay",
         both: Some(include_str!("../migrations/0016_cost_of_delay.sql")),

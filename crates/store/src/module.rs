@@ -135,7 +135,7 @@ impl Store {
         .await
     }
 
-    /// Deletes a module no support team, known issue or decision right names.
+    /// Deletes a module no support team, known issue, decision right, champion or wave names.
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_module(&self, change: &Change<'_>, id: ModuleId) -> StoreResult<()> {
         let before = self.module(change.program_id(), id).await?;
@@ -155,11 +155,16 @@ impl Store {
         let champions = self
             .champions_of(crate::champion::ChampionRef::Module, id)
             .await?;
+        let waves = crate::entity::wave_module::Entity::find()
+            .filter(crate::entity::wave_module::Column::ModuleId.eq(id))
+            .count(db)
+            .await?;
         let uses = describe_uses(&[
             (teams, "support team"),
             (issues, "known issue"),
             (rights, "decision right"),
             (champions, "champion"),
+            (waves, "wave"),
         ]);
         if let Some(uses) = uses {
             return Err(StoreError::InUse(format!(

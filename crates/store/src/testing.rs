@@ -127,3 +127,266 @@ pub async fn people_without_training_status(store: &Store) -> i64 {
     )
     .await
 }
+
+/// Two waves on a small plan shaped like the demo's, for tests of the waves page and of
+/// moving a site or module: wave 1 (go-live 31 March 2027) takes Pharmacy and Laboratory
+/// live at sites S and T; wave 2 (30 April) takes Pharmacy live and has no site yet. Each
+/// wave builds its modules, then cuts over and goes live (a milestone held to its date);
+/// each site's readiness work (under "Readiness: <site>", a summary with no wave) waits on
+/// its wave's builds and feeds its cutover. Site S's 20 days of work make wave 1 late.
+pub struct TwoWaves {
+    pub wave_1: i64,
+    pub wave_2: i64,
+    pub pharmacy: i64,
+    pub lab: i64,
+    pub tasks: Vec<muster_domain::plan::task::PlanTask>,
+}
+
+impl TwoWaves {
+    /// The id of the task called `name` in wave `wave` (or with no wave).
+    pub fn task(&self, name: &str, wave: Option<i64>) -> i64 {
+        self.tasks
+            .iter()
+            .find(|t| t.name == name && t.wave_id == wave)
+            .unwrap_or_else(|| panic!("no task {name} in wave {wave:?}"))
+            .id
+    }
+}
+
+pub async fn two_waves(
+    store: &Store,
+    change: &crate::Change<'_>,
+    site_s: i64,
+    site_t: i64,
+) -> TwoWaves {
+    use muster_domain::module::ModuleDraft;
+    use muster_domain::plan::task::TaskDraft;
+    use muster_domain::plan::{ConstraintKind, DependencyKind};
+    use muster_domain::wave::WaveDraft;
+
+    use crate::plan::bulk::{NewDependency, NewTask};
+
+    let module = |code: &str, name: &str| {
+        ModuleDraft {
+            code: Some(code.into()),
+            name: Some(name.into()),
+            description: None,
+        }
+        .parse()
+        .unwrap()
+    };
+    let pharmacy = store
+        .create_module(change, module("RX", "Pharmacy"))
+        .await
+        .unwrap()
+        .id;
+    let lab = store
+        .create_module(change, module("LAB", "Laboratory"))
+        .await
+        .unwrap()
+        .id;
+    let wave = |name: &str, go_live: &str, sites: Vec<i64>, modules: Vec<i64>| {
+        WaveDraft {
+            name: Some(name.into()),
+            go_live: Some(go_live.into()),
+            site_ids: Some(sites),
+            module_ids: Some(modules),
+            interfaces: Some("12".into()),
+            approved_customizations: Some("4".into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
+    };
+    let wave_1 = store
+        .create_wave(
+            change,
+            wave(
+                "Wave 1",
+                "2027-03-31",
+                vec![site_s, site_t],
+                vec![pharmacy, lab],
+            ),
+        )
+        .await
+        .unwrap()
+        .id;
+    let wave_2 = store
+        .create_wave(change, wave("Wave 2", "2027-04-30", vec![], vec![pharmacy]))
+        .await
+        .unwrap()
+        .id;
+    store
+        .update_plan_settings(
+            change,
+            "2027-03-01".parse().unwrap(),
+            [true, true, true, true, true, false, false],
+        )
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    let mut add = |key: &str,
+                   parent: Option<&str>,
+                   name: &str,
+                   duration: i64,
+                   wave: Option<i64>,
+                   site: Option<i64>,
+                   module: Option<i64>| {
+        let mut spec = TaskDraft {
+            name: Some(name.into()),
+            duration: Some(duration.to_string()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        spec.wave_id = wave;
+        spec.site_id = site;
+        spec.module_id = module;
+        if name.ends_with("go-live") {
+            let date = if wave == Some(wave_1) {
+                "2027-03-31"
+            } else {
+                "2027-04-30"
+            };
+            spec.constraint = Some((ConstraintKind::FinishNoLaterThan, date.parse().unwrap()));
+        }
+        tasks.push(NewTask {
+            key: key.into(),
+            parent_key: parent.map(str::to_owned),
+            spec,
+        });
+    };
+    let (w1, w2) = (Some(wave_1), Some(wave_2));
+    add("w1", None, "Wave 1", 0, w1, None, None);
+    add("w1-build", Some("w1"), "Build (Wave 1)", 0, w1, None, None);
+    add(
+        "w1-rx",
+        Some("w1-build"),
+        "Build Pharmacy",
+        10,
+        w1,
+        None,
+        Some(pharmacy),
+    );
+    add(
+        "w1-lab",
+        Some("w1-build"),
+        "Build Laboratory",
+        8,
+        w1,
+        None,
+        Some(lab),
+    );
+    add(
+        "w1-s",
+        Some("w1"),
+        "Readiness: S",
+        0,
+        None,
+        Some(site_s),
+        None,
+    );
+    add(
+        "w1-s-walk",
+        Some("w1-s"),
+        "Walkthrough S",
+        20,
+        w1,
+        Some(site_s),
+        None,
+    );
+    add(
+        "w1-t",
+        Some("w1"),
+        "Readiness: T",
+        0,
+        None,
+        Some(site_t),
+        None,
+    );
+    add(
+        "w1-t-walk",
+        Some("w1-t"),
+        "Walkthrough T",
+        2,
+        w1,
+        Some(site_t),
+        None,
+    );
+    add(
+        "w1-cutover",
+        Some("w1"),
+        "Cutover (Wave 1)",
+        3,
+        w1,
+        None,
+        None,
+    );
+    add(
+        "w1-go-live",
+        Some("w1"),
+        "Wave 1 go-live",
+        0,
+        w1,
+        None,
+        None,
+    );
+    add("w2", None, "Wave 2", 0, w2, None, None);
+    add("w2-build", Some("w2"), "Build (Wave 2)", 0, w2, None, None);
+    add(
+        "w2-rx",
+        Some("w2-build"),
+        "Build Pharmacy",
+        10,
+        w2,
+        None,
+        Some(pharmacy),
+    );
+    add(
+        "w2-cutover",
+        Some("w2"),
+        "Cutover (Wave 2)",
+        3,
+        w2,
+        None,
+        None,
+    );
+    add(
+        "w2-go-live",
+        Some("w2"),
+        "Wave 2 go-live",
+        0,
+        w2,
+        None,
+        None,
+    );
+    let link = |p: &str, s: &str, kind: DependencyKind, lag: i64| NewDependency {
+        predecessor_key: p.into(),
+        successor_key: s.into(),
+        kind,
+        lag,
+    };
+    use DependencyKind::{FinishToStart as FS, StartToStart as SS};
+    let links = vec![
+        link("w1-rx", "w1-s-walk", SS, 5),
+        link("w1-lab", "w1-s-walk", SS, 5),
+        link("w1-s-walk", "w1-cutover", FS, 0),
+        link("w1-rx", "w1-t-walk", SS, 5),
+        link("w1-t-walk", "w1-cutover", FS, 0),
+        link("w1-rx", "w1-cutover", FS, 0),
+        link("w1-lab", "w1-cutover", FS, 0),
+        link("w1-cutover", "w1-go-live", FS, 0),
+        link("w2-rx", "w2-cutover", FS, 0),
+        link("w2-cutover", "w2-go-live", FS, 0),
+        link("w1-build", "w2-build", FS, 0),
+    ];
+    store.insert_plan_bulk(change, tasks, links).await.unwrap();
+    let tasks = store.all_plan_tasks(change.program_id()).await.unwrap();
+    TwoWaves {
+        wave_1,
+        wave_2,
+        pharmacy,
+        lab,
+        tasks,
+    }
+}

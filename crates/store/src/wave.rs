@@ -1,4 +1,6 @@
-//! Waves: groups of sites going live on one date.
+//! Waves: groups of sites going live on one date, with the modules they take live and their
+//! counted interfaces and approved customizations. A wave's sites and modules are link
+//! tables (`wave_site`, `wave_module`) read and written the same way.
 
 use std::collections::HashMap;
 
@@ -9,14 +11,15 @@ use muster_domain::site::SiteId;
 use muster_domain::wave::{Wave, WaveId, WaveSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait, Value,
 };
 
 use crate::audit::{Change, record};
-use crate::entity::{site, wave, wave_site};
+use crate::entity::{wave, wave_site};
 use crate::error::{StoreError, StoreResult, UniqueField, map_unique};
-use crate::{Store, paging};
+use crate::raw::{marks, statement};
+use crate::{Backend, Store, paging};
 
 const ENTITY: &str = "wave";
 const UNIQUE: &[UniqueField] = &[UniqueField {
@@ -26,30 +29,137 @@ const UNIQUE: &[UniqueField] = &[UniqueField {
     message: "another wave already has this name",
 }];
 
-fn to_wave(m: wave::Model, site_ids: Vec<SiteId>) -> Wave {
+/// What a wave links to: its sites (`wave_site.site_id`) or its modules
+/// (`wave_module.module_id`), and the table their ids must be found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Link {
+    Sites,
+    Modules,
+}
+
+impl Link {
+    pub(crate) fn table(self) -> &'static str {
+        match self {
+            Link::Sites => "wave_site",
+            Link::Modules => "wave_module",
+        }
+    }
+
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            Link::Sites => "site_id",
+            Link::Modules => "module_id",
+        }
+    }
+
+    fn target(self) -> &'static str {
+        match self {
+            Link::Sites => "site",
+            Link::Modules => "module",
+        }
+    }
+
+    fn field(self) -> &'static str {
+        match self {
+            Link::Sites => "site_ids",
+            Link::Modules => "module_ids",
+        }
+    }
+}
+
+#[derive(FromQueryResult)]
+struct Linked {
+    wave_id: i64,
+    item: i64,
+}
+
+/// The ids each of `wave_ids` links to, in order.
+async fn linked<C: ConnectionTrait>(
+    db: &C,
+    backend: Backend,
+    link: Link,
+    wave_ids: &[WaveId],
+) -> StoreResult<HashMap<WaveId, Vec<i64>>> {
+    let mut by_wave: HashMap<WaveId, Vec<i64>> = HashMap::new();
+    if wave_ids.is_empty() {
+        return Ok(by_wave);
+    }
+    let sql = format!(
+        "SELECT wave_id, {column} AS item FROM {table} WHERE wave_id IN ({}) \
+         ORDER BY wave_id, {column}",
+        marks(wave_ids.len()),
+        column = link.column(),
+        table = link.table(),
+    );
+    let values = wave_ids.iter().map(|&w| Value::from(w)).collect();
+    for r in Linked::find_by_statement(statement(backend, &sql, values))
+        .all(db)
+        .await?
+    {
+        by_wave.entry(r.wave_id).or_default().push(r.item);
+    }
+    Ok(by_wave)
+}
+
+/// Replaces what wave `wave_id` links to with `ids`.
+pub(crate) async fn set_linked<C: ConnectionTrait>(
+    db: &C,
+    backend: Backend,
+    link: Link,
+    program_id: i64,
+    wave_id: WaveId,
+    ids: &[i64],
+) -> StoreResult<()> {
+    let sql = format!("DELETE FROM {} WHERE wave_id = ?", link.table());
+    db.execute_raw(statement(backend, &sql, vec![wave_id.into()]))
+        .await?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO {} (program_id, wave_id, {}) VALUES {}",
+        link.table(),
+        link.column(),
+        vec!["(?, ?, ?)"; ids.len()].join(", ")
+    );
+    let values = ids
+        .iter()
+        .flat_map(|&id| [program_id.into(), wave_id.into(), id.into()])
+        .collect();
+    db.execute_raw(statement(backend, &sql, values)).await?;
+    Ok(())
+}
+
+/// Reads the links of `rows` and makes them waves.
+async fn to_waves<C: ConnectionTrait>(
+    db: &C,
+    backend: Backend,
+    rows: Vec<wave::Model>,
+) -> StoreResult<Vec<Wave>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut sites = linked(db, backend, Link::Sites, &ids).await?;
+    let mut modules = linked(db, backend, Link::Modules, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| {
+            let site_ids = sites.remove(&m.id).unwrap_or_default();
+            let module_ids = modules.remove(&m.id).unwrap_or_default();
+            to_wave(m, site_ids, module_ids)
+        })
+        .collect())
+}
+
+fn to_wave(m: wave::Model, site_ids: Vec<SiteId>, module_ids: Vec<i64>) -> Wave {
     Wave {
         id: m.id,
         name: m.name,
         go_live: m.go_live,
         notes: m.notes,
         site_ids,
+        module_ids,
+        interfaces: m.interfaces,
+        approved_customizations: m.approved_customizations,
     }
-}
-
-async fn sites_of<C: ConnectionTrait>(
-    db: &C,
-    wave_ids: &[WaveId],
-) -> StoreResult<HashMap<WaveId, Vec<SiteId>>> {
-    let rows = wave_site::Entity::find()
-        .filter(wave_site::Column::WaveId.is_in(wave_ids.to_vec()))
-        .order_by_asc(wave_site::Column::SiteId)
-        .all(db)
-        .await?;
-    let mut by_wave: HashMap<WaveId, Vec<SiteId>> = HashMap::new();
-    for r in rows {
-        by_wave.entry(r.wave_id).or_default().push(r.site_id);
-    }
-    Ok(by_wave)
 }
 
 fn wave_row(program_id: i64, spec: &WaveSpec, now: chrono::DateTime<Utc>) -> wave::ActiveModel {
@@ -59,6 +169,8 @@ fn wave_row(program_id: i64, spec: &WaveSpec, now: chrono::DateTime<Utc>) -> wav
         name: Set(spec.name.as_str().to_owned()),
         go_live: Set(spec.go_live),
         notes: Set(spec.notes.clone()),
+        interfaces: Set(spec.interfaces),
+        approved_customizations: Set(spec.approved_customizations),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -90,15 +202,7 @@ impl Store {
         let rows = paging::after(query, C::Name, C::Id, cursor, limit)
             .all(&self.db)
             .await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut sites = sites_of(&self.db, &ids).await?;
-        let items = rows
-            .into_iter()
-            .map(|m| {
-                let site_ids = sites.remove(&m.id).unwrap_or_default();
-                to_wave(m, site_ids)
-            })
-            .collect();
+        let items = to_waves(&self.db, self.backend(), rows).await?;
         Ok(paging::page(items, limit, total, |w: &Wave| {
             (w.name.clone(), w.id)
         }))
@@ -110,63 +214,98 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or_else(|| StoreError::not_found(ENTITY, id))?;
-        let sites = sites_of(&self.db, &[id])
-            .await?
-            .remove(&id)
-            .unwrap_or_default();
-        Ok(to_wave(row, sites))
+        let mut waves = to_waves(&self.db, self.backend(), vec![row]).await?;
+        Ok(waves.remove(0))
     }
 
-    async fn check_sites(&self, program_id: i64, site_ids: &[SiteId]) -> StoreResult<()> {
-        let known = site::Entity::find()
-            .filter(site::Column::ProgramId.eq(program_id))
-            .filter(site::Column::Id.is_in(site_ids.to_vec()))
-            .count(&self.db)
+    /// Every wave of the program, by go-live date then name.
+    pub async fn all_waves(&self, program_id: i64) -> StoreResult<Vec<Wave>> {
+        let rows = wave::Entity::find()
+            .filter(wave::Column::ProgramId.eq(program_id))
+            .order_by_asc(wave::Column::GoLive)
+            .order_by_asc(wave::Column::Name)
+            .order_by_asc(wave::Column::Id)
+            .all(&self.db)
             .await?;
-        if known as usize != site_ids.len() {
+        to_waves(&self.db, self.backend(), rows).await
+    }
+
+    /// Every id of `link`'s kind in `ids` is one of this program's.
+    async fn check_linked(&self, program_id: i64, link: Link, ids: &[i64]) -> StoreResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {} WHERE program_id = ? AND id IN ({})",
+            link.target(),
+            marks(ids.len())
+        );
+        let mut values: Vec<Value> = vec![program_id.into()];
+        values.extend(ids.iter().map(|&id| Value::from(id)));
+        let known = self
+            .db
+            .query_one_raw(statement(self.backend(), &sql, values))
+            .await?
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        if known as usize != ids.len() {
             return Err(StoreError::invalid(
-                "site_ids",
-                "one or more of the chosen sites do not exist",
+                link.field(),
+                format!("one or more of the chosen {}s do not exist", link.target()),
             ));
         }
         Ok(())
     }
 
-    async fn set_wave_sites<C: ConnectionTrait>(
+    async fn check_wave(&self, program_id: i64, spec: &WaveSpec) -> StoreResult<()> {
+        self.check_linked(program_id, Link::Sites, &spec.site_ids)
+            .await?;
+        self.check_linked(program_id, Link::Modules, &spec.module_ids)
+            .await
+    }
+
+    /// Writes a wave's sites and modules in its transaction.
+    async fn set_wave_links<C: ConnectionTrait>(
+        &self,
         db: &C,
         program_id: i64,
         wave_id: WaveId,
-        site_ids: &[SiteId],
+        spec: &WaveSpec,
     ) -> StoreResult<()> {
-        wave_site::Entity::delete_many()
-            .filter(wave_site::Column::WaveId.eq(wave_id))
-            .exec(db)
-            .await?;
-        if !site_ids.is_empty() {
-            let rows = site_ids.iter().map(|&site_id| wave_site::ActiveModel {
-                program_id: Set(program_id),
-                wave_id: Set(wave_id),
-                site_id: Set(site_id),
-            });
-            wave_site::Entity::insert_many(rows)
-                .exec_without_returning(db)
-                .await?;
-        }
-        Ok(())
+        let backend = self.backend();
+        set_linked(
+            db,
+            backend,
+            Link::Sites,
+            program_id,
+            wave_id,
+            &spec.site_ids,
+        )
+        .await?;
+        set_linked(
+            db,
+            backend,
+            Link::Modules,
+            program_id,
+            wave_id,
+            &spec.module_ids,
+        )
+        .await
     }
 
     #[tracing::instrument(skip(self, change))]
     pub async fn create_wave(&self, change: &Change<'_>, spec: WaveSpec) -> StoreResult<Wave> {
-        self.check_sites(change.program_id(), &spec.site_ids)
-            .await?;
+        self.check_wave(change.program_id(), &spec).await?;
         let now = Utc::now();
         let txn = self.db.begin().await?;
         let row = wave_row(change.program_id(), &spec, now)
             .insert(&txn)
             .await
             .map_err(|e| map_unique(e, UNIQUE))?;
-        Self::set_wave_sites(&txn, change.program_id(), row.id, &spec.site_ids).await?;
-        let created = to_wave(row, spec.site_ids);
+        self.set_wave_links(&txn, change.program_id(), row.id, &spec)
+            .await?;
+        let created = to_wave(row, spec.site_ids, spec.module_ids);
         record(
             &txn,
             change,
@@ -189,8 +328,7 @@ impl Store {
         spec: WaveSpec,
     ) -> StoreResult<Wave> {
         let before = self.wave(change.program_id(), id).await?;
-        self.check_sites(change.program_id(), &spec.site_ids)
-            .await?;
+        self.check_wave(change.program_id(), &spec).await?;
         let txn = self.db.begin().await?;
         let row = wave::ActiveModel {
             id: Set(id),
@@ -200,8 +338,9 @@ impl Store {
         .update(&txn)
         .await
         .map_err(|e| map_unique(e, UNIQUE))?;
-        Self::set_wave_sites(&txn, change.program_id(), id, &spec.site_ids).await?;
-        let after = to_wave(row, spec.site_ids);
+        self.set_wave_links(&txn, change.program_id(), id, &spec)
+            .await?;
+        let after = to_wave(row, spec.site_ids, spec.module_ids);
         record(
             &txn,
             change,
@@ -216,7 +355,8 @@ impl Store {
         Ok(after)
     }
 
-    /// A wave's site list goes with it (ON DELETE CASCADE); the sites themselves stay.
+    /// A wave's site and module lists go with it (ON DELETE CASCADE); the sites and modules
+    /// themselves stay.
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_wave(&self, change: &Change<'_>, id: WaveId) -> StoreResult<()> {
         let before = self.wave(change.program_id(), id).await?;

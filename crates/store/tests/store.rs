@@ -371,6 +371,8 @@ mod plan;
 mod roster;
 #[path = "store/training.rs"]
 mod training;
+#[path = "store/waves.rs"]
+mod waves;
 
 #[path = "store/completion_import.rs"]
 mod completion_import;

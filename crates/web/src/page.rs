@@ -189,26 +189,7 @@ pub async fn script() -> impl IntoResponse {
 
 /// 400000 -> "400,000".
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(400_000), "400,000");
-        assert_eq!(super::thousands(1_234_567), "1,234,567");
-    }
+    muster_domain::text::thousands(n)
 }
 
 /// A page with one form: a resource's new and edit pages, and settings pages.

@@ -1,4 +1,6 @@
-//! Waves in pages and the API.
+//! Waves in pages and the API: name, go-live date, the sites going live, the modules they
+//! take live (the wave's scope) and the counted interfaces and approved customizations (its
+//! complexity). `/plan/waves` shows each wave against the plan with its scale index.
 
 use muster_domain::Invalid;
 use muster_domain::access::{Actor, Place, Subject};
@@ -46,9 +48,11 @@ impl Resource for Waves {
     fn spec_place<'a>(_: &'a WaveSpec, _: Option<&'a Wave>) -> Place<'a> {
         Place::Program
     }
-    /// A form with no site ticked sends no `site_ids` at all: that means "no sites".
+    /// A form with no site or module ticked sends no `site_ids` or `module_ids` at all:
+    /// that means "none".
     fn from_form(mut draft: WaveDraft) -> WaveDraft {
         draft.site_ids.get_or_insert_with(Vec::new);
+        draft.module_ids.get_or_insert_with(Vec::new);
         draft
     }
 
@@ -90,7 +94,14 @@ impl Resource for Waves {
         &[("site_id", "only waves that include this site")]
     }
     fn columns() -> &'static [&'static str] {
-        &["Wave", "Go-live", "Sites"]
+        &[
+            "Wave",
+            "Go-live",
+            "Sites",
+            "Modules",
+            "Interfaces",
+            "Approved customizations",
+        ]
     }
     fn cells(w: &Wave, lookup: &Lookup) -> Vec<Cell> {
         let names: Vec<String> = w
@@ -102,9 +113,17 @@ impl Resource for Waves {
             Cell::link(&w.name, format!("/waves/{}", w.id)),
             Cell::text(w.go_live.format("%Y-%m-%d").to_string()),
             Cell::text(names.join(", ")),
+            Cell::text(w.module_ids.len().to_string()),
+            Cell::text(w.interfaces.to_string()),
+            Cell::text(w.approved_customizations.to_string()),
         ]
     }
-    fn facts(w: &Wave, _: &Lookup) -> Vec<Fact> {
+    fn facts(w: &Wave, lookup: &Lookup) -> Vec<Fact> {
+        let modules: Vec<String> = w
+            .module_ids
+            .iter()
+            .map(|&id| lookup.module_name(Some(id), ""))
+            .collect();
         vec![
             Fact {
                 label: "Go-live",
@@ -113,6 +132,29 @@ impl Resource for Waves {
             Fact {
                 label: "Sites",
                 value: Cell::text(w.site_ids.len().to_string()),
+            },
+            Fact {
+                label: "Modules going live",
+                value: Cell::text(if modules.is_empty() {
+                    "none recorded".to_owned()
+                } else {
+                    modules.join(", ")
+                }),
+            },
+            Fact {
+                label: "Interfaces",
+                value: Cell::text(w.interfaces.to_string()),
+            },
+            Fact {
+                label: "Approved customizations",
+                value: Cell::text(w.approved_customizations.to_string()),
+            },
+            Fact {
+                label: "Scale and forecast",
+                value: Cell::link(
+                    "on the plan's waves page",
+                    format!("/plan/waves#wave-{}", w.id),
+                ),
             },
             Fact {
                 label: "Notes",
@@ -126,13 +168,13 @@ impl Resource for Waves {
         d: &WaveDraft,
         lookup: &Lookup,
     ) -> StoreResult<Vec<Field>> {
-        let ticked = d
-            .site_ids
-            .clone()
-            .unwrap_or_default()
-            .iter()
-            .map(i64::to_string)
-            .collect();
+        let ids = |ids: &Option<Vec<i64>>| {
+            ids.clone()
+                .unwrap_or_default()
+                .iter()
+                .map(i64::to_string)
+                .collect()
+        };
         Ok(vec![
             Field::new("name", "Name", FieldKind::Text, d.name.as_deref()).required(),
             Field::new(
@@ -148,7 +190,29 @@ impl Resource for Waves {
                 FieldKind::Checks(lookup.site_options(None)),
                 None,
             )
-            .ticked(ticked),
+            .ticked(ids(&d.site_ids)),
+            Field::new(
+                "module_ids",
+                "Modules going live",
+                FieldKind::Checks(lookup.module_options(None)),
+                None,
+            )
+            .ticked(ids(&d.module_ids))
+            .help("The wave's scope: the modules its sites take live."),
+            Field::new(
+                "interfaces",
+                "Interfaces",
+                FieldKind::Number,
+                d.interfaces.as_deref(),
+            )
+            .help("Interfaces going live with this wave, counted by hand for now."),
+            Field::new(
+                "approved_customizations",
+                "Approved customizations",
+                FieldKind::Number,
+                d.approved_customizations.as_deref(),
+            )
+            .help("Customizations approved for this wave's go-live, counted by hand for now."),
             Field::new("notes", "Notes", FieldKind::TextArea, d.notes.as_deref()),
         ])
     }
@@ -173,11 +237,30 @@ impl Resource for Waves {
                 ]
             })
             .collect();
-        Ok(vec![Section {
-            title: "Sites going live".into(),
-            columns: vec!["Site", "Kind", "Expected EHR users"],
-            rows,
-            more: None,
-        }])
+        let modules = store.all_modules(actor.program_id).await?;
+        let module_rows = modules
+            .iter()
+            .filter(|m| wave.module_ids.contains(&m.id))
+            .map(|m| {
+                vec![
+                    Cell::link(&m.name, format!("/modules/{}", m.id)),
+                    Cell::text(&m.code),
+                ]
+            })
+            .collect();
+        Ok(vec![
+            Section {
+                title: "Sites going live".into(),
+                columns: vec!["Site", "Kind", "Expected EHR users"],
+                rows,
+                more: None,
+            },
+            Section {
+                title: "Modules going live".into(),
+                columns: vec!["Module", "Code"],
+                rows: module_rows,
+                more: None,
+            },
+        ])
     }
 }

@@ -1,16 +1,22 @@
 //! The rollout plan: tasks, the dependencies between them, the program's working calendar,
 //! and the scheduling engine (`schedule.rs`) that gives each task its early and late dates,
-//! its float and whether it is on the critical path.
+//! its float and whether it is on the critical path. `go_live.rs` reads each wave's go-live
+//! forecast from it; `wave_move.rs` moves a site or module to another wave on it.
 
 pub mod baseline;
 pub mod calendar;
 pub mod cost;
 pub mod dependency;
+pub mod go_live;
 pub mod holiday;
+pub mod outlook;
 pub mod schedule;
 pub mod settings;
 pub mod task;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod tree;
+pub mod wave_move;
 
 pub type TaskId = i64;
 

@@ -228,22 +228,8 @@ mod tests {
 
     fn task(id: TaskId, parent: Option<TaskId>, position: i64, duration: i64) -> PlanTask {
         PlanTask {
-            id,
-            parent_id: parent,
             position,
-            name: format!("T{id}"),
-            owner_person_id: None,
-            site_id: None,
-            wave_id: None,
-            module_id: None,
-            duration,
-            milestone: duration == 0,
-            constraint_kind: None,
-            constraint_date: None,
-            percent_complete: 0,
-            actual_start: None,
-            actual_finish: None,
-            notes: None,
+            ..crate::plan::testing::task(id, parent, &format!("T{id}"), None, None, duration)
         }
     }
 

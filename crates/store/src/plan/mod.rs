@@ -9,6 +9,8 @@ mod entity;
 pub mod holiday;
 pub mod schedule;
 pub mod task;
+pub mod wave_move;
+pub mod waves;
 
 pub(crate) use schedule::Schedules;
 

@@ -3,17 +3,19 @@
 //! page of a 50,000-task plan costs what a page of a small one does.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::NaiveDate;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::plan::baseline::{BaselineDates, Variance};
 use muster_domain::plan::calendar::{Calendar, WorkDays};
 use muster_domain::plan::dependency::PlanDependency;
+use muster_domain::plan::go_live::{PlanDates, Predecessors, go_live_milestones};
 use muster_domain::plan::schedule::{Scheduled, schedule};
 use muster_domain::plan::task::PlanTask;
 use muster_domain::plan::tree::{Calendars, Outline, dates, engine_plan, outline};
 use muster_domain::plan::{PlanRow, PlanSettings};
+use muster_domain::wave::WaveId;
 
 use crate::Store;
 use crate::error::StoreResult;
@@ -32,9 +34,14 @@ pub struct PlanSchedule {
     pub warnings: Vec<String>,
     /// Why the plan could not be scheduled (the dates are then the project start).
     pub error: Option<String>,
+    /// What the dates were computed with: a what-if schedules a changed plan with them.
+    pub calendars: Calendars,
     index: HashMap<i64, usize>,
     /// The program's working days, for variances.
     workdays: Option<WorkDays>,
+    /// Built on first use: the links into each task, and each wave's go-live milestone.
+    predecessors: OnceLock<Predecessors>,
+    go_lives: OnceLock<HashMap<WaveId, usize>>,
 }
 
 impl PlanSchedule {
@@ -44,6 +51,26 @@ impl PlanSchedule {
 
     pub fn task(&self, id: i64) -> Option<(&PlanTask, &Scheduled)> {
         self.position(id).map(|i| (&self.tasks[i], &self.dates[i]))
+    }
+
+    /// Each wave's go-live milestone (`muster_domain::plan::go_live`'s rule), by index.
+    pub fn go_lives(&self) -> &HashMap<WaveId, usize> {
+        self.go_lives
+            .get_or_init(|| go_live_milestones(&self.tasks, &self.outline.summary, &self.dates))
+    }
+
+    /// The plan as the driving path reads it.
+    pub fn plan_dates(&self) -> PlanDates<'_> {
+        let predecessors = self
+            .predecessors
+            .get_or_init(|| Predecessors::new(&self.tasks, &self.dependencies, &self.index));
+        PlanDates {
+            tasks: &self.tasks,
+            outline: &self.outline,
+            dates: &self.dates,
+            predecessors,
+            index: &self.index,
+        }
     }
 
     /// Working days between two dates on the program calendar (negative when `to` is
@@ -119,18 +146,16 @@ impl Store {
         let (program_holidays, site_holidays) = self.holiday_sets(program_id).await?;
         let tasks = self.all_plan_tasks(program_id).await?;
         let dependencies = self.all_plan_dependencies(program_id).await?;
-        let computed = tokio::task::spawn_blocking(move || {
-            compute(
-                settings,
-                status_date,
-                program_holidays,
-                site_holidays,
-                tasks,
-                dependencies,
-            )
-        })
-        .await
-        .map_err(|e| crate::StoreError::Corrupt(format!("scheduling failed: {e}")))?;
+        let calendars = Calendars {
+            project_start: Some(settings.project_start),
+            status_date: Some(status_date),
+            calendar: Calendar {
+                working_weekdays: settings.working_weekdays,
+                holidays: program_holidays,
+            },
+            site_holidays,
+        };
+        let computed = compute_apart(settings, status_date, calendars, tasks, dependencies).await?;
         let computed = Arc::new(computed);
         let mut kept = self.schedules.0.lock().expect("not poisoned");
         // Keep the newest revision when two computations race.
@@ -144,24 +169,30 @@ impl Store {
     }
 }
 
-fn compute(
+/// `compute` on the blocking pool: a large plan takes a good part of a second.
+pub(crate) async fn compute_apart(
     settings: PlanSettings,
     status_date: NaiveDate,
-    program_holidays: std::collections::BTreeSet<NaiveDate>,
-    site_holidays: HashMap<i64, std::collections::BTreeSet<NaiveDate>>,
+    calendars: Calendars,
+    tasks: Vec<PlanTask>,
+    dependencies: Vec<PlanDependency>,
+) -> StoreResult<PlanSchedule> {
+    tokio::task::spawn_blocking(move || {
+        compute(settings, status_date, calendars, tasks, dependencies)
+    })
+    .await
+    .map_err(|e| crate::StoreError::Corrupt(format!("scheduling failed: {e}")))
+}
+
+/// Schedules `tasks` and `dependencies` on `calendars` (whose status date is `status_date`).
+pub(crate) fn compute(
+    settings: PlanSettings,
+    status_date: NaiveDate,
+    calendars: Calendars,
     tasks: Vec<PlanTask>,
     dependencies: Vec<PlanDependency>,
 ) -> PlanSchedule {
     let outline = outline(&tasks);
-    let calendars = Calendars {
-        project_start: Some(settings.project_start),
-        status_date: Some(status_date),
-        calendar: Calendar {
-            working_weekdays: settings.working_weekdays,
-            holidays: program_holidays,
-        },
-        site_holidays,
-    };
     let plan = engine_plan(&calendars, &tasks, &dependencies, &outline);
     let workdays = WorkDays::new(&plan.calendar, plan.start).ok();
     let (dates, finish, warnings, error) = match schedule(&plan) {
@@ -199,8 +230,11 @@ fn compute(
         finish,
         warnings,
         error,
+        calendars,
         index,
         workdays,
+        predecessors: OnceLock::new(),
+        go_lives: OnceLock::new(),
     }
 }
 

@@ -542,6 +542,7 @@ async fn how_to_tickets_since_go_live_suggest_coaching_once_per_module() {
         go_live: Some("2027-03-01".into()),
         notes: None,
         site_ids: Some(vec![w.site_a]),
+        ..Default::default()
     };
     db.store
         .create_wave(&change, wave.parse().unwrap())

@@ -130,7 +130,7 @@ fn bar(r: &PlanRow, y: f64, start: NaiveDate, per_day: f64) -> Bar {
 
 /// Tick marks along the top: every Monday at week zoom, every month's first day at month
 /// zoom, every quarter's first day at quarter zoom.
-fn ticks(start: NaiveDate, end: NaiveDate, zoom: &str, per_day: f64) -> Vec<Tick> {
+pub(crate) fn ticks(start: NaiveDate, end: NaiveDate, zoom: &str, per_day: f64) -> Vec<Tick> {
     let mut out = Vec::new();
     let mut d = start;
     while d <= end {

@@ -1,5 +1,6 @@
 //! The rollout plan in pages and the API: tasks and dependencies as resources, the schedule
-//! table and its API, the Gantt chart.
+//! table and its API, the Gantt chart, the waves against the plan (go-live forecasts, scale
+//! index, milestone timelines) and the what-if of moving a site or module between waves.
 
 pub mod baselines;
 pub mod calendar;
@@ -9,9 +10,11 @@ pub mod gantt;
 pub mod milestones;
 pub mod schedule;
 pub mod tasks;
+pub mod waves;
+pub mod what_if;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use muster_domain::paging::{Cursor, Page};
 
 use utoipa::OpenApi;
@@ -48,6 +51,15 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(schedule::progress),
         )
         .route("/api/v1/schedule", get(schedule::api))
+        .route("/plan/waves", get(waves::page))
+        .route(
+            "/plan/waves/what-if",
+            get(what_if::page).post(what_if::form_move),
+        )
+        .route("/api/v1/plan/waves", get(waves::api_waves))
+        .route("/api/v1/waves/{id}/scale", get(waves::api_scale))
+        .route("/api/v1/waves/what-if", post(what_if::api_what_if))
+        .route("/api/v1/waves/moves", post(what_if::api_move))
 }
 
 #[derive(OpenApi)]
@@ -58,7 +70,11 @@ pub fn routes() -> Router<AppState> {
         cost::api,
         calendar::api_get,
         calendar::api_put,
-        milestones::api_feed
+        milestones::api_feed,
+        waves::api_waves,
+        waves::api_scale,
+        what_if::api_what_if,
+        what_if::api_move
     ),
     components(schemas(
         muster_domain::plan::PlanSettings,
@@ -71,6 +87,25 @@ pub fn routes() -> Router<AppState> {
         muster_domain::plan::cost::CostItem,
         muster_domain::plan::cost::CostKind,
         muster_domain::money::Cents,
+        muster_domain::plan::outlook::WaveOutlooks,
+        muster_domain::plan::outlook::WaveOutlook,
+        muster_domain::plan::outlook::TimelineMilestone,
+        muster_domain::plan::outlook::DrivingTask,
+        muster_domain::plan::outlook::WaveMoveOutcome,
+        muster_domain::plan::outlook::WaveEffect,
+        muster_domain::plan::outlook::GoLiveChange,
+        muster_domain::plan::outlook::LinkNote,
+        muster_domain::plan::go_live::GoLiveForecast,
+        muster_domain::plan::go_live::GoLiveStatus,
+        muster_domain::plan::wave_move::WaveMoveDraft,
+        muster_domain::plan::wave_move::WaveMove,
+        muster_domain::plan::wave_move::MoveKind,
+        muster_domain::plan::wave_move::DropReason,
+        muster_domain::wave::scale::ScaleIndex,
+        muster_domain::wave::scale::ScaleBand,
+        muster_domain::wave::scale::Factor,
+        muster_domain::wave::scale::SiteUsers,
+        muster_domain::wave::scale::UsersBasis,
         baselines::SlipReport,
         baselines::Slip,
         muster_domain::plan::baseline::Variance,

@@ -16,3 +16,4 @@ mod readiness;
 mod reference;
 mod tickets;
 mod training;
+mod waves;
