@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod calendar;
 pub mod cost;
 pub mod dependency;
+pub mod exchange;
 pub mod holiday;
 pub mod schedule;
 pub mod task;

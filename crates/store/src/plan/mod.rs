@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod dependency;
 mod entity;
 pub mod holiday;
+mod names;
 pub mod schedule;
 pub mod task;
 

@@ -1,0 +1,837 @@
+//! Microsoft Project XML (MSPDI), as Microsoft Project and ProjectLibre save it, read as a
+//! stream of elements (quick-xml's pull reader): only the values of the elements below are
+//! kept, per task, so memory follows the number of tasks, not the size of the file (which
+//! also carries resources, assignments and time-phased data).
+//!
+//! Read: `<Project>`'s `StartDate`, `MinutesPerDay` (480 if absent) and `CalendarUID`; that
+//! calendar's `WeekDays` (`DayType` 1 Sunday to 7 Saturday, `DayWorking`) and its
+//! non-working `Exceptions` (and the older `DayType` 0 week days) as holidays; each
+//! `<Task>`'s `UID`, `Name`, `OutlineLevel`, `Duration`, `Milestone`, `Summary`, `IsNull`,
+//! `ConstraintType`/`ConstraintDate`, `PercentComplete`, `ActualStart`/`ActualFinish`,
+//! `Notes` and `PredecessorLink`s (`PredecessorUID`, `Type`, `LinkLag`, `LagFormat`,
+//! `CrossProject`). Only direct children count: a `<Baseline>`'s `<Duration>` is not the
+//! task's.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use chrono::{Days, NaiveDate};
+use muster_domain::plan::calendar::Calendar;
+use muster_domain::plan::exchange::ms_project::{self, DEFAULT_MINUTES_PER_DAY, Span};
+use muster_domain::plan::exchange::{FileCalendar, FileLink, FileTask, Origin, PlanFile, Problems};
+use muster_domain::plan::task::{MAX_DURATION, TaskDraft};
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+
+/// A calendar exception longer than this is a typing mistake (or a recurrence we do not
+/// expand), not a holiday.
+const MAX_EXCEPTION_DAYS: i64 = 366;
+/// Notes beyond this are cut (the plan keeps 8,000 characters).
+const MAX_NOTES: usize = 8_000;
+
+/// Counts the lines the XML reader has consumed, so that problems can say where.
+struct Lines<R> {
+    inner: BufReader<R>,
+    newlines: u64,
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let available = self.inner.fill_buf()?;
+            let n = available.len().min(buf.len());
+            buf[..n].copy_from_slice(&available[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Lines<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        let consumed = &self.inner.buffer()[..amount.min(self.inner.buffer().len())];
+        self.newlines += consumed.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.inner.consume(amount);
+    }
+}
+
+#[derive(Debug, Default)]
+struct RawLink {
+    predecessor: Option<i64>,
+    kind: Option<i64>,
+    lag: Option<i64>,
+    format: Option<i64>,
+    cross_project: bool,
+}
+
+#[derive(Debug, Default)]
+struct RawTask {
+    line: u64,
+    uid: Option<i64>,
+    name: Option<String>,
+    level: Option<i64>,
+    duration: Option<Span>,
+    milestone: bool,
+    summary: bool,
+    null: bool,
+    constraint: Option<i64>,
+    constraint_date: Option<NaiveDate>,
+    percent: Option<i64>,
+    actual_start: Option<NaiveDate>,
+    actual_finish: Option<NaiveDate>,
+    notes: Option<String>,
+    links: Vec<RawLink>,
+    /// (element, problem) found while reading it; named by the task once its UID is known.
+    problems: Vec<(&'static str, String)>,
+}
+
+impl RawTask {
+    fn origin(&self) -> Origin {
+        match self.uid {
+            Some(uid) => Origin::Task {
+                uid,
+                line: self.line,
+            },
+            None => Origin::Line(self.line),
+        }
+    }
+}
+
+/// A time period of a calendar exception (or an old-style exceptional week day).
+#[derive(Debug, Default)]
+struct RawException {
+    line: u64,
+    name: Option<String>,
+    working: bool,
+    /// `<Type>`: 1 is a plain range of days; others recur (yearly, monthly...).
+    recurrence: Option<i64>,
+    occurrences: Option<i64>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    /// For a `<WeekDay>`: its `<DayType>`.
+    day_type: Option<i64>,
+}
+
+#[derive(Debug, Default)]
+struct RawCalendar {
+    line: u64,
+    uid: Option<i64>,
+    name: Option<String>,
+    base: Option<i64>,
+    /// Its `<WeekDay>`s and `<Exception>`s.
+    exceptions: Vec<RawException>,
+}
+
+/// What the `<Project>` element says of itself.
+#[derive(Debug, Default)]
+struct RawProject {
+    start: Option<(NaiveDate, u64)>,
+    minutes_per_day: Option<(i64, u64)>,
+    calendar: Option<(i64, u64)>,
+}
+
+/// The reader's state between events.
+#[derive(Default)]
+struct State {
+    stack: Vec<String>,
+    text: String,
+    project: RawProject,
+    calendars: Vec<RawCalendar>,
+    calendar: Option<RawCalendar>,
+    exception: Option<RawException>,
+    tasks: Vec<RawTask>,
+    task: Option<RawTask>,
+    link: Option<RawLink>,
+    saw_root: bool,
+}
+
+fn tail(stack: &[String], parents: &[&str]) -> bool {
+    stack.len() >= parents.len()
+        && stack[stack.len() - parents.len()..]
+            .iter()
+            .zip(parents)
+            .all(|(a, b)| a == b)
+}
+
+impl State {
+    fn start(&mut self, name: &str, line: u64, problems: &mut Problems) -> Result<(), ()> {
+        if self.stack.is_empty() {
+            if self.saw_root || name != "Project" {
+                problems.push(
+                    Origin::Line(line),
+                    "",
+                    format!(
+                        "this is XML but not a Microsoft Project file (MSPDI): its root element is <{name}>, not <Project>"
+                    ),
+                );
+                return Err(());
+            }
+            self.saw_root = true;
+        }
+        let s = &self.stack;
+        match name {
+            "Task" if tail(s, &["Project", "Tasks"]) => {
+                self.task = Some(RawTask {
+                    line,
+                    ..Default::default()
+                });
+            }
+            "PredecessorLink" if self.task.is_some() && tail(s, &["Tasks", "Task"]) => {
+                self.link = Some(RawLink::default());
+            }
+            "Calendar" if tail(s, &["Project", "Calendars"]) => {
+                self.calendar = Some(RawCalendar {
+                    line,
+                    ..Default::default()
+                });
+            }
+            "WeekDay" if tail(s, &["Calendar", "WeekDays"]) => {
+                self.exception = Some(RawException {
+                    line,
+                    recurrence: Some(1),
+                    ..Default::default()
+                });
+            }
+            "Exception" if tail(s, &["Calendar", "Exceptions"]) => {
+                self.exception = Some(RawException {
+                    line,
+                    ..Default::default()
+                });
+            }
+            _ => {}
+        }
+        self.stack.push(name.to_owned());
+        self.text.clear();
+        Ok(())
+    }
+
+    /// The end of element `name`, whose text is in `self.text`.
+    fn end(&mut self, name: &str, line: u64) {
+        self.stack.pop();
+        let text = std::mem::take(&mut self.text);
+        let s = &self.stack;
+        // Ends of the elements that gather values first: they sit where values also do.
+        if tail(s, &["Project", "Tasks"]) && name == "Task" {
+            if let Some(task) = self.task.take() {
+                self.tasks.push(task);
+            }
+        } else if tail(s, &["Tasks", "Task"]) && name == "PredecessorLink" {
+            if let (Some(task), Some(link)) = (self.task.as_mut(), self.link.take()) {
+                task.links.push(link);
+            }
+        } else if tail(s, &["Tasks", "Task", "PredecessorLink"]) {
+            if let (Some(task), Some(link)) = (self.task.as_mut(), self.link.as_mut()) {
+                link_value(task, link, name, &text);
+            }
+        } else if tail(s, &["Project", "Tasks", "Task"]) {
+            if let Some(task) = self.task.as_mut() {
+                task_value(task, name, text);
+            }
+        } else if tail(s, &["WeekDay", "TimePeriod"]) || tail(s, &["Exception", "TimePeriod"]) {
+            if let Some(e) = self.exception.as_mut() {
+                period_value(e, name, &text);
+            }
+        } else if (tail(s, &["Calendar", "WeekDays"]) && name == "WeekDay")
+            || (tail(s, &["Calendar", "Exceptions"]) && name == "Exception")
+        {
+            if let (Some(c), Some(e)) = (self.calendar.as_mut(), self.exception.take()) {
+                c.exceptions.push(e);
+            }
+        } else if tail(s, &["Calendar", "WeekDays", "WeekDay"])
+            || tail(s, &["Calendar", "Exceptions", "Exception"])
+        {
+            if let Some(e) = self.exception.as_mut() {
+                exception_value(e, name, text);
+            }
+        } else if tail(s, &["Project", "Calendars"]) && name == "Calendar" {
+            if let Some(c) = self.calendar.take() {
+                self.calendars.push(c);
+            }
+        } else if tail(s, &["Project", "Calendars", "Calendar"]) {
+            if let Some(c) = self.calendar.as_mut() {
+                match name {
+                    "UID" => c.uid = text.trim().parse().ok(),
+                    "Name" => c.name = Some(text.trim().to_owned()),
+                    "BaseCalendarUID" => c.base = text.trim().parse().ok().filter(|b| *b >= 0),
+                    _ => {}
+                }
+            }
+        } else if s.len() == 1 {
+            let value = text.trim();
+            match name {
+                // A start that is not a date is kept as `MIN`, for its problem.
+                "StartDate" => {
+                    let day = ms_project::date(value).unwrap_or(NaiveDate::MIN);
+                    self.project.start = Some((day, line));
+                }
+                "MinutesPerDay" => {
+                    self.project.minutes_per_day = Some((value.parse().unwrap_or(-1), line));
+                }
+                "CalendarUID" => {
+                    self.project.calendar = Some((value.parse().unwrap_or(-1), line));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn value<T>(task: &mut RawTask, element: &'static str, parsed: Result<T, String>) -> Option<T> {
+    parsed.map_err(|e| task.problems.push((element, e))).ok()
+}
+
+fn task_value(task: &mut RawTask, name: &str, text: String) {
+    let v = text.trim();
+    match name {
+        "UID" => task.uid = value(task, "<UID>", ms_project::integer(v)),
+        "Name" => task.name = Some(v.to_owned()),
+        "OutlineLevel" => task.level = value(task, "<OutlineLevel>", ms_project::integer(v)),
+        "Duration" => task.duration = value(task, "<Duration>", ms_project::duration(v)),
+        "Milestone" => {
+            task.milestone = value(task, "<Milestone>", ms_project::flag(v)).unwrap_or(false)
+        }
+        "Summary" => task.summary = ms_project::flag(v).unwrap_or(false),
+        "IsNull" => task.null = ms_project::flag(v).unwrap_or(false),
+        "ConstraintType" => {
+            task.constraint = value(task, "<ConstraintType>", ms_project::integer(v));
+        }
+        "ConstraintDate" if !v.is_empty() => {
+            task.constraint_date = value(task, "<ConstraintDate>", ms_project::date(v));
+        }
+        "PercentComplete" => {
+            task.percent = value(task, "<PercentComplete>", ms_project::integer(v));
+        }
+        "ActualStart" if !v.is_empty() => {
+            task.actual_start = value(task, "<ActualStart>", ms_project::date(v));
+        }
+        "ActualFinish" if !v.is_empty() => {
+            task.actual_finish = value(task, "<ActualFinish>", ms_project::date(v));
+        }
+        "Notes" => task.notes = Some(text),
+        _ => {}
+    }
+}
+
+fn link_value(task: &mut RawTask, link: &mut RawLink, name: &str, text: &str) {
+    let v = text.trim();
+    match name {
+        "PredecessorUID" => {
+            link.predecessor = value(task, "<PredecessorUID>", ms_project::integer(v))
+        }
+        "Type" => link.kind = value(task, "<Type>", ms_project::integer(v)),
+        "LinkLag" => link.lag = value(task, "<LinkLag>", ms_project::integer(v)),
+        "LagFormat" => link.format = value(task, "<LagFormat>", ms_project::integer(v)),
+        "CrossProject" => link.cross_project = ms_project::flag(v).unwrap_or(false),
+        _ => {}
+    }
+}
+
+fn exception_value(e: &mut RawException, name: &str, text: String) {
+    let v = text.trim();
+    match name {
+        "DayType" => e.day_type = v.parse().ok(),
+        "DayWorking" => e.working = ms_project::flag(v).unwrap_or(false),
+        "Name" => e.name = Some(v.to_owned()),
+        "Type" => e.recurrence = v.parse().ok(),
+        "Occurrences" => e.occurrences = v.parse().ok(),
+        _ => {}
+    }
+}
+
+fn period_value(e: &mut RawException, name: &str, text: &str) {
+    match name {
+        "FromDate" => e.from = ms_project::date(text).ok(),
+        "ToDate" => e.to = ms_project::date(text).ok(),
+        _ => {}
+    }
+}
+
+/// The text of an entity reference (`&amp;`, `&#233;`).
+fn reference(name: &str) -> Option<String> {
+    if let Some(code) = name.strip_prefix('#') {
+        let n = match code.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => code.parse().ok()?,
+        };
+        return char::from_u32(n).map(String::from);
+    }
+    quick_xml::escape::resolve_predefined_entity(name).map(str::to_owned)
+}
+
+/// Reads the MSPDI file at `path`. Problems of the file's own making (a value that is not
+/// one, malformed or truncated XML) go to `problems`, each with where it is.
+pub fn read(path: &Path, problems: &mut Problems) -> io::Result<PlanFile> {
+    let file = File::open(path)?;
+    let mut reader = Reader::from_reader(Lines {
+        inner: BufReader::with_capacity(256 * 1024, file),
+        newlines: 0,
+    });
+    let mut state = State::default();
+    let mut buf = Vec::with_capacity(4096);
+    loop {
+        let event = reader.read_event_into(&mut buf);
+        let line = reader.get_ref().newlines + 1;
+        match event {
+            Err(e) => {
+                let message = match &e {
+                    quick_xml::Error::Syntax(_) => format!(
+                        "the file ends inside a tag, comment or declaration ({e}): it is truncated or not XML"
+                    ),
+                    quick_xml::Error::Io(io) => return Err(io::Error::other(io.to_string())),
+                    other => format!("the XML is malformed: {other}"),
+                };
+                problems.push(Origin::Line(line), "", message);
+                return Ok(PlanFile::default());
+            }
+            Ok(Event::Start(e)) => {
+                let name = e.local_name().as_ref().to_owned();
+                if state.start(&name, line, problems).is_err() {
+                    return Ok(PlanFile::default());
+                }
+            }
+            Ok(Event::Empty(e)) => {
+                let name = e.local_name().as_ref().to_owned();
+                if state.start(&name, line, problems).is_err() {
+                    return Ok(PlanFile::default());
+                }
+                state.end(&name, line);
+            }
+            Ok(Event::End(e)) => {
+                let name = e.local_name().as_ref().to_owned();
+                state.end(&name, line);
+            }
+            Ok(Event::Text(t)) => state.text.push_str(&t.xml10_content()),
+            Ok(Event::CData(t)) => state.text.push_str(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) => match reference(&r) {
+                Some(text) => state.text.push_str(&text),
+                None => {
+                    problems.push(
+                        Origin::Line(line),
+                        "",
+                        format!("the XML is malformed: &{}; is not an entity XML knows", &*r),
+                    );
+                    return Ok(PlanFile::default());
+                }
+            },
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
+    let line = reader.get_ref().newlines + 1;
+    if !state.saw_root {
+        problems.push(
+            Origin::File,
+            "",
+            "this is not a Microsoft Project XML file (MSPDI): it has no <Project> element",
+        );
+        return Ok(PlanFile::default());
+    }
+    if let Some(open) = state.stack.last() {
+        let inside = match (&state.task, open.as_str()) {
+            (Some(task), "Task") => format!("<Task> {}", task.origin()),
+            (Some(task), other) => format!("<{other}> of {}", task.origin()),
+            (None, other) => format!("<{other}>"),
+        };
+        problems.push(
+            Origin::Line(line),
+            "",
+            format!("the file ends inside {inside} (truncated?)"),
+        );
+        return Ok(PlanFile::default());
+    }
+    Ok(build(state, problems))
+}
+
+/// The project's calendar: the one `<CalendarUID>` names (with what its base calendar
+/// adds), else the first, else Monday to Friday.
+fn calendar(
+    project: &RawProject,
+    calendars: &[RawCalendar],
+    start: NaiveDate,
+    problems: &mut Problems,
+    notes: &mut Vec<String>,
+) -> FileCalendar {
+    let chosen = match project.calendar {
+        Some((uid, line)) => {
+            let found = calendars.iter().position(|c| c.uid == Some(uid));
+            if found.is_none() {
+                problems.push(
+                    Origin::Line(line),
+                    "<CalendarUID>",
+                    format!("{uid} names no calendar in the file"),
+                );
+            }
+            found
+        }
+        None => (!calendars.is_empty()).then_some(0),
+    };
+    let mut weekdays: [Option<bool>; 7] = [None; 7];
+    let mut holidays = BTreeMap::new();
+    // The calendar, then its base calendars (at most a few levels; a loop stops).
+    let mut at = chosen;
+    let mut seen = Vec::new();
+    while let Some(i) = at {
+        if seen.contains(&i) {
+            break;
+        }
+        seen.push(i);
+        let c = &calendars[i];
+        // What this calendar says wins over what its base says.
+        let mut own: [Option<bool>; 7] = [None; 7];
+        for e in &c.exceptions {
+            match e.day_type {
+                Some(t) if t != 0 => match ms_project::weekday(t) {
+                    Ok(day) => own[day] = Some(e.working),
+                    Err(problem) => problems.push(Origin::Line(e.line), "<DayType>", problem),
+                },
+                _ => exception_days(c, e, &mut holidays, problems, notes),
+            }
+        }
+        for (day, working) in own.iter().enumerate() {
+            weekdays[day] = weekdays[day].or(*working);
+        }
+        at = c
+            .base
+            .and_then(|b| calendars.iter().position(|c| c.uid == Some(b)));
+    }
+    let default = Calendar::default().working_weekdays;
+    let working_weekdays: [bool; 7] = std::array::from_fn(|d| weekdays[d].unwrap_or(default[d]));
+    if chosen.is_none() && project.calendar.is_none() {
+        notes.push("the file has no calendar: Monday to Friday was used".into());
+    }
+    if !working_weekdays.iter().any(|w| *w) {
+        problems.push(
+            Origin::Line(chosen.map_or(0, |i| calendars[i].line)),
+            "<WeekDays>",
+            "the project calendar has no working day in the week",
+        );
+    }
+    FileCalendar {
+        project_start: start,
+        working_weekdays,
+        holidays,
+    }
+}
+
+/// The days off an exception (or an old-style exceptional week day) gives.
+fn exception_days(
+    calendar: &RawCalendar,
+    e: &RawException,
+    holidays: &mut BTreeMap<NaiveDate, String>,
+    problems: &mut Problems,
+    notes: &mut Vec<String>,
+) {
+    let name = e
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "Holiday".to_owned());
+    let owner = calendar.name.as_deref().unwrap_or("the project calendar");
+    if e.working {
+        notes.push(format!(
+            "the working exception '{name}' of {owner} was left out: the plan's calendar has holidays, not extra working days"
+        ));
+        return;
+    }
+    let recurring = e.recurrence.is_some_and(|t| t != 1) && e.occurrences.is_none_or(|n| n > 1);
+    if recurring {
+        notes.push(format!(
+            "the recurring exception '{name}' of {owner} was left out; add its days as holidays"
+        ));
+        return;
+    }
+    let (Some(from), Some(to)) = (e.from, e.to.or(e.from)) else {
+        problems.push(
+            Origin::Line(e.line),
+            "<TimePeriod>",
+            format!("the exception '{name}' has no <FromDate> and <ToDate>"),
+        );
+        return;
+    };
+    let days = (to - from).num_days();
+    if !(0..MAX_EXCEPTION_DAYS).contains(&days) {
+        problems.push(
+            Origin::Line(e.line),
+            "<TimePeriod>",
+            format!(
+                "the exception '{name}' runs from {from} to {to}: not a period of days off (at most a year)"
+            ),
+        );
+        return;
+    }
+    for d in 0..=days {
+        if let Some(day) = from.checked_add_days(Days::new(d as u64)) {
+            holidays
+                .entry(day)
+                .or_insert_with(|| name.chars().take(200).collect());
+        }
+    }
+}
+
+/// The tasks, links and calendar, as the plan's: durations and lags in working days,
+/// parents from outline levels.
+fn build(state: State, problems: &mut Problems) -> PlanFile {
+    let mut notes = Vec::new();
+    let project = &state.project;
+    let minutes_per_day = match project.minutes_per_day {
+        None => DEFAULT_MINUTES_PER_DAY,
+        Some((m, _)) if m > 0 && m <= 24 * 60 => m,
+        Some((_, line)) => {
+            problems.push(
+                Origin::Line(line),
+                "<MinutesPerDay>",
+                "is not a number of minutes from 1 to 1440",
+            );
+            DEFAULT_MINUTES_PER_DAY
+        }
+    };
+    let start = match project.start {
+        Some((d, _)) if d != NaiveDate::MIN => d,
+        Some((_, line)) => {
+            problems.push(
+                Origin::Line(line),
+                "<StartDate>",
+                "is not a date and time (YYYY-MM-DDThh:mm:ss)",
+            );
+            NaiveDate::MIN
+        }
+        None => {
+            problems.push(
+                Origin::File,
+                "<StartDate>",
+                "is missing: the project needs its start date",
+            );
+            NaiveDate::MIN
+        }
+    };
+    let calendar = calendar(project, &state.calendars, start, problems, &mut notes);
+    let working_weekdays = calendar.working_weekdays.iter().filter(|w| **w).count();
+    let mut fields = std::collections::HashMap::new();
+    for (key, element) in [
+        ("id", "<UID>"),
+        ("name", "<Name>"),
+        ("parent", "<OutlineLevel>"),
+        ("duration", "<Duration>"),
+        ("milestone", "<Milestone>"),
+        ("constraint_kind", "<ConstraintType>"),
+        ("constraint_date", "<ConstraintDate>"),
+        ("percent_complete", "<PercentComplete>"),
+        ("actual_start", "<ActualStart>"),
+        ("actual_finish", "<ActualFinish>"),
+        ("notes", "<Notes>"),
+        ("predecessors", "<PredecessorUID>"),
+        ("lag", "<LinkLag>"),
+    ] {
+        fields.insert(key, element.to_owned());
+    }
+    let mut tasks = Vec::with_capacity(state.tasks.len());
+    let mut links = Vec::new();
+    // The open summaries, by level: a task sits under the nearest with a lower level.
+    let mut open: Vec<(i64, String)> = Vec::new();
+    let mut previous_level = 0;
+    let (mut rounded, mut unnamed, mut late, mut flagged, mut cut, mut cross, mut rounded_lags) =
+        (0, 0, 0, 0, 0, 0, 0);
+    for mut raw in state.tasks {
+        if raw.null || raw.uid == Some(0) || raw.level == Some(0) {
+            continue;
+        }
+        let origin = raw.origin();
+        // An element whose value could not be read is not also "missing".
+        let unreadable = |element: &str| raw.problems.iter().any(|(e, _)| *e == element);
+        let (uid_unreadable, duration_unreadable) = (unreadable("<UID>"), unreadable("<Duration>"));
+        for (element, problem) in raw.problems.drain(..) {
+            problems.push(origin, element, problem);
+        }
+        let Some(uid) = raw.uid else {
+            if !uid_unreadable {
+                problems.push(origin, "<UID>", "is missing: every task needs its UID");
+            }
+            continue;
+        };
+        let key = uid.to_string();
+        let level = raw.level.unwrap_or(1);
+        if level < 1 {
+            problems.push(
+                origin,
+                "<OutlineLevel>",
+                format!("{level} is not an outline level"),
+            );
+        } else if level > previous_level + 1 {
+            problems.push(
+                origin,
+                "<OutlineLevel>",
+                format!("{level} follows a task at level {previous_level}: a level can go down one at a time"),
+            );
+        }
+        while open.last().is_some_and(|(l, _)| *l >= level) {
+            open.pop();
+        }
+        let parent = open.last().map(|(_, k)| k.clone());
+        open.push((level, key.clone()));
+        previous_level = level;
+
+        let days = raw.duration.map(|d| d.working_days(minutes_per_day));
+        let duration = match days {
+            Some(days) if raw.summary => ms_project::whole_days_up(days).0.min(MAX_DURATION),
+            Some(days) => {
+                let (whole, was_rounded) = ms_project::whole_days_up(days);
+                rounded += usize::from(was_rounded);
+                whole
+            }
+            None if raw.milestone || raw.summary || duration_unreadable => 0,
+            None => {
+                problems.push(origin, "<Duration>", "is missing");
+                0
+            }
+        };
+        let milestone = raw.milestone && duration == 0;
+        flagged += usize::from(raw.milestone && duration > 0 && !raw.summary);
+        let constraint = match raw.constraint {
+            None => None,
+            Some(code) => match ms_project::constraint_kind(code) {
+                Ok(kind) => {
+                    late += usize::from(code == 1);
+                    kind
+                }
+                Err(e) => {
+                    problems.push(origin, "<ConstraintType>", e);
+                    None
+                }
+            },
+        };
+        let name = match raw.name.take().filter(|n| !n.trim().is_empty()) {
+            Some(n) => n,
+            None => {
+                unnamed += 1;
+                format!("Task UID {uid}")
+            }
+        };
+        let notes_text = raw.notes.take().map(|n| {
+            if n.chars().count() > MAX_NOTES {
+                cut += 1;
+                n.chars().take(MAX_NOTES).collect()
+            } else {
+                n
+            }
+        });
+        let draft = TaskDraft {
+            name: Some(name),
+            duration: Some(duration.to_string()),
+            milestone: Some(milestone),
+            constraint_kind: constraint.map(|k| k.code().to_owned()),
+            constraint_date: constraint.and(raw.constraint_date).map(|d| d.to_string()),
+            percent_complete: raw.percent.map(|p| p.to_string()),
+            actual_start: raw.actual_start.map(|d| d.to_string()),
+            actual_finish: raw.actual_finish.map(|d| d.to_string()),
+            notes: notes_text,
+            ..Default::default()
+        };
+        let spec = match draft.parse() {
+            Ok(spec) => spec,
+            Err(invalid) => {
+                for e in invalid.0 {
+                    let element = fields.get(e.field.as_str()).cloned().unwrap_or(e.field);
+                    problems.push(origin, element, e.message);
+                }
+                FileTask::placeholder(key.clone(), origin, None).spec
+            }
+        };
+        for link in raw.links {
+            if link.cross_project {
+                cross += 1;
+                continue;
+            }
+            let Some(predecessor) = link.predecessor else {
+                problems.push(
+                    origin,
+                    "<PredecessorUID>",
+                    "is missing from a <PredecessorLink>",
+                );
+                continue;
+            };
+            let kind = match ms_project::link_kind(link.kind.unwrap_or(1)) {
+                Ok(k) => k,
+                Err(e) => {
+                    problems.push(origin, "<Type>", e);
+                    continue;
+                }
+            };
+            let lag = match ms_project::lag_days(
+                link.lag.unwrap_or(0),
+                link.format.unwrap_or(7),
+                minutes_per_day,
+                working_weekdays.max(1),
+            ) {
+                Ok((days, was_rounded)) => {
+                    rounded_lags += usize::from(was_rounded);
+                    days
+                }
+                Err(e) => {
+                    let element = if e.contains("format") || e.contains("percentage") {
+                        "<LagFormat>"
+                    } else {
+                        "<LinkLag>"
+                    };
+                    problems.push(origin, element, e);
+                    continue;
+                }
+            };
+            links.push(FileLink {
+                predecessor: predecessor.to_string(),
+                successor: key.clone(),
+                kind,
+                lag,
+                origin,
+            });
+        }
+        tasks.push(FileTask {
+            key,
+            origin,
+            parent,
+            spec,
+        });
+    }
+    for (n, what) in [
+        (
+            rounded,
+            "duration(s) were not whole working days and were rounded up",
+        ),
+        (
+            rounded_lags,
+            "lag(s) were not whole working days and were rounded to the nearest day",
+        ),
+        (unnamed, "task(s) had no name and are named by their UID"),
+        (
+            late,
+            "task(s) were to start as late as possible; the plan schedules them as soon as possible",
+        ),
+        (
+            flagged,
+            "task(s) marked as milestones take time; they were imported as tasks (a milestone takes none)",
+        ),
+        (
+            cut,
+            "note(s) were longer than 8,000 characters and were cut",
+        ),
+        (cross, "link(s) to tasks of other projects were left out"),
+    ] {
+        if n > 0 {
+            notes.push(format!("{n} {what}"));
+        }
+    }
+    PlanFile {
+        calendar: (start != NaiveDate::MIN).then_some(calendar),
+        tasks,
+        links,
+        fields,
+        notes,
+    }
+}
