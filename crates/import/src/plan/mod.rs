@@ -10,6 +10,7 @@
 //! after the file, and the plan's calendar stays as it is (the file's dates are checked
 //! against it).
 
+pub mod export;
 pub mod mspdi;
 mod table;
 
