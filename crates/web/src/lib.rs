@@ -147,6 +147,7 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())
+        .merge(plan::upload_routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

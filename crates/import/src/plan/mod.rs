@@ -21,58 +21,39 @@ use muster_domain::access::Actor;
 use muster_domain::audit::Via;
 use muster_domain::import::FileFormat;
 use muster_domain::plan::calendar::Calendar;
-use muster_domain::plan::exchange::{PlanFile, Problems, Refused, Target, check};
+use muster_domain::plan::exchange::{
+    PlanFile, PlanFormat, PlanImported, Problems, Refused, Target, check,
+};
 use muster_domain::plan::task::TaskDraft;
 use muster_store::plan::bulk::{LoadCalendar, NewDependency, NewTask, PlanLoad};
 use muster_store::{Change, Store, StoreError};
-use serde::Serialize;
 
 use crate::job::blocking;
 use crate::source::{FileError, sniff};
 
-/// The formats a plan file may be in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanFormat {
-    /// Microsoft Project XML (MSPDI), as Microsoft Project and ProjectLibre save it.
-    Mspdi,
-    Csv,
-    Xlsx,
-}
-
-impl PlanFormat {
-    pub fn label(self) -> &'static str {
-        match self {
-            PlanFormat::Mspdi => "Microsoft Project XML",
-            PlanFormat::Csv => "CSV",
-            PlanFormat::Xlsx => "Excel workbook (XLSX)",
-        }
+/// The format of the file at `path`: by its extension (.xml, .csv, .xlsx); without one
+/// of those, by its first bytes (`<` is XML, a ZIP is XLSX, text is CSV).
+pub fn format_of(path: &Path, file_name: &str) -> Result<PlanFormat, FileError> {
+    let lower = file_name.to_lowercase();
+    if lower.ends_with(".xml") || lower.ends_with(".mspdi") {
+        return Ok(PlanFormat::Mspdi);
     }
-
-    /// By the file's extension (.xml, .csv, .xlsx); without one of those, by its first
-    /// bytes (`<` is XML, a ZIP is XLSX, text is CSV).
-    pub fn of(path: &Path, file_name: &str) -> Result<PlanFormat, FileError> {
-        let lower = file_name.to_lowercase();
-        if lower.ends_with(".xml") || lower.ends_with(".mspdi") {
-            return Ok(PlanFormat::Mspdi);
-        }
-        let mut head = [0u8; 64];
-        let n = std::io::Read::read(
-            &mut std::fs::File::open(path)
-                .map_err(|e| FileError::new(format!("the file could not be opened: {e}")))?,
-            &mut head,
-        )
-        .map_err(|e| FileError::new(format!("the file could not be read: {e}")))?;
-        let text = String::from_utf8_lossy(&head[..n]);
-        let text = text.trim_start_matches('\u{feff}').trim_start();
-        if !lower.ends_with(".csv") && !lower.ends_with(".xlsx") && text.starts_with('<') {
-            return Ok(PlanFormat::Mspdi);
-        }
-        Ok(match sniff(path, file_name)? {
-            FileFormat::Csv => PlanFormat::Csv,
-            FileFormat::Xlsx => PlanFormat::Xlsx,
-        })
+    let mut head = [0u8; 64];
+    let n = std::io::Read::read(
+        &mut std::fs::File::open(path)
+            .map_err(|e| FileError::new(format!("the file could not be opened: {e}")))?,
+        &mut head,
+    )
+    .map_err(|e| FileError::new(format!("the file could not be read: {e}")))?;
+    let text = String::from_utf8_lossy(&head[..n]);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if !lower.ends_with(".csv") && !lower.ends_with(".xlsx") && text.starts_with('<') {
+        return Ok(PlanFormat::Mspdi);
     }
+    Ok(match sniff(path, file_name)? {
+        FileFormat::Csv => PlanFormat::Csv,
+        FileFormat::Xlsx => PlanFormat::Xlsx,
+    })
 }
 
 /// A file to import into the plan.
@@ -85,60 +66,6 @@ pub struct PlanImport {
     /// For a task list into a plan with no tasks: the project start to set (a task list
     /// has no calendar of its own). Ignored otherwise.
     pub project_start: Option<NaiveDate>,
-}
-
-/// What an import loaded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PlanImported {
-    pub file: String,
-    /// mspdi, csv or xlsx
-    pub format: PlanFormat,
-    pub tasks: usize,
-    pub dependencies: usize,
-    /// Program-wide holidays added from the file's calendar.
-    pub holidays: usize,
-    /// The new top-level task the file's tasks were put under (the plan had tasks).
-    pub branch: Option<String>,
-    /// The file's calendar (or the project start given) became the plan's.
-    pub calendar_applied: bool,
-    /// The project start the file's dates were checked against.
-    pub project_start: NaiveDate,
-    /// What was adjusted on the way (durations rounded up, exceptions left out).
-    pub notes: Vec<String>,
-}
-
-impl PlanImported {
-    /// One sentence for a person.
-    pub fn summary(&self) -> String {
-        let into = match &self.branch {
-            Some(branch) => format!(" under the new top-level task '{branch}'"),
-            None => " as the plan".to_owned(),
-        };
-        let calendar = if self.calendar_applied {
-            format!(
-                "; the plan now starts on {} with the file's working week{}",
-                self.project_start,
-                match self.holidays {
-                    0 => String::new(),
-                    n => format!(" and {n} holiday(s)"),
-                }
-            )
-        } else {
-            format!(
-                "; the plan's calendar was kept (project start {})",
-                self.project_start
-            )
-        };
-        let notes = if self.notes.is_empty() {
-            String::new()
-        } else {
-            format!(". Note: {}", self.notes.join("; "))
-        };
-        format!(
-            "Loaded {} task(s) and {} dependency(ies) from {}{into}{calendar}{notes}.",
-            self.tasks, self.dependencies, self.file
-        )
-    }
 }
 
 /// Why an import wrote nothing.
@@ -201,7 +128,7 @@ pub async fn import_plan(
     request: PlanImport,
 ) -> Result<PlanImported, PlanImportError> {
     let program_id = actor.program_id;
-    let format = PlanFormat::of(&request.path, &request.file_name)?;
+    let format = format_of(&request.path, &request.file_name)?;
     let settings = store.plan_settings(program_id).await?;
     let empty = store.plan_is_empty(program_id).await?;
     let (file, mut problems) = read(store, program_id, format, request.path.clone()).await?;

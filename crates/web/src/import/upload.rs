@@ -26,6 +26,8 @@ pub fn is_upload(method: &Method, path: &str) -> bool {
                 | "/api/v1/imports"
                 | "/api/v1/imports/people"
                 | "/api/v1/imports/completions"
+                | "/plan/import"
+                | "/api/v1/tasks/import"
         )
 }
 

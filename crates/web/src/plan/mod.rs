@@ -1,14 +1,17 @@
 //! The rollout plan in pages and the API: tasks and dependencies as resources, the schedule
-//! table and its API, the Gantt chart.
+//! table and its API, the Gantt chart, and plan files in (`import`) and out (`export`).
 
 pub mod baselines;
 pub mod dependencies;
+pub mod export;
 pub mod gantt;
+pub mod import;
 pub mod schedule;
 pub mod tasks;
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use muster_domain::paging::{Cursor, Page};
 
 use utoipa::OpenApi;
@@ -26,12 +29,34 @@ pub fn routes() -> Router<AppState> {
         .route("/plan", get(schedule::page))
         .route("/plan/gantt", get(gantt::page))
         .route("/api/v1/schedule", get(schedule::api))
+        .route("/plan/import", get(import::form))
+        .route("/api/v1/tasks.csv", get(export::csv))
+        .route("/api/v1/tasks.xlsx", get(export::xlsx))
+}
+
+/// The plan file uploads: outside the 1 MiB body limit, with the import limit instead
+/// (counted as the file streams to disk).
+pub fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route("/plan/import", post(import::upload))
+        .route("/api/v1/tasks/import", post(import::api))
+        .layer(DefaultBodyLimit::disable())
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(schedule::api, baselines::api_slips),
+    paths(
+        schedule::api,
+        baselines::api_slips,
+        import::api,
+        export::csv,
+        export::xlsx
+    ),
     components(schemas(
+        import::ImportProblem,
+        muster_domain::plan::exchange::FileProblem,
+        muster_domain::plan::exchange::PlanImported,
+        muster_domain::plan::exchange::PlanFormat,
         baselines::SlipReport,
         muster_domain::plan::baseline::Variance,
         muster_domain::plan::baseline::BaselineDates,

@@ -118,6 +118,8 @@ struct SchedulePage {
     next_href: Option<String>,
     query: String,
     may_edit: bool,
+    /// May import a plan file (add tasks program-wide).
+    may_import: bool,
     compared: bool,
 }
 
@@ -186,6 +188,11 @@ pub async fn page(
         next_href,
         query,
         may_edit: actor.may(Action::Update, Subject::Plan),
+        may_import: actor.may_at(
+            Action::Create,
+            Subject::Plan,
+            muster_domain::access::Place::Program,
+        ),
         compared: q
             .baseline_id
             .as_deref()

@@ -249,6 +249,82 @@ impl PlanFile {
     }
 }
 
+/// The formats a plan file may be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PlanFormat {
+    /// Microsoft Project XML (MSPDI), as Microsoft Project and ProjectLibre save it.
+    Mspdi,
+    Csv,
+    Xlsx,
+}
+
+impl PlanFormat {
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanFormat::Mspdi => "Microsoft Project XML",
+            PlanFormat::Csv => "CSV",
+            PlanFormat::Xlsx => "Excel workbook (XLSX)",
+        }
+    }
+}
+
+/// What an import loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanImported {
+    pub file: String,
+    pub format: PlanFormat,
+    pub tasks: usize,
+    pub dependencies: usize,
+    /// Program-wide holidays added from the file's calendar.
+    pub holidays: usize,
+    /// The new top-level task the file's tasks were put under (the plan had tasks).
+    pub branch: Option<String>,
+    /// The file's calendar (or the project start given) became the plan's.
+    pub calendar_applied: bool,
+    /// The project start the file's dates were checked against.
+    pub project_start: NaiveDate,
+    /// What was adjusted on the way (durations rounded up, exceptions left out).
+    pub notes: Vec<String>,
+}
+
+impl PlanImported {
+    /// One sentence for a person.
+    pub fn summary(&self) -> String {
+        let into = match &self.branch {
+            Some(branch) => format!(" under the new top-level task '{branch}'"),
+            None => " as the plan".to_owned(),
+        };
+        let calendar = if self.calendar_applied {
+            format!(
+                "; the plan now starts on {} with the file's working week{}",
+                self.project_start,
+                match self.holidays {
+                    0 => String::new(),
+                    n => format!(" and {n} holiday(s)"),
+                }
+            )
+        } else {
+            format!(
+                "; the plan's calendar was kept (project start {})",
+                self.project_start
+            )
+        };
+        // A sentence, not a report: a few notes, and how many more there are.
+        let notes = match self.notes.len() {
+            0 => String::new(),
+            n if n <= 3 => format!(". Note: {}", self.notes.join("; ")),
+            n => format!(". Note: {}; and {} more", self.notes[..3].join("; "), n - 3),
+        };
+        format!(
+            "Loaded {} task(s) and {} dependency(ies) from {}{into}{calendar}{notes}.",
+            self.tasks, self.dependencies, self.file
+        )
+    }
+}
+
 /// The calendar a file's dates are checked against: the file's own when it becomes the plan,
 /// else the plan's.
 #[derive(Debug, Clone)]
