@@ -128,10 +128,12 @@ pub async fn import_plan(
     request: PlanImport,
 ) -> Result<PlanImported, PlanImportError> {
     let program_id = actor.program_id;
+    let started = std::time::Instant::now();
     let format = format_of(&request.path, &request.file_name)?;
     let settings = store.plan_settings(program_id).await?;
     let empty = store.plan_is_empty(program_id).await?;
     let (file, mut problems) = read(store, program_id, format, request.path.clone()).await?;
+    let read_at = started.elapsed();
     let plan_calendar = Calendar {
         working_weekdays: settings.working_weekdays,
         holidays: store
@@ -177,6 +179,7 @@ pub async fn import_plan(
     .await
     .map_err(|e| FileError::new(format!("the file could not be checked: {e}")))?;
     problems.or(()).map_err(PlanImportError::Refused)?;
+    let checked_at = started.elapsed();
 
     let branch = (!empty).then(|| branch_name(&request.file_name));
     let PlanFile {
@@ -234,6 +237,14 @@ pub async fn import_plan(
             },
         )
         .await?;
+    tracing::info!(
+        tasks = loaded.tasks,
+        dependencies = loaded.dependencies,
+        read_ms = read_at.as_millis() as u64,
+        check_ms = (checked_at - read_at).as_millis() as u64,
+        write_ms = (started.elapsed() - checked_at).as_millis() as u64,
+        "plan imported"
+    );
     Ok(PlanImported {
         file: request.file_name,
         format,
