@@ -116,6 +116,9 @@ fn main() -> std::io::Result<()> {
             w.write_all(buf.as_bytes())?;
             tasks += 1;
             let mut mine = Vec::with_capacity(TASKS_PER_DELIVERABLE);
+            // The same place in the deliverables one and two before.
+            let back = |n: usize| d.checked_sub(n).map(|e| places[e].as_slice());
+            let (one_back, two_back) = (back(1), back(2));
             for j in 0..TASKS_PER_DELIVERABLE {
                 uid += 1;
                 let mut preds: Vec<(usize, u8, i64)> = Vec::with_capacity(3);
@@ -126,11 +129,11 @@ fn main() -> std::io::Result<()> {
                 {
                     preds.push((first, 3, 4800));
                 }
-                if d >= 1 {
-                    preds.push((places[d - 1][j], 3, 4800));
+                if let Some(before) = one_back {
+                    preds.push((before[j], 3, 4800));
                 }
-                if d >= 2 && j % 5 == 0 {
-                    preds.push((places[d - 2][j], 0, 0));
+                if let Some(before) = two_back.filter(|_| j % 5 == 0) {
+                    preds.push((before[j], 0, 0));
                 }
                 links += preds.len();
                 let milestone = j == TASKS_PER_DELIVERABLE - 1;

@@ -9,13 +9,14 @@ use muster_domain::access::Actor;
 use muster_domain::audit::{AuditFilter, Via};
 use muster_domain::module::ModuleDraft;
 use muster_domain::person::PersonDraft;
+use muster_domain::plan::exchange::PlanImported;
 use muster_domain::plan::holiday::HolidayDraft;
 use muster_domain::site::SiteDraft;
 use muster_domain::text::Name;
 use muster_domain::wave::WaveDraft;
 use muster_import::export::ExportFormat;
 use muster_import::plan::export::write_file;
-use muster_import::plan::{PlanImport, PlanImportError, PlanImported, import_plan};
+use muster_import::plan::{PlanImport, PlanImportError, import_plan};
 use muster_store::testing::TestDb;
 use muster_store::{Change, Store};
 
