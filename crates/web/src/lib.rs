@@ -12,6 +12,7 @@ mod auth;
 mod champion;
 mod command_center;
 mod decision_right;
+mod download;
 mod error;
 mod form;
 mod health;

@@ -286,23 +286,10 @@ impl Store {
         let provisional: Vec<PlanTask> = tasks
             .iter()
             .enumerate()
-            .map(|(i, t)| PlanTask {
-                id: i as i64 + 1,
-                parent_id: t.parent_key.as_ref().map(|k| index[k.as_str()] as i64 + 1),
-                position: i as i64,
-                name: format!("{} ({})", t.spec.name.as_str(), t.key),
-                owner_person_id: None,
-                site_id: None,
-                wave_id: None,
-                module_id: None,
-                duration: t.spec.duration,
-                milestone: t.spec.milestone,
-                constraint_kind: None,
-                constraint_date: None,
-                percent_complete: 0,
-                actual_start: None,
-                actual_finish: None,
-                notes: None,
+            .map(|(i, t)| {
+                let parent = t.parent_key.as_ref().map(|k| index[k.as_str()] as i64 + 1);
+                let name = format!("{} ({})", t.spec.name.as_str(), t.key);
+                t.spec.planned(i as i64 + 1, parent, i as i64, name)
             })
             .collect();
         let provisional_links: Vec<PlanDependency> = links

@@ -5,8 +5,7 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bytes::Bytes;
 use muster_domain::access::{Action, Scope, Subject};
 use muster_import::export::{Export, ExportFormat};
@@ -53,22 +52,15 @@ async fn download(
     let emails = matches!(actor.read_scope(Subject::Person), Scope::Everything);
     let rows = PlanRows::new(&state.store, actor.program_id, today(), emails).await?;
     let export = new_export(format).map_err(|e| AppError::Internal(format!("export: {e}")))?;
-    let name = format!("plan-{}.{}", today(), format.extension());
     let run = Run {
         rows,
         export: Some(export),
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
+    Ok(crate::download::attachment(
+        format,
+        "plan",
         Body::from_stream(futures_util::stream::unfold(run, next)),
-    )
-        .into_response())
+    ))
 }
 
 /// `GET /api/v1/tasks.csv`: the whole plan as CSV, in outline order.

@@ -263,15 +263,13 @@ fn problem_response(status: StatusCode, detail: String, refused: Option<Refused>
         .into_response()
 }
 
-/// The name a raw upload goes by: `?file_name=`, else one its content type suggests.
-fn raw_name(query: &[(String, String)], content_type: &str) -> String {
-    if let Some((_, name)) = query.iter().find(|(k, _)| k == "file_name") {
-        return name.clone();
-    }
-    let ext = if content_type.contains("xml") {
-        "xml"
-    } else if content_type.contains("spreadsheetml") {
+/// The name a raw upload goes by without `?file_name=`: one its content type suggests.
+fn raw_name(content_type: &str) -> String {
+    // The XLSX type (…openxmlformats…spreadsheetml…) says "xml" too.
+    let ext = if content_type.contains("spreadsheetml") {
         "xlsx"
+    } else if content_type.contains("xml") {
+        "xml"
     } else {
         "csv"
     };
@@ -305,30 +303,13 @@ pub async fn api(
 ) -> Result<Response, ApiError> {
     let actor = caller.actor;
     may_import(&actor)?;
-    let query: Vec<(String, String)> =
-        serde_html_form::from_str(request.uri().query().unwrap_or_default())
-            .map_err(|e| AppError::BadRequest(format!("query string: {e}")))?;
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let mut received = if content_type.starts_with("multipart/form-data") {
-        upload::multipart(&state, request).await?
-    } else {
-        let name = raw_name(&query, &content_type);
-        upload::raw(&state, request, &name).await?
-    };
+    let received = upload::from_api(&state, request, raw_name).await?;
     if received.bytes == 0 {
         received.discard();
         return Err(
             AppError::Invalid(muster_domain::Invalid::one("file", "the file is empty")).into(),
         );
     }
-    let mut fields = query;
-    fields.append(&mut received.fields);
-    received.fields = fields;
     Ok(match run(&state, &actor, Via::Api, received).await? {
         Ok(done) => (
             StatusCode::CREATED,

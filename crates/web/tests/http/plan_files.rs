@@ -253,6 +253,14 @@ async fn the_api_imports_a_file_or_answers_its_problems_as_a_problem_document() 
         6,
         "the refused files wrote nothing"
     );
+    let openapi = app
+        .api(&token, Method::GET, "/api/v1/openapi.json", None)
+        .await
+        .json();
+    assert!(openapi["paths"]["/api/v1/tasks/import"]["post"].is_object());
+    assert!(openapi["paths"]["/api/v1/tasks.csv"]["get"].is_object());
+    assert!(openapi["paths"]["/api/v1/tasks.xlsx"]["get"].is_object());
+    assert!(openapi["components"]["schemas"]["ImportProblem"].is_object());
 }
 
 #[tokio::test]

@@ -473,23 +473,9 @@ fn check_schedule(
         .tasks
         .iter()
         .enumerate()
-        .map(|(i, t)| PlanTask {
-            id: id(i),
-            parent_id: t.parent.as_ref().map(|p| id(index[p.as_str()])),
-            position: i as i64,
-            name: label(t),
-            owner_person_id: None,
-            site_id: None,
-            wave_id: None,
-            module_id: None,
-            duration: t.spec.duration,
-            milestone: t.spec.milestone,
-            constraint_kind: t.spec.constraint.map(|(k, _)| k),
-            constraint_date: t.spec.constraint.map(|(_, d)| d),
-            percent_complete: t.spec.percent_complete,
-            actual_start: t.spec.actual_start,
-            actual_finish: t.spec.actual_finish,
-            notes: None,
+        .map(|(i, t)| {
+            let parent = t.parent.as_ref().map(|p| id(index[p.as_str()]));
+            t.spec.planned(id(i), parent, i as i64, label(t))
         })
         .collect();
     let mut by_pair: HashMap<(TaskId, TaskId), usize> = HashMap::with_capacity(file.links.len());
