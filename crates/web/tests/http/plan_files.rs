@@ -9,18 +9,19 @@ use muster_domain::access::AccessRole;
 use serde_json::Value;
 
 use crate::imports::{multipart, post};
-use crate::support::{Session, TestApp};
+use crate::support::{Reply, Session, TestApp};
 
 const MS_PROJECT: &[u8] = include_bytes!("../../../import/tests/fixtures/plan/ms_project.xml");
 const PROJECTLIBRE: &[u8] = include_bytes!("../../../import/tests/fixtures/plan/projectlibre.xml");
 
-/// A raw upload to the API.
-fn raw(path: &str, content_type: &str, body: &[u8], token: &str) -> Request<Body> {
-    Request::post(path)
+/// The file itself as the body of `POST /api/v1/tasks/import{query}`.
+async fn upload(app: &TestApp, token: &str, query: &str, content_type: &str, body: &[u8]) -> Reply {
+    let request = Request::post(format!("/api/v1/tasks/import{query}"))
         .header(header::CONTENT_TYPE, content_type)
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .body(Body::from(body.to_vec()))
-        .unwrap()
+        .unwrap();
+    app.send(request).await
 }
 
 async fn task_count(app: &TestApp, token: &str) -> u64 {
@@ -32,7 +33,7 @@ async fn task_count(app: &TestApp, token: &str) -> u64 {
 }
 
 /// The page after a redirect, with the flash cookie the redirect set.
-async fn follow(app: &TestApp, session: &Session, reply: &crate::support::Reply) -> String {
+async fn follow(app: &TestApp, session: &Session, reply: &Reply) -> String {
     let to = reply.headers[header::LOCATION].to_str().unwrap();
     let flash = reply.cookie("muster_flash").unwrap_or_default();
     app.send(
@@ -180,14 +181,14 @@ async fn a_file_with_problems_is_shown_again_with_each_one_and_nothing_is_writte
 async fn the_api_imports_a_file_or_answers_its_problems_as_a_problem_document() {
     let app = TestApp::new().await;
     let token = app.token(AccessRole::ProgramLead).await;
-    let reply = app
-        .send(raw(
-            "/api/v1/tasks/import?file_name=rollout.xml",
-            "application/xml",
-            MS_PROJECT,
-            &token,
-        ))
-        .await;
+    let reply = upload(
+        &app,
+        &token,
+        "?file_name=rollout.xml",
+        "application/xml",
+        MS_PROJECT,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let done = reply.json();
     assert_eq!(done["tasks"], 6);
@@ -198,14 +199,7 @@ async fn the_api_imports_a_file_or_answers_its_problems_as_a_problem_document() 
     assert_eq!(done["branch"], Value::Null);
 
     let truncated = &MS_PROJECT[..MS_PROJECT.len() / 2];
-    let reply = app
-        .send(raw(
-            "/api/v1/tasks/import",
-            "application/xml",
-            truncated,
-            &token,
-        ))
-        .await;
+    let reply = upload(&app, &token, "", "application/xml", truncated).await;
     assert_eq!(
         reply.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -267,14 +261,14 @@ async fn the_api_imports_a_file_or_answers_its_problems_as_a_problem_document() 
 async fn the_plan_exports_as_csv_and_xlsx_and_the_export_imports_again() {
     let app = TestApp::new().await;
     let token = app.token(AccessRole::ProgramLead).await;
-    let reply = app
-        .send(raw(
-            "/api/v1/tasks/import?file_name=rollout.xml",
-            "application/xml",
-            MS_PROJECT,
-            &token,
-        ))
-        .await;
+    let reply = upload(
+        &app,
+        &token,
+        "?file_name=rollout.xml",
+        "application/xml",
+        MS_PROJECT,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let csv = app
         .api(&token, Method::GET, "/api/v1/tasks.csv", None)
@@ -300,14 +294,14 @@ async fn the_plan_exports_as_csv_and_xlsx_and_the_export_imports_again() {
     assert!(xlsx.body.as_bytes().starts_with(b"PK"), "a ZIP workbook");
 
     // The export imports again: under a new top-level task, the same six tasks and links.
-    let reply = app
-        .send(raw(
-            "/api/v1/tasks/import?file_name=export.csv",
-            "text/csv",
-            csv.body.as_bytes(),
-            &token,
-        ))
-        .await;
+    let reply = upload(
+        &app,
+        &token,
+        "?file_name=export.csv",
+        "text/csv",
+        csv.body.as_bytes(),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     assert_eq!(reply.json()["tasks"], 6);
     assert_eq!(reply.json()["dependencies"], 4);
@@ -319,14 +313,14 @@ async fn the_plan_exports_as_csv_and_xlsx_and_the_export_imports_again() {
 async fn who_may_import_and_export_a_plan() {
     let app = TestApp::new().await;
     let lead = app.token(AccessRole::ProgramLead).await;
-    let reply = app
-        .send(raw(
-            "/api/v1/tasks/import?file_name=rollout.xml",
-            "application/xml",
-            MS_PROJECT,
-            &lead,
-        ))
-        .await;
+    let reply = upload(
+        &app,
+        &lead,
+        "?file_name=rollout.xml",
+        "application/xml",
+        MS_PROJECT,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     // Importing adds tasks program-wide: not for site leads, analysts or vendors.
     for role in [
@@ -336,14 +330,14 @@ async fn who_may_import_and_export_a_plan() {
         AccessRole::EndUser,
     ] {
         let token = app.token(role).await;
-        let reply = app
-            .send(raw(
-                "/api/v1/tasks/import?file_name=x.xml",
-                "application/xml",
-                PROJECTLIBRE,
-                &token,
-            ))
-            .await;
+        let reply = upload(
+            &app,
+            &token,
+            "?file_name=x.xml",
+            "application/xml",
+            PROJECTLIBRE,
+        )
+        .await;
         assert_eq!(
             reply.status,
             StatusCode::FORBIDDEN,
