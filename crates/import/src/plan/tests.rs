@@ -334,3 +334,32 @@ fn files_that_are_not_microsoft_project_xml_say_so() {
         ["the file: <StartDate> is missing: the project needs its start date"]
     );
 }
+
+#[test]
+fn an_elapsed_duration_counts_the_working_share_of_calendar_time() {
+    // A week round the clock (7 elapsed days) is five working days Monday to Friday.
+    let (_dir, path) = project(&[task(
+        1,
+        1,
+        "PT168H0M0S",
+        "<DurationFormat>8</DurationFormat>",
+    )]);
+    let file = import(&path).unwrap();
+    assert_eq!(file.tasks[0].spec.duration, 5);
+}
+
+#[test]
+fn inactive_tasks_are_left_out_with_their_links() {
+    let (_dir, path) = project(&[
+        task(1, 1, "PT8H0M0S", "<Active>0</Active>"),
+        task(2, 1, "PT8H0M0S", &after(1, 1, 0)),
+    ]);
+    let file = import(&path).unwrap();
+    assert_eq!(file.tasks.len(), 1);
+    assert!(file.links.is_empty());
+    let notes = file.notes.join(" | ");
+    assert!(
+        notes.contains("1 inactive task(s) were left out"),
+        "{notes}"
+    );
+}

@@ -25,6 +25,19 @@ impl Span {
     pub fn working_days(self, minutes_per_day: i64) -> f64 {
         self.days + self.minutes / minutes_per_day as f64
     }
+
+    /// An elapsed duration (calendar time, round the clock) in working days: by the share
+    /// of the week that is worked.
+    pub fn elapsed_working_days(self, working_weekdays: usize) -> f64 {
+        (self.days + self.minutes / (24.0 * 60.0)) * working_weekdays as f64 / 7.0
+    }
+}
+
+/// Whether a `<DurationFormat>` or `<LagFormat>` counts elapsed (calendar) time: em, eh,
+/// ed, ew, emo, and the same marked estimated (32 more).
+pub fn is_elapsed(format: i64) -> bool {
+    let format = if format >= 35 { format - 32 } else { format };
+    matches!(format, 4 | 6 | 8 | 10 | 12)
 }
 
 /// An `xsd:duration` as Microsoft Project and ProjectLibre write durations: `PT8H0M0S`,
@@ -125,10 +138,13 @@ pub fn lag_days(
     } else {
         lag_format
     };
-    let minutes = link_lag as f64 / 10.0;
+    let span = Span {
+        days: 0.0,
+        minutes: link_lag as f64 / 10.0,
+    };
     let days = match format {
-        3 | 5 | 7 | 9 | 11 | 0 => minutes / minutes_per_day as f64,
-        4 | 6 | 8 | 10 | 12 => minutes / (24.0 * 60.0) * working_weekdays as f64 / 7.0,
+        _ if is_elapsed(format) => span.elapsed_working_days(working_weekdays),
+        3 | 5 | 7 | 9 | 11 | 0 => span.working_days(minutes_per_day),
         19 | 20 => {
             return Err(
                 "a lag given as a percentage of the predecessor's duration is not supported; give it in days".into(),
@@ -239,6 +255,9 @@ mod tests {
         assert!(duration("P1M").unwrap_err().contains("years or months"));
         assert!(duration("8 hours").is_err());
         assert!(duration("PT").is_err());
+        // Seven elapsed days, Monday to Friday: five working days.
+        assert!(is_elapsed(8) && is_elapsed(40) && !is_elapsed(7) && !is_elapsed(39));
+        assert_eq!(duration("PT168H0M0S").unwrap().elapsed_working_days(5), 5.0);
         assert!(duration("P").is_err());
         assert_eq!(whole_days_up(0.5), (1, true));
         assert_eq!(whole_days_up(3.0000001), (3, false));

@@ -2,7 +2,7 @@
 //! week and the exceptions that are days off), tasks with durations in whole working days
 //! and parents from their outline levels, links with lags in working days.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
 use muster_domain::plan::calendar::Calendar;
@@ -207,8 +207,16 @@ pub(super) fn build(state: State, problems: &mut Problems) -> PlanFile {
     let mut previous_level = 0;
     let (mut rounded, mut unnamed, mut late, mut flagged, mut cut, mut cross, mut rounded_lags) =
         (0, 0, 0, 0, 0, 0, 0);
+    // Inactive tasks are left out with their links, as Microsoft Project schedules them.
+    let inactive: HashSet<i64> = state
+        .tasks
+        .iter()
+        .filter(|t| t.inactive)
+        .filter_map(|t| t.uid)
+        .collect();
+    let mut dropped_links = 0;
     for mut raw in state.tasks {
-        if raw.null || raw.uid == Some(0) || raw.level == Some(0) {
+        if raw.null || raw.inactive || raw.uid == Some(0) || raw.level == Some(0) {
             continue;
         }
         let origin = raw.origin();
@@ -246,7 +254,14 @@ pub(super) fn build(state: State, problems: &mut Problems) -> PlanFile {
         open.push((level, key.clone()));
         previous_level = level;
 
-        let days = raw.duration.map(|d| d.working_days(minutes_per_day));
+        let elapsed = raw.duration_format.is_some_and(ms_project::is_elapsed);
+        let days = raw.duration.map(|d| {
+            if elapsed {
+                d.elapsed_working_days(working_weekdays)
+            } else {
+                d.working_days(minutes_per_day)
+            }
+        });
         let duration = match days {
             Some(days) if raw.summary => ms_project::whole_days_up(days).0.min(MAX_DURATION),
             Some(days) => {
@@ -325,6 +340,10 @@ pub(super) fn build(state: State, problems: &mut Problems) -> PlanFile {
                 );
                 continue;
             };
+            if inactive.contains(&predecessor) {
+                dropped_links += 1;
+                continue;
+            }
             let kind = match ms_project::link_kind(link.kind.unwrap_or(1)) {
                 Ok(k) => k,
                 Err(e) => {
@@ -390,6 +409,8 @@ pub(super) fn build(state: State, problems: &mut Problems) -> PlanFile {
             "note(s) were longer than 8,000 characters and were cut",
         ),
         (cross, "link(s) to tasks of other projects were left out"),
+        (inactive.len(), "inactive task(s) were left out"),
+        (dropped_links, "link(s) from inactive tasks were left out"),
     ] {
         if n > 0 {
             notes.push(format!("{n} {what}"));

@@ -6,7 +6,8 @@
 //! Read: `<Project>`'s `StartDate`, `MinutesPerDay` (480 if absent) and `CalendarUID`; that
 //! calendar's `WeekDays` (`DayType` 1 Sunday to 7 Saturday, `DayWorking`) and its
 //! non-working `Exceptions` (and the older `DayType` 0 week days) as holidays; each
-//! `<Task>`'s `UID`, `Name`, `OutlineLevel`, `Duration`, `Milestone`, `Summary`, `IsNull`,
+//! `<Task>`'s `UID`, `Name`, `OutlineLevel`, `Duration` (and `DurationFormat`: elapsed time
+//! counts by the share of the week worked), `Milestone`, `Summary`, `IsNull`, `Active`,
 //! `ConstraintType`/`ConstraintDate`, `PercentComplete`, `ActualStart`/`ActualFinish`,
 //! `Notes` and `PredecessorLink`s (`PredecessorUID`, `Type`, `LinkLag`, `LagFormat`,
 //! `CrossProject`). Only direct children count: a `<Baseline>`'s `<Duration>` is not the
@@ -71,9 +72,13 @@ struct RawTask {
     name: Option<String>,
     level: Option<i64>,
     duration: Option<Span>,
+    /// `<DurationFormat>`: an elapsed one counts calendar time.
+    duration_format: Option<i64>,
     milestone: bool,
     summary: bool,
     null: bool,
+    /// `<Active>0`: an inactive task, which Microsoft Project leaves out of the schedule.
+    inactive: bool,
     constraint: Option<i64>,
     constraint_date: Option<NaiveDate>,
     percent: Option<i64>,
@@ -287,11 +292,13 @@ fn task_value(task: &mut RawTask, name: &str, text: String) {
         "Name" => task.name = Some(v.to_owned()),
         "OutlineLevel" => task.level = value(task, "<OutlineLevel>", ms_project::integer(v)),
         "Duration" => task.duration = value(task, "<Duration>", ms_project::duration(v)),
+        "DurationFormat" => task.duration_format = v.parse().ok(),
         "Milestone" => {
             task.milestone = value(task, "<Milestone>", ms_project::flag(v)).unwrap_or(false)
         }
         "Summary" => task.summary = ms_project::flag(v).unwrap_or(false),
         "IsNull" => task.null = ms_project::flag(v).unwrap_or(false),
+        "Active" => task.inactive = v == "0",
         "ConstraintType" => {
             task.constraint = value(task, "<ConstraintType>", ms_project::integer(v));
         }
