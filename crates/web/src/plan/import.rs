@@ -214,7 +214,14 @@ pub async fn upload(
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     match run(&state, &viewer.actor, viewer.via(), received).await? {
-        Ok(done) => Ok(redirect_with_flash("/plan", &done.summary())),
+        Ok(done) => {
+            // A cookie carries the flash: a sentence, cut short of the browsers' 4 KiB.
+            let mut summary = done.summary();
+            if summary.chars().count() > 900 {
+                summary = summary.chars().take(899).collect::<String>() + "…";
+            }
+            Ok(redirect_with_flash("/plan", &summary))
+        }
         Err(refusal) => {
             let status = match &refusal {
                 Refusal::Problems(_) => StatusCode::UNPROCESSABLE_ENTITY,
