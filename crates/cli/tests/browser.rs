@@ -15,8 +15,8 @@ mod axe;
 mod champions;
 #[path = "browser/page.rs"]
 mod page;
-#[path = "browser/plan.rs"]
-mod plan;
+#[path = "browser/plan_files.rs"]
+mod plan_files;
 #[path = "browser/provisioning.rs"]
 mod provisioning;
 #[path = "browser/readiness.rs"]
