@@ -1,6 +1,7 @@
 //! `muster import people FILE` and `muster import completions FILE`: the roster and LMS
 //! completions imports at the command line, with a progress bar and the same checks,
-//! modes and outcome as the pages and the API.
+//! modes and outcome as the pages and the API. `muster import plan FILE`: a Microsoft
+//! Project XML file or a task list into the plan, all or nothing.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -64,6 +65,17 @@ pub enum ImportCommand {
         #[arg(long, value_name = "FILE")]
         rejects: Option<PathBuf>,
     },
+    /// Import a plan: Microsoft Project XML (.xml, as Microsoft Project or ProjectLibre
+    /// save it) or a task list (.csv, .xlsx), all or nothing. Into an empty plan the file
+    /// becomes the plan (and an XML file's calendar the plan's); otherwise its tasks are
+    /// added under a new top-level task named after the file
+    Plan {
+        /// The .xml, .csv or .xlsx file
+        file: PathBuf,
+        /// For a task list into an empty plan: the project start to set (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        start: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,6 +93,7 @@ pub enum Dates {
 
 pub async fn run(store: &Store, operator: Actor, command: ImportCommand) -> anyhow::Result<()> {
     let (kind, file, mapping, mode, complete_roster, dates, rejects) = match command {
+        ImportCommand::Plan { file, start } => return plan(store, operator, file, start).await,
         ImportCommand::People {
             file,
             mapping,
@@ -216,6 +229,44 @@ pub async fn run(store: &Store, operator: Actor, command: ImportCommand) -> anyh
         bail!("import {} failed", job.id);
     }
     Ok(())
+}
+
+/// `muster import plan FILE`: the outcome in a sentence, or every problem with where it is.
+async fn plan(
+    store: &Store,
+    operator: Actor,
+    file: PathBuf,
+    start: Option<chrono::NaiveDate>,
+) -> anyhow::Result<()> {
+    use muster_import::plan::{PlanImport, PlanImportError, import_plan};
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::fs::metadata(&file).with_context(|| format!("{} cannot be read", file.display()))?;
+    let started = std::time::Instant::now();
+    let request = PlanImport {
+        path: file.clone(),
+        file_name,
+        project_start: start,
+    };
+    match import_plan(store, &operator, Via::Cli, request).await {
+        Ok(done) => {
+            println!("{}", done.summary());
+            eprintln!("({:.1} s)", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Err(PlanImportError::Refused(refused)) => {
+            for p in &refused.problems {
+                eprintln!("  {p}");
+            }
+            bail!("{}: {}", file.display(), refused.summary())
+        }
+        Err(PlanImportError::File(e)) => {
+            bail!("{}: {e}; nothing was imported", file.display())
+        }
+        Err(PlanImportError::Store(e)) => Err(e.into()),
+    }
 }
 
 fn report_rejects(

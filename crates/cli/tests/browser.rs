@@ -17,6 +17,8 @@ mod champions;
 mod page;
 #[path = "browser/plan.rs"]
 mod plan;
+#[path = "browser/plan_files.rs"]
+mod plan_files;
 #[path = "browser/provisioning.rs"]
 mod provisioning;
 #[path = "browser/readiness.rs"]

@@ -37,6 +37,7 @@ fn every_subcommand_has_help() {
         &["program", "create", "--help"],
         &["import", "people", "--help"],
         &["import", "completions", "--help"],
+        &["import", "plan", "--help"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_muster"))
             .args(args)
@@ -333,6 +334,44 @@ async fn an_operator_imports_a_roster_and_gets_the_rejects() {
     );
     let nowhere = muster(&db, &["import", "people", "/no/such/file.csv"]);
     assert!(!nowhere.status.success() && text(&nowhere).contains("cannot be read"));
+}
+
+#[tokio::test]
+async fn an_operator_imports_a_plan_and_is_told_every_problem_of_a_bad_one() {
+    let db = fresh_url().await;
+    assert!(
+        muster(&db, &["program", "create", "--name", "Plan"])
+            .status
+            .success()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("tasks.csv");
+    std::fs::write(
+        &bad,
+        "id,name,duration,predecessors\n1,Design,3,\n2,Build,-2,44\n",
+    )
+    .unwrap();
+    let refused = muster(&db, &["import", "plan", bad.to_str().unwrap()]);
+    assert!(!refused.status.success(), "{}", text(&refused));
+    for line in [
+        "row 3, duration: cannot be negative",
+        "row 3, predecessors: 44 names no task",
+        "the file has 2 problems; nothing was imported",
+    ] {
+        assert!(text(&refused).contains(line), "{line}: {}", text(&refused));
+    }
+    let xml = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../import/tests/fixtures/plan/ms_project.xml"
+    );
+    let done = muster(&db, &["import", "plan", xml]);
+    assert!(done.status.success(), "{}", text(&done));
+    assert!(
+        text(&done)
+            .contains("Loaded 6 task(s) and 4 dependency(ies) from ms_project.xml as the plan"),
+        "{}",
+        text(&done)
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,8 @@
 //!
 //! The pieces are generic: `source` reads CSV and XLSX, `check` runs any row checker over a
 //! file, `rejects` writes the rejects file, `job` opens, previews and runs a job of any
-//! kind. The kinds: `people` (the roster) and `completions` (LMS exports).
+//! kind. The kinds: `people` (the roster) and `completions` (LMS exports). `plan` imports
+//! a whole plan (Microsoft Project XML, or a task list) all or nothing, outside the jobs.
 #![forbid(unsafe_code)]
 
 pub mod check;
@@ -13,6 +14,7 @@ pub mod completions;
 pub mod export;
 pub mod job;
 pub mod people;
+pub mod plan;
 pub mod rejects;
 pub mod source;
 pub mod xlsx_write;

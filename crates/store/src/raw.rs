@@ -24,6 +24,14 @@ pub(crate) fn statement(backend: Backend, sql: &str, values: Vec<Value>) -> Stat
     }
 }
 
+/// The backend a connection or transaction talks to.
+pub(crate) fn backend_of<C: sea_orm::ConnectionTrait>(db: &C) -> Backend {
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => Backend::Postgres,
+        _ => Backend::Sqlite,
+    }
+}
+
 /// `?, ?, ?` for an IN list of `n` values.
 pub(crate) fn marks(n: usize) -> String {
     vec!["?"; n.max(1)].join(", ")

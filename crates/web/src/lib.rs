@@ -12,6 +12,7 @@ mod auth;
 mod champion;
 mod command_center;
 mod decision_right;
+mod download;
 mod error;
 mod form;
 mod health;
@@ -147,6 +148,7 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())
+        .merge(plan::upload_routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

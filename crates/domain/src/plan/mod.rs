@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod calendar;
 pub mod cost;
 pub mod dependency;
+pub mod exchange;
 pub mod go_live;
 pub mod holiday;
 pub mod outlook;

@@ -104,6 +104,11 @@ pub struct Schedule {
     /// Things the engine did that the planner should know about (a lead clipped at the
     /// project start, a task with a deadline it cannot meet).
     pub warnings: Vec<String>,
+    /// The links whose lead would have put their successor before the project start, as
+    /// (predecessor id, successor id): the same events as those warnings, for a caller that
+    /// must say which links they were (a file import refuses them).
+    #[serde(skip)]
+    pub leads_before_start: Vec<(TaskId, TaskId)>,
 }
 
 impl Schedule {
@@ -211,6 +216,7 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
         None => 0,
     };
     let mut warnings = Vec::new();
+    let mut leads_before_start = Vec::new();
     let past_end = |t: &Task| problem(t, "runs past the end of the calendar");
 
     // Forward pass.
@@ -236,6 +242,7 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
                 DependencyKind::StartToFinish => early[p].start + lag,
             };
             if bound < 0 {
+                leads_before_start.push((plan.tasks[p].id, task.id));
                 warnings.push(format!(
                     "task '{}': the {} days' lead on its link from '{}' would put it before \
                      the project start; it is held at the start",
@@ -380,6 +387,7 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
         tasks: out,
         finish,
         warnings,
+        leads_before_start,
     })
 }
 

@@ -129,6 +129,37 @@ fn optional_date(raw: String) -> Result<Option<NaiveDate>, String> {
     }
 }
 
+impl TaskSpec {
+    /// The task as the schedule would hold it under `id`, before it is stored: what a whole
+    /// plan is checked as (loops, the engine) before it is written. References are left out.
+    pub fn planned(
+        &self,
+        id: TaskId,
+        parent_id: Option<TaskId>,
+        position: i64,
+        name: String,
+    ) -> PlanTask {
+        PlanTask {
+            id,
+            parent_id,
+            position,
+            name,
+            owner_person_id: None,
+            site_id: None,
+            wave_id: None,
+            module_id: None,
+            duration: self.duration,
+            milestone: self.milestone,
+            constraint_kind: self.constraint.map(|(k, _)| k),
+            constraint_date: self.constraint.map(|(_, d)| d),
+            percent_complete: self.percent_complete,
+            actual_start: self.actual_start,
+            actual_finish: self.actual_finish,
+            notes: None,
+        }
+    }
+}
+
 impl TaskDraft {
     pub fn parse(self) -> Result<TaskSpec, Invalid> {
         let mut v = Validator::new();

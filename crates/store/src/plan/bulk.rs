@@ -1,24 +1,26 @@
 //! Loading a whole plan at once (demo data, file imports): tasks and dependencies checked
 //! together before anything is written, then written in one transaction with one audit
-//! entry, a few statements per thousand rows.
+//! entry, a few statements per thousand rows. A load made for an empty plan may bring its
+//! calendar (project start, working weekdays, holidays), applied in the same transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use muster_domain::Invalid;
 use muster_domain::audit::AuditAction;
-use muster_domain::plan::DependencyKind;
 use muster_domain::plan::dependency::PlanDependency;
 use muster_domain::plan::task::{PlanTask, TaskSpec};
+use muster_domain::plan::{DependencyKind, PlanSettings};
 use muster_domain::validate::FieldError;
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, TransactionTrait};
 
-use super::entity::{plan_dependency, plan_task};
+use super::entity::{plan_dependency, plan_holiday, plan_settings, plan_task};
 use super::task::task_row;
 use crate::Store;
 use crate::audit::{Change, record};
 use crate::error::{StoreError, StoreResult};
+use crate::raw::{backend_of, statement};
 
 /// Rows per INSERT: SQLite allows at most 32,766 bound values per statement.
 const ROWS_PER_STATEMENT: usize = 32_000 / 19;
@@ -40,11 +42,37 @@ pub struct NewDependency {
     pub lag: i64,
 }
 
+/// The calendar a load brings (a Microsoft Project file's).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LoadCalendar {
+    pub project_start: NaiveDate,
+    /// Monday first.
+    pub working_weekdays: [bool; 7],
+    /// Program-wide days off, with their names; days that already are are left alone.
+    pub holidays: Vec<(NaiveDate, String)>,
+}
+
+/// A whole plan, or a branch of one, to load.
+#[derive(Debug, Clone, Default)]
+pub struct PlanLoad {
+    pub tasks: Vec<NewTask>,
+    pub dependencies: Vec<NewDependency>,
+    /// The load was prepared for a plan with no tasks: refused if the plan has some by the
+    /// time it is written (another load got there first).
+    pub into_empty: bool,
+    /// Applied with the tasks; only with `into_empty`.
+    pub calendar: Option<LoadCalendar>,
+    /// Where the load comes from, for its audit entry (a file's name and format).
+    pub source: serde_json::Value,
+}
+
 /// What was loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Loaded {
     pub tasks: usize,
     pub dependencies: usize,
+    /// Program-wide holidays added with the load's calendar.
+    pub holidays: usize,
 }
 
 fn refuse(field: &str, message: String) -> StoreError {
@@ -87,7 +115,105 @@ fn depths(tasks: &[NewTask], index: &HashMap<&str, usize>) -> StoreResult<Vec<us
     Ok(depth.into_iter().map(|d| d.unwrap_or(0)).collect())
 }
 
+/// Whether the program's plan has no tasks.
+async fn plan_is_empty<C: ConnectionTrait>(db: &C, program_id: i64) -> StoreResult<bool> {
+    let row = db
+        .query_one_raw(statement(
+            backend_of(db),
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM plan_task WHERE program_id = ? LIMIT 1) t",
+            vec![program_id.into()],
+        ))
+        .await?;
+    let n: i64 = row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
+    Ok(n == 0)
+}
+
+/// Where the load's top-level tasks go: after the plan's.
+async fn next_root_position(txn: &DatabaseTransaction, program_id: i64) -> StoreResult<i64> {
+    let row = txn
+        .query_one_raw(statement(
+            backend_of(txn),
+            "SELECT COALESCE(MAX(position), 0) AS p FROM plan_task WHERE program_id = ? AND parent_id IS NULL",
+            vec![program_id.into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "p"))
+        .transpose()?
+        .unwrap_or(0)
+        + 1)
+}
+
+/// The calendar's settings and holidays, written in `txn` with the settings' audit entry.
+async fn apply_calendar(
+    txn: &DatabaseTransaction,
+    change: &Change<'_>,
+    before: &PlanSettings,
+    calendar: &LoadCalendar,
+) -> StoreResult<usize> {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
+    let program_id = change.program_id();
+    let after = PlanSettings {
+        project_start: calendar.project_start,
+        working_weekdays: calendar.working_weekdays,
+        revision: before.revision + 1,
+    };
+    let now = Utc::now();
+    plan_settings::ActiveModel {
+        program_id: Set(program_id),
+        project_start: Set(after.project_start),
+        working_weekdays: Set(after.weekdays_code()),
+        revision: NotSet,
+        updated_at: Set(now),
+    }
+    .update(txn)
+    .await?;
+    record(
+        txn,
+        change,
+        "plan_settings",
+        program_id,
+        AuditAction::Update,
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    let taken: HashSet<NaiveDate> = plan_holiday::Entity::find()
+        .filter(plan_holiday::Column::ProgramId.eq(program_id))
+        .filter(plan_holiday::Column::SiteId.is_null())
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|h| h.day)
+        .collect();
+    let new: Vec<&(NaiveDate, String)> = calendar
+        .holidays
+        .iter()
+        .filter(|(day, _)| !taken.contains(day))
+        .collect();
+    for chunk in new.chunks(ROWS_PER_STATEMENT) {
+        let rows = chunk.iter().map(|(day, name)| plan_holiday::ActiveModel {
+            id: NotSet,
+            program_id: Set(program_id),
+            site_id: Set(None),
+            day: Set(*day),
+            name: Set(name.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
+        plan_holiday::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(new.len())
+}
+
 impl Store {
+    /// Whether the program's plan has no tasks yet.
+    pub async fn plan_is_empty(&self, program_id: i64) -> StoreResult<bool> {
+        plan_is_empty(&self.db, program_id).await
+    }
+
     /// Adds `tasks` and `dependencies` (between them) to the program's plan, all or
     /// nothing: unknown keys, a parent loop or a dependency cycle refuse the whole load,
     /// naming where.
@@ -97,8 +223,30 @@ impl Store {
         tasks: Vec<NewTask>,
         dependencies: Vec<NewDependency>,
     ) -> StoreResult<Loaded> {
+        self.load_plan(
+            change,
+            PlanLoad {
+                tasks,
+                dependencies,
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    /// Loads `load` into the program's plan, all or nothing (see `insert_plan_bulk`); its
+    /// calendar, if any, with it. One audit entry for the load (and one for the settings
+    /// a calendar changes).
+    pub async fn load_plan(&self, change: &Change<'_>, load: PlanLoad) -> StoreResult<Loaded> {
+        let PlanLoad {
+            tasks,
+            dependencies,
+            into_empty,
+            calendar,
+            source,
+        } = load;
         let program_id = change.program_id();
-        self.plan_settings(program_id).await?;
+        let settings = self.plan_settings(program_id).await?;
         let mut index = HashMap::with_capacity(tasks.len());
         for (i, t) in tasks.iter().enumerate() {
             if index.insert(t.key.as_str(), i).is_some() {
@@ -113,6 +261,7 @@ impl Store {
                 .ok_or_else(|| refuse(field, format!("no task '{k}'")))
         };
         let mut links = Vec::with_capacity(dependencies.len());
+        let mut pairs = HashSet::with_capacity(dependencies.len());
         for d in &dependencies {
             let p = key_of(&d.predecessor_key, "predecessor")?;
             let s = key_of(&d.successor_key, "successor")?;
@@ -122,29 +271,25 @@ impl Store {
                     format!("task '{}' depends on itself", d.successor_key),
                 ));
             }
+            if !pairs.insert((p, s)) {
+                return Err(refuse(
+                    "dependencies",
+                    format!(
+                        "task '{}' is linked to task '{}' twice",
+                        d.successor_key, d.predecessor_key
+                    ),
+                ));
+            }
             links.push((p, s, d.kind, d.lag));
         }
         // Check the new tasks as a plan of their own (ids are positions) before writing.
         let provisional: Vec<PlanTask> = tasks
             .iter()
             .enumerate()
-            .map(|(i, t)| PlanTask {
-                id: i as i64 + 1,
-                parent_id: t.parent_key.as_ref().map(|k| index[k.as_str()] as i64 + 1),
-                position: i as i64,
-                name: format!("{} ({})", t.spec.name.as_str(), t.key),
-                owner_person_id: None,
-                site_id: None,
-                wave_id: None,
-                module_id: None,
-                duration: t.spec.duration,
-                milestone: t.spec.milestone,
-                constraint_kind: None,
-                constraint_date: None,
-                percent_complete: 0,
-                actual_start: None,
-                actual_finish: None,
-                notes: None,
+            .map(|(i, t)| {
+                let parent = t.parent_key.as_ref().map(|k| index[k.as_str()] as i64 + 1);
+                let name = format!("{} ({})", t.spec.name.as_str(), t.key);
+                t.spec.planned(i as i64 + 1, parent, i as i64, name)
             })
             .collect();
         let provisional_links: Vec<PlanDependency> = links
@@ -166,6 +311,29 @@ impl Store {
 
         let now = Utc::now();
         let txn = self.db.begin().await?;
+        if into_empty {
+            // Takes SQLite's write lock and PostgreSQL's row lock before looking, so two
+            // loads into an empty plan cannot both find it empty.
+            txn.execute_raw(statement(
+                self.backend(),
+                "UPDATE plan_settings SET revision = revision WHERE program_id = ?",
+                vec![program_id.into()],
+            ))
+            .await?;
+            if !plan_is_empty(&txn, program_id).await? {
+                return Err(StoreError::Conflict(Invalid::one(
+                    "file",
+                    "the plan got tasks while the file was being read; import it again",
+                )));
+            }
+        }
+        let holidays = match &calendar {
+            Some(calendar) if into_empty => {
+                apply_calendar(&txn, change, &settings, calendar).await?
+            }
+            _ => 0,
+        };
+        let root_position = next_root_position(&txn, program_id).await?;
         let mut ids = vec![0i64; tasks.len()];
         let levels = depth.iter().copied().max().map_or(0, |d| d + 1);
         for level in 0..levels {
@@ -174,7 +342,11 @@ impl Store {
                 let rows = chunk.iter().map(|&i| {
                     let mut spec = tasks[i].spec.clone();
                     spec.parent_id = tasks[i].parent_key.as_ref().map(|k| ids[index[k.as_str()]]);
-                    let position = spec.position.unwrap_or(i as i64 + 1);
+                    let position = match (spec.position, &tasks[i].parent_key) {
+                        (Some(p), _) => p,
+                        (None, None) => root_position + i as i64,
+                        (None, Some(_)) => i as i64 + 1,
+                    };
                     task_row(program_id, spec, position, now)
                 });
                 let keys = plan_task::Entity::insert_many(rows)
@@ -205,8 +377,13 @@ impl Store {
         let loaded = Loaded {
             tasks: tasks.len(),
             dependencies: links.len(),
+            holidays,
         };
-        let summary = serde_json::json!({ "bulk_insert": loaded });
+        let summary = serde_json::json!({
+            "bulk_insert": loaded,
+            "source": source,
+            "calendar": calendar.filter(|_| into_empty),
+        });
         record(
             &txn,
             change,

@@ -7,6 +7,7 @@ pub mod cost;
 pub mod dependency;
 mod entity;
 pub mod holiday;
+mod names;
 pub mod schedule;
 pub mod task;
 pub mod wave_move;

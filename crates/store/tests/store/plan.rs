@@ -155,3 +155,127 @@ async fn a_plan_schedules_its_tree_and_is_recomputed_only_when_it_changes() {
         .unwrap();
     assert!(audit.items.iter().any(|e| e.entity == "plan_dependency"));
 }
+
+#[tokio::test]
+async fn a_load_that_fails_half_way_leaves_no_task_calendar_or_audit_entry_behind() {
+    use muster_store::plan::bulk::{LoadCalendar, NewDependency, NewTask, PlanLoad};
+    let db = support::fresh().await;
+    let store = &db.store;
+    let actor = program(store).await;
+    let change = Change::new(&actor, Via::Api);
+    let pid = actor.program_id;
+    let before = store.plan_settings(pid).await.unwrap();
+    let new = |key: &str, parent: Option<&str>, spec| NewTask {
+        key: key.into(),
+        parent_key: parent.map(str::to_owned),
+        spec,
+    };
+    // The top level writes first; the subtask then names a site that does not exist, which
+    // only the database notices: the transaction has written rows by then.
+    let mut broken = task("Configure", None, "2");
+    broken.site_id = Some(999_999);
+    let load = PlanLoad {
+        tasks: vec![
+            new("1", None, task("Build", None, "0")),
+            new("2", Some("1"), task("Design", None, "3")),
+            new("3", Some("1"), broken),
+        ],
+        dependencies: vec![NewDependency {
+            predecessor_key: "2".into(),
+            successor_key: "3".into(),
+            kind: muster_domain::plan::DependencyKind::FinishToStart,
+            lag: 0,
+        }],
+        into_empty: true,
+        calendar: Some(LoadCalendar {
+            project_start: day("2027-03-01"),
+            working_weekdays: [true, true, true, true, false, false, false],
+            holidays: vec![(day("2027-03-05"), "Founders' day".into())],
+        }),
+        source: serde_json::json!({"file": "broken.xml"}),
+    };
+    assert!(store.load_plan(&change, load).await.is_err());
+    assert!(store.plan_is_empty(pid).await.unwrap(), "no task written");
+    assert!(store.all_plan_dependencies(pid).await.unwrap().is_empty());
+    assert!(
+        store.all_holidays(pid).await.unwrap().is_empty(),
+        "no holiday"
+    );
+    assert_eq!(
+        store.plan_settings(pid).await.unwrap(),
+        before,
+        "the calendar as it was"
+    );
+    let audit = store
+        .list_audit(pid, &AuditFilter::default(), None, 100)
+        .await
+        .unwrap();
+    assert!(
+        !audit
+            .items
+            .iter()
+            .any(|e| e.entity == "plan_import" || e.entity == "plan_settings"),
+        "{:?}",
+        audit.items
+    );
+
+    // The same load without the bad reference goes in whole, calendar and all; a second
+    // load prepared for an empty plan is then refused rather than mixed in.
+    let good = || PlanLoad {
+        tasks: vec![
+            new("1", None, task("Build", None, "0")),
+            new("2", Some("1"), task("Design", None, "3")),
+        ],
+        into_empty: true,
+        calendar: Some(LoadCalendar {
+            project_start: day("2027-03-01"),
+            working_weekdays: [true, true, true, true, false, false, false],
+            holidays: vec![(day("2027-03-05"), "Founders' day".into())],
+        }),
+        ..Default::default()
+    };
+    let loaded = store.load_plan(&change, good()).await.unwrap();
+    assert_eq!((loaded.tasks, loaded.holidays), (2, 1));
+    let settings = store.plan_settings(pid).await.unwrap();
+    assert_eq!(settings.project_start, day("2027-03-01"));
+    assert_eq!(settings.weekdays_code(), "mon,tue,wed,thu");
+    let again = store.load_plan(&change, good()).await.unwrap_err();
+    assert!(matches!(again, StoreError::Conflict(_)), "{again:?}");
+    assert_eq!(store.all_plan_tasks(pid).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_load_refuses_the_same_link_twice_before_writing() {
+    use muster_store::plan::bulk::{NewDependency, NewTask};
+    let db = support::fresh().await;
+    let store = &db.store;
+    let actor = program(store).await;
+    let change = Change::new(&actor, Via::Api);
+    let tasks = ["1", "2"]
+        .map(|k| NewTask {
+            key: k.into(),
+            parent_key: None,
+            spec: task(k, None, "1"),
+        })
+        .to_vec();
+    let link = || NewDependency {
+        predecessor_key: "1".into(),
+        successor_key: "2".into(),
+        kind: muster_domain::plan::DependencyKind::FinishToStart,
+        lag: 0,
+    };
+    let err = store
+        .insert_plan_bulk(&change, tasks, vec![link(), link()])
+        .await
+        .unwrap_err();
+    let StoreError::Invalid(invalid) = err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        invalid
+            .message_for("dependencies")
+            .unwrap()
+            .contains("twice")
+    );
+    assert!(store.plan_is_empty(actor.program_id).await.unwrap());
+}

@@ -131,30 +131,11 @@ async fn receive(
 ) -> Result<Response, ApiError> {
     let actor = caller.actor;
     require(&actor, Action::Create, Subject::Import)?;
-    let query: Vec<(String, String)> =
-        serde_html_form::from_str(request.uri().query().unwrap_or_default())
-            .map_err(|e| AppError::BadRequest(format!("query string: {e}")))?;
     if let Some(kind) = kind {
         require_import(&actor, kind)?;
     }
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let received = if content_type.starts_with("multipart/form-data") {
-        upload::multipart(state, request).await?
-    } else {
-        let name = query
-            .iter()
-            .find(|(k, _)| k == "file_name")
-            .map_or("upload", |(_, v)| v.as_str())
-            .to_owned();
-        upload::raw(state, request, &name).await?
-    };
-    let mut fields = query;
-    fields.extend(received.fields.iter().cloned());
+    let received = upload::from_api(state, request, |_| "upload".to_owned()).await?;
+    let fields = received.fields.clone();
     let chosen = match kind {
         Some(kind) => Ok(kind),
         None if !fields.iter().any(|(k, _)| k == "kind") => Err(AppError::Invalid(

@@ -4,7 +4,7 @@
 
 pub(crate) mod api;
 mod pages;
-mod upload;
+pub(crate) mod upload;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -26,6 +26,8 @@ pub fn is_upload(method: &Method, path: &str) -> bool {
                 | "/api/v1/imports"
                 | "/api/v1/imports/people"
                 | "/api/v1/imports/completions"
+                | "/plan/import"
+                | "/api/v1/tasks/import"
         )
 }
 
@@ -168,6 +170,38 @@ pub async fn raw(
         bytes,
         fields: Vec::new(),
     })
+}
+
+/// An API upload: `multipart/form-data` with a `file` part, or the file itself as the body
+/// (named by `?file_name=`, else by `default_name` of its content type). The query's
+/// parameters come first in `fields`, the form's after them.
+pub async fn from_api(
+    state: &AppState,
+    request: Request,
+    default_name: fn(&str) -> String,
+) -> Result<Received, AppError> {
+    let query: Vec<(String, String)> =
+        serde_html_form::from_str(request.uri().query().unwrap_or_default())
+            .map_err(|e| AppError::BadRequest(format!("query string: {e}")))?;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let mut received = if content_type.starts_with("multipart/form-data") {
+        multipart(state, request).await?
+    } else {
+        let name = query
+            .iter()
+            .find(|(k, _)| k == "file_name")
+            .map_or_else(|| default_name(&content_type), |(_, v)| v.clone());
+        raw(state, request, &name).await?
+    };
+    let mut fields = query;
+    fields.append(&mut received.fields);
+    received.fields = fields;
+    Ok(received)
 }
 
 /// A file name as shown back: its last path part, printable, at most 200 characters.

@@ -1,12 +1,16 @@
 //! The rollout plan in pages and the API: tasks and dependencies as resources, the schedule
 //! table and its API, the Gantt chart, the waves against the plan (go-live forecasts, scale
-//! index, milestone timelines) and the what-if of moving a site or module between waves.
+//! index, milestone timelines) and the what-if of moving a site or module between waves,
+//! the cost of delay, the calendar and its milestones feed, and plan files in (`import`)
+//! and out (`export`).
 
 pub mod baselines;
 pub mod calendar;
 pub mod cost;
 pub mod dependencies;
+pub mod export;
 pub mod gantt;
+pub mod import;
 pub mod milestones;
 pub mod schedule;
 pub mod tasks;
@@ -14,6 +18,7 @@ pub mod waves;
 pub mod what_if;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use muster_domain::paging::{Cursor, Page};
 
@@ -60,6 +65,18 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/waves/{id}/scale", get(waves::api_scale))
         .route("/api/v1/waves/what-if", post(what_if::api_what_if))
         .route("/api/v1/waves/moves", post(what_if::api_move))
+        .route("/plan/import", get(import::form))
+        .route("/api/v1/tasks.csv", get(export::csv))
+        .route("/api/v1/tasks.xlsx", get(export::xlsx))
+}
+
+/// The plan file uploads: outside the 1 MiB body limit, with the import limit instead
+/// (counted as the file streams to disk).
+pub fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route("/plan/import", post(import::upload))
+        .route("/api/v1/tasks/import", post(import::api))
+        .layer(DefaultBodyLimit::disable())
 }
 
 #[derive(OpenApi)]
@@ -74,7 +91,10 @@ pub fn routes() -> Router<AppState> {
         waves::api_waves,
         waves::api_scale,
         what_if::api_what_if,
-        what_if::api_move
+        what_if::api_move,
+        import::api,
+        export::csv,
+        export::xlsx
     ),
     components(schemas(
         muster_domain::plan::PlanSettings,
@@ -106,6 +126,10 @@ pub fn routes() -> Router<AppState> {
         muster_domain::wave::scale::Factor,
         muster_domain::wave::scale::SiteUsers,
         muster_domain::wave::scale::UsersBasis,
+        import::ImportProblem,
+        muster_domain::plan::exchange::FileProblem,
+        muster_domain::plan::exchange::PlanImported,
+        muster_domain::plan::exchange::PlanFormat,
         baselines::SlipReport,
         baselines::Slip,
         muster_domain::plan::baseline::Variance,

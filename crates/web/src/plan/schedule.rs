@@ -129,6 +129,8 @@ struct SchedulePage {
     next_href: Option<String>,
     query: String,
     may_edit: bool,
+    /// May import a plan file (add tasks program-wide).
+    may_import: bool,
     compared: bool,
     /// This page, for the inline progress forms to come back to.
     here: String,
@@ -227,6 +229,11 @@ pub async fn page(
         query,
         may_edit: actor.may(Action::Update, Subject::Plan),
         here,
+        may_import: actor.may_at(
+            Action::Create,
+            Subject::Plan,
+            muster_domain::access::Place::Program,
+        ),
         compared: q
             .baseline_id
             .as_deref()

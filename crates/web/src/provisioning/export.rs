@@ -3,8 +3,7 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bytes::Bytes;
 use muster_domain::access::{Scope, Subject};
 use muster_domain::paging::Cursor;
@@ -88,22 +87,11 @@ async fn download(
         after: None,
         export: Some(export),
     };
-    let name = format!(
-        "provisioning-{}.{}",
-        chrono::Utc::now().date_naive(),
-        format.extension()
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
+    Ok(crate::download::attachment(
+        format,
+        "provisioning",
         Body::from_stream(futures_util::stream::unfold(run, next)),
-    )
-        .into_response())
+    ))
 }
 
 /// `GET /api/v1/provisioning.csv`: the whole filtered list as CSV.

@@ -10,6 +10,7 @@ mod csrf_and_sessions;
 mod forms;
 mod imports;
 mod plan;
+mod plan_files;
 mod problems;
 mod provisioning;
 mod readiness;
