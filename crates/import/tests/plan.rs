@@ -81,6 +81,7 @@ impl Rig {
             go_live: Some("2027-06-07".into()),
             notes: None,
             site_ids: Some(vec![site.id]),
+            ..WaveDraft::default()
         };
         self.store
             .create_wave(&change, wave.parse().unwrap())

@@ -468,8 +468,7 @@ mod tests {
                 per_day: Cents(100_000),
                 notes: None,
             }],
-            0,
-            Cents(0),
+            &[],
         );
         let late = on(1, "2027-03-15", "2027-03-15");
         let g = GoLiveForecast::assess(10, d("2027-03-03"), Some((&m, &late)), weekdays)
