@@ -156,7 +156,7 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale) -> anyhow::Result<
     // Each site's readiness tasks, run in parallel streams.
     let (per_site, streams) = match scale {
         Scale::Small => (80, 4),
-        Scale::Large => (245, 12),
+        Scale::Large => (250, 12),
     };
     let mut b = Builder {
         tasks: Vec::new(),
