@@ -7,6 +7,7 @@ use muster_domain::paging::{Cursor, Page};
 use muster_domain::person::EmployerKind;
 use muster_domain::plan::cost::{CostItem, CostItemSpec, CostKind, CostOfDelay, RatedPeople};
 use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entity::cost_item;
@@ -131,8 +132,9 @@ impl Store {
         let rows: Vec<(String, i64, Option<i64>)> = person::Entity::find()
             .select_only()
             .column(P::EmployerKind)
-            .column_as(P::Id.count(), "people")
-            .column_as(P::DailyRateCents.sum(), "per_day")
+            // PostgreSQL counts and sums BIGINTs as BIGINT and NUMERIC: both read as BIGINT.
+            .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "people")
+            .column_as(Expr::cust("CAST(SUM(daily_rate_cents) AS BIGINT)"), "per_day")
             .filter(P::ProgramId.eq(program_id))
             .filter(P::Active.eq(true))
             .filter(P::DailyRateCents.is_not_null())
