@@ -120,7 +120,14 @@ impl Store {
         let txn = self.bulk_db.begin().await?;
         // Only SQLite defers indexes (see `deferred_index`), so only it needs the count.
         let table_rows = match self.backend() {
-            Backend::Sqlite => person::Entity::find().count(&txn).await?,
+            Backend::Sqlite => {
+                // Take the write lock before reading: a deferred SQLite transaction that has
+                // read cannot start writing once another connection has committed (it fails
+                // at once, busy, without waiting), and an import reads a whole file between
+                // its first read and its first write.
+                txn.execute_unprepared("DELETE FROM person WHERE 0").await?;
+                person::Entity::find().count(&txn).await?
+            }
             Backend::Postgres => 0,
         };
         let last_person_id = crate::training::last_person_id(&txn, self.backend()).await?;

@@ -134,7 +134,10 @@ impl Store {
             .column(P::EmployerKind)
             // PostgreSQL counts and sums BIGINTs as BIGINT and NUMERIC: both read as BIGINT.
             .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "people")
-            .column_as(Expr::cust("CAST(SUM(daily_rate_cents) AS BIGINT)"), "per_day")
+            .column_as(
+                Expr::cust("CAST(SUM(daily_rate_cents) AS BIGINT)"),
+                "per_day",
+            )
             .filter(P::ProgramId.eq(program_id))
             .filter(P::Active.eq(true))
             .filter(P::DailyRateCents.is_not_null())

@@ -49,3 +49,40 @@ async fn a_large_import_that_rolls_back_after_dropping_the_person_indexes_leaves
         .unwrap();
     assert_eq!(page.total, 0, "nothing of the import is left");
 }
+
+/// On SQLite an import holds the write lock from its start: another connection's write
+/// waits for it, instead of committing while the import reads its file and leaving the
+/// import unable to write at all (a deferred transaction that has read cannot start writing
+/// after another commit).
+#[tokio::test]
+async fn another_write_during_an_import_waits_for_it_instead_of_failing_it() {
+    let db = support::fresh().await;
+    let store = db.store.clone();
+    let actor = program(&store).await;
+    let change = Change::new(&actor, Via::Cli);
+    let mut writer = store.begin_roster_import(&change, false).await.unwrap();
+    let other = {
+        let (store, actor) = (store.clone(), actor.clone());
+        tokio::spawn(async move {
+            let change = Change::new(&actor, Via::Ui);
+            store
+                .create_person(
+                    &change,
+                    person("Walk In", "walk.in@x.example", None, "nurse"),
+                )
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut spec = person("Imported", "imported@x.example", None, "nurse");
+    spec.employee_id = Some("E1".into());
+    writer
+        .write(vec![PersonWrite::Create(spec)])
+        .await
+        .expect("the import still writes after another connection tried to");
+    writer.rollback().await.unwrap();
+    other
+        .await
+        .unwrap()
+        .expect("the other write went in after the import");
+}
