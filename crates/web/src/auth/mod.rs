@@ -32,11 +32,6 @@ pub struct Caller {
     pub csrf_token: Option<String>,
 }
 
-/// What one day of delay costs, for the program header of pages (placed in a page
-/// request's extensions by `authenticate` when the caller may read the plan).
-#[derive(Debug, Clone, Copy)]
-pub struct DelayCost(pub Cents);
-
 pub fn routes() -> Router<AppState> {
     login::routes()
 }
@@ -71,11 +66,6 @@ async fn guard(state: &AppState, mut request: Request) -> Result<Request, AppErr
         }
     }
     if let Some(caller) = caller {
-        let page = !request.uri().path().starts_with("/api/") && *request.method() == Method::GET;
-        if page && caller.actor.may(Action::Read, Subject::Plan) {
-            let cost = state.store.cost_of_delay(caller.actor.program_id).await?;
-            request.extensions_mut().insert(DelayCost(cost.per_day));
-        }
         request.extensions_mut().insert(caller);
     }
     Ok(request)
@@ -264,20 +254,37 @@ impl Viewer {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+/// A page's viewer: read from the request's caller, with what a day of delay costs for the
+/// program header when they may read the plan (pages only: assets and the API skip it).
+impl FromRequestParts<AppState> for Viewer {
     type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let caller = parts
             .extensions
             .get::<Caller>()
             .cloned()
             .ok_or(AppError::Unauthenticated)?;
+        let delay_cost = if caller.actor.may(Action::Read, Subject::Plan) {
+            Some(
+                state
+                    .store
+                    .cost_of_delay(caller.actor.program_id)
+                    .await
+                    .map_err(AppError::from)?
+                    .per_day,
+            )
+        } else {
+            None
+        };
         Ok(Viewer {
             actor: caller.actor,
             csrf_token: caller.csrf_token.unwrap_or_default(),
             flash: cookie::get(&parts.headers, cookie::FLASH).map(|f| cookie::decode_flash(&f)),
-            delay_cost: parts.extensions.get::<DelayCost>().map(|c| c.0),
+            delay_cost,
         })
     }
 }
