@@ -12,6 +12,14 @@ use serde::{Deserialize, Serialize};
 use crate::form::{Field, FieldKind};
 use crate::resource::{Cell, Fact, Lookup, Resource, Section, filter_id};
 
+/// A wave as a chooser shows it: (id, "Wave 1 (go-live 2027-03-01)").
+pub fn wave_choice(w: &Wave) -> (String, String) {
+    (
+        w.id.to_string(),
+        format!("{} (go-live {})", w.name, w.go_live),
+    )
+}
+
 pub struct Waves;
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -293,15 +293,7 @@ pub async fn page(
         ),
         sites: site_choices(&lookup, &waves),
         modules: lookup.module_options(None),
-        waves: waves
-            .iter()
-            .map(|w| {
-                (
-                    w.id.to_string(),
-                    format!("{} (go-live {})", w.name, w.go_live),
-                )
-            })
-            .collect(),
+        waves: waves.iter().map(crate::wave::wave_choice).collect(),
         chosen,
         outcome,
         sides,

@@ -51,15 +51,7 @@ pub async fn page(
         )
         .await?
         .items;
-    let wave_options = options_with(
-        Some("Any wave"),
-        waves.iter().map(|w| {
-            (
-                w.id.to_string(),
-                format!("{} (go-live {})", w.name, w.go_live),
-            )
-        }),
-    );
+    let wave_options = options_with(Some("Any wave"), waves.iter().map(crate::wave::wave_choice));
     let filters = vec![
         Field::new(
             "site_id",

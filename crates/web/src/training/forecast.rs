@@ -169,12 +169,7 @@ pub async fn page(
         .items;
     let wave_options = options_with(
         Some("Every wave"),
-        waves.iter().map(|w| {
-            (
-                w.id.to_string(),
-                format!("{} (go-live {})", w.name, w.go_live),
-            )
-        }),
+        waves.iter().map(crate::wave::wave_choice),
     );
     let threshold = report.threshold.to_string();
     let filters = vec![
