@@ -52,6 +52,16 @@ choice!(
         Champion = ("champion", "champions"),
         Provisioning = ("provisioning", "the provisioning list"),
         TrainingForecast = ("training_forecast", "training forecasts"),
+        Goal = ("goal", "benefit goals"),
+        Measurement = ("measurement", "KPI measurements"),
+        Stakeholder = ("stakeholder", "stakeholder groups"),
+        Commitment = ("commitment", "commitments"),
+        Adkar = ("adkar", "ADKAR assessments"),
+        GovernanceBody = ("governance_body", "governance bodies"),
+        Decision = ("decision", "decisions"),
+        Raci = ("raci", "RACI assignments"),
+        Lesson = ("lesson", "lessons learned"),
+        Embedding = ("embedding", "embedding assignments"),
     }
 );
 
@@ -134,11 +144,25 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
     // Listed rather than globbed: `Champion` is both a role and a subject, so the subject
     // is written `Subject::Champion`.
     use Subject::{
-        Account, Attestation, Audit, ChangeRequest, CommandCenter, DecisionRight, Enrollment, Gate,
-        Import, KnownIssue, Module, Person, Plan, Program, Provisioning, ReadinessAssessment,
-        ReadinessCriterion, Rounding, Site, SlaPolicy, SupportTeam, Ticket, TrainingCatalog,
-        TrainingForecast, TrainingRecord, TrainingSession, Unit, Wave,
+        Account, Adkar, Attestation, Audit, ChangeRequest, CommandCenter, Commitment, Decision,
+        DecisionRight, Embedding, Enrollment, Gate, Goal, GovernanceBody, Import, KnownIssue,
+        Lesson, Measurement, Module, Person, Plan, Program, Provisioning, Raci,
+        ReadinessAssessment, ReadinessCriterion, Rounding, Site, SlaPolicy, Stakeholder,
+        SupportTeam, Ticket, TrainingCatalog, TrainingForecast, TrainingRecord, TrainingSession,
+        Unit, Wave,
     };
+    let alignment = matches!(
+        subject,
+        Goal | Measurement
+            | Stakeholder
+            | Commitment
+            | Adkar
+            | GovernanceBody
+            | Decision
+            | Raci
+            | Lesson
+            | Embedding
+    );
     let reference_data = matches!(
         subject,
         Program
@@ -170,7 +194,7 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (ProgramLead | Analyst, KnownIssue, _) => All,
         (ProgramLead, SupportTeam | SlaPolicy | DecisionRight | CommandCenter, _) => All,
         (ProgramLead | Analyst | Trainer | SiteLead | Executive, ChangeRequest, Read) => All,
-        (ProgramLead | Analyst, ChangeRequest, Create) => All,
+        (ProgramLead | Analyst | SiteLead, ChangeRequest, Create) => All,
         (ProgramLead | Executive, ChangeRequest, Update) => All,
         (EndUser | Vendor, Rounding | CommandCenter, _) => Reach::None,
         (_, Rounding | CommandCenter, Read) => All,
@@ -232,6 +256,18 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         // The forecast is figures per site: whoever follows training at that level.
         (ProgramLead | Analyst | Trainer | Executive, TrainingForecast, Read) => All,
         (SiteLead | Champion, TrainingForecast, Read) => OwnSites,
+        // Alignment: the program office keeps it; everyone who runs the program reads it (end
+        // users and vendor staff do not). Analysts and site leads report KPI measurements
+        // (site leads for their sites), site leads assess their sites' change readiness and
+        // send their people to embed, executives record decisions, and anyone on the
+        // program team records a lesson.
+        (EndUser | Vendor, _, _) if alignment => Reach::None,
+        (ProgramLead, _, _) if alignment => All,
+        (_, _, Read) if alignment => All,
+        (Analyst, Measurement | Commitment | Lesson | Raci, Create | Update) => All,
+        (SiteLead, Measurement | Adkar | Embedding, Create | Update) => OwnSites,
+        (Executive, Decision, Create) => All,
+        (SiteLead | Trainer | Champion, Lesson, Create) => All,
         _ => Reach::None,
     }
 }
@@ -653,6 +689,29 @@ mod tests {
             actor(AccessRole::Champion).read_scope(Subject::TrainingForecast),
             Scope::Sites(vec![1])
         );
+    }
+
+    #[test]
+    fn the_program_office_keeps_alignment_and_end_users_and_vendors_do_not_see_it() {
+        use AccessRole::*;
+        for subject in [Subject::Goal, Subject::Decision, Subject::Lesson] {
+            assert!(actor(ProgramLead).may(Action::Delete, subject));
+            assert!(actor(Executive).may(Action::Read, subject));
+            assert!(!actor(EndUser).may(Action::Read, subject));
+            assert!(!actor(Vendor).may(Action::Read, subject));
+        }
+        assert!(actor(Executive).may(Action::Create, Subject::Decision));
+        assert!(!actor(Executive).may(Action::Create, Subject::Goal));
+        assert!(actor(Analyst).may(Action::Create, Subject::Measurement));
+        assert!(!actor(Analyst).may(Action::Create, Subject::Goal));
+        let mut lead = actor(SiteLead);
+        lead.site_ids = vec![3];
+        let at = |site| Place::Site(Some(site));
+        assert!(lead.may_at(Action::Create, Subject::Adkar, at(3)));
+        assert!(!lead.may_at(Action::Create, Subject::Adkar, at(4)));
+        assert!(!lead.may_at(Action::Create, Subject::Measurement, Place::Program));
+        assert!(actor(Champion).may(Action::Create, Subject::Lesson));
+        assert!(!actor(Champion).may(Action::Update, Subject::Lesson));
     }
 
     #[test]
