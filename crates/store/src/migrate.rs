@@ -135,6 +135,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 20,
+        name: "lessons_embedding",
+        both: Some(include_str!("../migrations/0020_lessons_embedding.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -23,6 +23,15 @@ type ModelOf<A> = <<A as ActiveModelTrait>::Entity as EntityTrait>::Model;
 /// record back.
 pub(crate) type Then<'t, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 't>>;
 
+/// More a create writes in its transaction once the new record's id is known (a lesson's
+/// link to the readiness criterion or plan task made from it).
+pub(crate) type Also = Box<dyn for<'t> FnOnce(&'t DatabaseTransaction, i64) -> Then<'t, ()> + Send>;
+
+/// `Also` that writes nothing more.
+pub(crate) fn nothing_more() -> Also {
+    Box::new(|_, _| Box::pin(std::future::ready(Ok(()))))
+}
+
 /// `then` for a record that is its row: converted, nothing more written.
 fn converted<M, T: Send + 'static>(
     convert: impl FnOnce(M) -> StoreResult<T> + Send,
@@ -52,6 +61,40 @@ impl Store {
     {
         self.insert_then(change, entity, row, unique, converted(convert), id_of)
             .await
+    }
+
+    /// `insert_audited`, then `also` with the new record's id, in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn insert_audited_also<A, T>(
+        &self,
+        change: &Change<'_>,
+        entity: &'static str,
+        row: A,
+        unique: &[UniqueField],
+        convert: impl FnOnce(ModelOf<A>) -> StoreResult<T> + Send + 'static,
+        id_of: fn(&T) -> i64,
+        also: Also,
+    ) -> StoreResult<T>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        ModelOf<A>: IntoActiveModel<A>,
+        T: Serialize + Send + Sync + 'static,
+    {
+        self.insert_then(
+            change,
+            entity,
+            row,
+            unique,
+            move |txn, stored| {
+                Box::pin(async move {
+                    let created = convert(stored)?;
+                    also(txn, id_of(&created)).await?;
+                    Ok(created)
+                })
+            },
+            id_of,
+        )
+        .await
     }
 
     /// Updates record `id` from `row` and records `before` and the converted result.

@@ -13,12 +13,14 @@ mod champion;
 mod command_center;
 mod decision_right;
 mod download;
+mod embedding;
 mod error;
 mod form;
 mod health;
 mod home;
 mod import;
 mod known_issue;
+mod lesson;
 mod mail;
 mod module;
 mod page;
@@ -132,6 +134,8 @@ pub fn app(state: AppState) -> Router {
         .merge(resource::routes::<support_team::SupportTeams>())
         .merge(resource::routes::<sla_policy::SlaPolicies>())
         .merge(resource::routes::<known_issue::KnownIssues>())
+        .merge(lesson::routes())
+        .merge(embedding::routes())
         .merge(resource::routes::<decision_right::DecisionRights>())
         .merge(resource::routes::<rounding::Roundings>())
         .merge(program::routes())

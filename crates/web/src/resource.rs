@@ -15,6 +15,7 @@ use muster_domain::access::{Actor, Place, Subject};
 use muster_domain::module::Module;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::site::Site;
+use muster_domain::wave::Wave;
 use muster_store::unit::UnitFilter;
 use muster_store::{Change, Store, StoreResult};
 use serde::Serialize;
@@ -66,6 +67,7 @@ pub struct Section {
 pub struct Lookup {
     pub sites: Vec<Site>,
     pub modules: Vec<Module>,
+    pub waves: Vec<Wave>,
 }
 
 /// `(value, label)` pairs led by an optional blank choice.
@@ -86,7 +88,28 @@ impl Lookup {
         Ok(Lookup {
             sites: store.all_sites(program_id).await?,
             modules: store.all_modules(program_id).await?,
+            waves: store.all_waves(program_id).await?,
         })
+    }
+
+    /// A wave's name linked to its page; `none` as plain text when there is none.
+    pub fn wave_cell(&self, id: Option<i64>, none: &str) -> Cell {
+        match id.and_then(|id| self.waves.iter().find(|w| w.id == id)) {
+            Some(w) => Cell::link(&w.name, format!("/waves/{}", w.id)),
+            None => Cell::text(none),
+        }
+    }
+
+    pub fn wave_options(&self, none_label: Option<&str>) -> Vec<(String, String)> {
+        options_with(none_label, self.waves.iter().map(crate::wave::wave_choice))
+    }
+
+    /// A site's name linked to its page; `none` as plain text when there is none.
+    pub fn site_cell(&self, id: Option<i64>, none: &str) -> Cell {
+        match id {
+            Some(id) => Cell::link(self.site_name(Some(id)), format!("/sites/{id}")),
+            None => Cell::text(none),
+        }
     }
 
     pub fn site_name(&self, id: Option<i64>) -> String {

@@ -13,6 +13,7 @@ use crate::Store;
 use crate::audit::Change;
 use crate::error::{StoreError, StoreResult};
 use crate::raw::statement;
+use crate::write::{Also, nothing_more};
 
 pub(crate) const ENTITY: &str = "plan_task";
 
@@ -98,6 +99,17 @@ impl Store {
         change: &Change<'_>,
         spec: TaskSpec,
     ) -> StoreResult<PlanTask> {
+        self.create_plan_task_also(change, spec, nothing_more())
+            .await
+    }
+
+    /// `create_plan_task`, writing `also` in its transaction.
+    pub(crate) async fn create_plan_task_also(
+        &self,
+        change: &Change<'_>,
+        spec: TaskSpec,
+        also: Also,
+    ) -> StoreResult<PlanTask> {
         let program_id = change.program_id();
         self.plan_settings(program_id).await?;
         self.check_plan_task(program_id, None, &spec).await?;
@@ -106,7 +118,7 @@ impl Store {
             None => self.next_position(program_id, spec.parent_id).await?,
         };
         let row = task_row(program_id, spec, position, Utc::now());
-        self.insert_audited(change, ENTITY, row, &[], to_task, |t| t.id)
+        self.insert_audited_also(change, ENTITY, row, &[], to_task, |t| t.id, also)
             .await
     }
 

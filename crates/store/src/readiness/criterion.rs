@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use crate::audit::Change;
 use crate::entity::{readiness_attestation, readiness_criterion};
 use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
+use crate::write::{Also, nothing_more};
 use crate::{Store, paging};
 
 const ENTITY: &str = "readiness_criterion";
@@ -123,6 +124,17 @@ impl Store {
         change: &Change<'_>,
         spec: CriterionSpec,
     ) -> StoreResult<Criterion> {
+        self.create_criterion_also(change, spec, nothing_more())
+            .await
+    }
+
+    /// `create_criterion`, writing `also` in its transaction.
+    pub(crate) async fn create_criterion_also(
+        &self,
+        change: &Change<'_>,
+        spec: CriterionSpec,
+        also: Also,
+    ) -> StoreResult<Criterion> {
         self.check_account_choice(
             change.program_id(),
             spec.owner_account_id,
@@ -130,7 +142,7 @@ impl Store {
         )
         .await?;
         let row = criterion_row(change.program_id(), spec, Utc::now());
-        self.insert_audited(change, ENTITY, row, UNIQUE, to_criterion, |c| c.id)
+        self.insert_audited_also(change, ENTITY, row, UNIQUE, to_criterion, |c| c.id, also)
             .await
     }
 

@@ -2,7 +2,7 @@
 //! scorecard per wave and per site with its drill-downs and trend, attestations,
 //! assessments (frozen scorecards at checkpoints) and the go/no-go gate.
 
-mod criteria;
+pub(crate) mod criteria;
 mod records;
 mod scorecard;
 mod view;
