@@ -133,6 +133,7 @@ pub fn document() -> &'static Document {
         crate::champion::describe(&mut doc);
         crate::lesson::describe(&mut doc);
         crate::embedding::describe(&mut doc);
+        doc.merge(<crate::alignment::AlignmentDoc as utoipa::OpenApi>::openapi());
         doc.merge(crate::provisioning::ProvisioningDoc::openapi());
         doc.info.version = env!("CARGO_PKG_VERSION").into();
         let components = doc.components.get_or_insert_with(Default::default);

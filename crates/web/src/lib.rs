@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod access;
+mod alignment;
 mod api;
 mod audit;
 mod auth;
@@ -134,6 +135,7 @@ pub fn app(state: AppState) -> Router {
         .merge(resource::routes::<support_team::SupportTeams>())
         .merge(resource::routes::<sla_policy::SlaPolicies>())
         .merge(resource::routes::<known_issue::KnownIssues>())
+        .merge(alignment::routes())
         .merge(lesson::routes())
         .merge(embedding::routes())
         .merge(resource::routes::<decision_right::DecisionRights>())

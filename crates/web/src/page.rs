@@ -53,6 +53,7 @@ const NAV: &[(&str, &str, Subject)] = &[
     ("Readiness", "/readiness", Subject::ReadinessAssessment),
     ("Champions", "/champions", Subject::Champion),
     ("Provisioning", "/provisioning", Subject::Provisioning),
+    ("Alignment", "/alignment", Subject::Goal),
     ("Sites", "/sites", Subject::Site),
     ("Units", "/units", Subject::Unit),
     ("Waves", "/waves", Subject::Wave),

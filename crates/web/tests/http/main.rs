@@ -3,12 +3,14 @@
 
 mod support;
 
+mod alignment;
 mod audit;
 mod authorization;
 mod champions;
 mod csrf_and_sessions;
 mod forms;
 mod imports;
+mod lessons;
 mod plan;
 mod plan_files;
 mod problems;
