@@ -9,6 +9,8 @@
 //! nextest runs these one at a time (test group "browser" in .config/nextest.toml), and so
 //! should `cargo test -- --test-threads=1`.
 
+#[path = "browser/alignment.rs"]
+mod alignment;
 #[path = "browser/axe.rs"]
 mod axe;
 #[path = "browser/champions.rs"]

@@ -20,6 +20,9 @@ use crate::error::{ApiError, AppError, PageError};
 use crate::page::{Layout, render};
 use crate::resource::Lookup;
 
+/// The first breadcrumb of every alignment page.
+pub const ALIGNMENT: (&str, &str) = ("Alignment", "/alignment");
+
 /// How many recent lessons the dashboard lists.
 const RECENT_LESSONS: u64 = 5;
 
@@ -68,7 +71,7 @@ async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
     let lookup = Lookup::load(&state.store, viewer.actor.program_id).await?;
     let layout = viewer.layout(
         "Program dashboard",
-        vec![("Alignment".into(), "/alignment".into())],
+        vec![(ALIGNMENT.0.into(), ALIGNMENT.1.into())],
     );
     render(&DashboardPage { layout, d, lookup }, &viewer)
 }

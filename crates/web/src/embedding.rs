@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::access::require;
+use crate::alignment::ALIGNMENT;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, PageError};
 use crate::form::{Field, FieldKind};
@@ -43,6 +44,7 @@ impl Resource for Embeddings {
     const PATH: &'static str = "embedding";
     const SINGULAR: &'static str = "embedding assignment";
     const TITLE: &'static str = "Embedding assignments";
+    const SECTION: Option<(&'static str, &'static str)> = Some(ALIGNMENT);
     type Item = Embedding;
     type Draft = EmbeddingDraft;
     type Spec = EmbeddingSpec;
@@ -290,7 +292,10 @@ async fn coverage_page(
         .collect();
     let layout = viewer.layout(
         "Embedding: leaders' first command center",
-        vec![("Embedding".into(), COVERAGE.into())],
+        vec![
+            (ALIGNMENT.0.into(), ALIGNMENT.1.into()),
+            ("Embedding".into(), COVERAGE.into()),
+        ],
     );
     render(
         &CoveragePage {

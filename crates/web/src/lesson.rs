@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::access::{require, require_at};
+use crate::alignment::ALIGNMENT;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
 use crate::form::{Field, FieldKind, HtmlForm, RecordId};
@@ -58,6 +59,7 @@ impl Resource for Lessons {
     const PATH: &'static str = "lessons";
     const SINGULAR: &'static str = "lesson";
     const TITLE: &'static str = "Lessons learned";
+    const SECTION: Option<(&'static str, &'static str)> = Some(ALIGNMENT);
     type Item = Lesson;
     type Draft = LessonDraft;
     type Spec = LessonSpec;
@@ -475,6 +477,7 @@ async fn follow_up_form<R: MadeFromLesson>(
     let layout = viewer.layout(
         format!("New {} from this lesson", R::SINGULAR),
         vec![
+            (ALIGNMENT.0.into(), ALIGNMENT.1.into()),
             (Lessons::TITLE.into(), "/lessons".into()),
             (lesson.title.clone(), href.clone()),
         ],

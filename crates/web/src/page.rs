@@ -33,6 +33,9 @@ pub struct Layout {
     pub csrf_token: String,
     /// "$90,100.00": what one day of delay costs, in the program header.
     pub delay_cost: Option<String>,
+    /// The href of the first breadcrumb after Overview: the capability the page belongs to
+    /// ("/alignment" pages share the alignment sub-navigation).
+    pub section: String,
     /// The codes of the subjects the viewer may read, for sub-navigation links.
     readable: Vec<&'static str>,
 }
@@ -81,6 +84,7 @@ impl Viewer {
                 current: href == section,
             })
             .collect();
+        let section_href = section.clone();
         let mut all = vec![Crumb {
             label: "Overview".into(),
             href: "/".into(),
@@ -99,6 +103,7 @@ impl Viewer {
             flash: self.flash.clone(),
             csrf_token: self.csrf_token.clone(),
             delay_cost: self.delay_cost.map(|c| c.to_string()),
+            section: section_href,
             readable: Subject::ALL
                 .iter()
                 .filter(|s| self.actor.may(Action::Read, **s))

@@ -249,6 +249,9 @@ pub trait Resource: Send + Sync + 'static {
     const PATH: &'static str;
     const SINGULAR: &'static str;
     const TITLE: &'static str;
+    /// The capability the pages sit under, as the first breadcrumb: (label, href). Records
+    /// under "/alignment" get its sub-navigation.
+    const SECTION: Option<(&'static str, &'static str)> = None;
 
     type Item: Serialize + utoipa::ToSchema + Send + Sync + 'static;
     type Draft: DeserializeOwned

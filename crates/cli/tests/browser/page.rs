@@ -346,6 +346,23 @@ impl Browser {
         Ok(())
     }
 
+    /// The value of the option of select `id` whose text starts with `label`.
+    pub async fn option_starting(&self, id: &str, label: &str) -> Result<String> {
+        let value = self
+            .client
+            .execute(
+                "const s = document.getElementById(arguments[0]); \
+                 const o = s && [...s.options].find(o => o.textContent.trim().startsWith(arguments[1])); \
+                 return o ? o.value : null;",
+                vec![json!(id), json!(label)],
+            )
+            .await?;
+        value
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("no option starting {label:?} in #{id}"))
+    }
+
     /// The visible text of the chosen option of a select.
     pub async fn selected_label(&self, id: &str) -> Result<String> {
         let label = self

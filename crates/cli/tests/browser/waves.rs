@@ -5,7 +5,6 @@
 //! axe-core audits every page reached.
 
 use anyhow::{Context, Result, ensure};
-use serde_json::json;
 
 use super::page::{Browser, run};
 
@@ -16,23 +15,6 @@ async fn a_program_lead_reads_the_go_live_forecasts_and_moves_a_site_to_another_
         waves_scenario,
     )
     .await;
-}
-
-/// The value of the option of select `id` whose text starts with `label`.
-async fn option_starting(b: &Browser, id: &str, label: &str) -> Result<String> {
-    let value = b
-        .client
-        .execute(
-            "const s = document.getElementById(arguments[0]); \
-             const o = s && [...s.options].find(o => o.textContent.trim().startsWith(arguments[1])); \
-             return o ? o.value : null;",
-            vec![json!(id), json!(label)],
-        )
-        .await?;
-    value
-        .as_str()
-        .map(str::to_owned)
-        .with_context(|| format!("no option starting {label:?} in #{id}"))
 }
 
 async fn waves_scenario(b: Browser) -> Result<()> {
@@ -68,10 +50,12 @@ async fn waves_scenario(b: Browser) -> Result<()> {
     b.click_link("What if a site or module moved to another wave?")
         .await?;
     assert_eq!(b.path().await?, "/plan/waves/what-if");
-    let site = option_starting(&b, "site_id", "Riverbend North Hospital").await?;
+    let site = b
+        .option_starting("site_id", "Riverbend North Hospital")
+        .await?;
     b.select_value("site_id", &site).await?;
-    let from = option_starting(&b, "from_wave_id", "Wave 1 ").await?;
-    let to = option_starting(&b, "to_wave_id", "Wave 2 ").await?;
+    let from = b.option_starting("from_wave_id", "Wave 1 ").await?;
+    let to = b.option_starting("to_wave_id", "Wave 2 ").await?;
     b.select_value("from_wave_id", &from).await?;
     b.select_value("to_wave_id", &to).await?;
     b.press("form.record button[type=submit]").await?;

@@ -12,7 +12,7 @@ use muster_store::{Change, Store, StoreError, StoreResult};
 use serde::{Deserialize, Serialize};
 
 use crate::form::{Field, FieldKind};
-use crate::resource::{Cell, Fact, Lookup, Resource, choice_options, filter_id, options_with};
+use crate::resource::{Cell, Fact, Lookup, Resource, choice_options, filter_id};
 
 pub struct Tasks;
 
@@ -231,17 +231,11 @@ impl Resource for Tasks {
         ]
     }
     async fn fields(
-        store: &Store,
-        actor: &Actor,
+        _: &Store,
+        _: &Actor,
         d: &TaskDraft,
         lookup: &Lookup,
     ) -> StoreResult<Vec<Field>> {
-        let waves = store
-            .list_waves(actor.program_id, None, None, 500)
-            .await?
-            .items
-            .into_iter()
-            .map(|w| (w.id.to_string(), w.name));
         Ok(vec![
             Field::new("name", "Name", FieldKind::Text, d.name.as_deref()).required(),
             Field::new("parent_id", "Part of (summary task id)", FieldKind::Number, d.parent_id.as_deref())
@@ -251,7 +245,7 @@ impl Resource for Tasks {
             Field::new("milestone", "Milestone", FieldKind::Check, d.milestone.map(|m| if m { "true" } else { "" })),
             Field::new("owner_person_id", "Owner (person id)", FieldKind::Number, d.owner_person_id.as_deref()),
             Field::new("site_id", "Site", FieldKind::Select(lookup.site_options(Some("— program-wide —"))), d.site_id.as_deref()),
-            Field::new("wave_id", "Wave", FieldKind::Select(options_with(Some("— none —"), waves)), d.wave_id.as_deref()),
+            Field::new("wave_id", "Wave", FieldKind::Select(lookup.wave_options(Some("— none —"))), d.wave_id.as_deref()),
             Field::new("module_id", "Module", FieldKind::Select(lookup.module_options(Some("— none —"))), d.module_id.as_deref()),
             Field::new(
                 "constraint_kind",

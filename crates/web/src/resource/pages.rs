@@ -57,7 +57,11 @@ struct ConfirmPage {
 }
 
 fn crumbs<R: Resource>() -> Vec<(String, String)> {
-    vec![(R::TITLE.to_owned(), format!("/{}", R::PATH))]
+    let section = R::SECTION.map(|(label, href)| (label.to_owned(), href.to_owned()));
+    section
+        .into_iter()
+        .chain([(R::TITLE.to_owned(), format!("/{}", R::PATH))])
+        .collect()
 }
 
 fn record_crumbs<R: Resource>(item: &R::Item) -> Vec<(String, String)> {
