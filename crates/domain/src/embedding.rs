@@ -183,6 +183,8 @@ pub struct WaveEmbedding {
     pub go_live: NaiveDate,
     /// False for the first wave: there is no earlier command center to join.
     pub has_earlier_go_live: bool,
+    /// The last wave that goes live before this one: where its people would embed.
+    pub previous_wave_id: Option<WaveId>,
     pub sites: Vec<SiteEmbedding>,
     pub leaders: i64,
     pub embedded_leaders: i64,
@@ -224,8 +226,15 @@ pub fn coverage(
     let mut waves: Vec<&Wave> = waves.iter().collect();
     waves.sort_by_key(|w| (w.go_live, w.id));
     let first = waves.first().map(|w| w.go_live);
+    let previous = |w: &Wave| {
+        waves
+            .iter()
+            .rev()
+            .find(|p| p.go_live < w.go_live)
+            .map(|p| p.id)
+    };
     waves
-        .into_iter()
+        .iter()
         .map(|w| {
             let sites: Vec<SiteEmbedding> = w
                 .site_ids
@@ -254,6 +263,7 @@ pub fn coverage(
                 wave_name: w.name.clone(),
                 go_live: w.go_live,
                 has_earlier_go_live: first.is_some_and(|f| f < w.go_live),
+                previous_wave_id: previous(w),
                 leaders: sites.iter().map(|s| s.leaders).sum(),
                 embedded_leaders: sites.iter().map(|s| s.embedded_leaders).sum(),
                 sites,
@@ -385,6 +395,10 @@ mod tests {
         assert_eq!((cov[0].leaders, cov[0].embedded_leaders), (2, 0));
         let second = &cov[1];
         assert!(second.has_earlier_go_live);
+        assert_eq!(
+            (cov[0].previous_wave_id, second.previous_wave_id),
+            (None, Some(1))
+        );
         assert_eq!((second.leaders, second.embedded_leaders), (3, 1));
         assert_eq!(second.sites[0].embedded_people, 2);
         assert_eq!(second.sites[1].leaders, 0);

@@ -249,6 +249,7 @@ struct WaveRows {
     wave_name: String,
     go_live: chrono::NaiveDate,
     has_earlier_go_live: bool,
+    previous_wave_id: Option<i64>,
     leaders: i64,
     embedded_leaders: i64,
     sites: Vec<SiteRow>,
@@ -286,6 +287,7 @@ async fn coverage_page(
             wave_name: w.wave_name,
             go_live: w.go_live,
             has_earlier_go_live: w.has_earlier_go_live,
+            previous_wave_id: w.previous_wave_id,
             leaders: w.leaders,
             embedded_leaders: w.embedded_leaders,
         })

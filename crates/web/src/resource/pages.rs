@@ -178,12 +178,15 @@ async fn form_page<R: Resource>(
     })
 }
 
+/// The form for a new record, its fields filled from the query string when a link from
+/// elsewhere starts it ("Record a lesson" on a ticket: `/lessons/new?source=ticket&...`).
 pub async fn new<R: Resource>(
     State(state): State<AppState>,
     viewer: Viewer,
+    Params(start): Params<R::Draft>,
 ) -> Result<Response, PageError> {
     require(&viewer.actor, Action::Create, R::SUBJECT)?;
-    let page = form_page::<R>(&state, &viewer, &R::Draft::default(), None, None).await?;
+    let page = form_page::<R>(&state, &viewer, &start, None, None).await?;
     render(&page, &viewer)
 }
 

@@ -117,6 +117,20 @@ async fn a_lesson_is_recorded_searched_and_guarded() {
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 
+    // A link from a ticket starts the form filled in.
+    let lead_session = app.sign_in(AccessRole::ProgramLead).await;
+    let form = app
+        .page(
+            &lead_session,
+            "/lessons/new?source=ticket&ticket_id=77&phase=go_live",
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("value=\"77\""), "{}", form.body);
+    assert!(form.body.contains("<option value=\"ticket\" selected"));
+    let odd = app.page(&lead_session, "/lessons/new?colour=red").await;
+    assert_eq!(odd.status, StatusCode::BAD_REQUEST);
+
     let session = app.sign_in(AccessRole::Executive).await;
     let page = app.page(&session, "/lessons?q=printer").await;
     assert_eq!(page.status, StatusCode::OK);
