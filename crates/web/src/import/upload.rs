@@ -137,7 +137,7 @@ pub async fn multipart(state: &AppState, request: Request) -> Result<Received, A
     let Some((path, bytes, file_name)) = saved else {
         return Err(AppError::Invalid(muster_domain::Invalid::one(
             "file",
-            "choose a CSV or XLSX file to import",
+            "choose a file to import",
         )));
     };
     if bytes == 0 {
