@@ -4,7 +4,7 @@ use chrono::Utc;
 use muster_domain::plan::DependencyKind;
 use muster_domain::plan::dependency::{DependencySpec, PlanDependency};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::entity::plan_dependency;
 use crate::Store;
@@ -44,14 +44,30 @@ fn dependency_row(program_id: i64, spec: DependencySpec) -> plan_dependency::Act
 }
 
 impl Store {
+    /// Every link of the plan, read by column position and without the timestamps (see
+    /// `all_plan_tasks`): 100,000 of them in a national plan.
     pub async fn all_plan_dependencies(&self, program_id: i64) -> StoreResult<Vec<PlanDependency>> {
-        plan_dependency::Entity::find()
-            .filter(plan_dependency::Column::ProgramId.eq(program_id))
-            .order_by_asc(plan_dependency::Column::Id)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_dependency)
+        let sql = "SELECT id, predecessor_id, successor_id, kind, lag FROM plan_dependency \
+                   WHERE program_id = ? ORDER BY id";
+        let rows = self
+            .db
+            .query_all_raw(crate::raw::statement(
+                self.backend(),
+                sql,
+                vec![program_id.into()],
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get_by_index(3)?;
+                Ok(PlanDependency {
+                    id: r.try_get_by_index(0)?,
+                    predecessor_id: r.try_get_by_index(1)?,
+                    successor_id: r.try_get_by_index(2)?,
+                    kind: DependencyKind::parse(&kind).map_err(StoreError::Corrupt)?,
+                    lag: r.try_get_by_index(4)?,
+                })
+            })
             .collect()
     }
 
