@@ -19,9 +19,12 @@ mod raw;
 mod write;
 
 pub mod account;
+pub mod change_request;
 pub mod champion;
 pub mod command_center;
+pub mod decision_log;
 pub mod decision_right;
+pub mod governance;
 pub mod import;
 pub mod known_issue;
 pub mod module;
