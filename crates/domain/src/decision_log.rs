@@ -57,6 +57,8 @@ pub struct DecisionEntry {
     pub patient_impact: String,
     /// The body that decided (or that the open question is before).
     pub body_id: Option<i64>,
+    /// The body's name, read with the decision.
+    pub body_name: Option<String>,
     /// The right it decided under; held by `body_id`.
     pub decision_right_id: Option<i64>,
     pub right_kind: Option<ChangeKind>,

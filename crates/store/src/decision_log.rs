@@ -39,8 +39,13 @@ pub struct DecisionFilter {
     pub linked: Option<(LinkKind, i64)>,
 }
 
-fn to_entry(m: decision::Model, links: Vec<DecisionLink>) -> StoreResult<DecisionEntry> {
+fn to_entry(
+    m: decision::Model,
+    links: Vec<DecisionLink>,
+    body_name: Option<String>,
+) -> StoreResult<DecisionEntry> {
     Ok(DecisionEntry {
+        body_name,
         id: m.id,
         question: m.question,
         options: m
@@ -101,16 +106,41 @@ async fn links_of<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// The names of bodies `ids`.
+async fn body_names<C: ConnectionTrait>(db: &C, ids: &[i64]) -> StoreResult<HashMap<i64, String>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+        name: String,
+    }
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!("SELECT id, name FROM governance_body WHERE id IN ({})", marks(ids.len()));
+    let values = ids.iter().map(|&i| Value::from(i)).collect();
+    Ok(Row::find_by_statement(statement(backend_of(db), &sql, values))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect())
+}
+
 async fn to_entries<C: ConnectionTrait>(
     db: &C,
     rows: Vec<decision::Model>,
 ) -> StoreResult<Vec<DecisionEntry>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut links = links_of(db, &ids).await?;
+    let mut bodies: Vec<i64> = rows.iter().filter_map(|r| r.body_id).collect();
+    bodies.sort_unstable();
+    bodies.dedup();
+    let names = body_names(db, &bodies).await?;
     rows.into_iter()
         .map(|m| {
             let own = links.remove(&m.id).unwrap_or_default();
-            to_entry(m, own)
+            let name = m.body_id.and_then(|b| names.get(&b).cloned());
+            to_entry(m, own, name)
         })
         .collect()
 }
@@ -403,7 +433,7 @@ impl Store {
             move |txn, stored| {
                 Box::pin(async move {
                     write_links(txn, program_id, stored.id, &links).await?;
-                    to_entry(stored, links)
+                    Ok(to_entries(txn, vec![stored]).await?.remove(0))
                 })
             },
             |d| d.id,
@@ -430,7 +460,7 @@ impl Store {
         self.update_then(change, ENTITY, id, &before, row, &[], move |txn, stored| {
             Box::pin(async move {
                 write_links(txn, program_id, id, &links).await?;
-                to_entry(stored, links)
+                Ok(to_entries(txn, vec![stored]).await?.remove(0))
             })
         })
         .await
@@ -461,7 +491,7 @@ impl Store {
             .insert(txn)
             .await?;
         write_links(txn, program_id, stored.id, &spec.links).await?;
-        let entry = to_entry(stored, spec.links)?;
+        let entry = to_entries(txn, vec![stored]).await?.remove(0);
         crate::audit::record(
             txn,
             change,

@@ -9,12 +9,15 @@ mod access;
 mod api;
 mod audit;
 mod auth;
+mod change_request;
 mod champion;
 mod command_center;
+mod decision_log;
 mod decision_right;
 mod download;
 mod error;
 mod form;
+mod governance;
 mod health;
 mod home;
 mod import;
@@ -133,6 +136,9 @@ pub fn app(state: AppState) -> Router {
         .merge(resource::routes::<sla_policy::SlaPolicies>())
         .merge(resource::routes::<known_issue::KnownIssues>())
         .merge(resource::routes::<decision_right::DecisionRights>())
+        .merge(resource::routes::<governance::GovernanceBodies>())
+        .merge(resource::routes::<governance::GovernanceMembers>())
+        .merge(resource::routes::<decision_log::Decisions>())
         .merge(resource::routes::<rounding::Roundings>())
         .merge(program::routes())
         .merge(audit::routes())

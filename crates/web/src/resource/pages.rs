@@ -57,7 +57,10 @@ struct ConfirmPage {
 }
 
 fn crumbs<R: Resource>() -> Vec<(String, String)> {
-    vec![(R::TITLE.to_owned(), format!("/{}", R::PATH))]
+    let root = R::ROOT.map(|(label, href)| (label.to_owned(), href.to_owned()));
+    root.into_iter()
+        .chain([(R::TITLE.to_owned(), format!("/{}", R::PATH))])
+        .collect()
 }
 
 fn record_crumbs<R: Resource>(item: &R::Item) -> Vec<(String, String)> {
@@ -93,7 +96,7 @@ pub async fn list<R: Resource>(
         singular: R::SINGULAR,
         can_create: viewer.actor.may(Action::Create, R::SUBJECT),
         actions: R::actions(&viewer.actor),
-        filters: R::filters(&query, &lookup),
+        filters: R::filter_fields(&state.store, &viewer.actor, &query, &lookup).await?,
         columns: R::columns(),
         shown: page.items.len(),
         partial: (page.items.len() as u64) < page.total,
