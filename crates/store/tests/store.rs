@@ -376,3 +376,6 @@ mod waves;
 
 #[path = "store/completion_import.rs"]
 mod completion_import;
+
+#[path = "store/governance.rs"]
+mod governance;
