@@ -217,15 +217,15 @@ fn decision_row(
     }
 }
 
-/// `text` as LIKE patterns, one per word, with LIKE's wildcards escaped.
+/// `text` as LIKE patterns, one per word, with LIKE's wildcards escaped by `!`.
 fn like_patterns(text: &str) -> Vec<String> {
     text.split_whitespace()
         .map(|w| {
             let escaped = w
                 .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
+                .replace('!', "!!")
+                .replace('%', "!%")
+                .replace('_', "!_");
             format!("%{escaped}%")
         })
         .collect()
@@ -343,10 +343,8 @@ impl Store {
         let mut query = decision::Entity::find().filter(C::ProgramId.eq(program_id));
         if let Some(text) = filter.text.as_deref() {
             for pattern in like_patterns(text) {
-                query = query.filter(sea_orm::sea_query::Expr::cust_with_values(
-                    "search_text LIKE ? ESCAPE '\\'",
-                    [pattern],
-                ));
+                let like = sea_orm::sea_query::LikeExpr::new(pattern).escape('!');
+                query = query.filter(C::SearchText.like(like));
             }
         }
         if let Some(body) = filter.body_id {
@@ -365,16 +363,7 @@ impl Store {
             query = query.filter(C::DecidedOn.lte(to));
         }
         if let Some((kind, target)) = filter.linked {
-            let sql = "id IN (SELECT decision_id FROM decision_link WHERE program_id = ? \
-                       AND kind = ? AND target_id = ?)";
-            query = query.filter(sea_orm::sea_query::Expr::cust_with_values(
-                sql,
-                [
-                    Value::from(program_id),
-                    Value::from(kind.code()),
-                    Value::from(target),
-                ],
-            ));
+            query = query.filter(C::Id.is_in(self.linked_decision_ids(program_id, kind, target).await?));
         }
         let total = query.clone().count(&self.db).await?;
         if let Some(c) = cursor {
@@ -387,6 +376,31 @@ impl Store {
             .await?;
         let items = to_entries(&self.db, rows).await?;
         Ok(paging::page(items, limit, total, |d| (String::new(), d.id)))
+    }
+
+    /// The decisions linked to one record (an index lookup on the link table).
+    async fn linked_decision_ids(
+        &self,
+        program_id: i64,
+        kind: LinkKind,
+        target: i64,
+    ) -> StoreResult<Vec<i64>> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            decision_id: i64,
+        }
+        let sql = "SELECT decision_id FROM decision_link WHERE program_id = ? AND kind = ? \
+                   AND target_id = ?";
+        Ok(Row::find_by_statement(statement(
+            self.backend(),
+            sql,
+            vec![program_id.into(), kind.code().into(), target.into()],
+        ))
+        .all(&self.db)
+        .await?
+        .into_iter()
+        .map(|r| r.decision_id)
+        .collect())
     }
 
     pub async fn decision_entry(&self, program_id: i64, id: i64) -> StoreResult<DecisionEntry> {
