@@ -483,3 +483,66 @@ async fn a_body_with_members_is_not_deleted_and_a_rename_follows_to_its_rights()
         vec![w.steering]
     );
 }
+
+/// LIKE search over 10,000 decisions, timed (docs/performance.md). Run with
+/// `cargo test -p muster-store --test store -- --ignored --nocapture decision_search`.
+#[tokio::test]
+#[ignore]
+async fn decision_search_at_ten_thousand_decisions() {
+    let w = world().await;
+    let store = &w.db.store;
+    let program_id = w.admin.program_id;
+    let words = [
+        "barcode", "scanning", "sepsis", "order", "set", "wave", "delay", "budget", "pharmacy",
+        "interface", "downtime", "portal", "allergy", "discharge", "template", "night", "shift",
+    ];
+    let text = |i: usize| {
+        let pick = |k: usize| words[(i * 7 + k * 13) % words.len()];
+        format!(
+            "Question {i}: should we {} the {} {} for unit {}? Rationale: the {} {} review found \
+             variation. Patients want a safe {} and {} every time.",
+            pick(0), pick(1), pick(2), i % 97, pick(3), pick(4), pick(5), pick(6)
+        )
+    };
+    for chunk in (0..10_000).collect::<Vec<_>>().chunks(500) {
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|&i| {
+                let t = text(i).replace('\'', "''");
+                format!(
+                    "({program_id}, '{t}', '', NULL, NULL, 'Patients want it safe', {}, NULL, \
+                     NULL, NULL, NULL, 'open', '{}', '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')",
+                    w.steering,
+                    t.to_lowercase()
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO decision (program_id, question, options, decision, rationale, \
+             patient_impact, body_id, decision_right_id, right_kind, decided_on, dissent, status, \
+             search_text, created_at, updated_at) VALUES {}",
+            rows.join(", ")
+        );
+        store.execute_raw(&sql).await.unwrap();
+    }
+    store.analyze().await.unwrap();
+    for query in ["sepsis", "barcode pharmacy", "unit 42?", "nothing-matches-this"] {
+        let filter = DecisionFilter {
+            text: Some(query.into()),
+            ..Default::default()
+        };
+        let mut times = Vec::new();
+        let mut total = 0;
+        for _ in 0..5 {
+            let started = std::time::Instant::now();
+            total = store
+                .list_decisions(program_id, &filter, None, 50)
+                .await
+                .unwrap()
+                .total;
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!("search {query:?}: {total} of 10,000; median {:?}, max {:?}", times[2], times[4]);
+    }
+}
