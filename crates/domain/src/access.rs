@@ -724,8 +724,16 @@ mod tests {
             "this decision belongs to Steering committee: its members record it, or a program \
              lead on its behalf"
         );
-        assert!(actor(ProgramLead).may_decide_for("Steering committee", false).is_ok());
-        assert!(actor(Analyst).may_decide_for("Steering committee", false).is_err());
+        assert!(
+            actor(ProgramLead)
+                .may_decide_for("Steering committee", false)
+                .is_ok()
+        );
+        assert!(
+            actor(Analyst)
+                .may_decide_for("Steering committee", false)
+                .is_err()
+        );
         assert!(!actor(Executive).may(Action::Create, Subject::Goal));
         assert!(actor(Analyst).may(Action::Create, Subject::Measurement));
         assert!(!actor(Analyst).may(Action::Create, Subject::Goal));

@@ -275,7 +275,8 @@ impl DecisionDraft {
     /// The patient-impact statement, if one was given (the decision-log entry's).
     pub fn patient_impact(&self) -> Result<Option<String>, crate::Invalid> {
         let given = self.patient_impact.as_deref().unwrap_or("");
-        crate::text::optional_text(given, 8_000).map_err(|m| crate::Invalid::one("patient_impact", m))
+        crate::text::optional_text(given, 8_000)
+            .map_err(|m| crate::Invalid::one("patient_impact", m))
     }
 
     pub fn parse(self) -> Result<(ChangeStatus, String), crate::Invalid> {

@@ -247,7 +247,11 @@ impl DecisionEntryDraft {
             (LinkKind::Site, self.site_ids),
             (LinkKind::Module, self.module_ids),
         ] {
-            links.extend(ids.unwrap_or_default().into_iter().map(|target_id| DecisionLink { kind, target_id }));
+            links.extend(
+                ids.unwrap_or_default()
+                    .into_iter()
+                    .map(|target_id| DecisionLink { kind, target_id }),
+            );
         }
         for (kind, ids) in [
             (LinkKind::Task, self.task_ids),
@@ -255,7 +259,10 @@ impl DecisionEntryDraft {
             (LinkKind::Ticket, self.ticket_ids),
         ] {
             if let Some(Some(ids)) = v.optional(DecisionEntrySpec::link_field(kind), ids, id_list) {
-                links.extend(ids.into_iter().map(|target_id| DecisionLink { kind, target_id }));
+                links.extend(
+                    ids.into_iter()
+                        .map(|target_id| DecisionLink { kind, target_id }),
+                );
             }
         }
         links.sort_by_key(|l| (l.kind, l.target_id));
@@ -272,8 +279,14 @@ impl DecisionEntryDraft {
             let missing = [
                 ("decision", decision_text.is_some()),
                 ("body_id", matches!(body_id, Some(Some(Some(_))) | None)),
-                ("decision_right_id", matches!(right_id, Some(Some(Some(_))) | None)),
-                ("decided_on", matches!(decided_on, Some(Some(Some(_))) | None)),
+                (
+                    "decision_right_id",
+                    matches!(right_id, Some(Some(Some(_))) | None),
+                ),
+                (
+                    "decided_on",
+                    matches!(decided_on, Some(Some(Some(_))) | None),
+                ),
             ];
             for (field, given) in missing {
                 if !given {
@@ -424,9 +437,18 @@ mod tests {
         assert_eq!(
             spec.links,
             vec![
-                DecisionLink { kind: LinkKind::Wave, target_id: 3 },
-                DecisionLink { kind: LinkKind::Task, target_id: 12 },
-                DecisionLink { kind: LinkKind::Task, target_id: 14 },
+                DecisionLink {
+                    kind: LinkKind::Wave,
+                    target_id: 3
+                },
+                DecisionLink {
+                    kind: LinkKind::Task,
+                    target_id: 12
+                },
+                DecisionLink {
+                    kind: LinkKind::Task,
+                    target_id: 14
+                },
             ]
         );
         let err = DecisionEntryDraft {

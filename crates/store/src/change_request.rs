@@ -93,12 +93,17 @@ impl Store {
         if let Some(wave) = spec.wave_id
             && self.wave(program_id, wave).await.is_err()
         {
-            return Err(StoreError::invalid("wave_id", format!("there is no wave {wave}")));
+            return Err(StoreError::invalid(
+                "wave_id",
+                format!("there is no wave {wave}"),
+            ));
         }
         let Some(chosen) = spec.body_id else {
             return Ok(());
         };
-        let body = self.check_body_choice(program_id, "body_id", chosen).await?;
+        let body = self
+            .check_body_choice(program_id, "body_id", chosen)
+            .await?;
         if right.and_then(|r| r.body_id) != Some(chosen) {
             let holder = right.map_or_else(
                 || "no body holds it yet".to_owned(),

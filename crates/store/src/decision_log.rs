@@ -116,14 +116,19 @@ async fn body_names<C: ConnectionTrait>(db: &C, ids: &[i64]) -> StoreResult<Hash
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let sql = format!("SELECT id, name FROM governance_body WHERE id IN ({})", marks(ids.len()));
+    let sql = format!(
+        "SELECT id, name FROM governance_body WHERE id IN ({})",
+        marks(ids.len())
+    );
     let values = ids.iter().map(|&i| Value::from(i)).collect();
-    Ok(Row::find_by_statement(statement(backend_of(db), &sql, values))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect())
+    Ok(
+        Row::find_by_statement(statement(backend_of(db), &sql, values))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect(),
+    )
 }
 
 async fn to_entries<C: ConnectionTrait>(
@@ -234,7 +239,11 @@ fn like_patterns(text: &str) -> Vec<String> {
 impl Store {
     /// May `actor` decide for `body`: the domain's rule (`Actor::may_decide_for`) with the
     /// membership read here (the account's email is a member's).
-    pub async fn may_decide_for_body(&self, actor: &Actor, body: &GovernanceBody) -> StoreResult<()> {
+    pub async fn may_decide_for_body(
+        &self,
+        actor: &Actor,
+        body: &GovernanceBody,
+    ) -> StoreResult<()> {
         let member = self
             .bodies_of_email(actor.program_id, &actor.email)
             .await?
@@ -363,7 +372,8 @@ impl Store {
             query = query.filter(C::DecidedOn.lte(to));
         }
         if let Some((kind, target)) = filter.linked {
-            query = query.filter(C::Id.is_in(self.linked_decision_ids(program_id, kind, target).await?));
+            query = query
+                .filter(C::Id.is_in(self.linked_decision_ids(program_id, kind, target).await?));
         }
         let total = query.clone().count(&self.db).await?;
         if let Some(c) = cursor {

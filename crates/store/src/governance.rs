@@ -129,8 +129,13 @@ impl Store {
         let rows = paging::after(query, C::Name, C::Id, cursor, limit)
             .all(&self.db)
             .await?;
-        let items = rows.into_iter().map(to_body).collect::<StoreResult<Vec<_>>>()?;
-        Ok(paging::page(items, limit, total, |b| (b.name.clone(), b.id)))
+        let items = rows
+            .into_iter()
+            .map(to_body)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(paging::page(items, limit, total, |b| {
+            (b.name.clone(), b.id)
+        }))
     }
 
     pub async fn governance_body(&self, program_id: i64, id: i64) -> StoreResult<GovernanceBody> {
@@ -158,7 +163,10 @@ impl Store {
         if let Some(site) = spec.site_id
             && self.site(program_id, site).await.is_err()
         {
-            return Err(StoreError::invalid("site_id", format!("there is no site {site}")));
+            return Err(StoreError::invalid(
+                "site_id",
+                format!("there is no site {site}"),
+            ));
         }
         Ok(())
     }
@@ -191,24 +199,32 @@ impl Store {
             ..body_row(change.program_id(), spec, Utc::now())
         };
         let old_name = before.name.clone();
-        self.update_then(change, BODY, id, &before, row, BODY_UNIQUE, move |txn, stored| {
-            Box::pin(async move {
-                let body = to_body(stored)?;
-                if body.name != old_name {
-                    decision_right::Entity::update_many()
-                        .col_expr(decision_right::Column::Decider, body.name.clone().into())
-                        .filter(decision_right::Column::BodyId.eq(id))
-                        .exec(txn)
-                        .await?;
-                    change_request::Entity::update_many()
-                        .col_expr(change_request::Column::Decider, body.name.clone().into())
-                        .filter(change_request::Column::BodyId.eq(id))
-                        .exec(txn)
-                        .await?;
-                }
-                Ok(body)
-            })
-        })
+        self.update_then(
+            change,
+            BODY,
+            id,
+            &before,
+            row,
+            BODY_UNIQUE,
+            move |txn, stored| {
+                Box::pin(async move {
+                    let body = to_body(stored)?;
+                    if body.name != old_name {
+                        decision_right::Entity::update_many()
+                            .col_expr(decision_right::Column::Decider, body.name.clone().into())
+                            .filter(decision_right::Column::BodyId.eq(id))
+                            .exec(txn)
+                            .await?;
+                        change_request::Entity::update_many()
+                            .col_expr(change_request::Column::Decider, body.name.clone().into())
+                            .filter(change_request::Column::BodyId.eq(id))
+                            .exec(txn)
+                            .await?;
+                    }
+                    Ok(body)
+                })
+            },
+        )
         .await
     }
 
@@ -283,11 +299,21 @@ impl Store {
         let start = cursor
             .and_then(|c| all.iter().position(|m| m.id == c.id))
             .map_or(0, |i| i + 1);
-        let items: Vec<_> = all.into_iter().skip(start).take(limit as usize + 1).collect();
-        Ok(paging::page(items, limit, total, |m| (m.body_name.clone(), m.id)))
+        let items: Vec<_> = all
+            .into_iter()
+            .skip(start)
+            .take(limit as usize + 1)
+            .collect();
+        Ok(paging::page(items, limit, total, |m| {
+            (m.body_name.clone(), m.id)
+        }))
     }
 
-    pub async fn governance_member(&self, program_id: i64, id: i64) -> StoreResult<GovernanceMember> {
+    pub async fn governance_member(
+        &self,
+        program_id: i64,
+        id: i64,
+    ) -> StoreResult<GovernanceMember> {
         let sql = format!("{MEMBER_SELECT} WHERE m.program_id = ? AND m.id = ?");
         let row = MemberRow::find_by_statement(statement(
             self.backend(),
@@ -379,7 +405,9 @@ impl Store {
             created_at: NotSet,
             ..Self::member_row(program_id, &spec, Utc::now())
         };
-        let after = self.governance_member_after(program_id, &before, &spec).await?;
+        let after = self
+            .governance_member_after(program_id, &before, &spec)
+            .await?;
         self.update_audited(change, MEMBER, id, &before, row, MEMBER_UNIQUE, move |_| {
             Ok(after)
         })

@@ -19,8 +19,8 @@ mod raw;
 mod write;
 
 pub mod account;
-pub mod change_request;
 pub mod champion;
+pub mod change_request;
 pub mod command_center;
 pub mod decision_log;
 pub mod decision_right;

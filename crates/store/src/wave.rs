@@ -140,8 +140,7 @@ async fn to_waves<C: ConnectionTrait>(
     let mut sites = linked(db, backend, Link::Sites, &ids).await?;
     let mut modules = linked(db, backend, Link::Modules, &ids).await?;
     let program_id = rows.first().map_or(0, |r| r.program_id);
-    let requested =
-        crate::change_request::approved_customizations(db, program_id, &ids).await?;
+    let requested = crate::change_request::approved_customizations(db, program_id, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|m| {
@@ -345,7 +344,12 @@ impl Store {
         .map_err(|e| map_unique(e, UNIQUE))?;
         self.set_wave_links(&txn, change.program_id(), id, &spec)
             .await?;
-        let after = to_wave(row, spec.site_ids, spec.module_ids, before.requested_customizations);
+        let after = to_wave(
+            row,
+            spec.site_ids,
+            spec.module_ids,
+            before.requested_customizations,
+        );
         record(
             &txn,
             change,

@@ -8,9 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use muster_domain::access::{Action, Actor, Subject};
-use muster_domain::decision::{
-    ChangeKind, ChangeRequest, ChangeRequestDraft, ChangeStatus,
-};
+use muster_domain::decision::{ChangeKind, ChangeRequest, ChangeRequestDraft, ChangeStatus};
 use muster_domain::decision_log::{DecisionEntry, LinkKind};
 use muster_domain::{Invalid, audit::Via};
 use muster_store::Change;
@@ -78,7 +76,12 @@ pub async fn api_get(
     RecordId(id): RecordId,
 ) -> Result<Json<ChangeRequest>, ApiError> {
     require(&caller.actor, Action::Read, Subject::ChangeRequest)?;
-    Ok(Json(state.store.change_request(caller.actor.program_id, id).await?))
+    Ok(Json(
+        state
+            .store
+            .change_request(caller.actor.program_id, id)
+            .await?,
+    ))
 }
 
 #[derive(OpenApi)]
@@ -122,7 +125,9 @@ async fn wave_options(
     let waves = state.store.all_waves(program_id).await?;
     Ok(options_with(
         Some(none),
-        waves.into_iter().map(|w| (w.id.to_string(), format!("{} ({})", w.name, w.go_live))),
+        waves
+            .into_iter()
+            .map(|w| (w.id.to_string(), format!("{} ({})", w.name, w.go_live))),
     ))
 }
 
@@ -161,7 +166,12 @@ pub async fn list(
         Some("Any status"),
     );
     let filters = vec![
-        Field::new("status", "Status", FieldKind::Select(statuses), query.status.as_deref()),
+        Field::new(
+            "status",
+            "Status",
+            FieldKind::Select(statuses),
+            query.status.as_deref(),
+        ),
         Field::new(
             "wave_id",
             "Wave",
@@ -171,7 +181,9 @@ pub async fn list(
         Field::new(
             "body_id",
             "Routed to",
-            FieldKind::Select(body_options(&state.store, actor.program_id, Some("Any body")).await?),
+            FieldKind::Select(
+                body_options(&state.store, actor.program_id, Some("Any body")).await?,
+            ),
             query.body_id.as_deref(),
         ),
     ];
@@ -273,7 +285,10 @@ pub async fn create(
     match raise(&state, &viewer.actor, viewer.via(), draft).await {
         Ok(request) => Ok(redirect_with_flash(
             &format!("/change-requests/{}", request.id),
-            &format!("Change request {} raised: {} decides", request.id, request.decider),
+            &format!(
+                "Change request {} raised: {} decides",
+                request.id, request.decider
+            ),
         )),
         Err(AppError::Invalid(invalid)) => {
             let page = form_page(&state, &viewer, &shown, Some(&invalid)).await?;
@@ -314,7 +329,16 @@ pub async fn show(
     let right = cr
         .decision_right_id
         .and_then(|r| rights.iter().find(|x| x.id == r))
-        .map(|r| (r.id, format!("{} ({})", r.change_kind.label(), lookup.module_name(r.module_id, "every module"))));
+        .map(|r| {
+            (
+                r.id,
+                format!(
+                    "{} ({})",
+                    r.change_kind.label(),
+                    lookup.module_name(r.module_id, "every module")
+                ),
+            )
+        });
     let decisions = if actor.may(Action::Read, Subject::Decision) {
         state
             .store
@@ -323,10 +347,13 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let can_decide = cr.status == ChangeStatus::Pending
-        && authorize_decision(&state, actor, &cr).await.is_ok();
+    let can_decide =
+        cr.status == ChangeStatus::Pending && authorize_decision(&state, actor, &cr).await.is_ok();
     let mut c = crumbs();
-    c.push((format!("Request {}", cr.id), format!("/change-requests/{}", cr.id)));
+    c.push((
+        format!("Request {}", cr.id),
+        format!("/change-requests/{}", cr.id),
+    ));
     let page = ShowPage {
         layout: viewer.layout(cr.title.clone(), c),
         module: lookup.module_name(cr.module_id, "Every module"),

@@ -135,10 +135,16 @@ impl Resource for Decisions {
 
     fn query_params() -> &'static [(&'static str, &'static str)] {
         &[
-            ("q", "words in the question, decision, rationale or patient impact"),
+            (
+                "q",
+                "words in the question, decision, rationale or patient impact",
+            ),
             ("body_id", "only this body's decisions"),
             ("status", "open or decided"),
-            ("right_kind", "the kind of right decided under: scope, timeline, budget, workflow, ..."),
+            (
+                "right_kind",
+                "the kind of right decided under: scope, timeline, budget, workflow, ...",
+            ),
             ("from", "decided on or after (YYYY-MM-DD)"),
             ("to", "decided on or before (YYYY-MM-DD)"),
         ]
@@ -194,7 +200,9 @@ impl Resource for Decisions {
             Fact {
                 label: "Under the right",
                 value: match (d.decision_right_id, d.right_kind) {
-                    (Some(id), Some(kind)) => Cell::link(kind.label(), format!("/decision-rights/{id}")),
+                    (Some(id), Some(kind)) => {
+                        Cell::link(kind.label(), format!("/decision-rights/{id}"))
+                    }
                     _ => Cell::text("—"),
                 },
             },
@@ -238,7 +246,12 @@ impl Resource for Decisions {
         let mut wave_field = Field::new(
             "wave_ids",
             "Waves it affects",
-            FieldKind::Checks(waves.iter().map(|w| (w.id.to_string(), w.name.clone())).collect()),
+            FieldKind::Checks(
+                waves
+                    .iter()
+                    .map(|w| (w.id.to_string(), w.name.clone()))
+                    .collect(),
+            ),
             None,
         );
         wave_field.values = checks(&d.wave_ids);
@@ -263,12 +276,38 @@ impl Resource for Decisions {
             Some("— decided when a decision is given —"),
         );
         Ok(vec![
-            Field::new("question", "Question", FieldKind::TextArea, d.question.as_deref()).required(),
-            Field::new("options", "Options considered", FieldKind::TextArea, d.options.as_deref())
-                .help("One option per line"),
-            Field::new("status", "Status", FieldKind::Select(status), d.status.as_deref()),
-            Field::new("decision", "Decision", FieldKind::TextArea, d.decision.as_deref()),
-            Field::new("rationale", "Rationale", FieldKind::TextArea, d.rationale.as_deref()),
+            Field::new(
+                "question",
+                "Question",
+                FieldKind::TextArea,
+                d.question.as_deref(),
+            )
+            .required(),
+            Field::new(
+                "options",
+                "Options considered",
+                FieldKind::TextArea,
+                d.options.as_deref(),
+            )
+            .help("One option per line"),
+            Field::new(
+                "status",
+                "Status",
+                FieldKind::Select(status),
+                d.status.as_deref(),
+            ),
+            Field::new(
+                "decision",
+                "Decision",
+                FieldKind::TextArea,
+                d.decision.as_deref(),
+            ),
+            Field::new(
+                "rationale",
+                "Rationale",
+                FieldKind::TextArea,
+                d.rationale.as_deref(),
+            ),
             Field::new(
                 "patient_impact",
                 PATIENT_IMPACT_LABEL,
@@ -277,8 +316,13 @@ impl Resource for Decisions {
             )
             .required()
             .help(PATIENT_IMPACT_HINT),
-            Field::new("body_id", "Decided by (body)", FieldKind::Select(bodies), d.body_id.as_deref())
-                .help("Required once decided: the body that decided"),
+            Field::new(
+                "body_id",
+                "Decided by (body)",
+                FieldKind::Select(bodies),
+                d.body_id.as_deref(),
+            )
+            .help("Required once decided: the body that decided"),
             Field::new(
                 "decision_right_id",
                 "Under the right",
@@ -286,14 +330,29 @@ impl Resource for Decisions {
                 d.decision_right_id.as_deref(),
             )
             .help("Required once decided: a right the body holds"),
-            Field::new("decided_on", "Decided on", FieldKind::Date, d.decided_on.as_deref()),
-            Field::new("dissent", "Dissent", FieldKind::TextArea, d.dissent.as_deref())
-                .help("Who dissented, and why"),
+            Field::new(
+                "decided_on",
+                "Decided on",
+                FieldKind::Date,
+                d.decided_on.as_deref(),
+            ),
+            Field::new(
+                "dissent",
+                "Dissent",
+                FieldKind::TextArea,
+                d.dissent.as_deref(),
+            )
+            .help("Who dissented, and why"),
             wave_field,
             site_field,
             module_field,
-            Field::new("task_ids", "Plan tasks it affects (ids)", FieldKind::Text, d.task_ids.as_deref())
-                .help("Task ids separated by commas"),
+            Field::new(
+                "task_ids",
+                "Plan tasks it affects (ids)",
+                FieldKind::Text,
+                d.task_ids.as_deref(),
+            )
+            .help("Task ids separated by commas"),
             Field::new(
                 "change_request_ids",
                 "Change requests it decides (ids)",
@@ -301,8 +360,13 @@ impl Resource for Decisions {
                 d.change_request_ids.as_deref(),
             )
             .help("Change request ids separated by commas"),
-            Field::new("ticket_ids", "Tickets it answers (ids)", FieldKind::Text, d.ticket_ids.as_deref())
-                .help("Ticket ids separated by commas"),
+            Field::new(
+                "ticket_ids",
+                "Tickets it answers (ids)",
+                FieldKind::Text,
+                d.ticket_ids.as_deref(),
+            )
+            .help("Ticket ids separated by commas"),
         ])
     }
     fn filters(_: &DecisionQuery, _: &Lookup) -> Vec<Field> {
@@ -324,8 +388,18 @@ impl Resource for Decisions {
         Ok(vec![
             Field::new("q", "Search", FieldKind::Text, q.q.as_deref())
                 .help("Words in the question, decision, rationale or patient impact"),
-            Field::new("body_id", "Body", FieldKind::Select(bodies), q.body_id.as_deref()),
-            Field::new("status", "Status", FieldKind::Select(status), q.status.as_deref()),
+            Field::new(
+                "body_id",
+                "Body",
+                FieldKind::Select(bodies),
+                q.body_id.as_deref(),
+            ),
+            Field::new(
+                "status",
+                "Status",
+                FieldKind::Select(status),
+                q.status.as_deref(),
+            ),
             Field::new(
                 "right_kind",
                 "Kind of right",
@@ -336,11 +410,7 @@ impl Resource for Decisions {
             Field::new("to", "Decided to", FieldKind::Date, q.to.as_deref()),
         ])
     }
-    async fn related(
-        store: &Store,
-        actor: &Actor,
-        d: &DecisionEntry,
-    ) -> StoreResult<Vec<Section>> {
+    async fn related(store: &Store, actor: &Actor, d: &DecisionEntry) -> StoreResult<Vec<Section>> {
         let program = actor.program_id;
         let waves = store.all_waves(program).await?;
         let lookup = Lookup::load(store, program).await?;

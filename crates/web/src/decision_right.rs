@@ -103,7 +103,10 @@ impl Resource for DecisionRights {
     fn query_params() -> &'static [(&'static str, &'static str)] {
         &[
             ("module_id", "only rights for this module"),
-            ("change_kind", "workflow, order_set, documentation, scope, timeline, budget, ..."),
+            (
+                "change_kind",
+                "workflow, order_set, documentation, scope, timeline, budget, ...",
+            ),
             ("body_id", "only the rights this governance body holds"),
         ]
     }

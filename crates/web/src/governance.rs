@@ -121,7 +121,10 @@ impl Resource for GovernanceBodies {
 
     fn query_params() -> &'static [(&'static str, &'static str)] {
         &[
-            ("kind", "steering_committee, physician_advisory_council, change_control_board, site_council or other"),
+            (
+                "kind",
+                "steering_committee, physician_advisory_council, change_control_board, site_council or other",
+            ),
             ("site_id", "only the councils of this site"),
         ]
     }
@@ -168,7 +171,12 @@ impl Resource for GovernanceBodies {
             Field::new(
                 "kind",
                 "Kind",
-                FieldKind::Select(choice_options(BodyKind::ALL, BodyKind::code, BodyKind::label, None)),
+                FieldKind::Select(choice_options(
+                    BodyKind::ALL,
+                    BodyKind::code,
+                    BodyKind::label,
+                    None,
+                )),
                 d.kind.as_deref(),
             )
             .required(),
@@ -179,8 +187,13 @@ impl Resource for GovernanceBodies {
                 d.site_id.as_deref(),
             )
             .help("Required for a site council: the site it governs"),
-            Field::new("charter", "Charter", FieldKind::TextArea, d.charter.as_deref())
-                .help("What the body is for and what it decides"),
+            Field::new(
+                "charter",
+                "Charter",
+                FieldKind::TextArea,
+                d.charter.as_deref(),
+            )
+            .help("What the body is for and what it decides"),
             Field::new("cadence", "Meets", FieldKind::Text, d.cadence.as_deref())
                 .help("e.g. Every second Tuesday, 7:00"),
         ])
@@ -274,7 +287,10 @@ impl Resource for GovernanceBodies {
                         ]
                     })
                     .collect(),
-                more: Some(("Give it a decision right".into(), "/decision-rights/new".into())),
+                more: Some((
+                    "Give it a decision right".into(),
+                    "/decision-rights/new".into(),
+                )),
             },
             Section {
                 title: "Decisions".into(),

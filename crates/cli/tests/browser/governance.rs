@@ -21,33 +21,57 @@ async fn governance_scenario(b: Browser) -> Result<()> {
     b.goto("/governance-bodies").await?;
     b.click_link("Physician advisory council").await?;
     let body = b.text("main").await?;
-    ensure!(body.contains("Members") && body.contains("Order set"), "the body's page: {body}");
+    ensure!(
+        body.contains("Members") && body.contains("Order set"),
+        "the body's page: {body}"
+    );
 
     b.goto("/decisions?q=barcode").await?;
     let found = b.text("main").await?;
-    ensure!(found.contains("Standardize on one barcode scanning workflow"), "search: {found}");
-    b.click_link("Standardize on one barcode scanning workflow for all med-surg units?").await?;
+    ensure!(
+        found.contains("Standardize on one barcode scanning workflow"),
+        "search: {found}"
+    );
+    b.click_link("Standardize on one barcode scanning workflow for all med-surg units?")
+        .await?;
     ensure!(b.text("main").await?.contains("What will patients want?"));
 
     b.goto("/decisions/new").await?;
-    b.fill("f-question", "Use the vendor's standard blood transfusion workflow?").await?;
+    b.fill(
+        "f-question",
+        "Use the vendor's standard blood transfusion workflow?",
+    )
+    .await?;
     b.press("main form button[type=submit]").await?;
     ensure!(
         b.text("main").await?.contains("What will patients want?"),
         "refused, the patient-impact field named"
     );
-    b.fill("f-patient_impact", "Patients want two-person verification every time").await?;
+    b.fill(
+        "f-patient_impact",
+        "Patients want two-person verification every time",
+    )
+    .await?;
     b.press("main form button[type=submit]").await?;
     let flash = b.flash().await?.unwrap_or_default();
     ensure!(flash.contains("Created decision"), "created: {flash:?}");
 
     b.goto("/change-requests/new").await?;
-    b.fill("f-title", "Custom transfusion consent wording").await?;
-    b.fill("f-justification", "State law requires wording the standard consent lacks").await?;
+    b.fill("f-title", "Custom transfusion consent wording")
+        .await?;
+    b.fill(
+        "f-justification",
+        "State law requires wording the standard consent lacks",
+    )
+    .await?;
     b.press("main form button[type=submit]").await?;
     let flash = b.flash().await?.unwrap_or_default();
     ensure!(flash.contains("raised"), "raised: {flash:?}");
     b.goto("/change-requests").await?;
-    ensure!(b.text("main").await?.contains("Custom transfusion consent wording"));
+    ensure!(
+        b.text("main")
+            .await?
+            .contains("Custom transfusion consent wording")
+    );
     Ok(())
 }

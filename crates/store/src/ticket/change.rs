@@ -488,7 +488,11 @@ fn logged_decision(
     links.sort_by_key(|l| (l.kind, l.target_id));
     DecisionEntrySpec {
         question: format!("Change request {}: {}", request.id, request.title),
-        options: vec!["Approve".into(), "Reject (stay with the standard build)".into(), "Defer".into()],
+        options: vec![
+            "Approve".into(),
+            "Reject (stay with the standard build)".into(),
+            "Defer".into(),
+        ],
         decision: Some(format!("{}: {note}", request.status.label())),
         rationale: Some(note.to_owned()),
         patient_impact,

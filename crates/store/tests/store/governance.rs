@@ -43,19 +43,28 @@ async fn world() -> World {
     let plan = two_waves(&db.store, &change, s, t).await;
     let steering = db
         .store
-        .create_governance_body(&change, body("Executive steering committee", "steering_committee"))
+        .create_governance_body(
+            &change,
+            body("Executive steering committee", "steering_committee"),
+        )
         .await
         .unwrap()
         .id;
     let pac = db
         .store
-        .create_governance_body(&change, body("Physician advisory council", "physician_advisory_council"))
+        .create_governance_body(
+            &change,
+            body("Physician advisory council", "physician_advisory_council"),
+        )
         .await
         .unwrap()
         .id;
     let chair = db
         .store
-        .create_person(&change, person("Dana Whitfield", "dana@rb.example", Some(s), "physician"))
+        .create_person(
+            &change,
+            person("Dana Whitfield", "dana@rb.example", Some(s), "physician"),
+        )
         .await
         .unwrap()
         .id;
@@ -133,7 +142,9 @@ fn delay_decision(w: &World) -> DecisionEntryDraft {
         options: Some("Hold the date\nDelay 4 weeks".into()),
         decision: Some("Delay 4 weeks".into()),
         rationale: Some("Pharmacy build is behind and the interface testing is not done".into()),
-        patient_impact: Some("Patients want a safe medication process more than an early date".into()),
+        patient_impact: Some(
+            "Patients want a safe medication process more than an early date".into(),
+        ),
         body_id: Some(w.steering.to_string()),
         decision_right_id: Some(w.timeline_right.to_string()),
         decided_on: Some("2027-01-15".into()),
@@ -147,21 +158,23 @@ fn delay_decision(w: &World) -> DecisionEntryDraft {
 async fn a_change_request_goes_to_the_body_holding_the_right_and_is_refused_elsewhere() {
     let w = world().await;
     let change = Change::new(&w.admin, Via::Api);
-    let routed = w
-        .db
-        .store
-        .create_change_request(&change, None, request("order_set", w.plan.wave_1, None))
-        .await
-        .unwrap();
+    let routed =
+        w.db.store
+            .create_change_request(&change, None, request("order_set", w.plan.wave_1, None))
+            .await
+            .unwrap();
     assert_eq!(routed.body_id, Some(w.pac), "routed to the council");
     assert_eq!(routed.decider, "Physician advisory council");
     assert_eq!(routed.decision_right_id, Some(w.order_set_right));
-    let refused = w
-        .db
-        .store
-        .create_change_request(&change, None, request("order_set", w.plan.wave_1, Some(w.steering)))
-        .await
-        .unwrap_err();
+    let refused =
+        w.db.store
+            .create_change_request(
+                &change,
+                None,
+                request("order_set", w.plan.wave_1, Some(w.steering)),
+            )
+            .await
+            .unwrap_err();
     match refused {
         StoreError::Invalid(invalid) => assert_eq!(
             invalid.message_for("body_id"),
@@ -180,7 +193,13 @@ async fn approving_a_customization_raises_its_waves_complexity_and_the_dashboard
     let change = Change::new(&w.admin, Via::Api);
     let store = &w.db.store;
     let before = store.wave(w.admin.program_id, w.plan.wave_1).await.unwrap();
-    assert_eq!((before.approved_customizations, before.requested_customizations), (4, 0));
+    assert_eq!(
+        (
+            before.approved_customizations,
+            before.requested_customizations
+        ),
+        (4, 0)
+    );
     // 12 interfaces + 4 by hand = 16: complexity 3 (15-39). Approving 24 more reaches 40: 4.
     let today = "2026-11-22".parse().unwrap();
     let scale_before = store
@@ -195,7 +214,13 @@ async fn approving_a_customization_raises_its_waves_complexity_and_the_dashboard
             .await
             .unwrap();
         store
-            .decide_change_request(&change, cr.id, ChangeStatus::Approved, "Approved".into(), None)
+            .decide_change_request(
+                &change,
+                cr.id,
+                ChangeStatus::Approved,
+                "Approved".into(),
+                None,
+            )
             .await
             .unwrap();
     }
@@ -209,7 +234,13 @@ async fn approving_a_customization_raises_its_waves_complexity_and_the_dashboard
         .await
         .unwrap();
     store
-        .decide_change_request(&change, scope.id, ChangeStatus::Approved, "Yes".into(), None)
+        .decide_change_request(
+            &change,
+            scope.id,
+            ChangeStatus::Approved,
+            "Yes".into(),
+            None,
+        )
         .await
         .unwrap();
     let after = store.wave(w.admin.program_id, w.plan.wave_1).await.unwrap();
@@ -225,14 +256,23 @@ async fn approving_a_customization_raises_its_waves_complexity_and_the_dashboard
 
     let by_wave = store.customizations_by_wave(&w.admin).await.unwrap();
     let wave_1 = by_wave.iter().find(|c| c.wave_id == w.plan.wave_1).unwrap();
-    assert_eq!((wave_1.approved, wave_1.pending, wave_1.counted_by_hand), (24, 1, 4));
+    assert_eq!(
+        (wave_1.approved, wave_1.pending, wave_1.counted_by_hand),
+        (24, 1, 4)
+    );
     let wave_2 = by_wave.iter().find(|c| c.wave_id == w.plan.wave_2).unwrap();
     assert_eq!((wave_2.approved, wave_2.pending), (0, 0));
     let end_user = Actor {
         role: AccessRole::EndUser,
         ..w.admin.clone()
     };
-    assert!(store.customizations_by_wave(&end_user).await.unwrap().is_empty());
+    assert!(
+        store
+            .customizations_by_wave(&end_user)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -243,12 +283,11 @@ async fn a_decision_under_a_right_its_body_does_not_hold_is_refused_naming_the_f
         decision_right_id: Some(w.order_set_right.to_string()),
         ..delay_decision(&w)
     };
-    let err = w
-        .db
-        .store
-        .create_decision(&change, draft.parse().unwrap())
-        .await
-        .unwrap_err();
+    let err =
+        w.db.store
+            .create_decision(&change, draft.parse().unwrap())
+            .await
+            .unwrap_err();
     match err {
         StoreError::Invalid(invalid) => assert_eq!(
             invalid.message_for("decision_right_id"),
@@ -268,40 +307,40 @@ async fn members_decide_for_their_body_and_other_executives_do_not() {
     let member = executive(program_id, "DANA@rb.example");
     let outsider = executive(program_id, "someone@rb.example");
     let spec = delay_decision(&w).parse().unwrap();
-    let refused = w
-        .db
-        .store
-        .create_decision(&Change::new(&outsider, Via::Api), spec.clone())
-        .await
-        .unwrap_err();
+    let refused =
+        w.db.store
+            .create_decision(&Change::new(&outsider, Via::Api), spec.clone())
+            .await
+            .unwrap_err();
     assert!(
         matches!(&refused, StoreError::Refused(m) if m.contains("Executive steering committee")),
         "{refused:?}"
     );
-    let made = w
-        .db
-        .store
-        .create_decision(&Change::new(&member, Via::Api), spec)
-        .await
-        .unwrap();
-    assert_eq!(made.body_name.as_deref(), Some("Executive steering committee"));
+    let made =
+        w.db.store
+            .create_decision(&Change::new(&member, Via::Api), spec)
+            .await
+            .unwrap();
+    assert_eq!(
+        made.body_name.as_deref(),
+        Some("Executive steering committee")
+    );
     assert_eq!(made.right_kind, Some(ChangeKind::Timeline));
     assert_eq!(made.status, DecisionStatus::Decided);
-    let audit = w
-        .db
-        .store
-        .list_audit(
-            program_id,
-            &AuditFilter {
-                entity: Some("decision".into()),
-                entity_id: Some(made.id),
-                ..Default::default()
-            },
-            None,
-            5,
-        )
-        .await
-        .unwrap();
+    let audit =
+        w.db.store
+            .list_audit(
+                program_id,
+                &AuditFilter {
+                    entity: Some("decision".into()),
+                    entity_id: Some(made.id),
+                    ..Default::default()
+                },
+                None,
+                5,
+            )
+            .await
+            .unwrap();
     assert_eq!(audit.items.len(), 1, "one audit entry for the decision");
 }
 
@@ -319,8 +358,12 @@ async fn decisions_are_found_by_words_filters_and_what_they_affect() {
         .create_decision(
             &change,
             DecisionEntryDraft {
-                question: Some("Standardize on one barcode scanning workflow for all med-surg units?".into()),
-                patient_impact: Some("Patients want the right drug, every time: 100% scanning".into()),
+                question: Some(
+                    "Standardize on one barcode scanning workflow for all med-surg units?".into(),
+                ),
+                patient_impact: Some(
+                    "Patients want the right drug, every time: 100% scanning".into(),
+                ),
                 body_id: Some(w.pac.to_string()),
                 module_ids: Some(vec![w.plan.pharmacy]),
                 ..Default::default()
@@ -345,36 +388,69 @@ async fn decisions_are_found_by_words_filters_and_what_they_affect() {
         text: Some(t.into()),
         ..Default::default()
     };
-    assert_eq!(find(text("MEDICATION safe")).await, vec![delay.id], "patient impact, any case");
+    assert_eq!(
+        find(text("MEDICATION safe")).await,
+        vec![delay.id],
+        "patient impact, any case"
+    );
     assert_eq!(find(text("barcode")).await, vec![open.id]);
-    assert_eq!(find(text("100%")).await, vec![open.id], "a % is a character, not a wildcard");
+    assert_eq!(
+        find(text("100%")).await,
+        vec![open.id],
+        "a % is a character, not a wildcard"
+    );
     assert!(find(text("lactate")).await.is_empty());
     let by = |f: DecisionFilter| f;
     assert_eq!(
-        find(by(DecisionFilter { status: Some(DecisionStatus::Open), ..Default::default() })).await,
+        find(by(DecisionFilter {
+            status: Some(DecisionStatus::Open),
+            ..Default::default()
+        }))
+        .await,
         vec![open.id]
     );
     assert_eq!(
-        find(by(DecisionFilter { body_id: Some(w.steering), ..Default::default() })).await,
+        find(by(DecisionFilter {
+            body_id: Some(w.steering),
+            ..Default::default()
+        }))
+        .await,
         vec![delay.id]
     );
     assert_eq!(
-        find(by(DecisionFilter { right_kind: Some(ChangeKind::Timeline), ..Default::default() })).await,
+        find(by(DecisionFilter {
+            right_kind: Some(ChangeKind::Timeline),
+            ..Default::default()
+        }))
+        .await,
         vec![delay.id]
     );
     let jan = |d: &str| Some(d.parse().unwrap());
     assert_eq!(
-        find(by(DecisionFilter { decided_from: jan("2027-01-01"), decided_to: jan("2027-01-31"), ..Default::default() })).await,
+        find(by(DecisionFilter {
+            decided_from: jan("2027-01-01"),
+            decided_to: jan("2027-01-31"),
+            ..Default::default()
+        }))
+        .await,
         vec![delay.id]
     );
     assert!(
-        find(by(DecisionFilter { decided_from: jan("2027-02-01"), ..Default::default() })).await.is_empty()
+        find(by(DecisionFilter {
+            decided_from: jan("2027-02-01"),
+            ..Default::default()
+        }))
+        .await
+        .is_empty()
     );
     let on_wave = store
         .decisions_linked_to(program_id, LinkKind::Wave, w.plan.wave_2)
         .await
         .unwrap();
-    assert_eq!(on_wave.iter().map(|d| d.id).collect::<Vec<_>>(), vec![delay.id]);
+    assert_eq!(
+        on_wave.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![delay.id]
+    );
     let err = store
         .create_decision(
             &change,
@@ -431,7 +507,11 @@ async fn a_decided_request_enters_the_log_and_pending_items_come_oldest_first() 
             ("change_request", second.id)
         ]
     );
-    assert!(pending.iter().all(|p| p.body == "Physician advisory council"));
+    assert!(
+        pending
+            .iter()
+            .all(|p| p.body == "Physician advisory council")
+    );
     assert_eq!(store.pending_decisions(&w.admin, 2).await.unwrap().len(), 2);
 
     store
@@ -453,7 +533,11 @@ async fn a_decided_request_enters_the_log_and_pending_items_come_oldest_first() 
     assert_eq!(logged[0].decision_right_id, Some(w.order_set_right));
     assert!(logged[0].linked(LinkKind::Wave).eq([w.plan.wave_1]));
     let still = store.pending_decisions(&w.admin, 10).await.unwrap();
-    assert!(!still.iter().any(|p| p.kind == "change_request" && p.id == first.id));
+    assert!(
+        !still
+            .iter()
+            .any(|p| p.kind == "change_request" && p.id == first.id)
+    );
 }
 
 #[tokio::test]
@@ -470,16 +554,29 @@ async fn a_body_with_members_is_not_deleted_and_a_rename_follows_to_its_rights()
         "{err:?}"
     );
     store
-        .update_governance_body(&change, w.steering, body("Steering committee", "steering_committee"))
+        .update_governance_body(
+            &change,
+            w.steering,
+            body("Steering committee", "steering_committee"),
+        )
         .await
         .unwrap();
-    let right = store.decision_right(w.admin.program_id, w.timeline_right).await.unwrap();
+    let right = store
+        .decision_right(w.admin.program_id, w.timeline_right)
+        .await
+        .unwrap();
     assert_eq!(right.decider, "Steering committee");
-    let members = store.governance_members(w.admin.program_id, Some(w.steering)).await.unwrap();
+    let members = store
+        .governance_members(w.admin.program_id, Some(w.steering))
+        .await
+        .unwrap();
     assert_eq!(members[0].person_name, "Dana Whitfield");
     assert_eq!(members[0].body_name, "Steering committee");
     assert_eq!(
-        store.bodies_of_email(w.admin.program_id, "Dana@RB.example").await.unwrap(),
+        store
+            .bodies_of_email(w.admin.program_id, "Dana@RB.example")
+            .await
+            .unwrap(),
         vec![w.steering]
     );
 }
@@ -493,15 +590,37 @@ async fn decision_search_at_ten_thousand_decisions() {
     let store = &w.db.store;
     let program_id = w.admin.program_id;
     let words = [
-        "barcode", "scanning", "sepsis", "order", "set", "wave", "delay", "budget", "pharmacy",
-        "interface", "downtime", "portal", "allergy", "discharge", "template", "night", "shift",
+        "barcode",
+        "scanning",
+        "sepsis",
+        "order",
+        "set",
+        "wave",
+        "delay",
+        "budget",
+        "pharmacy",
+        "interface",
+        "downtime",
+        "portal",
+        "allergy",
+        "discharge",
+        "template",
+        "night",
+        "shift",
     ];
     let text = |i: usize| {
         let pick = |k: usize| words[(i * 7 + k * 13) % words.len()];
         format!(
             "Question {i}: should we {} the {} {} for unit {}? Rationale: the {} {} review found \
              variation. Patients want a safe {} and {} every time.",
-            pick(0), pick(1), pick(2), i % 97, pick(3), pick(4), pick(5), pick(6)
+            pick(0),
+            pick(1),
+            pick(2),
+            i % 97,
+            pick(3),
+            pick(4),
+            pick(5),
+            pick(6)
         )
     };
     for chunk in (0..10_000).collect::<Vec<_>>().chunks(500) {
@@ -526,7 +645,12 @@ async fn decision_search_at_ten_thousand_decisions() {
         store.execute_raw(&sql).await.unwrap();
     }
     store.analyze().await.unwrap();
-    for query in ["sepsis", "barcode pharmacy", "unit 42?", "nothing-matches-this"] {
+    for query in [
+        "sepsis",
+        "barcode pharmacy",
+        "unit 42?",
+        "nothing-matches-this",
+    ] {
         let filter = DecisionFilter {
             text: Some(query.into()),
             ..Default::default()
@@ -543,6 +667,9 @@ async fn decision_search_at_ten_thousand_decisions() {
             times.push(started.elapsed());
         }
         times.sort();
-        println!("search {query:?}: {total} of 10,000; median {:?}, max {:?}", times[2], times[4]);
+        println!(
+            "search {query:?}: {total} of 10,000; median {:?}, max {:?}",
+            times[2], times[4]
+        );
     }
 }

@@ -401,7 +401,9 @@ pub struct ChangeRequestQuery {
 }
 
 impl ChangeRequestQuery {
-    pub fn filter(&self) -> muster_store::StoreResult<muster_store::change_request::ChangeRequestFilter> {
+    pub fn filter(
+        &self,
+    ) -> muster_store::StoreResult<muster_store::change_request::ChangeRequestFilter> {
         Ok(muster_store::change_request::ChangeRequestFilter {
             status: filter_value("status", &self.status, ChangeStatus::parse)?,
             ticket_id: filter_id("ticket_id", &self.ticket_id)?,
@@ -494,7 +496,10 @@ pub async fn authorize_decision(
     match request.body_id {
         // A body's request: its members decide, or a program lead on its behalf.
         Some(body_id) if !holds_right => {
-            let body = state.store.governance_body(actor.program_id, body_id).await?;
+            let body = state
+                .store
+                .governance_body(actor.program_id, body_id)
+                .await?;
             state.store.may_decide_for_body(actor, &body).await?;
         }
         _ => {

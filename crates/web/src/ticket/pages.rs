@@ -6,9 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use muster_domain::access::{Action, Subject};
 use muster_domain::audit::Via;
-use muster_domain::decision::{
-    ChangeKind, ChangeRequest, ChangeRequestDraft, DecisionDraft,
-};
+use muster_domain::decision::{ChangeKind, ChangeRequest, ChangeRequestDraft, DecisionDraft};
 use muster_domain::support_team::SupportTeam;
 use muster_domain::ticket::workflow::{TicketChange, next_statuses};
 use muster_domain::ticket::{
