@@ -269,7 +269,7 @@ impl DecisionEntryDraft {
         links.dedup();
 
         let decision_text = decision.clone().flatten().flatten();
-        let status_given = status.clone().flatten().flatten();
+        let status_given = status.flatten().flatten();
         let status = status_given.unwrap_or(if decision_text.is_some() {
             DecisionStatus::Decided
         } else {

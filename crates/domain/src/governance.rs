@@ -76,7 +76,7 @@ impl GovernanceBodyDraft {
         let site_id = v.optional("site_id", self.site_id, optional_id);
         let charter = v.optional("charter", self.charter, |s| optional_text(&s, 8_000));
         let cadence = v.optional("cadence", self.cadence, |s| optional_text(&s, 200));
-        let site = site_id.clone().flatten().flatten();
+        let site = site_id.flatten().flatten();
         if kind == Some(BodyKind::SiteCouncil) && site_id.is_some() && site.is_none() {
             v.push("site_id", "a site council governs one site: choose it");
         }
