@@ -545,50 +545,41 @@ impl Store {
             body: Option<String>,
             since: chrono::DateTime<Utc>,
         }
-        let program_id = actor.program_id;
+        // Each list reads its (program, status, created_at) index, oldest first.
+        let lists = [
+            (
+                Subject::Decision,
+                "decision",
+                "SELECT d.id, d.question AS title, d.body_id, b.name AS body, \
+                 d.created_at AS since FROM decision d \
+                 LEFT JOIN governance_body b ON b.id = d.body_id \
+                 WHERE d.program_id = ? AND d.status = 'open' \
+                 ORDER BY d.created_at, d.id LIMIT ?",
+            ),
+            (
+                Subject::ChangeRequest,
+                "change_request",
+                "SELECT c.id, c.title, c.body_id, c.decider AS body, \
+                 c.created_at AS since FROM change_request c \
+                 WHERE c.program_id = ? AND c.status = 'pending' \
+                 ORDER BY c.created_at, c.id LIMIT ?",
+            ),
+        ];
         let mut out = Vec::new();
-        let readable = |subject| actor.read_scope(subject) != Scope::Nothing;
-        let limit_n = limit.min(1_000) as i64;
-        if readable(Subject::Decision) {
-            let sql = "SELECT d.id, d.question AS title, d.body_id, b.name AS body, \
-                       d.created_at AS since FROM decision d \
-                       LEFT JOIN governance_body b ON b.id = d.body_id \
-                       WHERE d.program_id = ? AND d.status = 'open' \
-                       ORDER BY d.created_at, d.id LIMIT ?";
-            let rows = Row::find_by_statement(statement(
-                self.backend(),
-                sql,
-                vec![program_id.into(), limit_n.into()],
-            ))
-            .all(&self.db)
-            .await?;
+        for (subject, kind, sql) in lists {
+            if actor.read_scope(subject) == Scope::Nothing {
+                continue;
+            }
+            let values = vec![actor.program_id.into(), (limit.min(1_000) as i64).into()];
+            let rows = Row::find_by_statement(statement(self.backend(), sql, values))
+                .all(&self.db)
+                .await?;
             out.extend(rows.into_iter().map(|r| PendingDecision {
-                kind: "decision",
+                kind,
                 id: r.id,
                 title: r.title,
                 body_id: r.body_id,
                 body: r.body.unwrap_or_else(|| "No body named yet".into()),
-                since: r.since,
-            }));
-        }
-        if readable(Subject::ChangeRequest) {
-            let sql = "SELECT c.id, c.title, c.body_id, c.decider AS body, \
-                       c.created_at AS since FROM change_request c \
-                       WHERE c.program_id = ? AND c.status = 'pending' \
-                       ORDER BY c.created_at, c.id LIMIT ?";
-            let rows = Row::find_by_statement(statement(
-                self.backend(),
-                sql,
-                vec![program_id.into(), limit_n.into()],
-            ))
-            .all(&self.db)
-            .await?;
-            out.extend(rows.into_iter().map(|r| PendingDecision {
-                kind: "change_request",
-                id: r.id,
-                title: r.title,
-                body_id: r.body_id,
-                body: r.body.unwrap_or_default(),
                 since: r.since,
             }));
         }

@@ -513,6 +513,18 @@ async fn a_decided_request_enters_the_log_and_pending_items_come_oldest_first() 
             .all(|p| p.body == "Physician advisory council")
     );
     assert_eq!(store.pending_decisions(&w.admin, 2).await.unwrap().len(), 2);
+    let vendor = Actor {
+        role: AccessRole::Vendor,
+        ..w.admin.clone()
+    };
+    assert!(
+        store
+            .pending_decisions(&vendor, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "vendors see none"
+    );
 
     store
         .decide_change_request(
