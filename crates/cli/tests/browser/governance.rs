@@ -73,5 +73,12 @@ async fn governance_scenario(b: Browser) -> Result<()> {
             .await?
             .contains("Custom transfusion consent wording")
     );
+
+    // The remaining forms and lists, for axe.
+    b.goto("/governance-members").await?;
+    b.goto("/governance-members/new").await?;
+    b.goto("/governance-bodies/new").await?;
+    b.goto("/decision-rights/new").await?;
+    b.goto("/change-requests?status=approved").await?;
     Ok(())
 }

@@ -472,3 +472,36 @@ async fn a_bodys_page_lists_members_rights_decisions_and_pending_requests() {
     .await;
     assert_eq!(council.field_errors()[0].0, "site_id");
 }
+
+#[tokio::test]
+async fn the_api_description_covers_governance_decisions_and_change_requests() {
+    let app = TestApp::new().await;
+    let token = app.token(AccessRole::Analyst).await;
+    let doc = app
+        .api(&token, Method::GET, "/api/v1/openapi.json", None)
+        .await
+        .json();
+    let paths = &doc["paths"];
+    for (path, method) in [
+        ("/api/v1/governance-bodies", "post"),
+        ("/api/v1/governance-bodies/{id}", "patch"),
+        ("/api/v1/governance-members", "get"),
+        ("/api/v1/decisions", "get"),
+        ("/api/v1/decisions/{id}", "get"),
+        ("/api/v1/change-requests", "post"),
+        ("/api/v1/change-requests", "get"),
+        ("/api/v1/change-requests/{id}", "get"),
+        ("/api/v1/change-requests/{id}/decision", "post"),
+    ] {
+        assert!(
+            paths[path][method].is_object(),
+            "{method} {path} is not described"
+        );
+    }
+    let impact =
+        &doc["components"]["schemas"]["DecisionEntryDraft"]["properties"]["patient_impact"];
+    assert!(
+        impact.is_object(),
+        "the draft's patient_impact is described"
+    );
+}
