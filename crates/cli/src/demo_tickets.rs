@@ -214,6 +214,7 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
             module_id: None,
             change_kind: Some(kind.code().into()),
             decider: Some(decider.into()),
+            body_id: None,
             decider_account_id: account.map(|a: i64| a.to_string()),
         };
         store

@@ -9,6 +9,7 @@ mod config;
 mod demo;
 mod demo_champions;
 mod demo_lessons;
+mod demo_governance;
 mod demo_plan;
 mod demo_readiness;
 mod demo_tickets;

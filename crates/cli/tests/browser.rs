@@ -15,6 +15,8 @@ mod alignment;
 mod axe;
 #[path = "browser/champions.rs"]
 mod champions;
+#[path = "browser/governance.rs"]
+mod governance;
 #[path = "browser/page.rs"]
 mod page;
 #[path = "browser/plan.rs"]

@@ -382,6 +382,21 @@ impl Actor {
         }
     }
 
+    /// May this actor decide for governance body `body` (under one of its rights: a logged
+    /// decision, a change request routed to it)? A member of the body does (`member`: the
+    /// account's email is a member's); so does whoever keeps the governance bodies (a
+    /// program lead or administrator), on the body's behalf. `Err` says who may.
+    pub fn may_decide_for(&self, body: &str, member: bool) -> Result<(), String> {
+        if member || self.may(Action::Update, Subject::GovernanceBody) {
+            Ok(())
+        } else {
+            Err(format!(
+                "this decision belongs to {body}: its members record it, or a program lead on \
+                 its behalf"
+            ))
+        }
+    }
+
     /// The rows of `subject` this actor may read, for list queries.
     pub fn read_scope(&self, subject: Subject) -> Scope {
         match reach(self.role, subject, Action::Read) {
@@ -701,6 +716,24 @@ mod tests {
             assert!(!actor(Vendor).may(Action::Read, subject));
         }
         assert!(actor(Executive).may(Action::Create, Subject::Decision));
+        let exec = actor(Executive);
+        assert!(exec.may_decide_for("Steering committee", true).is_ok());
+        assert_eq!(
+            exec.may_decide_for("Steering committee", false)
+                .unwrap_err(),
+            "this decision belongs to Steering committee: its members record it, or a program \
+             lead on its behalf"
+        );
+        assert!(
+            actor(ProgramLead)
+                .may_decide_for("Steering committee", false)
+                .is_ok()
+        );
+        assert!(
+            actor(Analyst)
+                .may_decide_for("Steering committee", false)
+                .is_err()
+        );
         assert!(!actor(Executive).may(Action::Create, Subject::Goal));
         assert!(actor(Analyst).may(Action::Create, Subject::Measurement));
         assert!(!actor(Analyst).may(Action::Create, Subject::Goal));

@@ -19,9 +19,39 @@ choice!(
         Report = ("report", "Report"),
         Interface = ("interface", "Interface"),
         Other = ("other", "Other"),
+        Scope = ("scope", "Scope"),
+        Timeline = ("timeline", "Timeline"),
+        Budget = ("budget", "Budget"),
         GoLive = ("go_live", "Go-live (go/no-go gate)"),
     }
 );
+
+impl ChangeKind {
+    /// Is an approved request of this kind a customization of the standard build, counted
+    /// in its wave's complexity? Build changes are (workflow, order set, documentation,
+    /// clinical content, security, report, other); interfaces are counted on their own
+    /// (`Wave::interfaces`), and scope, timeline, budget and go-live are program decisions,
+    /// not build.
+    pub fn is_customization(self) -> bool {
+        !matches!(
+            self,
+            ChangeKind::Interface
+                | ChangeKind::Scope
+                | ChangeKind::Timeline
+                | ChangeKind::Budget
+                | ChangeKind::GoLive
+        )
+    }
+
+    /// The kinds that count as customizations, as stored codes.
+    pub fn customization_codes() -> Vec<&'static str> {
+        ChangeKind::ALL
+            .iter()
+            .filter(|k| k.is_customization())
+            .map(|k| k.code())
+            .collect()
+    }
+}
 
 choice!(
     ChangeStatus {
@@ -43,6 +73,8 @@ pub struct DecisionRight {
     pub decider: String,
     /// The account that records the decision, if one person does.
     pub decider_account_id: Option<i64>,
+    /// The governance body that holds the right, if one does.
+    pub body_id: Option<i64>,
 }
 
 /// A decision right as submitted by a form or a JSON body.
@@ -57,11 +89,15 @@ pub struct DecisionRightDraft {
     /// workflow, order_set, documentation, clinical_content, security, report, interface
     /// or other
     pub change_kind: Option<String>,
-    /// The role or body that decides.
+    /// The role or body that decides; blank with a body: the body's name.
     pub decider: Option<String>,
     #[serde(default, deserialize_with = "number_as_text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub decider_account_id: Option<String>,
+    /// The governance body that holds the right.
+    #[serde(default, deserialize_with = "number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub body_id: Option<String>,
 }
 
 /// A valid decision right, ready to store.
@@ -69,8 +105,10 @@ pub struct DecisionRightDraft {
 pub struct DecisionRightSpec {
     pub module_id: Option<ModuleId>,
     pub change_kind: ChangeKind,
-    pub decider: Name,
+    /// `None` only with a body, whose name the store fills in.
+    pub decider: Option<Name>,
     pub decider_account_id: Option<i64>,
+    pub body_id: Option<i64>,
 }
 
 impl DecisionRightDraft {
@@ -78,13 +116,23 @@ impl DecisionRightDraft {
         let mut v = Validator::new();
         let module_id = v.optional("module_id", self.module_id, optional_id);
         let kind = v.required("change_kind", self.change_kind, |s| ChangeKind::parse(&s));
-        let decider = v.required("decider", self.decider, |s| Name::parse(&s));
         let account = v.optional("decider_account_id", self.decider_account_id, optional_id);
+        let body_id = v.optional("body_id", self.body_id, optional_id);
+        let has_body = matches!(body_id, Some(Some(Some(_))));
+        let decider = v.check(
+            "decider",
+            match self.decider.as_deref().map(str::trim) {
+                None | Some("") if has_body => Ok(None),
+                None | Some("") => Err("is required: name the role, or choose the body".into()),
+                Some(text) => Name::parse(text).map(Some),
+            },
+        );
         v.finish(|| DecisionRightSpec {
             module_id: module_id.unwrap().flatten(),
             change_kind: kind.unwrap(),
             decider: decider.unwrap(),
             decider_account_id: account.unwrap().flatten(),
+            body_id: body_id.unwrap().flatten(),
         })
     }
 
@@ -94,6 +142,7 @@ impl DecisionRightDraft {
             change_kind: overlay(base.change_kind, self.change_kind),
             decider: overlay(base.decider, self.decider),
             decider_account_id: overlay(base.decider_account_id, self.decider_account_id),
+            body_id: overlay(base.body_id, self.body_id),
         }
     }
 }
@@ -106,6 +155,7 @@ impl From<&DecisionRight> for DecisionRightDraft {
             change_kind: Some(r.change_kind.code().into()),
             decider: Some(r.decider.clone()),
             decider_account_id: id_text(r.decider_account_id),
+            body_id: id_text(r.body_id),
         }
     }
 }
@@ -131,12 +181,16 @@ pub const UNASSIGNED_DECIDER: &str = "No decision right recorded: the program le
 pub struct ChangeRequest {
     pub id: i64,
     pub ticket_id: Option<i64>,
+    /// The wave the change would go live in.
+    pub wave_id: Option<i64>,
     pub module_id: Option<ModuleId>,
     pub change_kind: ChangeKind,
     pub title: String,
     /// Why the standard build cannot serve.
     pub justification: String,
     pub decision_right_id: Option<i64>,
+    /// The governance body that decides (holds the governing right).
+    pub body_id: Option<i64>,
     pub decider: String,
     pub status: ChangeStatus,
     pub decision_note: Option<String>,
@@ -153,11 +207,20 @@ pub struct ChangeRequestDraft {
     #[serde(default, deserialize_with = "crate::draft::number_as_text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub module_id: Option<String>,
-    /// workflow, order_set, documentation, clinical_content, security, report, interface, other
+    /// workflow, order_set, documentation, clinical_content, security, report, interface,
+    /// other, scope, timeline, budget
     pub change_kind: Option<String>,
     pub title: Option<String>,
-    /// Why the standard build cannot serve.
+    /// Why the standard build cannot serve (vanilla first).
     pub justification: Option<String>,
+    /// The wave the customization would go live in.
+    #[serde(default, deserialize_with = "crate::draft::number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub wave_id: Option<String>,
+    /// The body to route to; it must hold the governing right. Blank: the body that does.
+    #[serde(default, deserialize_with = "crate::draft::number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub body_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -166,6 +229,9 @@ pub struct ChangeRequestSpec {
     pub change_kind: ChangeKind,
     pub title: String,
     pub justification: String,
+    pub wave_id: Option<i64>,
+    /// The body the requester routed it to, checked against the governing right.
+    pub body_id: Option<i64>,
 }
 
 impl ChangeRequestDraft {
@@ -178,11 +244,15 @@ impl ChangeRequestDraft {
         let why = v.required("justification", self.justification, |s| {
             required_text(&s, 8_000)
         });
+        let wave_id = v.optional("wave_id", self.wave_id, crate::draft::optional_id);
+        let body_id = v.optional("body_id", self.body_id, crate::draft::optional_id);
         v.finish(|| ChangeRequestSpec {
             module_id: module_id.unwrap().flatten(),
             change_kind: kind.unwrap(),
             title: title.unwrap(),
             justification: why.unwrap(),
+            wave_id: wave_id.unwrap().flatten(),
+            body_id: body_id.unwrap().flatten(),
         })
     }
 }
@@ -195,9 +265,20 @@ pub struct DecisionDraft {
     /// approved, rejected or deferred
     pub status: Option<String>,
     pub decision_note: Option<String>,
+    /// What will patients want? Given, the decision is also entered in the decision log,
+    /// linked to the request.
+    #[serde(default)]
+    pub patient_impact: Option<String>,
 }
 
 impl DecisionDraft {
+    /// The patient-impact statement, if one was given (the decision-log entry's).
+    pub fn patient_impact(&self) -> Result<Option<String>, crate::Invalid> {
+        let given = self.patient_impact.as_deref().unwrap_or("");
+        crate::text::optional_text(given, 8_000)
+            .map_err(|m| crate::Invalid::one("patient_impact", m))
+    }
+
     pub fn parse(self) -> Result<(ChangeStatus, String), crate::Invalid> {
         use crate::ticket::required_text;
         let mut v = crate::validate::Validator::new();
@@ -223,6 +304,7 @@ mod tests {
             change_kind: kind,
             decider: format!("body {id}"),
             decider_account_id: None,
+            body_id: None,
         }
     }
 

@@ -19,6 +19,7 @@ pub(crate) const ENTITY: &str = "decision_right";
 pub struct DecisionRightFilter {
     pub module_id: Option<ModuleId>,
     pub change_kind: Option<ChangeKind>,
+    pub body_id: Option<i64>,
 }
 
 pub(crate) fn to_decision_right(m: decision_right::Model) -> StoreResult<DecisionRight> {
@@ -28,12 +29,14 @@ pub(crate) fn to_decision_right(m: decision_right::Model) -> StoreResult<Decisio
         change_kind: ChangeKind::parse(&m.change_kind).map_err(StoreError::Corrupt)?,
         decider: m.decider,
         decider_account_id: m.decider_account_id,
+        body_id: m.body_id,
     })
 }
 
 fn decision_right_row(
     program_id: i64,
     spec: DecisionRightSpec,
+    decider: String,
     now: DateTime<Utc>,
 ) -> decision_right::ActiveModel {
     decision_right::ActiveModel {
@@ -41,8 +44,9 @@ fn decision_right_row(
         program_id: Set(program_id),
         module_id: Set(spec.module_id),
         change_kind: Set(spec.change_kind.code().into()),
-        decider: Set(spec.decider.into_string()),
+        decider: Set(decider),
         decider_account_id: Set(spec.decider_account_id),
+        body_id: Set(spec.body_id),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -79,6 +83,9 @@ impl Store {
         if let Some(kind) = filter.change_kind {
             query = query.filter(C::ChangeKind.eq(kind.code()));
         }
+        if let Some(body) = filter.body_id {
+            query = query.filter(C::BodyId.eq(body));
+        }
         let total = query.clone().count(&self.db).await?;
         let rows = paging::after(query, C::ChangeKind, C::Id, cursor, limit)
             .all(&self.db)
@@ -107,9 +114,10 @@ impl Store {
         change: &Change<'_>,
         spec: DecisionRightSpec,
     ) -> StoreResult<DecisionRight> {
-        self.check_decision_right(change.program_id(), None, &spec)
+        let decider = self
+            .check_decision_right(change.program_id(), None, &spec)
             .await?;
-        let row = decision_right_row(change.program_id(), spec, Utc::now());
+        let row = decision_right_row(change.program_id(), spec, decider, Utc::now());
         self.insert_audited(change, ENTITY, row, &[], to_decision_right, |r| r.id)
             .await
     }
@@ -122,12 +130,13 @@ impl Store {
         spec: DecisionRightSpec,
     ) -> StoreResult<DecisionRight> {
         let before = self.decision_right(change.program_id(), id).await?;
-        self.check_decision_right(change.program_id(), Some(id), &spec)
+        let decider = self
+            .check_decision_right(change.program_id(), Some(id), &spec)
             .await?;
         let row = decision_right::ActiveModel {
             id: Set(id),
             created_at: NotSet,
-            ..decision_right_row(change.program_id(), spec, Utc::now())
+            ..decision_right_row(change.program_id(), spec, decider, Utc::now())
         };
         self.update_audited(change, ENTITY, id, &before, row, &[], to_decision_right)
             .await
@@ -151,18 +160,28 @@ impl Store {
             .await
     }
 
-    /// The module and account exist, and no other right covers the same module (or all
-    /// modules) and kind. Checked here because the index cannot see NULL modules as equal.
+    /// The module, account and body exist, and no other right covers the same module (or
+    /// all modules) and kind. Checked here because the index cannot see NULL modules as
+    /// equal. Returns the decider's words: as given, else the body's name.
     async fn check_decision_right(
         &self,
         program_id: i64,
         id: Option<i64>,
         spec: &DecisionRightSpec,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<String> {
         use decision_right::Column as C;
         self.check_module_choice(program_id, spec.module_id).await?;
         self.check_account_choice(program_id, spec.decider_account_id, "decider_account_id")
             .await?;
+        let body = match spec.body_id {
+            Some(body) => Some(self.check_body_choice(program_id, "body_id", body).await?),
+            None => None,
+        };
+        let decider = match (&spec.decider, body) {
+            (Some(words), _) => words.as_str().to_owned(),
+            (None, Some(body)) => body.name,
+            (None, None) => return Err(StoreError::invalid("decider", "is required")),
+        };
         let mut same = decision_right::Entity::find()
             .filter(C::ProgramId.eq(program_id))
             .filter(C::ChangeKind.eq(spec.change_kind.code()))
@@ -184,6 +203,6 @@ impl Store {
                 format!("a decision right for this kind of change to {scope} already exists"),
             )));
         }
-        Ok(())
+        Ok(decider)
     }
 }

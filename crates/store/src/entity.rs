@@ -233,7 +233,7 @@ pub mod decision_right {
     use super::Ts;
     entity!("decision_right" {
         module_id: Option<i64>, change_kind: String, decider: String,
-        decider_account_id: Option<i64>, created_at: Ts, updated_at: Ts,
+        decider_account_id: Option<i64>, created_at: Ts, updated_at: Ts, body_id: Option<i64>,
     });
 }
 
@@ -276,7 +276,7 @@ pub mod change_request {
         ticket_id: Option<i64>, module_id: Option<i64>, change_kind: String, title: String,
         justification: String, decision_right_id: Option<i64>, decider: String, status: String,
         decision_note: Option<String>, decided_by: Option<String>, decided_at: Option<Ts>,
-        created_at: Ts, updated_at: Ts,
+        created_at: Ts, updated_at: Ts, wave_id: Option<i64>, body_id: Option<i64>,
     });
 }
 
@@ -405,5 +405,31 @@ pub mod champion {
     entity!("champion" {
         person_id: i64, unit_id: i64, shift: String, since: chrono::NaiveDate,
         notes: Option<String>, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod governance_body {
+    use super::Ts;
+    entity!("governance_body" {
+        name: String, kind: String, site_id: Option<i64>, charter: Option<String>,
+        cadence: Option<String>, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod governance_member {
+    use super::Ts;
+    entity!("governance_member" {
+        body_id: i64, person_id: i64, role: String, created_at: Ts, updated_at: Ts,
+    });
+}
+
+pub mod decision {
+    use super::Ts;
+    entity!("decision" {
+        question: String, options: String, decision: Option<String>, rationale: Option<String>,
+        patient_impact: String, body_id: Option<i64>, decision_right_id: Option<i64>,
+        right_kind: Option<String>, decided_on: Option<chrono::NaiveDate>,
+        dissent: Option<String>, status: String, search_text: String, created_at: Ts,
+        updated_at: Ts,
     });
 }

@@ -20,9 +20,12 @@ mod write;
 
 pub mod account;
 pub mod champion;
+pub mod change_request;
 pub mod command_center;
+pub mod decision_log;
 pub mod decision_right;
 pub mod embedding;
+pub mod governance;
 pub mod import;
 pub mod known_issue;
 pub mod lesson;

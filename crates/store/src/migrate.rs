@@ -136,6 +136,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: None,
     },
     Migration {
+        version: 19,
+        name: "governance",
+        both: Some(include_str!("../migrations/0019_governance.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 20,
         name: "lessons_embedding",
         both: Some(include_str!("../migrations/0020_lessons_embedding.sql")),

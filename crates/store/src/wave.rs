@@ -139,17 +139,20 @@ async fn to_waves<C: ConnectionTrait>(
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut sites = linked(db, backend, Link::Sites, &ids).await?;
     let mut modules = linked(db, backend, Link::Modules, &ids).await?;
+    let program_id = rows.first().map_or(0, |r| r.program_id);
+    let requested = crate::change_request::approved_customizations(db, program_id, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|m| {
             let site_ids = sites.remove(&m.id).unwrap_or_default();
             let module_ids = modules.remove(&m.id).unwrap_or_default();
-            to_wave(m, site_ids, module_ids)
+            let counted = requested.get(&m.id).copied().unwrap_or(0);
+            to_wave(m, site_ids, module_ids, counted)
         })
         .collect())
 }
 
-fn to_wave(m: wave::Model, site_ids: Vec<SiteId>, module_ids: Vec<i64>) -> Wave {
+fn to_wave(m: wave::Model, site_ids: Vec<SiteId>, module_ids: Vec<i64>, requested: i64) -> Wave {
     Wave {
         id: m.id,
         name: m.name,
@@ -159,6 +162,7 @@ fn to_wave(m: wave::Model, site_ids: Vec<SiteId>, module_ids: Vec<i64>) -> Wave 
         module_ids,
         interfaces: m.interfaces,
         approved_customizations: m.approved_customizations,
+        requested_customizations: requested,
     }
 }
 
@@ -305,7 +309,7 @@ impl Store {
             .map_err(|e| map_unique(e, UNIQUE))?;
         self.set_wave_links(&txn, change.program_id(), row.id, &spec)
             .await?;
-        let created = to_wave(row, spec.site_ids, spec.module_ids);
+        let created = to_wave(row, spec.site_ids, spec.module_ids, 0);
         record(
             &txn,
             change,
@@ -340,7 +344,12 @@ impl Store {
         .map_err(|e| map_unique(e, UNIQUE))?;
         self.set_wave_links(&txn, change.program_id(), id, &spec)
             .await?;
-        let after = to_wave(row, spec.site_ids, spec.module_ids);
+        let after = to_wave(
+            row,
+            spec.site_ids,
+            spec.module_ids,
+            before.requested_customizations,
+        );
         record(
             &txn,
             change,

@@ -378,3 +378,6 @@ mod waves;
 mod completion_import;
 #[path = "store/lessons.rs"]
 mod lessons;
+
+#[path = "store/governance.rs"]
+mod governance;

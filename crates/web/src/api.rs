@@ -126,6 +126,9 @@ pub fn document() -> &'static Document {
         describe::<sla_policy::SlaPolicies>(&mut doc);
         describe::<known_issue::KnownIssues>(&mut doc);
         describe::<decision_right::DecisionRights>(&mut doc);
+        describe::<crate::governance::GovernanceBodies>(&mut doc);
+        describe::<crate::governance::GovernanceMembers>(&mut doc);
+        describe::<crate::decision_log::Decisions>(&mut doc);
         describe::<rounding::Roundings>(&mut doc);
         crate::training::describe(&mut doc);
         crate::plan::describe(&mut doc);
@@ -135,6 +138,7 @@ pub fn document() -> &'static Document {
         crate::embedding::describe(&mut doc);
         doc.merge(<crate::alignment::AlignmentDoc as utoipa::OpenApi>::openapi());
         doc.merge(crate::provisioning::ProvisioningDoc::openapi());
+        doc.merge(crate::change_request::ChangeRequestDoc::openapi());
         doc.info.version = env!("CARGO_PKG_VERSION").into();
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(

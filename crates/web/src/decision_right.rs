@@ -23,6 +23,8 @@ pub struct DecisionRightQuery {
     pub module_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_id: Option<String>,
 }
 
 const ALL_MODULES: &str = "Every module";
@@ -70,6 +72,7 @@ impl Resource for DecisionRights {
         let filter = DecisionRightFilter {
             module_id: filter_id("module_id", &query.module_id)?,
             change_kind: filter_value("change_kind", &query.change_kind, ChangeKind::parse)?,
+            body_id: filter_id("body_id", &query.body_id)?,
         };
         store
             .list_decision_rights(actor.program_id, &filter, cursor, limit)
@@ -100,7 +103,11 @@ impl Resource for DecisionRights {
     fn query_params() -> &'static [(&'static str, &'static str)] {
         &[
             ("module_id", "only rights for this module"),
-            ("change_kind", "workflow, order_set, documentation, ..."),
+            (
+                "change_kind",
+                "workflow, order_set, documentation, scope, timeline, budget, ...",
+            ),
+            ("body_id", "only the rights this governance body holds"),
         ]
     }
     fn columns() -> &'static [&'static str] {
@@ -152,13 +159,22 @@ impl Resource for DecisionRights {
             )
             .help("A module's own right wins over the one for every module"),
             Field::new(
+                "body_id",
+                "Held by (governance body)",
+                FieldKind::Select(
+                    crate::governance::body_options(store, actor.program_id, Some("— no body —"))
+                        .await?,
+                ),
+                d.body_id.as_deref(),
+            )
+            .help("The body whose members decide; a program lead may record for it"),
+            Field::new(
                 "decider",
                 "Decided by",
                 FieldKind::Text,
                 d.decider.as_deref(),
             )
-            .required()
-            .help("The role or body, e.g. Physician advisory council"),
+            .help("The role or body in words, e.g. Physician advisory council; blank: the body's name"),
             Field::new(
                 "decider_account_id",
                 "Recorded by",

@@ -11,12 +11,15 @@ mod api;
 mod audit;
 mod auth;
 mod champion;
+mod change_request;
 mod command_center;
+mod decision_log;
 mod decision_right;
 mod download;
 mod embedding;
 mod error;
 mod form;
+mod governance;
 mod health;
 mod home;
 mod import;
@@ -139,6 +142,9 @@ pub fn app(state: AppState) -> Router {
         .merge(lesson::routes())
         .merge(embedding::routes())
         .merge(resource::routes::<decision_right::DecisionRights>())
+        .merge(resource::routes::<governance::GovernanceBodies>())
+        .merge(resource::routes::<governance::GovernanceMembers>())
+        .merge(resource::routes::<decision_log::Decisions>())
         .merge(resource::routes::<rounding::Roundings>())
         .merge(program::routes())
         .merge(audit::routes())

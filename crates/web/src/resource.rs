@@ -323,6 +323,16 @@ pub trait Resource: Send + Sync + 'static {
     ) -> impl Future<Output = StoreResult<Vec<Field>>> + Send;
     /// The list page's filter inputs, filled from `query`.
     fn filters(query: &Self::Query, lookup: &Lookup) -> Vec<Field>;
+    /// `filters`, for resources whose filters need the store for their choices.
+    fn filter_fields(
+        _store: &Store,
+        _actor: &Actor,
+        query: &Self::Query,
+        lookup: &Lookup,
+    ) -> impl Future<Output = StoreResult<Vec<Field>>> + Send {
+        let fields = Self::filters(query, lookup);
+        async { Ok(fields) }
+    }
     /// More actions on the list page beside "New ...": (label, href), as the actor may.
     fn actions(_actor: &Actor) -> Vec<(&'static str, &'static str)> {
         Vec::new()

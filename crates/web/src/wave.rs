@@ -154,8 +154,15 @@ impl Resource for Waves {
                 value: Cell::text(w.interfaces.to_string()),
             },
             Fact {
-                label: "Approved customizations",
+                label: "Approved customizations (counted by hand)",
                 value: Cell::text(w.approved_customizations.to_string()),
+            },
+            Fact {
+                label: "Approved customization requests",
+                value: Cell::link(
+                    w.requested_customizations.to_string(),
+                    format!("/change-requests?status=approved&wave_id={}", w.id),
+                ),
             },
             Fact {
                 label: "Scale and forecast",
@@ -220,7 +227,7 @@ impl Resource for Waves {
                 FieldKind::Number,
                 d.approved_customizations.as_deref(),
             )
-            .help("Customizations approved for this wave's go-live, counted by hand for now."),
+            .help("Customizations approved before (or outside) Muster's change requests; approved requests for this wave are counted on their own, and the scale index adds both."),
             Field::new("notes", "Notes", FieldKind::TextArea, d.notes.as_deref()),
         ])
     }

@@ -58,7 +58,7 @@ pub fn scale_inputs(wave: &Wave, headcounts: &HashMap<SiteId, SiteHeadcount>) ->
             })
             .collect(),
         interfaces: wave.interfaces,
-        approved_customizations: wave.approved_customizations,
+        approved_customizations: wave.approved_customizations + wave.requested_customizations,
     }
 }
 

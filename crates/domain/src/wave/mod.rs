@@ -32,8 +32,12 @@ pub struct Wave {
     pub module_ids: Vec<ModuleId>,
     /// Interfaces going live with the wave (counted by hand for now).
     pub interfaces: i64,
-    /// Approved customizations going live with the wave (counted by hand for now).
+    /// Approved customizations going live with the wave, counted by hand: those approved
+    /// before (or outside) Muster's change requests.
     pub approved_customizations: i64,
+    /// Change requests of customization kinds approved in Muster for this wave (counted,
+    /// not entered). The scale index's complexity adds both counts.
+    pub requested_customizations: i64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -254,11 +254,15 @@ impl Store {
         let program_id = change.program_id();
         let rights = self.decision_rights(program_id).await?;
         let right = governing_right(&rights, spec.module_id, spec.change_kind);
+        self.check_change_request_route(program_id, &spec, right)
+            .await?;
         let now = Utc::now();
         let row = change_request::ActiveModel {
             id: NotSet,
             program_id: Set(program_id),
             ticket_id: Set(ticket_id),
+            wave_id: Set(spec.wave_id),
+            body_id: Set(right.and_then(|r| r.body_id)),
             module_id: Set(spec.module_id),
             change_kind: Set(spec.change_kind.code().into()),
             title: Set(spec.title),
@@ -328,13 +332,33 @@ impl Store {
         ticket_id: Option<i64>,
         status: Option<ChangeStatus>,
     ) -> StoreResult<Vec<ChangeRequest>> {
+        let filter = crate::change_request::ChangeRequestFilter {
+            ticket_id,
+            status,
+            ..Default::default()
+        };
+        self.find_change_requests(program_id, &filter).await
+    }
+
+    /// Change requests by ticket, status, wave and body, newest first (at most 500).
+    pub async fn find_change_requests(
+        &self,
+        program_id: i64,
+        filter: &crate::change_request::ChangeRequestFilter,
+    ) -> StoreResult<Vec<ChangeRequest>> {
         let mut query =
             change_request::Entity::find().filter(change_request::Column::ProgramId.eq(program_id));
-        if let Some(t) = ticket_id {
+        if let Some(t) = filter.ticket_id {
             query = query.filter(change_request::Column::TicketId.eq(t));
         }
-        if let Some(s) = status {
+        if let Some(s) = filter.status {
             query = query.filter(change_request::Column::Status.eq(s.code()));
+        }
+        if let Some(w) = filter.wave_id {
+            query = query.filter(change_request::Column::WaveId.eq(w));
+        }
+        if let Some(b) = filter.body_id {
+            query = query.filter(change_request::Column::BodyId.eq(b));
         }
         use sea_orm::QuerySelect;
         query
@@ -355,6 +379,7 @@ impl Store {
         id: i64,
         status: ChangeStatus,
         note: String,
+        patient_impact: Option<String>,
     ) -> StoreResult<ChangeRequest> {
         let before = self.change_request(change.program_id(), id).await?;
         if before.status != ChangeStatus::Pending {
@@ -409,16 +434,23 @@ impl Store {
             self.notify_requesters(&txn, change, &ticket, &message)
                 .await?;
         }
+        if let Some(impact) = patient_impact {
+            let entry = logged_decision(&after, &note, impact);
+            let kind = after.decision_right_id.map(|_| after.change_kind);
+            Store::insert_decision_in(&txn, change, entry, kind).await?;
+        }
         txn.commit().await?;
         Ok(after)
     }
 }
 
-fn to_change_request(m: change_request::Model) -> StoreResult<ChangeRequest> {
+pub(crate) fn to_change_request(m: change_request::Model) -> StoreResult<ChangeRequest> {
     use muster_domain::decision::ChangeKind;
     Ok(ChangeRequest {
         id: m.id,
         ticket_id: m.ticket_id,
+        wave_id: m.wave_id,
+        body_id: m.body_id,
         module_id: m.module_id,
         change_kind: ChangeKind::parse(&m.change_kind).map_err(StoreError::Corrupt)?,
         title: m.title,
@@ -431,4 +463,44 @@ fn to_change_request(m: change_request::Model) -> StoreResult<ChangeRequest> {
         decided_at: m.decided_at,
         created_at: m.created_at,
     })
+}
+
+/// The decision-log entry for a decided change request, linked to it and to its wave and
+/// module.
+fn logged_decision(
+    request: &ChangeRequest,
+    note: &str,
+    patient_impact: String,
+) -> muster_domain::decision_log::DecisionEntrySpec {
+    use muster_domain::decision_log::{DecisionEntrySpec, DecisionLink, DecisionStatus, LinkKind};
+    let mut links = vec![DecisionLink {
+        kind: LinkKind::ChangeRequest,
+        target_id: request.id,
+    }];
+    let mut also = |kind, id: Option<i64>| {
+        if let Some(target_id) = id {
+            links.push(DecisionLink { kind, target_id });
+        }
+    };
+    also(LinkKind::Wave, request.wave_id);
+    also(LinkKind::Module, request.module_id);
+    also(LinkKind::Ticket, request.ticket_id);
+    links.sort_by_key(|l| (l.kind, l.target_id));
+    DecisionEntrySpec {
+        question: format!("Change request {}: {}", request.id, request.title),
+        options: vec![
+            "Approve".into(),
+            "Reject (stay with the standard build)".into(),
+            "Defer".into(),
+        ],
+        decision: Some(format!("{}: {note}", request.status.label())),
+        rationale: Some(note.to_owned()),
+        patient_impact,
+        body_id: request.body_id,
+        decision_right_id: request.body_id.and(request.decision_right_id),
+        decided_on: Some(Utc::now().date_naive()),
+        dissent: None,
+        status: DecisionStatus::Decided,
+        links,
+    }
 }

@@ -97,7 +97,7 @@ pub async fn list<R: Resource>(
         singular: R::SINGULAR,
         can_create: viewer.actor.may(Action::Create, R::SUBJECT),
         actions: R::actions(&viewer.actor),
-        filters: R::filters(&query, &lookup),
+        filters: R::filter_fields(&state.store, &viewer.actor, &query, &lookup).await?,
         columns: R::columns(),
         shown: page.items.len(),
         partial: (page.items.len() as u64) < page.total,

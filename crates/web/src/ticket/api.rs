@@ -384,24 +384,48 @@ pub async fn similar(
     Ok(Json(found))
 }
 
-#[derive(Debug, Deserialize, Serialize, Default)]
+#[derive(Debug, Deserialize, Serialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChangeRequestQuery {
+    /// pending, approved, rejected or deferred
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
+    /// The wave the change would go live in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wave_id: Option<String>,
+    /// The governance body it is routed to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_id: Option<String>,
 }
 
+impl ChangeRequestQuery {
+    pub fn filter(
+        &self,
+    ) -> muster_store::StoreResult<muster_store::change_request::ChangeRequestFilter> {
+        Ok(muster_store::change_request::ChangeRequestFilter {
+            status: filter_value("status", &self.status, ChangeStatus::parse)?,
+            ticket_id: filter_id("ticket_id", &self.ticket_id)?,
+            wave_id: filter_id("wave_id", &self.wave_id)?,
+            body_id: filter_id("body_id", &self.body_id)?,
+        })
+    }
+}
+
+/// Change requests, newest first (at most 500), by status, ticket, wave and body.
+#[utoipa::path(get, path = "/api/v1/change-requests", tag = "Change requests", params(ChangeRequestQuery),
+    responses((status = 200, description = "change requests", body = Vec<ChangeRequest>), (status = 403, description = "your role does not allow this", body = crate::error::Problem), (status = 422, description = "a filter is not valid", body = crate::error::Problem)))]
 pub async fn change_requests(
     State(state): State<AppState>,
     caller: ApiCaller,
     Params(query): Params<ChangeRequestQuery>,
 ) -> Result<Json<Vec<ChangeRequest>>, ApiError> {
     require(&caller.actor, Action::Read, Subject::ChangeRequest)?;
-    let status = filter_value("status", &query.status, ChangeStatus::parse)?;
-    let ticket = filter_id("ticket_id", &query.ticket_id)?;
     Ok(Json(
         state
             .store
-            .list_change_requests(caller.actor.program_id, ticket, status)
+            .find_change_requests(caller.actor.program_id, &query.filter()?)
             .await?,
     ))
 }
@@ -446,25 +470,54 @@ pub async fn decide_for(
     draft: DecisionDraft,
 ) -> Result<ChangeRequest, AppError> {
     let request = state.store.change_request(actor.program_id, id).await?;
+    authorize_decision(state, actor, &request).await?;
+    let impact = draft.patient_impact()?;
+    let (status, note) = draft.parse()?;
+    Ok(state
+        .store
+        .decide_change_request(&Change::new(actor, via), id, status, note, impact)
+        .await?)
+}
+
+/// May `actor` decide `request`: the account named on its right; for a body's request a
+/// member or a program lead on its behalf (`Actor::may_decide_for`); else whoever may
+/// update change requests.
+pub async fn authorize_decision(
+    state: &AppState,
+    actor: &Actor,
+    request: &ChangeRequest,
+) -> Result<(), AppError> {
     let rights = state.store.decision_rights(actor.program_id).await?;
     let decider_account = rights
         .iter()
         .find(|r| Some(r.id) == request.decision_right_id)
         .and_then(|r| r.decider_account_id);
     let holds_right = decider_account.is_some() && decider_account == actor.account_id;
-    if !(holds_right || actor.may(Action::Update, Subject::ChangeRequest)) {
-        return Err(AppError::Forbidden(format!(
-            "this decision belongs to {}",
-            request.decider
-        )));
+    match request.body_id {
+        // A body's request: its members decide, or a program lead on its behalf.
+        Some(body_id) if !holds_right => {
+            let body = state
+                .store
+                .governance_body(actor.program_id, body_id)
+                .await?;
+            state.store.may_decide_for_body(actor, &body).await?;
+        }
+        _ => {
+            if !(holds_right || actor.may(Action::Update, Subject::ChangeRequest)) {
+                return Err(AppError::Forbidden(format!(
+                    "this decision belongs to {}",
+                    request.decider
+                )));
+            }
+        }
     }
-    let (status, note) = draft.parse()?;
-    Ok(state
-        .store
-        .decide_change_request(&Change::new(actor, via), id, status, note)
-        .await?)
+    Ok(())
 }
 
+/// Decides a pending change request; with `patient_impact`, the decision is also entered
+/// in the decision log, linked to the request.
+#[utoipa::path(post, path = "/api/v1/change-requests/{id}/decision", tag = "Change requests", request_body = DecisionDraft,
+    responses((status = 200, description = "the decided request", body = ChangeRequest), (status = 403, description = "the decision belongs to another body", body = crate::error::Problem), (status = 422, description = "the decision is not valid", body = crate::error::Problem)))]
 pub async fn decide(
     State(state): State<AppState>,
     caller: ApiCaller,

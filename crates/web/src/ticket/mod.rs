@@ -2,7 +2,7 @@
 //! ticket's page with its SLA clock and history, triage and status changes, merging and
 //! joining, attachments, change requests and notifications.
 
-mod api;
+pub(crate) mod api;
 mod attachments;
 mod intake;
 mod notifications;
@@ -26,7 +26,12 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{id}/merge", post(pages::merge))
         .route("/tickets/{id}/join", post(pages::join))
         .route("/tickets/{id}/change-requests", post(pages::raise_change))
-        .route("/change-requests", get(pages::change_requests))
+        .route(
+            "/change-requests",
+            get(crate::change_request::list).post(crate::change_request::create),
+        )
+        .route("/change-requests/new", get(crate::change_request::new))
+        .route("/change-requests/{id}", get(crate::change_request::show))
         .route("/change-requests/{id}/decision", post(pages::decide))
         .route(
             "/tickets/{id}/attachments/{file}",
@@ -47,7 +52,14 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/tickets/{id}/attachments/{file}",
             get(attachments::download),
         )
-        .route("/api/v1/change-requests", get(api::change_requests))
+        .route(
+            "/api/v1/change-requests",
+            get(api::change_requests).post(crate::change_request::api_create),
+        )
+        .route(
+            "/api/v1/change-requests/{id}",
+            get(crate::change_request::api_get),
+        )
         .route(
             "/api/v1/tickets/{id}/change-requests",
             post(api::raise_change),

@@ -6,9 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use muster_domain::access::{Action, Subject};
 use muster_domain::audit::Via;
-use muster_domain::decision::{
-    ChangeKind, ChangeRequest, ChangeRequestDraft, ChangeStatus, DecisionDraft,
-};
+use muster_domain::decision::{ChangeKind, ChangeRequest, ChangeRequestDraft, DecisionDraft};
 use muster_domain::support_team::SupportTeam;
 use muster_domain::ticket::workflow::{TicketChange, next_statuses};
 use muster_domain::ticket::{
@@ -543,39 +541,12 @@ pub async fn raise_change(
     )
 }
 
-#[derive(Template)]
-#[template(path = "tickets/change_requests.html")]
-struct ChangeRequestsPage {
-    layout: Layout,
-    requests: Vec<ChangeRequest>,
-    can_decide: bool,
-}
-
-pub async fn change_requests(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Response, PageError> {
-    require(&viewer.actor, Action::Read, Subject::ChangeRequest)?;
-    let requests = state
-        .store
-        .list_change_requests(viewer.actor.program_id, None, Some(ChangeStatus::Pending))
-        .await?;
-    let page = ChangeRequestsPage {
-        layout: viewer.layout(
-            "Change requests awaiting decision",
-            vec![("Command center".into(), "/command-center".into())],
-        ),
-        requests,
-        can_decide: viewer.actor.may(Action::Update, Subject::ChangeRequest),
-    };
-    render(&page, &viewer)
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionForm {
     pub status: Option<String>,
     pub decision_note: Option<String>,
+    pub patient_impact: Option<String>,
     pub back: Option<String>,
 }
 
@@ -587,11 +558,12 @@ pub async fn decide(
 ) -> Result<Response, PageError> {
     let back = form
         .back
-        .filter(|b| b.starts_with("/tickets/") || b == "/change-requests")
+        .filter(|b| b.starts_with("/tickets/") || b.starts_with("/change-requests"))
         .unwrap_or_else(|| "/change-requests".into());
     let draft = DecisionDraft {
         status: form.status,
         decision_note: form.decision_note,
+        patient_impact: form.patient_impact,
     };
     let done = decide_for(&state, &viewer.actor, Via::Ui, id, draft).await;
     back_to(

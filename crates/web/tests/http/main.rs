@@ -9,6 +9,7 @@ mod authorization;
 mod champions;
 mod csrf_and_sessions;
 mod forms;
+mod governance;
 mod imports;
 mod lessons;
 mod plan;

@@ -10,6 +10,7 @@ use crate::wave::scale::ScaleBand;
 
 fn wave(id: WaveId, go_live: &str, sites: Vec<i64>, modules: Vec<i64>) -> Wave {
     Wave {
+        requested_customizations: 0,
         id,
         name: format!("Wave {id}"),
         go_live: d(go_live),
