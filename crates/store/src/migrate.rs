@@ -135,6 +135,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 18,
+        name: "stakeholders",
+        both: Some(include_str!("../migrations/0018_stakeholders.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
