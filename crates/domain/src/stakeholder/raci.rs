@@ -185,6 +185,95 @@ pub fn gaps(roles: impl IntoIterator<Item = RaciRole>) -> Vec<RaciGap> {
     out
 }
 
+/// A column of the matrix: a person or a group holding some role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MatrixHolder {
+    pub person_id: Option<PersonId>,
+    pub group_id: Option<StakeholderId>,
+    pub name: String,
+}
+
+/// A row of the matrix: a deliverable, the letters per holder (same order as the holders,
+/// "" where none) and its gaps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MatrixRow {
+    pub task_id: i64,
+    pub task_name: String,
+    pub letters: Vec<String>,
+    pub gaps: Vec<RaciGap>,
+}
+
+/// Deliverables x people (and groups) with R, A, C, I letters and each deliverable's gaps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RaciMatrix {
+    pub holders: Vec<MatrixHolder>,
+    pub rows: Vec<MatrixRow>,
+}
+
+impl RaciMatrix {
+    /// The matrix of `deliverables` (id, name; in plan order) with `assignments`; a task that
+    /// has assignments but is not in `deliverables` gets a row too, after them. Holders are
+    /// people first, then groups, each by name.
+    pub fn build(deliverables: &[(i64, String)], assignments: &[RaciAssignment]) -> RaciMatrix {
+        let mut holders: Vec<MatrixHolder> = Vec::new();
+        for a in assignments {
+            let known = holders
+                .iter()
+                .any(|h| h.person_id == a.person_id && h.group_id == a.group_id);
+            if !known {
+                holders.push(MatrixHolder {
+                    person_id: a.person_id,
+                    group_id: a.group_id,
+                    name: a.holder(),
+                });
+            }
+        }
+        holders.sort_by(|a, b| {
+            (a.person_id.is_none(), &a.name, a.person_id, a.group_id).cmp(&(
+                b.person_id.is_none(),
+                &b.name,
+                b.person_id,
+                b.group_id,
+            ))
+        });
+        let mut tasks: Vec<(i64, String)> = deliverables.to_vec();
+        for a in assignments {
+            if !tasks.iter().any(|(id, _)| *id == a.task_id) {
+                tasks.push((a.task_id, a.task_name.clone()));
+            }
+        }
+        let rows = tasks
+            .into_iter()
+            .map(|(task_id, task_name)| {
+                let mine: Vec<&RaciAssignment> =
+                    assignments.iter().filter(|a| a.task_id == task_id).collect();
+                let letters = holders
+                    .iter()
+                    .map(|h| {
+                        let mut roles: Vec<RaciRole> = mine
+                            .iter()
+                            .filter(|a| a.person_id == h.person_id && a.group_id == h.group_id)
+                            .map(|a| a.role)
+                            .collect();
+                        roles.sort();
+                        roles.iter().map(|r| r.letter()).collect::<String>()
+                    })
+                    .collect();
+                MatrixRow {
+                    task_id,
+                    task_name,
+                    letters,
+                    gaps: gaps(mine.iter().map(|a| a.role)),
+                }
+            })
+            .collect();
+        RaciMatrix { holders, rows }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +332,40 @@ mod tests {
             Some("a person or a group is required")
         );
         assert_eq!(Accountable.letter(), 'A');
+    }
+
+    fn assignment(task_id: i64, role: RaciRole, person: Option<i64>, group: Option<i64>) -> RaciAssignment {
+        RaciAssignment {
+            id: 0,
+            task_id,
+            task_name: format!("Task {task_id}"),
+            role,
+            person_id: person,
+            person_name: person.map(|p| format!("Person {p}")),
+            group_id: group,
+            group_name: group.map(|g| format!("Group {g}")),
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn the_matrix_has_a_letter_per_holder_and_flags_gaps() {
+        let assignments = [
+            assignment(1, Accountable, Some(7), None),
+            assignment(1, Responsible, Some(7), None),
+            assignment(1, Informed, None, Some(3)),
+            assignment(2, Responsible, Some(8), None),
+            assignment(9, Consulted, Some(8), None),
+        ];
+        let deliverables = vec![(1, "Build".to_string()), (2, "Test".to_string()), (5, "Train".to_string())];
+        let m = RaciMatrix::build(&deliverables, &assignments);
+        let names: Vec<&str> = m.holders.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names, vec!["Person 7", "Person 8", "Group 3"]);
+        assert_eq!(m.rows[0].letters, vec!["RA", "", "I"]);
+        assert!(m.rows[0].gaps.is_empty());
+        assert_eq!(m.rows[1].gaps, vec![RaciGap::NoAccountable]);
+        assert_eq!(m.rows[2].task_name, "Train");
+        assert_eq!(m.rows[2].gaps, vec![RaciGap::NoAccountable, RaciGap::NoResponsible]);
+        assert_eq!(m.rows[3].task_id, 9, "a task with assignments gets a row");
     }
 }
