@@ -243,7 +243,10 @@ mod tests {
     fn the_barrier_is_the_first_element_scoring_three_or_less() {
         assert_eq!(scores(4, 2, 1, 5, 1).barrier(), Some(Element::Desire));
         assert_eq!(scores(3, 5, 5, 5, 5).barrier(), Some(Element::Awareness));
-        assert_eq!(scores(5, 4, 4, 4, 3).barrier(), Some(Element::Reinforcement));
+        assert_eq!(
+            scores(5, 4, 4, 4, 3).barrier(),
+            Some(Element::Reinforcement)
+        );
         assert_eq!(scores(4, 4, 4, 4, 4).barrier(), None);
     }
 

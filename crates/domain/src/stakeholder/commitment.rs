@@ -27,7 +27,10 @@ impl CommitmentStatus {
     /// Still to be delivered: planned or in progress. Done, missed and withdrawn are
     /// outcomes; a missed commitment is shown as missed, not as overdue.
     pub fn open(self) -> bool {
-        matches!(self, CommitmentStatus::Planned | CommitmentStatus::InProgress)
+        matches!(
+            self,
+            CommitmentStatus::Planned | CommitmentStatus::InProgress
+        )
     }
 
     /// The statuses that count as open, for queries.
@@ -300,9 +303,21 @@ mod tests {
     #[test]
     fn overdue_is_open_and_past_due() {
         let today = d("2027-03-02");
-        assert!(is_overdue(CommitmentStatus::Planned, d("2027-03-01"), today));
-        assert!(is_overdue(CommitmentStatus::InProgress, d("2027-03-01"), today));
-        assert!(!is_overdue(CommitmentStatus::Planned, d("2027-03-02"), today));
+        assert!(is_overdue(
+            CommitmentStatus::Planned,
+            d("2027-03-01"),
+            today
+        ));
+        assert!(is_overdue(
+            CommitmentStatus::InProgress,
+            d("2027-03-01"),
+            today
+        ));
+        assert!(!is_overdue(
+            CommitmentStatus::Planned,
+            d("2027-03-02"),
+            today
+        ));
         for closed in [
             CommitmentStatus::Done,
             CommitmentStatus::Missed,

@@ -246,14 +246,21 @@ mod tests {
         assert_eq!(err.message_for("gains"), Some("must not be empty"));
         assert!(err.message_for("leader_person_id").is_some());
         assert_eq!(
-            StakeholderDraft::default().parse().unwrap_err().message_for("influence"),
+            StakeholderDraft::default()
+                .parse()
+                .unwrap_err()
+                .message_for("influence"),
             Some("is required")
         );
     }
 
     #[test]
     fn skeptics_and_opponents_are_at_risk() {
-        let at_risk: Vec<Stance> = Stance::ALL.iter().copied().filter(|s| s.at_risk()).collect();
+        let at_risk: Vec<Stance> = Stance::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.at_risk())
+            .collect();
         assert_eq!(at_risk, vec![Stance::Skeptic, Stance::Opposed]);
     }
 }

@@ -110,10 +110,7 @@ impl RaciDraft {
             }
         };
         if role == Some(RaciRole::Accountable) && matches!(holder, Some(Holder::Group(_))) {
-            v.push(
-                "person_id",
-                "accountable must be one person, not a group",
-            );
+            v.push("person_id", "accountable must be one person, not a group");
         }
         v.finish(|| RaciSpec {
             task_id: task_id.unwrap(),
@@ -248,8 +245,10 @@ impl RaciMatrix {
         let rows = tasks
             .into_iter()
             .map(|(task_id, task_name)| {
-                let mine: Vec<&RaciAssignment> =
-                    assignments.iter().filter(|a| a.task_id == task_id).collect();
+                let mine: Vec<&RaciAssignment> = assignments
+                    .iter()
+                    .filter(|a| a.task_id == task_id)
+                    .collect();
                 let letters = holders
                     .iter()
                     .map(|h| {
@@ -334,7 +333,12 @@ mod tests {
         assert_eq!(Accountable.letter(), 'A');
     }
 
-    fn assignment(task_id: i64, role: RaciRole, person: Option<i64>, group: Option<i64>) -> RaciAssignment {
+    fn assignment(
+        task_id: i64,
+        role: RaciRole,
+        person: Option<i64>,
+        group: Option<i64>,
+    ) -> RaciAssignment {
         RaciAssignment {
             id: 0,
             task_id,
@@ -357,7 +361,11 @@ mod tests {
             assignment(2, Responsible, Some(8), None),
             assignment(9, Consulted, Some(8), None),
         ];
-        let deliverables = vec![(1, "Build".to_string()), (2, "Test".to_string()), (5, "Train".to_string())];
+        let deliverables = vec![
+            (1, "Build".to_string()),
+            (2, "Test".to_string()),
+            (5, "Train".to_string()),
+        ];
         let m = RaciMatrix::build(&deliverables, &assignments);
         let names: Vec<&str> = m.holders.iter().map(|h| h.name.as_str()).collect();
         assert_eq!(names, vec!["Person 7", "Person 8", "Group 3"]);
@@ -365,7 +373,10 @@ mod tests {
         assert!(m.rows[0].gaps.is_empty());
         assert_eq!(m.rows[1].gaps, vec![RaciGap::NoAccountable]);
         assert_eq!(m.rows[2].task_name, "Train");
-        assert_eq!(m.rows[2].gaps, vec![RaciGap::NoAccountable, RaciGap::NoResponsible]);
+        assert_eq!(
+            m.rows[2].gaps,
+            vec![RaciGap::NoAccountable, RaciGap::NoResponsible]
+        );
         assert_eq!(m.rows[3].task_id, 9, "a task with assignments gets a row");
     }
 }

@@ -6,8 +6,8 @@ use muster_domain::paging::{Cursor, Page};
 use muster_domain::stakeholder::adkar::{AdkarAssessment, AdkarSpec, Scores};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::entity::adkar_assessment;
@@ -91,7 +91,10 @@ impl Store {
             .collect())
     }
 
-    fn adkar_query(program_id: i64, filter: &AdkarFilter) -> sea_orm::Select<adkar_assessment::Entity> {
+    fn adkar_query(
+        program_id: i64,
+        filter: &AdkarFilter,
+    ) -> sea_orm::Select<adkar_assessment::Entity> {
         use adkar_assessment::Column as C;
         let mut query = adkar_assessment::Entity::find().filter(C::ProgramId.eq(program_id));
         if let Some(group_id) = filter.group_id {
@@ -213,8 +216,11 @@ impl Store {
         }
         let mut items = self.assessments_named(rows).await?;
         items.sort_by(|a, b| {
-            (&a.group_name, a.site_id.is_some(), a.site_id)
-                .cmp(&(&b.group_name, b.site_id.is_some(), b.site_id))
+            (&a.group_name, a.site_id.is_some(), a.site_id).cmp(&(
+                &b.group_name,
+                b.site_id.is_some(),
+                b.site_id,
+            ))
         });
         Ok(items)
     }
@@ -223,9 +229,9 @@ impl Store {
         self.check_group_choice(program_id, "group_id", spec.group_id)
             .await?;
         if let Some(site_id) = spec.site_id {
-            self.site(program_id, site_id)
-                .await
-                .map_err(|_| StoreError::invalid("site_id", format!("there is no site {site_id}")))?;
+            self.site(program_id, site_id).await.map_err(|_| {
+                StoreError::invalid("site_id", format!("there is no site {site_id}"))
+            })?;
         }
         Ok(())
     }
@@ -271,4 +277,3 @@ impl Store {
             .await
     }
 }
-

@@ -141,7 +141,8 @@ impl Store {
         let total = query.clone().count(&self.db).await?;
         let start = match cursor {
             Some(c) => Some((
-                muster_domain::text::date(&c.key).map_err(|_| StoreError::invalid("cursor", "is not a cursor of this list"))?,
+                muster_domain::text::date(&c.key)
+                    .map_err(|_| StoreError::invalid("cursor", "is not a cursor of this list"))?,
                 c.id,
             )),
             None => None,

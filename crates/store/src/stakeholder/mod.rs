@@ -12,13 +12,13 @@ use muster_domain::access::{Actor, Scope, Subject};
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::stakeholder::commitment::CommitmentStatus;
 use muster_domain::stakeholder::{
-    GroupKind, Influence, Stance, StakeholderGroup, StakeholderSpec, StakeholderStance,
+    GroupKind, Influence, StakeholderGroup, StakeholderSpec, StakeholderStance, Stance,
     StanceChange,
 };
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::audit::{Change, actor_label};
@@ -26,8 +26,8 @@ use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
 use crate::raw::{marks, statement};
 use crate::write::Then;
 use crate::{Store, paging};
-use entity::{adkar_assessment, raci_assignment, stakeholder_group, stakeholder_stance};
 use entity::commitment as commitment_row;
+use entity::{adkar_assessment, raci_assignment, stakeholder_group, stakeholder_stance};
 
 pub(crate) const ENTITY: &str = "stakeholder_group";
 
@@ -204,9 +204,9 @@ impl Store {
 
     async fn check_stakeholder(&self, program_id: i64, spec: &StakeholderSpec) -> StoreResult<()> {
         if let Some(site_id) = spec.site_id {
-            self.site(program_id, site_id)
-                .await
-                .map_err(|_| StoreError::invalid("site_id", format!("there is no site {site_id}")))?;
+            self.site(program_id, site_id).await.map_err(|_| {
+                StoreError::invalid("site_id", format!("there is no site {site_id}"))
+            })?;
         }
         if let Some(person) = spec.leader_person_id {
             self.check_person_choice(program_id, "leader_person_id", person)

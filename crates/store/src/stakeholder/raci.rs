@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use chrono::Utc;
 use muster_domain::Invalid;
 use muster_domain::paging::{Cursor, Page};
-use muster_domain::stakeholder::raci::{
-    Holder, RaciAssignment, RaciMatrix, RaciRole, RaciSpec,
-};
+use muster_domain::stakeholder::raci::{Holder, RaciAssignment, RaciMatrix, RaciRole, RaciSpec};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::entity::raci_assignment;
 use crate::audit::Change;
@@ -74,7 +74,11 @@ fn to_raci(m: raci_assignment::Model, names: Names) -> StoreResult<RaciAssignmen
     })
 }
 
-fn raci_row(program_id: i64, spec: &RaciSpec, now: chrono::DateTime<Utc>) -> raci_assignment::ActiveModel {
+fn raci_row(
+    program_id: i64,
+    spec: &RaciSpec,
+    now: chrono::DateTime<Utc>,
+) -> raci_assignment::ActiveModel {
     let (person_id, group_id) = match spec.holder {
         Holder::Person(p) => (Some(p), None),
         Holder::Group(g) => (None, Some(g)),
@@ -92,11 +96,21 @@ fn raci_row(program_id: i64, spec: &RaciSpec, now: chrono::DateTime<Utc>) -> rac
 }
 
 impl Store {
-    async fn task_names_of(&self, ids: impl IntoIterator<Item = i64>) -> StoreResult<HashMap<i64, String>> {
-        let ids: Vec<i64> = ids.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    async fn task_names_of(
+        &self,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> StoreResult<HashMap<i64, String>> {
+        let ids: Vec<i64> = ids
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let mut out = HashMap::new();
         for chunk in ids.chunks(500) {
-            let sql = format!("SELECT id, name FROM plan_task WHERE id IN ({})", marks(chunk.len()));
+            let sql = format!(
+                "SELECT id, name FROM plan_task WHERE id IN ({})",
+                marks(chunk.len())
+            );
             let values = chunk.iter().map(|&id| id.into()).collect();
             for r in NameRow::find_by_statement(statement(self.backend(), &sql, values))
                 .all(&self.db)
@@ -108,8 +122,15 @@ impl Store {
         Ok(out)
     }
 
-    async fn person_names_of(&self, ids: impl IntoIterator<Item = i64>) -> StoreResult<HashMap<i64, String>> {
-        let ids: Vec<i64> = ids.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    async fn person_names_of(
+        &self,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> StoreResult<HashMap<i64, String>> {
+        let ids: Vec<i64> = ids
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let mut out = HashMap::new();
         for chunk in ids.chunks(500) {
             let rows: Vec<(i64, String)> = person::Entity::find()
@@ -124,10 +145,17 @@ impl Store {
         Ok(out)
     }
 
-    async fn raci_named(&self, rows: Vec<raci_assignment::Model>) -> StoreResult<Vec<RaciAssignment>> {
+    async fn raci_named(
+        &self,
+        rows: Vec<raci_assignment::Model>,
+    ) -> StoreResult<Vec<RaciAssignment>> {
         let tasks = self.task_names_of(rows.iter().map(|m| m.task_id)).await?;
-        let people = self.person_names_of(rows.iter().filter_map(|m| m.person_id)).await?;
-        let groups = self.group_names_of(rows.iter().filter_map(|m| m.group_id)).await?;
+        let people = self
+            .person_names_of(rows.iter().filter_map(|m| m.person_id))
+            .await?;
+        let groups = self
+            .group_names_of(rows.iter().filter_map(|m| m.group_id))
+            .await?;
         rows.into_iter()
             .map(|m| {
                 Ok(RaciAssignment {
@@ -204,9 +232,10 @@ impl Store {
              WHERE t.program_id = ? AND p.parent_id IS NULL \
              AND EXISTS (SELECT 1 FROM plan_task c WHERE c.parent_id = t.id) \
              ORDER BY p.position, p.id, t.position, t.id";
-        let rows = NameRow::find_by_statement(statement(self.backend(), sql, vec![program_id.into()]))
-            .all(&self.db)
-            .await?;
+        let rows =
+            NameRow::find_by_statement(statement(self.backend(), sql, vec![program_id.into()]))
+                .all(&self.db)
+                .await?;
         Ok(rows
             .into_iter()
             .take(MATRIX_LIMIT)
@@ -241,10 +270,20 @@ impl Store {
         let task = self
             .plan_task(program_id, spec.task_id)
             .await
-            .map_err(|_| StoreError::invalid("task_id", format!("there is no plan task {}", spec.task_id)))?;
+            .map_err(|_| {
+                StoreError::invalid("task_id", format!("there is no plan task {}", spec.task_id))
+            })?;
         let holder = match spec.holder {
-            Holder::Person(p) => self.check_person_choice(program_id, "person_id", p).await?.name,
-            Holder::Group(g) => self.check_group_choice(program_id, "group_id", g).await?.name,
+            Holder::Person(p) => {
+                self.check_person_choice(program_id, "person_id", p)
+                    .await?
+                    .name
+            }
+            Holder::Group(g) => {
+                self.check_group_choice(program_id, "group_id", g)
+                    .await?
+                    .name
+            }
         };
         if spec.role == RaciRole::Accountable {
             use raci_assignment::Column as C;
@@ -273,7 +312,11 @@ impl Store {
     }
 
     #[tracing::instrument(skip(self, change))]
-    pub async fn create_raci(&self, change: &Change<'_>, spec: RaciSpec) -> StoreResult<RaciAssignment> {
+    pub async fn create_raci(
+        &self,
+        change: &Change<'_>,
+        spec: RaciSpec,
+    ) -> StoreResult<RaciAssignment> {
         let names = self.check_raci(change.program_id(), None, &spec).await?;
         let row = raci_row(change.program_id(), &spec, Utc::now());
         let convert = move |m| to_raci(m, names);
@@ -289,7 +332,9 @@ impl Store {
         spec: RaciSpec,
     ) -> StoreResult<RaciAssignment> {
         let before = self.raci(change.program_id(), id).await?;
-        let names = self.check_raci(change.program_id(), Some(id), &spec).await?;
+        let names = self
+            .check_raci(change.program_id(), Some(id), &spec)
+            .await?;
         let row = raci_assignment::ActiveModel {
             id: Set(id),
             created_at: NotSet,
