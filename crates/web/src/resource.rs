@@ -301,6 +301,20 @@ pub trait Resource: Send + Sync + 'static {
     fn actions(_actor: &Actor) -> Vec<(&'static str, &'static str)> {
         Vec::new()
     }
+    /// The section a resource's pages sit under: `(label, href)` of the first breadcrumb
+    /// after Overview (the alignment resources sit under "Alignment", `/alignment`, and show
+    /// its sub-navigation). `None`: the resource's own list is the root.
+    const SECTION: Option<(&'static str, &'static str)> = None;
+
+    /// More of a record's page after its related tables, rendered by the resource's own
+    /// template (a chart, a history): HTML that template has escaped.
+    fn extra(
+        _store: &Store,
+        _actor: &Actor,
+        _item: &Self::Item,
+    ) -> impl Future<Output = Result<Option<String>, crate::error::AppError>> + Send {
+        async { Ok(None) }
+    }
     /// Tables of related records shown on a record's page.
     fn related(
         _store: &Store,

@@ -58,6 +58,8 @@ pub struct Commitment {
     /// What shows it was done: a note or a link.
     pub evidence: String,
     pub owner_person_id: Option<PersonId>,
+    /// The owner's name (filled by the store).
+    pub owner_name: Option<String>,
     /// Open and past due today (computed when read).
     pub overdue: bool,
     pub created_at: DateTime<Utc>,

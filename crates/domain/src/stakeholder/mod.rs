@@ -76,6 +76,8 @@ pub struct StakeholderGroup {
     pub influence: Influence,
     pub stance: Stance,
     pub leader_person_id: Option<PersonId>,
+    /// The leader's name (filled by the store).
+    pub leader_name: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -225,15 +225,17 @@ impl Store {
         Ok(items)
     }
 
-    async fn check_adkar(&self, program_id: i64, spec: &AdkarSpec) -> StoreResult<()> {
-        self.check_group_choice(program_id, "group_id", spec.group_id)
+    /// The group and the site exist; returns the group's name.
+    async fn check_adkar(&self, program_id: i64, spec: &AdkarSpec) -> StoreResult<String> {
+        let group = self
+            .check_group_choice(program_id, "group_id", spec.group_id)
             .await?;
         if let Some(site_id) = spec.site_id {
             self.site(program_id, site_id).await.map_err(|_| {
                 StoreError::invalid("site_id", format!("there is no site {site_id}"))
             })?;
         }
-        Ok(())
+        Ok(group.name)
     }
 
     #[tracing::instrument(skip(self, change))]
@@ -242,10 +244,9 @@ impl Store {
         change: &Change<'_>,
         spec: AdkarSpec,
     ) -> StoreResult<AdkarAssessment> {
-        self.check_adkar(change.program_id(), &spec).await?;
-        let group = self.stakeholder(change.program_id(), spec.group_id).await?;
+        let group = self.check_adkar(change.program_id(), &spec).await?;
         let row = adkar_row(change.program_id(), spec, Utc::now());
-        let convert = move |m| Ok(to_assessment(m, group.name));
+        let convert = move |m| Ok(to_assessment(m, group));
         self.insert_audited(change, ENTITY, row, &[], convert, |a| a.id)
             .await
     }
@@ -258,14 +259,13 @@ impl Store {
         spec: AdkarSpec,
     ) -> StoreResult<AdkarAssessment> {
         let before = self.adkar(change.program_id(), id).await?;
-        self.check_adkar(change.program_id(), &spec).await?;
-        let group = self.stakeholder(change.program_id(), spec.group_id).await?;
+        let group = self.check_adkar(change.program_id(), &spec).await?;
         let row = adkar_assessment::ActiveModel {
             id: Set(id),
             created_at: NotSet,
             ..adkar_row(change.program_id(), spec, Utc::now())
         };
-        let convert = move |m| Ok(to_assessment(m, group.name));
+        let convert = move |m| Ok(to_assessment(m, group));
         self.update_audited(change, ENTITY, id, &before, row, &[], convert)
             .await
     }

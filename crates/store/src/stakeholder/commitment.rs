@@ -49,6 +49,7 @@ impl Default for CommitmentFilter {
 fn to_commitment(
     m: commitment::Model,
     group_name: String,
+    owner_name: Option<String>,
     today: NaiveDate,
 ) -> StoreResult<Commitment> {
     let status = CommitmentStatus::parse(&m.status).map_err(StoreError::Corrupt)?;
@@ -62,6 +63,7 @@ fn to_commitment(
         done_on: m.done_on,
         evidence: m.evidence.unwrap_or_default(),
         owner_person_id: m.owner_person_id,
+        owner_name,
         overdue: is_overdue(status, m.due_on, today),
         created_at: m.created_at,
     })
@@ -108,10 +110,14 @@ impl Store {
         today: NaiveDate,
     ) -> StoreResult<Vec<Commitment>> {
         let names = self.group_names_of(rows.iter().map(|m| m.group_id)).await?;
+        let owners = self
+            .person_names_of(rows.iter().filter_map(|m| m.owner_person_id))
+            .await?;
         rows.into_iter()
             .map(|m| {
                 let name = names.get(&m.group_id).cloned().unwrap_or_default();
-                to_commitment(m, name, today)
+                let owner = m.owner_person_id.and_then(|p| owners.get(&p).cloned());
+                to_commitment(m, name, owner, today)
             })
             .collect()
     }
@@ -253,14 +259,24 @@ impl Store {
         Ok(progress_by_month(&items, today, PROGRESS_MONTHS))
     }
 
-    async fn check_commitment(&self, program_id: i64, spec: &CommitmentSpec) -> StoreResult<()> {
-        self.check_group_choice(program_id, "group_id", spec.group_id)
+    /// The group and the owner exist; returns their names.
+    async fn check_commitment(
+        &self,
+        program_id: i64,
+        spec: &CommitmentSpec,
+    ) -> StoreResult<(String, Option<String>)> {
+        let group = self
+            .check_group_choice(program_id, "group_id", spec.group_id)
             .await?;
-        if let Some(person) = spec.owner_person_id {
-            self.check_person_choice(program_id, "owner_person_id", person)
-                .await?;
-        }
-        Ok(())
+        let owner = match spec.owner_person_id {
+            Some(person) => Some(
+                self.check_person_choice(program_id, "owner_person_id", person)
+                    .await?
+                    .name,
+            ),
+            None => None,
+        };
+        Ok((group.name, owner))
     }
 
     #[tracing::instrument(skip(self, change))]
@@ -269,11 +285,10 @@ impl Store {
         change: &Change<'_>,
         spec: CommitmentSpec,
     ) -> StoreResult<Commitment> {
-        self.check_commitment(change.program_id(), &spec).await?;
-        let group = self.stakeholder(change.program_id(), spec.group_id).await?;
+        let (group, owner) = self.check_commitment(change.program_id(), &spec).await?;
         let row = commitment_row(change.program_id(), spec, None, Utc::now());
         let today = Utc::now().date_naive();
-        let convert = move |m| to_commitment(m, group.name, today);
+        let convert = move |m| to_commitment(m, group, owner, today);
         self.insert_audited(change, ENTITY, row, &[], convert, |c| c.id)
             .await
     }
@@ -286,15 +301,14 @@ impl Store {
         spec: CommitmentSpec,
     ) -> StoreResult<Commitment> {
         let before = self.commitment(change.program_id(), id).await?;
-        self.check_commitment(change.program_id(), &spec).await?;
-        let group = self.stakeholder(change.program_id(), spec.group_id).await?;
+        let (group, owner) = self.check_commitment(change.program_id(), &spec).await?;
         let row = commitment::ActiveModel {
             id: Set(id),
             created_at: NotSet,
             ..commitment_row(change.program_id(), spec, before.done_on, Utc::now())
         };
         let today = Utc::now().date_naive();
-        let convert = move |m| to_commitment(m, group.name, today);
+        let convert = move |m| to_commitment(m, group, owner, today);
         self.update_audited(change, ENTITY, id, &before, row, &[], convert)
             .await
     }

@@ -48,7 +48,10 @@ pub struct StakeholderFilter {
     pub search: Option<String>,
 }
 
-fn to_group(m: stakeholder_group::Model) -> StoreResult<StakeholderGroup> {
+fn to_group(
+    m: stakeholder_group::Model,
+    leader_name: Option<String>,
+) -> StoreResult<StakeholderGroup> {
     Ok(StakeholderGroup {
         id: m.id,
         kind: GroupKind::parse(&m.kind).map_err(StoreError::Corrupt)?,
@@ -60,6 +63,7 @@ fn to_group(m: stakeholder_group::Model) -> StoreResult<StakeholderGroup> {
         gains: m.gains,
         concessions: m.concessions,
         leader_person_id: m.leader_person_id,
+        leader_name,
         created_at: m.created_at,
     })
 }
@@ -91,6 +95,7 @@ fn group_row(
 fn stance_then(
     change: &Change<'_>,
     before: Option<Stance>,
+    leader_name: Option<String>,
 ) -> impl for<'t> FnOnce(&'t DatabaseTransaction, stakeholder_group::Model) -> Then<'t, StakeholderGroup>
 + Send
 + use<> {
@@ -98,7 +103,7 @@ fn stance_then(
     let changed_by = actor_label(change.actor);
     move |txn, stored| {
         Box::pin(async move {
-            let group = to_group(stored)?;
+            let group = to_group(stored, leader_name)?;
             if before != Some(group.stance) {
                 stakeholder_stance::ActiveModel {
                     id: NotSet,
@@ -162,7 +167,7 @@ impl Store {
         let rows = paging::after(query, C::Name, C::Id, cursor, limit)
             .all(&self.db)
             .await?;
-        let items = rows.into_iter().map(to_group).collect::<StoreResult<_>>()?;
+        let items = self.groups_named(rows).await?;
         Ok(paging::page(items, limit, total, |g: &StakeholderGroup| {
             (g.name.clone(), g.id)
         }))
@@ -174,7 +179,22 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or_else(|| StoreError::not_found(ENTITY, id))?;
-        to_group(row)
+        Ok(self.groups_named(vec![row]).await?.remove(0))
+    }
+
+    async fn groups_named(
+        &self,
+        rows: Vec<stakeholder_group::Model>,
+    ) -> StoreResult<Vec<StakeholderGroup>> {
+        let names = self
+            .person_names_of(rows.iter().filter_map(|m| m.leader_person_id))
+            .await?;
+        rows.into_iter()
+            .map(|m| {
+                let name = m.leader_person_id.and_then(|p| names.get(&p).cloned());
+                to_group(m, name)
+            })
+            .collect()
     }
 
     /// Every group's id and name, by name: for choosers.
@@ -202,17 +222,25 @@ impl Store {
             .map_err(|_| StoreError::invalid(field, format!("there is no stakeholder group {id}")))
     }
 
-    async fn check_stakeholder(&self, program_id: i64, spec: &StakeholderSpec) -> StoreResult<()> {
+    /// The site and the leader exist; returns the leader's name.
+    async fn check_stakeholder(
+        &self,
+        program_id: i64,
+        spec: &StakeholderSpec,
+    ) -> StoreResult<Option<String>> {
         if let Some(site_id) = spec.site_id {
             self.site(program_id, site_id).await.map_err(|_| {
                 StoreError::invalid("site_id", format!("there is no site {site_id}"))
             })?;
         }
-        if let Some(person) = spec.leader_person_id {
-            self.check_person_choice(program_id, "leader_person_id", person)
-                .await?;
+        match spec.leader_person_id {
+            Some(person) => Ok(Some(
+                self.check_person_choice(program_id, "leader_person_id", person)
+                    .await?
+                    .name,
+            )),
+            None => Ok(None),
         }
-        Ok(())
     }
 
     #[tracing::instrument(skip(self, change))]
@@ -221,9 +249,9 @@ impl Store {
         change: &Change<'_>,
         spec: StakeholderSpec,
     ) -> StoreResult<StakeholderGroup> {
-        self.check_stakeholder(change.program_id(), &spec).await?;
+        let leader = self.check_stakeholder(change.program_id(), &spec).await?;
         let row = group_row(change.program_id(), spec, Utc::now());
-        let then = stance_then(change, None);
+        let then = stance_then(change, None, leader);
         self.insert_then(change, ENTITY, row, UNIQUE, then, |g| g.id)
             .await
     }
@@ -236,13 +264,13 @@ impl Store {
         spec: StakeholderSpec,
     ) -> StoreResult<StakeholderGroup> {
         let before = self.stakeholder(change.program_id(), id).await?;
-        self.check_stakeholder(change.program_id(), &spec).await?;
+        let leader = self.check_stakeholder(change.program_id(), &spec).await?;
         let row = stakeholder_group::ActiveModel {
             id: Set(id),
             created_at: NotSet,
             ..group_row(change.program_id(), spec, Utc::now())
         };
-        let then = stance_then(change, Some(before.stance));
+        let then = stance_then(change, Some(before.stance), leader);
         self.update_then(change, ENTITY, id, &before, row, UNIQUE, then)
             .await
     }

@@ -122,7 +122,7 @@ impl Store {
         Ok(out)
     }
 
-    async fn person_names_of(
+    pub(crate) async fn person_names_of(
         &self,
         ids: impl IntoIterator<Item = i64>,
     ) -> StoreResult<HashMap<i64, String>> {

@@ -22,6 +22,7 @@ use crate::page::{FormPage, Layout, redirect_with_flash, render, render_with};
 #[template(path = "resource/list.html")]
 struct ListPage {
     layout: Layout,
+    alignment_nav: bool,
     path: &'static str,
     singular: &'static str,
     can_create: bool,
@@ -40,6 +41,8 @@ struct ListPage {
 #[template(path = "resource/show.html")]
 struct ShowPage {
     layout: Layout,
+    alignment_nav: bool,
+    extra: Option<String>,
     facts: Vec<Fact>,
     edit_href: Option<String>,
     delete_href: Option<String>,
@@ -57,7 +60,15 @@ struct ConfirmPage {
 }
 
 fn crumbs<R: Resource>() -> Vec<(String, String)> {
-    vec![(R::TITLE.to_owned(), format!("/{}", R::PATH))]
+    let root = R::SECTION.map(|(label, href)| (label.to_owned(), href.to_owned()));
+    root.into_iter()
+        .chain([(R::TITLE.to_owned(), format!("/{}", R::PATH))])
+        .collect()
+}
+
+/// Whether a resource's pages show the alignment sub-navigation.
+fn alignment_nav<R: Resource>() -> bool {
+    R::SECTION.is_some_and(|(_, href)| href == "/alignment")
 }
 
 fn record_crumbs<R: Resource>(item: &R::Item) -> Vec<(String, String)> {
@@ -89,6 +100,7 @@ pub async fn list<R: Resource>(
     };
     let list_page = ListPage {
         layout: viewer.layout(R::TITLE, crumbs::<R>()),
+        alignment_nav: alignment_nav::<R>(),
         path: R::PATH,
         singular: R::SINGULAR,
         can_create: viewer.actor.may(Action::Create, R::SUBJECT),
@@ -120,6 +132,8 @@ pub async fn show<R: Resource>(
     let base = format!("/{}/{}", R::PATH, id);
     let page = ShowPage {
         layout: viewer.layout(R::label(&item), record_crumbs::<R>(&item)),
+        alignment_nav: alignment_nav::<R>(),
+        extra: R::extra(&state.store, actor, &item).await?,
         facts: R::facts(&item, &lookup),
         edit_href: actor
             .may_at(Action::Update, R::SUBJECT, R::place(&item))
