@@ -10,6 +10,7 @@ mod demo;
 mod demo_champions;
 mod demo_plan;
 mod demo_readiness;
+mod demo_stakeholders;
 mod demo_tickets;
 mod demo_training;
 mod import;
