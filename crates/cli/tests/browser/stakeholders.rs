@@ -24,7 +24,10 @@ async fn stakeholder_scenario(b: Browser) -> Result<()> {
     let main = b.text("main").await?;
     ensure!(main.contains("Desire"), "the barrier point: {main}");
     ensure!(main.contains("Overdue"), "overdue commitments flagged");
-    ensure!(main.contains("Opposed") && main.contains("Skeptic"), "stance over time");
+    ensure!(
+        main.contains("Opposed") && main.contains("Skeptic"),
+        "stance over time"
+    );
     ensure!(b.exists("svg.progress-chart").await?, "the progress chart");
 
     b.goto("/commitments?overdue=true").await?;
@@ -39,7 +42,10 @@ async fn stakeholder_scenario(b: Browser) -> Result<()> {
     b.click_link(&table.rows[0][0].text).await?;
 
     b.goto("/raci/matrix").await?;
-    ensure!(b.text("main").await?.contains("No accountable"), "the gap is flagged");
+    ensure!(
+        b.text("main").await?.contains("No accountable"),
+        "the gap is flagged"
+    );
     b.goto("/raci").await?;
     let first = b.table().await?;
     let deliverable = first.rows[0][0].text.clone();
@@ -51,7 +57,10 @@ async fn stakeholder_scenario(b: Browser) -> Result<()> {
     b.fill("f-person_id", "1").await?;
     b.press("main form button[type=submit]").await?;
     let main = b.text("main").await?;
-    ensure!(main.contains("already has an accountable person"), "refused: {main}");
+    ensure!(
+        main.contains("already has an accountable person"),
+        "refused: {main}"
+    );
 
     for path in ["/stakeholders/new", "/commitments/new", "/adkar/new"] {
         b.goto(path).await?;

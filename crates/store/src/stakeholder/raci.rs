@@ -345,6 +345,14 @@ impl Store {
             .await
     }
 
+    /// How many RACI assignments name plan task `task_id` (a task with some is not deleted).
+    pub(crate) async fn raci_on_task(&self, task_id: i64) -> StoreResult<u64> {
+        Ok(raci_assignment::Entity::find()
+            .filter(raci_assignment::Column::TaskId.eq(task_id))
+            .count(&self.db)
+            .await?)
+    }
+
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_raci(&self, change: &Change<'_>, id: i64) -> StoreResult<()> {
         let before = self.raci(change.program_id(), id).await?;

@@ -497,3 +497,42 @@ async fn a_second_accountable_is_refused_naming_the_deliverable_and_the_holder()
     assert_eq!(names, vec!["Ana Ruiz", "Ben Cole"]);
     assert_eq!(matrix.rows[0].letters, vec!["", "RA"]);
 }
+
+#[tokio::test]
+async fn a_deliverable_with_raci_assignments_is_not_deleted() {
+    let db = support::fresh().await;
+    let store = &db.store;
+    let actor = program(store).await;
+    let change = Change::new(&actor, Via::Api);
+    let task = TaskDraft {
+        name: Some("Train (Wave 1)".into()),
+        duration: Some("5".into()),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let task = store.create_plan_task(&change, task).await.unwrap().id;
+    let ana = store
+        .create_person(
+            &change,
+            person("Ana Ruiz", "ana@rb.example", None, "analyst"),
+        )
+        .await
+        .unwrap()
+        .id;
+    let assignment = store
+        .create_raci(&change, raci(task, "responsible", ana))
+        .await
+        .unwrap();
+    match store.delete_plan_task(&change, task).await.unwrap_err() {
+        StoreError::InUse(message) => {
+            assert!(
+                message.contains("Train (Wave 1) has 1 RACI assignment"),
+                "{message}"
+            )
+        }
+        other => panic!("expected in use, got {other:?}"),
+    }
+    store.delete_raci(&change, assignment.id).await.unwrap();
+    store.delete_plan_task(&change, task).await.unwrap();
+}
