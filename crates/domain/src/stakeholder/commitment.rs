@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{StakeholderId, required_text};
 use crate::draft::{id, number_as_text, optional_id, overlay};
 use crate::person::PersonId;
+use crate::plan::task::optional_date;
 use crate::text::{date, optional_text};
 use crate::validate::{Invalid, Validator};
 
@@ -95,14 +96,6 @@ pub struct CommitmentSpec {
     pub done_on: Option<NaiveDate>,
     pub evidence: String,
     pub owner_person_id: Option<PersonId>,
-}
-
-fn optional_date(raw: String) -> Result<Option<NaiveDate>, String> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        date(&raw).map(Some)
-    }
 }
 
 impl CommitmentDraft {

@@ -14,6 +14,7 @@ use crate::draft::{number_as_text, optional_id, overlay};
 use crate::person::PersonId;
 use crate::site::SiteId;
 use crate::text::{Name, optional_text};
+pub(crate) use crate::ticket::required_text;
 use crate::validate::{Invalid, Validator};
 
 pub type StakeholderId = i64;
@@ -116,11 +117,6 @@ pub struct StakeholderSpec {
     pub influence: Influence,
     pub stance: Stance,
     pub leader_person_id: Option<PersonId>,
-}
-
-/// Free text that must be there: trimmed, 1 to `max` characters.
-pub(crate) fn required_text(raw: &str, max: usize) -> Result<String, String> {
-    optional_text(raw, max)?.ok_or_else(|| "must not be empty".to_string())
 }
 
 const LONG_TEXT: usize = 4_000;

@@ -230,11 +230,7 @@ impl Store {
         let group = self
             .check_group_choice(program_id, "group_id", spec.group_id)
             .await?;
-        if let Some(site_id) = spec.site_id {
-            self.site(program_id, site_id).await.map_err(|_| {
-                StoreError::invalid("site_id", format!("there is no site {site_id}"))
-            })?;
-        }
+        self.check_site_choice(program_id, spec.site_id).await?;
         Ok(group.name)
     }
 

@@ -111,7 +111,7 @@ impl Store {
     ) -> StoreResult<Vec<Commitment>> {
         let names = self.group_names_of(rows.iter().map(|m| m.group_id)).await?;
         let owners = self
-            .person_names_of(rows.iter().filter_map(|m| m.owner_person_id))
+            .names_by_id("person", rows.iter().filter_map(|m| m.owner_person_id))
             .await?;
         rows.into_iter()
             .map(|m| {

@@ -187,7 +187,7 @@ impl Store {
         rows: Vec<stakeholder_group::Model>,
     ) -> StoreResult<Vec<StakeholderGroup>> {
         let names = self
-            .person_names_of(rows.iter().filter_map(|m| m.leader_person_id))
+            .names_by_id("person", rows.iter().filter_map(|m| m.leader_person_id))
             .await?;
         rows.into_iter()
             .map(|m| {
@@ -222,17 +222,27 @@ impl Store {
             .map_err(|_| StoreError::invalid(field, format!("there is no stakeholder group {id}")))
     }
 
+    /// The site, if any, exists in the program: else a field error on `site_id`.
+    pub(crate) async fn check_site_choice(
+        &self,
+        program_id: i64,
+        site_id: Option<i64>,
+    ) -> StoreResult<()> {
+        if let Some(site_id) = site_id {
+            self.site(program_id, site_id).await.map_err(|_| {
+                StoreError::invalid("site_id", format!("there is no site {site_id}"))
+            })?;
+        }
+        Ok(())
+    }
+
     /// The site and the leader exist; returns the leader's name.
     async fn check_stakeholder(
         &self,
         program_id: i64,
         spec: &StakeholderSpec,
     ) -> StoreResult<Option<String>> {
-        if let Some(site_id) = spec.site_id {
-            self.site(program_id, site_id).await.map_err(|_| {
-                StoreError::invalid("site_id", format!("there is no site {site_id}"))
-            })?;
-        }
+        self.check_site_choice(program_id, spec.site_id).await?;
         match spec.leader_person_id {
             Some(person) => Ok(Some(
                 self.check_person_choice(program_id, "leader_person_id", person)
@@ -389,23 +399,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Names of groups by id, for the rows of a page: one query.
+    /// Names of groups by id, for the rows of a page.
     pub(crate) async fn group_names_of(
         &self,
         ids: impl IntoIterator<Item = i64>,
     ) -> StoreResult<std::collections::HashMap<i64, String>> {
-        let ids: std::collections::BTreeSet<i64> = ids.into_iter().collect();
-        if ids.is_empty() {
-            return Ok(Default::default());
-        }
-        use stakeholder_group::Column as C;
-        let rows: Vec<(i64, String)> = stakeholder_group::Entity::find()
-            .select_only()
-            .columns([C::Id, C::Name])
-            .filter(C::Id.is_in(ids))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().collect())
+        self.names_by_id("stakeholder_group", ids).await
     }
 }

@@ -15,7 +15,6 @@ use sea_orm::{
 
 use super::entity::raci_assignment;
 use crate::audit::Change;
-use crate::entity::person;
 use crate::error::{StoreError, StoreResult, UniqueField};
 use crate::raw::{marks, statement};
 use crate::{Store, paging};
@@ -96,8 +95,10 @@ fn raci_row(
 }
 
 impl Store {
-    async fn task_names_of(
+    /// `name` by `id` in `table` (a table with both) for the rows of a page, 500 ids a query.
+    pub(crate) async fn names_by_id(
         &self,
+        table: &'static str,
         ids: impl IntoIterator<Item = i64>,
     ) -> StoreResult<HashMap<i64, String>> {
         let ids: Vec<i64> = ids
@@ -108,7 +109,7 @@ impl Store {
         let mut out = HashMap::new();
         for chunk in ids.chunks(500) {
             let sql = format!(
-                "SELECT id, name FROM plan_task WHERE id IN ({})",
+                "SELECT id, name FROM {table} WHERE id IN ({})",
                 marks(chunk.len())
             );
             let values = chunk.iter().map(|&id| id.into()).collect();
@@ -122,36 +123,15 @@ impl Store {
         Ok(out)
     }
 
-    pub(crate) async fn person_names_of(
-        &self,
-        ids: impl IntoIterator<Item = i64>,
-    ) -> StoreResult<HashMap<i64, String>> {
-        let ids: Vec<i64> = ids
-            .into_iter()
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut out = HashMap::new();
-        for chunk in ids.chunks(500) {
-            let rows: Vec<(i64, String)> = person::Entity::find()
-                .select_only()
-                .columns([person::Column::Id, person::Column::Name])
-                .filter(person::Column::Id.is_in(chunk.iter().copied()))
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            out.extend(rows);
-        }
-        Ok(out)
-    }
-
     async fn raci_named(
         &self,
         rows: Vec<raci_assignment::Model>,
     ) -> StoreResult<Vec<RaciAssignment>> {
-        let tasks = self.task_names_of(rows.iter().map(|m| m.task_id)).await?;
+        let tasks = self
+            .names_by_id("plan_task", rows.iter().map(|m| m.task_id))
+            .await?;
         let people = self
-            .person_names_of(rows.iter().filter_map(|m| m.person_id))
+            .names_by_id("person", rows.iter().filter_map(|m| m.person_id))
             .await?;
         let groups = self
             .group_names_of(rows.iter().filter_map(|m| m.group_id))
