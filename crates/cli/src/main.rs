@@ -12,6 +12,7 @@ mod demo_lessons;
 mod demo_governance;
 mod demo_plan;
 mod demo_readiness;
+mod demo_stakeholders;
 mod demo_tickets;
 mod demo_training;
 mod import;

@@ -29,6 +29,8 @@ mod provisioning;
 mod readiness;
 #[path = "browser/rig.rs"]
 mod rig;
+#[path = "browser/stakeholders.rs"]
+mod stakeholders;
 #[path = "browser/training.rs"]
 mod training;
 #[path = "browser/waves.rs"]

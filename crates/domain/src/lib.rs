@@ -32,6 +32,7 @@ pub mod provisioning;
 pub mod readiness;
 pub mod rounding;
 pub mod site;
+pub mod stakeholder;
 pub mod support_team;
 pub mod text;
 pub mod ticket;

@@ -39,6 +39,7 @@ pub mod roster;
 pub mod rounding;
 pub mod site;
 pub mod sla_policy;
+pub mod stakeholder;
 pub mod support_team;
 pub mod ticket;
 pub mod training;

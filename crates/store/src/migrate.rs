@@ -136,6 +136,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: None,
     },
     Migration {
+        version: 18,
+        name: "stakeholders",
+        both: Some(include_str!("../migrations/0018_stakeholders.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 19,
         name: "governance",
         both: Some(include_str!("../migrations/0019_governance.sql")),

@@ -381,3 +381,5 @@ mod lessons;
 
 #[path = "store/governance.rs"]
 mod governance;
+#[path = "store/stakeholders.rs"]
+mod stakeholders;

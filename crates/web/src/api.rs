@@ -137,6 +137,7 @@ pub fn document() -> &'static Document {
         crate::lesson::describe(&mut doc);
         crate::embedding::describe(&mut doc);
         doc.merge(<crate::alignment::AlignmentDoc as utoipa::OpenApi>::openapi());
+        crate::stakeholder::describe(&mut doc);
         doc.merge(crate::provisioning::ProvisioningDoc::openapi());
         doc.merge(crate::change_request::ChangeRequestDoc::openapi());
         doc.info.version = env!("CARGO_PKG_VERSION").into();

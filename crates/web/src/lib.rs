@@ -38,6 +38,7 @@ mod resource;
 mod rounding;
 mod site;
 mod sla_policy;
+mod stakeholder;
 mod support_team;
 mod ticket;
 mod training;
@@ -157,6 +158,7 @@ pub fn app(state: AppState) -> Router {
         .merge(readiness::routes())
         .merge(champion::routes())
         .merge(provisioning::routes())
+        .merge(stakeholder::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
         .merge(import::upload_routes())

@@ -337,6 +337,15 @@ pub trait Resource: Send + Sync + 'static {
     fn actions(_actor: &Actor) -> Vec<(&'static str, &'static str)> {
         Vec::new()
     }
+    /// More of a record's page after its related tables, rendered by the resource's own
+    /// template (a chart, a history): HTML that template has escaped.
+    fn extra(
+        _store: &Store,
+        _actor: &Actor,
+        _item: &Self::Item,
+    ) -> impl Future<Output = Result<Option<String>, crate::error::AppError>> + Send {
+        async { Ok(None) }
+    }
     /// Tables of related records shown on a record's page.
     fn related(
         _store: &Store,

@@ -121,7 +121,8 @@ pub fn working_days(raw: &str, min: i64, max: i64) -> Result<i64, String> {
     }
 }
 
-fn optional_date(raw: String) -> Result<Option<NaiveDate>, String> {
+/// A date that may be left blank.
+pub(crate) fn optional_date(raw: String) -> Result<Option<NaiveDate>, String> {
     if raw.trim().is_empty() {
         Ok(None)
     } else {

@@ -187,6 +187,13 @@ impl Store {
                 before.name
             )));
         }
+        let raci = self.raci_on_task(id).await?;
+        if raci > 0 {
+            return Err(StoreError::InUse(format!(
+                "{} has {raci} RACI assignment(s); delete them first",
+                before.name
+            )));
+        }
         self.delete_audited::<plan_task::Entity, _>(change, ENTITY, id, &before)
             .await
     }

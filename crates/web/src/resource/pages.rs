@@ -40,6 +40,7 @@ struct ListPage {
 #[template(path = "resource/show.html")]
 struct ShowPage {
     layout: Layout,
+    extra: Option<String>,
     facts: Vec<Fact>,
     edit_href: Option<String>,
     delete_href: Option<String>,
@@ -124,6 +125,7 @@ pub async fn show<R: Resource>(
     let base = format!("/{}/{}", R::PATH, id);
     let page = ShowPage {
         layout: viewer.layout(R::label(&item), record_crumbs::<R>(&item)),
+        extra: R::extra(&state.store, actor, &item).await?,
         facts: R::facts(&item, &lookup),
         edit_href: actor
             .may_at(Action::Update, R::SUBJECT, R::place(&item))

@@ -18,6 +18,7 @@ mod problems;
 mod provisioning;
 mod readiness;
 mod reference;
+mod stakeholders;
 mod tickets;
 mod training;
 mod waves;
