@@ -13,6 +13,7 @@ pub mod champion;
 pub mod command_center;
 pub mod decision;
 pub mod draft;
+pub mod goal;
 pub mod ical;
 pub mod import;
 pub mod known_issue;

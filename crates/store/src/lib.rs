@@ -22,6 +22,7 @@ pub mod account;
 pub mod champion;
 pub mod command_center;
 pub mod decision_right;
+pub mod goal;
 pub mod import;
 pub mod known_issue;
 pub mod module;

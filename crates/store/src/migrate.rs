@@ -135,6 +135,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 17,
+        name: "goals",
+        both: Some(include_str!("../migrations/0017_goals.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -376,3 +376,5 @@ mod waves;
 
 #[path = "store/completion_import.rs"]
 mod completion_import;
+#[path = "store/goals.rs"]
+mod goals;
