@@ -131,6 +131,7 @@ pub fn document() -> &'static Document {
         crate::plan::describe(&mut doc);
         crate::readiness::describe(&mut doc);
         crate::champion::describe(&mut doc);
+        crate::goal::describe(&mut doc);
         doc.merge(crate::provisioning::ProvisioningDoc::openapi());
         doc.info.version = env!("CARGO_PKG_VERSION").into();
         let components = doc.components.get_or_insert_with(Default::default);

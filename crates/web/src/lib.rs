@@ -15,6 +15,7 @@ mod decision_right;
 mod download;
 mod error;
 mod form;
+mod goal;
 mod health;
 mod home;
 mod import;
@@ -142,6 +143,7 @@ pub fn app(state: AppState) -> Router {
         .merge(import::routes())
         .merge(training::routes())
         .merge(plan::routes())
+        .merge(goal::routes())
         .merge(readiness::routes())
         .merge(champion::routes())
         .merge(provisioning::routes())

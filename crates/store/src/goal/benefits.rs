@@ -50,12 +50,13 @@ const MONTHLY: &str = "SELECT m.goal_id, m.month, \
      CAST(COUNT(m.site_id) AS BIGINT) AS n FROM measurement m";
 
 impl Store {
-    /// Each goal's monthly figures, oldest first.
+    /// Each goal's monthly figures (or only `goal`'s), oldest first.
     #[tracing::instrument(skip(self))]
     pub async fn goal_months(
         &self,
         program_id: i64,
         of: SeriesOf,
+        goal: Option<GoalId>,
     ) -> StoreResult<HashMap<GoalId, Vec<MonthPoint>>> {
         let (filter, mut values): (&str, Vec<Value>) = match of {
             SeriesOf::Program => ("", vec![]),
@@ -66,8 +67,15 @@ impl Store {
             ),
         };
         values.insert(0, program_id.into());
+        let one = match goal {
+            Some(id) => {
+                values.insert(1, id.into());
+                " AND m.goal_id = ?"
+            }
+            None => "",
+        };
         let sql = format!(
-            "{MONTHLY} WHERE m.program_id = ?{filter} GROUP BY m.goal_id, m.month \
+            "{MONTHLY} WHERE m.program_id = ?{one}{filter} GROUP BY m.goal_id, m.month \
              ORDER BY m.goal_id, m.month"
         );
         let rows = self
@@ -89,6 +97,7 @@ impl Store {
         &self,
         program_id: i64,
         of: SeriesOf,
+        goal: Option<GoalId>,
     ) -> StoreResult<HashMap<(GoalId, WaveId), Vec<MonthPoint>>> {
         let (filter, mut values): (&str, Vec<Value>) = match of {
             SeriesOf::Program => ("", vec![]),
@@ -96,11 +105,18 @@ impl Store {
             SeriesOf::Wave(wave) => (" AND ws.wave_id = ?", vec![wave.into()]),
         };
         values.insert(0, program_id.into());
+        let one = match goal {
+            Some(id) => {
+                values.insert(1, id.into());
+                " AND m.goal_id = ?"
+            }
+            None => "",
+        };
         let sql = format!(
             "SELECT m.goal_id, ws.wave_id, m.month, AVG(m.value) AS sites, \
              CAST(COUNT(*) AS BIGINT) AS n FROM measurement m \
              JOIN wave_site ws ON ws.site_id = m.site_id \
-             WHERE m.program_id = ?{filter} GROUP BY m.goal_id, ws.wave_id, m.month \
+             WHERE m.program_id = ?{one}{filter} GROUP BY m.goal_id, ws.wave_id, m.month \
              ORDER BY m.goal_id, ws.wave_id, m.month"
         );
         let rows = self
@@ -140,6 +156,34 @@ impl Store {
         }
         let program_id = actor.program_id;
         let goals = self.all_goals(program_id).await?;
+        let (mut kpis, waves) = self.views(program_id, goals, of, None, today).await?;
+        kpis.sort_by_key(|k| !k.status.is_off_track());
+        Ok(Benefits { kpis, waves })
+    }
+
+    /// One goal's view, program-wide: its monthly series, status and each wave's before
+    /// and after (the goal's page).
+    pub async fn goal_view(
+        &self,
+        program_id: i64,
+        goal: Goal,
+        today: NaiveDate,
+    ) -> StoreResult<KpiView> {
+        let id = goal.id;
+        let (mut views, _) = self
+            .views(program_id, vec![goal], SeriesOf::Program, Some(id), today)
+            .await?;
+        Ok(views.remove(0))
+    }
+
+    async fn views(
+        &self,
+        program_id: i64,
+        goals: Vec<Goal>,
+        of: SeriesOf,
+        one: Option<GoalId>,
+        today: NaiveDate,
+    ) -> StoreResult<(Vec<KpiView>, Vec<Wave>)> {
         let all_waves = self.all_waves(program_id).await?;
         let waves: Vec<Wave> = match of {
             SeriesOf::Program => all_waves,
@@ -149,13 +193,13 @@ impl Store {
                 .collect(),
             SeriesOf::Wave(id) => all_waves.into_iter().filter(|w| w.id == id).collect(),
         };
-        let mut months = self.goal_months(program_id, of).await?;
+        let mut months = self.goal_months(program_id, of, one).await?;
         let per_wave = if waves.is_empty() {
             HashMap::new()
         } else {
-            self.goal_wave_months(program_id, of).await?
+            self.goal_wave_months(program_id, of, one).await?
         };
-        let mut kpis: Vec<KpiView> = goals
+        let kpis: Vec<KpiView> = goals
             .into_iter()
             .map(|goal| {
                 let points = months.remove(&goal.id).unwrap_or_default();
@@ -172,8 +216,7 @@ impl Store {
                 KpiView::build(goal, points, &marks, &of_wave, today)
             })
             .collect();
-        kpis.sort_by_key(|k| !k.status.is_off_track());
-        Ok(Benefits { kpis, waves })
+        Ok((kpis, waves))
     }
 
     /// The program dashboard's goal panel: goals on track, off track and without data, and

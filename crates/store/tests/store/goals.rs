@@ -207,7 +207,7 @@ async fn the_dashboard_averages_sites_per_month_and_splits_before_and_after_each
         .await
         .unwrap();
     let months = store
-        .goal_months(actor.program_id, SeriesOf::Program)
+        .goal_months(actor.program_id, SeriesOf::Program, None)
         .await
         .unwrap();
     let points = &months[&goal.id];
@@ -218,12 +218,12 @@ async fn the_dashboard_averages_sites_per_month_and_splits_before_and_after_each
     );
     assert_eq!(points[1].value, 81.0, "the program-wide figure wins");
     let at_a = store
-        .goal_months(actor.program_id, SeriesOf::Site(a))
+        .goal_months(actor.program_id, SeriesOf::Site(a), Some(goal.id))
         .await
         .unwrap();
     assert_eq!(at_a[&goal.id][1].value, 90.0);
     let in_w1 = store
-        .goal_months(actor.program_id, SeriesOf::Wave(w1))
+        .goal_months(actor.program_id, SeriesOf::Wave(w1), None)
         .await
         .unwrap();
     assert_eq!(in_w1[&goal.id][0].value, 70.0);

@@ -8,6 +8,7 @@ mod authorization;
 mod champions;
 mod csrf_and_sessions;
 mod forms;
+mod goals;
 mod imports;
 mod plan;
 mod plan_files;
