@@ -475,6 +475,7 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     crate::demo_plan::load(store, &operator, scale).await?;
     crate::demo_readiness::load(store, &operator, scale, &site_ids).await?;
     crate::demo_champions::load(store, &operator, scale, &site_ids).await?;
+    crate::demo_goals::load(store, &operator, scale).await?;
     eprintln!(
         "Loaded the demo program with {} sites and {} people in {:.1?}.",
         site_count,

@@ -8,6 +8,7 @@ mod allocator;
 mod config;
 mod demo;
 mod demo_champions;
+mod demo_goals;
 mod demo_plan;
 mod demo_readiness;
 mod demo_tickets;

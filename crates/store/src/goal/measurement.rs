@@ -165,15 +165,36 @@ impl Store {
         Ok(after)
     }
 
-    /// Writes measurements in bulk (the import and the demo) inside `txn`'s caller's
-    /// transaction; no audit entry per row.
-    pub async fn upsert_measurements_bulk<C: ConnectionTrait>(
+    /// Writes measurements in bulk (the demo, loads by script): thousands per statement in
+    /// one transaction, one audit entry for the batch (count and goals) rather than one per
+    /// row. Sites and values are the caller's to have checked.
+    #[tracing::instrument(skip(self, change, rows), fields(n = rows.len()))]
+    pub async fn insert_measurements_bulk(
         &self,
-        db: &C,
-        program_id: i64,
+        change: &Change<'_>,
         rows: &[MeasurementRow],
-    ) -> StoreResult<()> {
-        upsert(db, program_id, rows).await
+    ) -> StoreResult<usize> {
+        let Some(first) = rows.first() else {
+            return Ok(0);
+        };
+        let mut goals: Vec<GoalId> = rows.iter().map(|r| r.goal_id).collect();
+        goals.sort_unstable();
+        goals.dedup();
+        let txn = self.db.begin().await?;
+        upsert(&txn, change.program_id(), rows).await?;
+        let summary = serde_json::json!({ "bulk_insert": rows.len(), "goals": goals });
+        record(
+            &txn,
+            change,
+            ENTITY,
+            first.goal_id,
+            AuditAction::Create,
+            None,
+            Some(&summary),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(rows.len())
     }
 
     /// A goal's measurements, newest period first (sites by id within a period), at most
