@@ -55,15 +55,24 @@ fn row(program_id: i64, r: &MeasurementRow, now: chrono::DateTime<Utc>) -> m::Ac
     }
 }
 
-/// Writes `rows`, replacing the value of any goal, site and period already measured.
+/// Writes `rows`, replacing the value of any goal, site and period already measured. A key
+/// given twice keeps its last row (one statement may not touch a row twice on PostgreSQL).
+/// Returns the rows written.
 pub(crate) async fn upsert<C: ConnectionTrait>(
     db: &C,
     program_id: i64,
     rows: &[MeasurementRow],
-) -> StoreResult<()> {
+) -> StoreResult<usize> {
     use m::Column as K;
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<&MeasurementRow> = rows
+        .iter()
+        .rev()
+        .filter(|r| seen.insert((r.goal_id, r.spec.site_id, r.spec.period)))
+        .collect();
+    kept.reverse();
     let now = Utc::now();
-    for chunk in rows.chunks(MEASUREMENTS_PER_STATEMENT) {
+    for chunk in kept.chunks(MEASUREMENTS_PER_STATEMENT) {
         m::Entity::insert_many(chunk.iter().map(|r| row(program_id, r, now)))
             .on_conflict(
                 OnConflict::columns([K::GoalId, K::SiteKey, K::Period])
@@ -73,7 +82,7 @@ pub(crate) async fn upsert<C: ConnectionTrait>(
             .exec_without_returning(db)
             .await?;
     }
-    Ok(())
+    Ok(kept.len())
 }
 
 /// The stored measurements at the keys of `rows`.
@@ -181,8 +190,8 @@ impl Store {
         goals.sort_unstable();
         goals.dedup();
         let txn = self.db.begin().await?;
-        upsert(&txn, change.program_id(), rows).await?;
-        let summary = serde_json::json!({ "bulk_insert": rows.len(), "goals": goals });
+        let written = upsert(&txn, change.program_id(), rows).await?;
+        let summary = serde_json::json!({ "bulk_insert": written, "goals": goals });
         record(
             &txn,
             change,
@@ -194,7 +203,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(rows.len())
+        Ok(written)
     }
 
     /// A goal's measurements, newest period first (sites by id within a period), at most

@@ -4,6 +4,7 @@
 //! program dashboard's summary and the goals' value a delay postpones.
 
 mod benefits;
+mod import;
 mod measurement;
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use sea_orm::{
 };
 
 pub use benefits::{Benefits, SeriesOf};
+pub use import::{MeasurementTally, MeasurementWriter};
 pub use measurement::{MEASUREMENTS_PER_STATEMENT, MeasurementRow};
 
 use crate::audit::{Change, record};
