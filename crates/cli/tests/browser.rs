@@ -13,6 +13,8 @@
 mod axe;
 #[path = "browser/champions.rs"]
 mod champions;
+#[path = "browser/goals.rs"]
+mod goals;
 #[path = "browser/page.rs"]
 mod page;
 #[path = "browser/plan.rs"]
