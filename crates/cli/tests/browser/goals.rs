@@ -35,7 +35,7 @@ async fn goals_scenario(b: Browser) -> Result<()> {
     b.click_link("Chart, all measurements, enter one").await?;
     b.select_label("f-site_id", "Riverbend Medical Center (RMC)")
         .await?;
-    b.fill("f-period", "2026-01-01").await?;
+    b.set_value("f-period", "2026-01-01").await?;
     b.fill("f-value", "140").await?;
     b.press("main form[method=post] button[type=submit]").await?;
     let error = b.text("#e-value").await?;
