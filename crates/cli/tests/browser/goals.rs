@@ -21,14 +21,23 @@ async fn goals_scenario(b: Browser) -> Result<()> {
     b.sign_in("lead@riverbend.example").await?;
     b.goto("/benefits").await?;
     let off = b.text("#off-track-title").await?;
-    ensure!(off.starts_with("Off track (1 of 8)"), "one KPI flagged: {off}");
+    ensure!(
+        off.starts_with("Off track (1 of 8)"),
+        "one KPI flagged: {off}"
+    );
     let first = b.text("section.kpi h2").await?;
     ensure!(
         first.contains("Days in accounts receivable"),
         "the off-track KPI comes first: {first}"
     );
-    ensure!(b.exists("section.kpi svg[role=img] polyline.series").await?);
-    ensure!(b.exists("section.kpi details table").await?, "each chart's table");
+    ensure!(
+        b.exists("section.kpi svg[role=img] polyline.series")
+            .await?
+    );
+    ensure!(
+        b.exists("section.kpi details table").await?,
+        "each chart's table"
+    );
 
     b.click_link("CPOE adoption").await?;
     ensure!(b.text("main").await?.contains("Where it stands"));
@@ -37,14 +46,16 @@ async fn goals_scenario(b: Browser) -> Result<()> {
         .await?;
     b.set_value("f-period", "2026-01-01").await?;
     b.fill("f-value", "140").await?;
-    b.press("main form[method=post] button[type=submit]").await?;
+    b.press("main form[method=post] button[type=submit]")
+        .await?;
     let error = b.text("#e-value").await?;
     ensure!(
         error.contains("not a percent between 0 and 100"),
         "refused beside the field: {error}"
     );
     b.fill("f-value", "66.5").await?;
-    b.press("main form[method=post] button[type=submit]").await?;
+    b.press("main form[method=post] button[type=submit]")
+        .await?;
     let flash = b.flash().await?.unwrap_or_default();
     ensure!(flash.contains("Recorded 66.5%"), "recorded: {flash:?}");
 
