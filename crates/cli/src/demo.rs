@@ -478,6 +478,7 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     crate::demo_lessons::load(store, &operator, scale).await?;
     crate::demo_governance::load(store, &operator, scale, &site_ids).await?;
     crate::demo_stakeholders::load(store, &operator, scale, &site_ids).await?;
+    crate::demo_goals::load(store, &operator, scale).await?;
     eprintln!(
         "Loaded the demo program with {} sites and {} people in {:.1?}.",
         site_count,

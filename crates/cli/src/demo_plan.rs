@@ -94,18 +94,8 @@ async fn cost_items(store: &Store, change: &Change<'_>) -> anyhow::Result<()> {
             "18,500",
             "Backfill for staff in training and at the elbow",
         ),
-        (
-            "benefits_postponed",
-            "Days in A/R reduction postponed",
-            "27,500",
-            "3 fewer days in A/R on $3.3B net revenue, per day of delay",
-        ),
-        (
-            "benefits_postponed",
-            "Duplicate test avoidance postponed",
-            "6,800",
-            "From the benefits case: $2.5M a year",
-        ),
+        // Benefits postponed come from the benefit goals' value a year (demo_goals.rs:
+        // days in A/R, duplicate labs...), not from entered lines.
         (
             "other",
             "Interface engine run twice",

@@ -65,6 +65,27 @@ pub enum ImportCommand {
         #[arg(long, value_name = "FILE")]
         rejects: Option<PathBuf>,
     },
+    /// Import KPI measurements of the benefit goals from a CSV or XLSX file: goal name,
+    /// site code (blank: program-wide), period, value in the goal's unit; the same goal,
+    /// site and period again replaces the value
+    Measurements {
+        /// The CSV or XLSX file
+        file: PathBuf,
+        /// Which column feeds a field, e.g. --mapping goal="KPI" (repeatable); fields left
+        /// out are matched from the headers. Fields: goal, site, period, value
+        #[arg(long = "mapping", value_name = "FIELD=HEADER")]
+        mapping: Vec<String>,
+        /// all-or-nothing: any bad row and nothing is written; valid-rows: import the rest
+        #[arg(long, value_enum, default_value_t = Mode::AllOrNothing)]
+        mode: Mode,
+        /// How dates with slashes (03/04/2027) read: either (refuse the ambiguous),
+        /// month-first (US), day-first
+        #[arg(long, value_enum, default_value_t = Dates::Either)]
+        dates: Dates,
+        /// Write the refused rows, with a reason column, to this CSV file
+        #[arg(long, value_name = "FILE")]
+        rejects: Option<PathBuf>,
+    },
     /// Import a plan: Microsoft Project XML (.xml, as Microsoft Project or ProjectLibre
     /// save it) or a task list (.csv, .xlsx), all or nothing. Into an empty plan the file
     /// becomes the plan (and an XML file's calendar the plan's); otherwise its tasks are
@@ -118,6 +139,21 @@ pub async fn run(store: &Store, operator: Actor, command: ImportCommand) -> anyh
             rejects,
         } => (
             ImportKind::Completions,
+            file,
+            mapping,
+            mode,
+            false,
+            dates,
+            rejects,
+        ),
+        ImportCommand::Measurements {
+            file,
+            mapping,
+            mode,
+            dates,
+            rejects,
+        } => (
+            ImportKind::Measurements,
             file,
             mapping,
             mode,

@@ -10,6 +10,7 @@ mod demo;
 mod demo_champions;
 mod demo_lessons;
 mod demo_governance;
+mod demo_goals;
 mod demo_plan;
 mod demo_readiness;
 mod demo_stakeholders;

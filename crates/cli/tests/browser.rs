@@ -17,6 +17,8 @@ mod axe;
 mod champions;
 #[path = "browser/governance.rs"]
 mod governance;
+#[path = "browser/goals.rs"]
+mod goals;
 #[path = "browser/page.rs"]
 mod page;
 #[path = "browser/plan.rs"]

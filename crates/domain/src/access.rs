@@ -202,9 +202,10 @@ pub fn reach(role: AccessRole, subject: Subject, action: Action) -> Reach {
         (SiteLead, Rounding, _) => OwnSites,
         // Imports: leads load any file; a site lead loads people of their own sites (checked
         // row by row against Person) and a trainer LMS completions (against TrainingRecord);
-        // both follow the imports they started. See `may_import` for the kind.
+        // an analyst KPI measurements (against Measurement); each follows the imports they
+        // started. See `may_import` for the kind.
         (ProgramLead, Import, _) => All,
-        (SiteLead | Trainer, Import, Read | Create) => Own,
+        (SiteLead | Trainer | Analyst, Import, Read | Create) => Own,
         (ProgramLead, Program, Update) => All,
         (ProgramLead, Site | Unit | Wave | Module | Person, _) => All,
         (SiteLead, Site, Update) => OwnSites,
@@ -556,8 +557,12 @@ mod tests {
             actor(AccessRole::ProgramLead).read_scope(Subject::Import),
             Scope::Everything
         );
+        // Analysts import KPI measurements only: the one kind whose records they create.
+        let analyst = actor(AccessRole::Analyst);
+        assert!(analyst.may_import(Subject::Measurement));
+        assert!(!analyst.may_import(Subject::Person));
+        assert!(!analyst.may_import(Subject::TrainingRecord));
         for role in [
-            AccessRole::Analyst,
             AccessRole::Champion,
             AccessRole::EndUser,
             AccessRole::Vendor,

@@ -17,6 +17,7 @@ pub mod decision_log;
 pub mod draft;
 pub mod embedding;
 pub mod governance;
+pub mod goal;
 pub mod ical;
 pub mod import;
 pub mod known_issue;

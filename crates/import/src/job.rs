@@ -116,6 +116,9 @@ pub async fn preview(
         ImportKind::Completions => {
             crate::completions::preview(store, actor, job, path, format, resolved, n).await
         }
+        ImportKind::Measurements => {
+            crate::measurements::preview(store, actor, job, path, format, resolved, n).await
+        }
     }
 }
 
@@ -149,6 +152,9 @@ pub async fn run(
             ImportKind::People => crate::people::attempt(store, actor, via, job, &files).await,
             ImportKind::Completions => {
                 crate::completions::attempt(store, actor, via, job, &files).await
+            }
+            ImportKind::Measurements => {
+                crate::measurements::attempt(store, actor, via, job, &files).await
             }
         }
     };

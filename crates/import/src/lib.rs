@@ -13,6 +13,7 @@ pub mod check;
 pub mod completions;
 pub mod export;
 pub mod job;
+pub mod measurements;
 pub mod people;
 pub mod plan;
 pub mod rejects;

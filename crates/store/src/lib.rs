@@ -26,6 +26,7 @@ pub mod decision_log;
 pub mod decision_right;
 pub mod embedding;
 pub mod governance;
+pub mod goal;
 pub mod import;
 pub mod known_issue;
 pub mod lesson;

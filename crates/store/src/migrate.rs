@@ -136,6 +136,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: None,
     },
     Migration {
+        version: 17,
+        name: "goals",
+        both: Some(include_str!("../migrations/0017_goals.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 18,
         name: "stakeholders",
         both: Some(include_str!("../migrations/0018_stakeholders.sql")),

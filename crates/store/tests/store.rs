@@ -383,3 +383,5 @@ mod lessons;
 mod governance;
 #[path = "store/stakeholders.rs"]
 mod stakeholders;
+#[path = "store/goals.rs"]
+mod goals;

@@ -138,6 +138,7 @@ pub fn document() -> &'static Document {
         crate::embedding::describe(&mut doc);
         doc.merge(<crate::alignment::AlignmentDoc as utoipa::OpenApi>::openapi());
         crate::stakeholder::describe(&mut doc);
+        crate::goal::describe(&mut doc);
         doc.merge(crate::provisioning::ProvisioningDoc::openapi());
         doc.merge(crate::change_request::ChangeRequestDoc::openapi());
         doc.info.version = env!("CARGO_PKG_VERSION").into();

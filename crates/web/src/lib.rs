@@ -20,6 +20,7 @@ mod embedding;
 mod error;
 mod form;
 mod governance;
+mod goal;
 mod health;
 mod home;
 mod import;
@@ -155,6 +156,7 @@ pub fn app(state: AppState) -> Router {
         .merge(import::routes())
         .merge(training::routes())
         .merge(plan::routes())
+        .merge(goal::routes())
         .merge(readiness::routes())
         .merge(champion::routes())
         .merge(provisioning::routes())

@@ -309,6 +309,19 @@ impl Browser {
         Ok(())
     }
 
+    /// Sets a control's value as a script would: for date inputs, whose typed keys follow
+    /// the browser's locale.
+    pub async fn set_value(&self, id: &str, value: &str) -> Result<()> {
+        self.client
+            .execute(
+                "document.getElementById(arguments[0]).value = arguments[1];",
+                vec![id.into(), value.into()],
+            )
+            .await
+            .with_context(|| format!("setting #{id}"))?;
+        Ok(())
+    }
+
     /// The current value of the form control with this id.
     pub async fn value(&self, id: &str) -> Result<String> {
         let element = self

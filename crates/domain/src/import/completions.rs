@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::Column;
-use super::date::{DateOrder, excel_serial, read_date};
+use super::date::{DateOrder, cell_date};
 use super::people::add_name;
 use crate::access::{Action, Actor, Place, Subject};
 use crate::person::PersonId;
@@ -246,17 +246,7 @@ impl<'a> CompletionCheck<'a> {
     }
 
     fn date(&self, raw: &str) -> Result<NaiveDate, String> {
-        let serial = self.serial_dates
-            && raw.len() <= 12
-            && !raw.is_empty()
-            && raw.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-            && raw.split('.').next().is_some_and(|whole| whole.len() <= 6);
-        let day = match raw.parse::<f64>().ok().filter(|_| serial) {
-            Some(number) => {
-                excel_serial(number).ok_or_else(|| format!("'{raw}' is not an Excel date"))?
-            }
-            None => read_date(raw, self.order)?,
-        };
+        let day = cell_date(raw, self.order, self.serial_dates)?;
         if day > self.today {
             return Err(format!(
                 "{day} is in the future; a completion has already happened"

@@ -43,6 +43,20 @@ pub fn flexible_date(raw: &str) -> Result<NaiveDate, String> {
 }
 
 /// `flexible_date`, with slashed dates read in `order`.
+/// A date cell: in a workbook (`serial_dates`) a bare number is an Excel serial date,
+/// anything else is read with `read_date` in `order`.
+pub fn cell_date(raw: &str, order: DateOrder, serial_dates: bool) -> Result<NaiveDate, String> {
+    let serial = serial_dates
+        && raw.len() <= 12
+        && !raw.is_empty()
+        && raw.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && raw.split('.').next().is_some_and(|whole| whole.len() <= 6);
+    match raw.parse::<f64>().ok().filter(|_| serial) {
+        Some(number) => excel_serial(number).ok_or_else(|| format!("'{raw}' is not an Excel date")),
+        None => read_date(raw, order),
+    }
+}
+
 pub fn read_date(raw: &str, order: DateOrder) -> Result<NaiveDate, String> {
     let text = raw.trim();
     let bad = || {

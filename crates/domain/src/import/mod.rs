@@ -5,6 +5,7 @@
 
 pub mod completions;
 pub mod date;
+pub mod measurements;
 pub mod people;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ choice!(
     ImportKind {
         People = ("people", "People (roster)"),
         Completions = ("completions", "Training completions (LMS export)"),
+        Measurements = ("measurements", "KPI measurements (benefit goals)"),
     }
 );
 
@@ -31,6 +33,7 @@ impl ImportKind {
         match self {
             ImportKind::People => people::COLUMNS,
             ImportKind::Completions => completions::COLUMNS,
+            ImportKind::Measurements => measurements::COLUMNS,
         }
     }
 
@@ -40,6 +43,7 @@ impl ImportKind {
         match self {
             ImportKind::People => crate::access::Subject::Person,
             ImportKind::Completions => crate::access::Subject::TrainingRecord,
+            ImportKind::Measurements => crate::access::Subject::Measurement,
         }
     }
 
@@ -47,7 +51,7 @@ impl ImportKind {
     pub fn check_mapping(self, resolved: &Resolved) -> Result<(), Invalid> {
         match self {
             ImportKind::People => people::check_mapping(resolved),
-            ImportKind::Completions => Ok(()),
+            ImportKind::Completions | ImportKind::Measurements => Ok(()),
         }
     }
 }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::draft::overlay;
+use crate::goal::benefits::GoalsPostponed;
 use crate::money::Cents;
 use crate::person::EmployerKind;
 use crate::text::{Name, optional_text};
@@ -21,6 +22,9 @@ choice!(
         Other = ("other", "Other"),
     }
 );
+
+/// The name of the line the benefit goals add.
+pub const GOALS_LINE: &str = "Goals' value postponed";
 
 /// One entered line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -135,8 +139,13 @@ pub struct CostOfDelay {
 
 impl CostOfDelay {
     /// The entered items plus the daily rates of the people on the program (one line per
-    /// employer kind), in the order of `CostKind`.
-    pub fn itemize(items: &[CostItem], rated: &[RatedPeople]) -> CostOfDelay {
+    /// employer kind) and the goals' value a delay postpones (one line, beside any entered
+    /// benefits postponed), in the order of `CostKind`.
+    pub fn itemize(
+        items: &[CostItem],
+        rated: &[RatedPeople],
+        goals: GoalsPostponed,
+    ) -> CostOfDelay {
         let mut lines: Vec<CostLine> = items
             .iter()
             .map(|i| CostLine {
@@ -159,6 +168,19 @@ impl CostOfDelay {
                 name: name.into(),
                 per_day: r.per_day,
                 basis: format!("{} active {people} with a daily rate", r.people),
+                item_id: None,
+            });
+        }
+        if goals.goals > 0 && goals.per_year.0 > 0 {
+            let noun = if goals.goals == 1 { "goal" } else { "goals" };
+            lines.push(CostLine {
+                kind: CostKind::BenefitsPostponed,
+                name: GOALS_LINE.into(),
+                per_day: goals.per_day(),
+                basis: format!(
+                    "{} {noun} worth {} a year, / 365",
+                    goals.goals, goals.per_year
+                ),
                 item_id: None,
             });
         }
@@ -207,7 +229,7 @@ mod tests {
                 per_day: Cents(0),
             },
         ];
-        let cost = CostOfDelay::itemize(&items, &rated);
+        let cost = CostOfDelay::itemize(&items, &rated, GoalsPostponed::default());
         assert_eq!(cost.per_day, Cents(9_010_000));
         assert_eq!(cost.per_day.to_string(), "$90,100.00");
         let kinds: Vec<CostKind> = cost.lines.iter().map(|l| l.kind).collect();
@@ -223,6 +245,27 @@ mod tests {
         assert_eq!(cost.lines[1].basis, "12 active people with a daily rate");
         assert_eq!(cost.of_slip(14), Cents(126_140_000));
         assert_eq!(cost.of_slip(-3), Cents(0));
+    }
+
+    #[test]
+    fn goals_value_postponed_is_one_line_beside_entered_benefits() {
+        let items = [CostItem {
+            id: 2,
+            kind: CostKind::BenefitsPostponed,
+            name: "Days in A/R reduction".into(),
+            per_day: Cents(2_750_000),
+            notes: None,
+        }];
+        let goals = GoalsPostponed {
+            goals: 3,
+            per_year: Cents(365_000_000),
+        };
+        let cost = CostOfDelay::itemize(&items, &[], goals);
+        assert_eq!(cost.lines.len(), 2, "the entered line stays");
+        let line = cost.lines.iter().find(|l| l.name == GOALS_LINE).unwrap();
+        assert_eq!(line.per_day, Cents(1_000_000));
+        assert_eq!(line.basis, "3 goals worth $3,650,000.00 a year, / 365");
+        assert_eq!(cost.per_day, Cents(3_750_000));
     }
 
     #[test]

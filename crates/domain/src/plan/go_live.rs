@@ -469,6 +469,7 @@ mod tests {
                 notes: None,
             }],
             &[],
+            Default::default(),
         );
         let late = on(1, "2027-03-15", "2027-03-15");
         let g = GoLiveForecast::assess(10, d("2027-03-03"), Some((&m, &late)), weekdays)

@@ -156,10 +156,12 @@ impl Store {
             .collect()
     }
 
-    /// What one day of delay costs the program, itemized.
+    /// What one day of delay costs the program, itemized, with the goals' value postponed
+    /// (`goals_postponed`).
     pub async fn cost_of_delay(&self, program_id: i64) -> StoreResult<CostOfDelay> {
         let items = self.all_cost_items(program_id).await?;
         let rated = self.rated_people(program_id).await?;
-        Ok(CostOfDelay::itemize(&items, &rated))
+        let goals = self.goals_postponed_today(program_id).await?;
+        Ok(CostOfDelay::itemize(&items, &rated, goals))
     }
 }

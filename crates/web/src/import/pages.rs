@@ -39,6 +39,9 @@ fn kind_help(kind: ImportKind) -> &'static str {
         ImportKind::Completions => {
             "Course completions an LMS exports: employee id, course code, completion date, and optionally score and source. A later completion of a course replaces an earlier one."
         }
+        ImportKind::Measurements => {
+            "KPI measurements for the benefit goals: goal name, site code (blank for program-wide), period and value in the goal's unit. The same goal, site and period again replaces the value."
+        }
     }
 }
 
@@ -277,6 +280,12 @@ pub async fn show(
             ("New completions", thousands(c.imported)),
             ("Replaced by a later completion", thousands(c.updated)),
             ("Unchanged", thousands(c.unchanged)),
+            ("Rejected rows", thousands(c.rejected)),
+        ],
+        ImportKind::Measurements => vec![
+            ("Rows read", thousands(c.rows_done)),
+            ("New measurements", thousands(c.imported)),
+            ("Replaced", thousands(c.updated)),
             ("Rejected rows", thousands(c.rejected)),
         ],
     };

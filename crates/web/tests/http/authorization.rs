@@ -48,7 +48,8 @@ const SITE_LEAD_TOO_200: [u16; 9] = [200, 200, 200, 403, 403, 403, 403, 403, 403
 const SITE_LEAD_TOO_204: [u16; 9] = [204, 204, 204, 403, 403, 403, 403, 403, 403];
 /// Those who import a file of some kind: leads (people), site leads (their sites' people),
 /// trainers (completions).
-const IMPORTERS_200: [u16; 9] = [200, 200, 200, 403, 200, 403, 403, 403, 403];
+// Analysts import KPI measurements (the one kind whose records they create).
+const IMPORTERS_200: [u16; 9] = [200, 200, 200, 200, 200, 403, 403, 403, 403];
 const TRAINERS_200: [u16; 9] = [200, 200, 403, 403, 200, 403, 403, 403, 403];
 const BOARD_200: [u16; 9] = [200, 200, 200, 200, 200, 200, 403, 403, 200];
 

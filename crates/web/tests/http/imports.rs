@@ -388,8 +388,22 @@ async fn only_leads_import_and_a_site_lead_follows_only_their_own_imports() {
         StatusCode::FORBIDDEN,
         "trainers import completions only"
     );
+    // Analysts may import, but only KPI measurements: a roster is refused.
+    let analyst = app.token(AccessRole::Analyst).await;
+    let reply = app
+        .send(post(
+            "/api/v1/imports/people",
+            multipart(None, &[], ("hr.csv", ROSTER.as_bytes())),
+            None,
+            Some(&analyst),
+        ))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::FORBIDDEN,
+        "analysts import measurements only"
+    );
     for role in [
-        AccessRole::Analyst,
         AccessRole::EndUser,
         AccessRole::Vendor,
         AccessRole::Executive,

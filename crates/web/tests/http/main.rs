@@ -10,6 +10,7 @@ mod champions;
 mod csrf_and_sessions;
 mod forms;
 mod governance;
+mod goals;
 mod imports;
 mod lessons;
 mod plan;

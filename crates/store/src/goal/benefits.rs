@@ -1,0 +1,295 @@
+//! The benefits dashboard's figures, aggregated per goal and month in SQL (the page never
+//! reads measurements one by one), the program dashboard's goal summary, and the goals'
+//! value a day's delay postpones, read for every page header (one small query).
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use muster_domain::access::{Actor, Scope, Subject};
+use muster_domain::goal::benefits::{GoalSummary, GoalsPostponed, KpiView, MonthPoint};
+use muster_domain::goal::{Goal, GoalId};
+use muster_domain::money::Cents;
+use muster_domain::site::SiteId;
+use muster_domain::wave::{Wave, WaveId};
+use sea_orm::{ConnectionTrait, QueryResult, Value};
+
+use crate::Store;
+use crate::error::StoreResult;
+use crate::raw::statement;
+
+/// Which measurements a series averages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesOf {
+    /// The program-wide measurement, else the mean of every site's.
+    Program,
+    Site(SiteId),
+    Wave(WaveId),
+}
+
+/// What the benefits dashboard shows.
+#[derive(Debug, Clone)]
+pub struct Benefits {
+    /// Off-track goals first, then by name.
+    pub kpis: Vec<KpiView>,
+    /// The waves whose go-live is marked.
+    pub waves: Vec<Wave>,
+}
+
+fn point(r: &QueryResult) -> StoreResult<(GoalId, Option<MonthPoint>)> {
+    let goal_id: i64 = r.try_get("", "goal_id")?;
+    let month: i64 = r.try_get("", "month")?;
+    let program: Option<f64> = r.try_get("", "program")?;
+    let sites: Option<f64> = r.try_get("", "sites")?;
+    let n: i64 = r.try_get("", "n")?;
+    Ok((goal_id, MonthPoint::from_means(month, program, sites, n)))
+}
+
+const MONTHLY: &str = "SELECT m.goal_id, m.month, \
+     AVG(CASE WHEN m.site_id IS NULL THEN m.value END) AS program, \
+     AVG(CASE WHEN m.site_id IS NOT NULL THEN m.value END) AS sites, \
+     CAST(COUNT(m.site_id) AS BIGINT) AS n FROM measurement m";
+
+impl Store {
+    /// Each goal's monthly figures (or only `goal`'s), oldest first.
+    #[tracing::instrument(skip(self))]
+    pub async fn goal_months(
+        &self,
+        program_id: i64,
+        of: SeriesOf,
+        goal: Option<GoalId>,
+    ) -> StoreResult<HashMap<GoalId, Vec<MonthPoint>>> {
+        let (filter, mut values): (&str, Vec<Value>) = match of {
+            SeriesOf::Program => ("", vec![]),
+            SeriesOf::Site(site) => (" AND m.site_id = ?", vec![site.into()]),
+            SeriesOf::Wave(wave) => (
+                " AND m.site_id IN (SELECT site_id FROM wave_site WHERE wave_id = ?)",
+                vec![wave.into()],
+            ),
+        };
+        values.insert(0, program_id.into());
+        let one = match goal {
+            Some(id) => {
+                values.insert(1, id.into());
+                " AND m.goal_id = ?"
+            }
+            None => "",
+        };
+        let sql = format!(
+            "{MONTHLY} WHERE m.program_id = ?{one}{filter} GROUP BY m.goal_id, m.month \
+             ORDER BY m.goal_id, m.month"
+        );
+        let rows = self
+            .db
+            .query_all_raw(statement(self.backend(), &sql, values))
+            .await?;
+        let mut by_goal: HashMap<GoalId, Vec<MonthPoint>> = HashMap::new();
+        for r in &rows {
+            if let (goal, Some(p)) = point(r)? {
+                by_goal.entry(goal).or_default().push(p);
+            }
+        }
+        Ok(by_goal)
+    }
+
+    /// Each goal's monthly figures over each wave's sites: (goal, wave) -> months.
+    #[tracing::instrument(skip(self))]
+    pub async fn goal_wave_months(
+        &self,
+        program_id: i64,
+        of: SeriesOf,
+        goal: Option<GoalId>,
+    ) -> StoreResult<HashMap<(GoalId, WaveId), Vec<MonthPoint>>> {
+        let (filter, mut values): (&str, Vec<Value>) = match of {
+            SeriesOf::Program => ("", vec![]),
+            SeriesOf::Site(site) => (" AND m.site_id = ?", vec![site.into()]),
+            SeriesOf::Wave(wave) => (" AND ws.wave_id = ?", vec![wave.into()]),
+        };
+        values.insert(0, program_id.into());
+        let one = match goal {
+            Some(id) => {
+                values.insert(1, id.into());
+                " AND m.goal_id = ?"
+            }
+            None => "",
+        };
+        let sql = format!(
+            "SELECT m.goal_id, ws.wave_id, m.month, AVG(m.value) AS sites, \
+             CAST(COUNT(*) AS BIGINT) AS n FROM measurement m \
+             JOIN wave_site ws ON ws.site_id = m.site_id \
+             WHERE m.program_id = ?{one}{filter} GROUP BY m.goal_id, ws.wave_id, m.month \
+             ORDER BY m.goal_id, ws.wave_id, m.month"
+        );
+        let rows = self
+            .db
+            .query_all_raw(statement(self.backend(), &sql, values))
+            .await?;
+        let mut out: HashMap<(GoalId, WaveId), Vec<MonthPoint>> = HashMap::new();
+        for r in &rows {
+            let goal: i64 = r.try_get("", "goal_id")?;
+            let wave: i64 = r.try_get("", "wave_id")?;
+            out.entry((goal, wave)).or_default().push(MonthPoint {
+                month: r.try_get("", "month")?,
+                value: r.try_get("", "sites")?,
+                sites: r.try_get("", "n")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The benefits dashboard: every goal's series (of `of`) against its baseline and
+    /// target, with the before and after averages of each wave's go-live. Goals off track
+    /// come first. Empty for an actor who may not read goals.
+    #[tracing::instrument(skip(self, actor))]
+    pub async fn benefits(
+        &self,
+        actor: &Actor,
+        of: SeriesOf,
+        today: NaiveDate,
+    ) -> StoreResult<Benefits> {
+        if actor.read_scope(Subject::Goal) == Scope::Nothing
+            || actor.read_scope(Subject::Measurement) == Scope::Nothing
+        {
+            return Ok(Benefits {
+                kpis: Vec::new(),
+                waves: Vec::new(),
+            });
+        }
+        let program_id = actor.program_id;
+        let goals = self.all_goals(program_id).await?;
+        let (mut kpis, waves) = self.views(program_id, goals, of, None, today).await?;
+        kpis.sort_by_key(|k| !k.status.is_off_track());
+        Ok(Benefits { kpis, waves })
+    }
+
+    /// One goal's view, program-wide: its monthly series, status and each wave's before
+    /// and after (the goal's page).
+    pub async fn goal_view(
+        &self,
+        program_id: i64,
+        goal: Goal,
+        today: NaiveDate,
+    ) -> StoreResult<KpiView> {
+        let id = goal.id;
+        let (mut views, _) = self
+            .views(program_id, vec![goal], SeriesOf::Program, Some(id), today)
+            .await?;
+        Ok(views.remove(0))
+    }
+
+    async fn views(
+        &self,
+        program_id: i64,
+        goals: Vec<Goal>,
+        of: SeriesOf,
+        one: Option<GoalId>,
+        today: NaiveDate,
+    ) -> StoreResult<(Vec<KpiView>, Vec<Wave>)> {
+        let all_waves = self.all_waves(program_id).await?;
+        let waves: Vec<Wave> = match of {
+            SeriesOf::Program => all_waves,
+            SeriesOf::Site(site) => all_waves
+                .into_iter()
+                .filter(|w| w.site_ids.contains(&site))
+                .collect(),
+            SeriesOf::Wave(id) => all_waves.into_iter().filter(|w| w.id == id).collect(),
+        };
+        let mut months = self.goal_months(program_id, of, one).await?;
+        let per_wave = if waves.is_empty() {
+            HashMap::new()
+        } else {
+            self.goal_wave_months(program_id, of, one).await?
+        };
+        let kpis: Vec<KpiView> = goals
+            .into_iter()
+            .map(|goal| {
+                let points = months.remove(&goal.id).unwrap_or_default();
+                let marks: Vec<(i64, String, NaiveDate)> = waves
+                    .iter()
+                    .filter(|w| {
+                        goal.site_ids.is_empty()
+                            || w.site_ids.iter().any(|s| goal.site_ids.contains(s))
+                    })
+                    .map(|w| (w.id, w.name.clone(), w.go_live))
+                    .collect();
+                let id = goal.id;
+                let of_wave = |w: WaveId| per_wave.get(&(id, w)).cloned().unwrap_or_default();
+                KpiView::build(goal, points, &marks, &of_wave, today)
+            })
+            .collect();
+        Ok((kpis, waves))
+    }
+
+    /// The program dashboard's goal panel: goals on track, off track and without data, and
+    /// the off-track goals with their latest program-wide figure and target. One aggregate
+    /// query over each goal's latest month.
+    #[tracing::instrument(skip(self, actor))]
+    pub async fn goal_summary(&self, actor: &Actor) -> StoreResult<GoalSummary> {
+        if actor.read_scope(Subject::Goal) == Scope::Nothing {
+            return Ok(GoalSummary::default());
+        }
+        let program_id = actor.program_id;
+        let goals: Vec<Goal> = self.all_goals(program_id).await?;
+        let sql = format!(
+            "{MONTHLY} JOIN goal g ON g.id = m.goal_id WHERE g.program_id = ? AND m.month = \
+             (SELECT MAX(x.month) FROM measurement x WHERE x.program_id = g.program_id \
+             AND x.goal_id = g.id) GROUP BY m.goal_id, m.month"
+        );
+        let rows = self
+            .db
+            .query_all_raw(statement(self.backend(), &sql, vec![program_id.into()]))
+            .await?;
+        let mut latest: HashMap<GoalId, (i64, f64)> = HashMap::new();
+        for r in &rows {
+            if let (goal, Some(p)) = point(r)? {
+                latest.insert(goal, (p.month, p.value));
+            }
+        }
+        let with_latest: Vec<(Goal, Option<(i64, f64)>)> = goals
+            .into_iter()
+            .map(|g| {
+                let l = latest.get(&g.id).copied();
+                (g, l)
+            })
+            .collect();
+        Ok(GoalSummary::of(&with_latest))
+    }
+
+    /// The goals' value a delay postpones on `today` (rule in docs/architecture.md, "Benefit
+    /// goals"): goals worth something that concern a site of a wave going live today or
+    /// later, or that are program-wide while such a wave remains.
+    pub async fn goals_postponed(
+        &self,
+        program_id: i64,
+        today: NaiveDate,
+    ) -> StoreResult<GoalsPostponed> {
+        let sql = "SELECT CAST(COUNT(*) AS BIGINT) AS goals, \
+                   CAST(SUM(g.value_per_year_cents) AS BIGINT) AS per_year FROM goal g \
+                   WHERE g.program_id = ? AND g.value_per_year_cents > 0 AND (EXISTS \
+                   (SELECT 1 FROM goal_site gs JOIN wave_site ws ON ws.site_id = gs.site_id \
+                   JOIN wave w ON w.id = ws.wave_id WHERE gs.goal_id = g.id AND w.go_live >= ?) \
+                   OR (NOT EXISTS (SELECT 1 FROM goal_site gs WHERE gs.goal_id = g.id) AND \
+                   EXISTS (SELECT 1 FROM wave w WHERE w.program_id = g.program_id AND \
+                   w.go_live >= ?)))";
+        let row = self
+            .db
+            .query_one_raw(statement(
+                self.backend(),
+                sql,
+                vec![program_id.into(), today.into(), today.into()],
+            ))
+            .await?;
+        let Some(row) = row else {
+            return Ok(GoalsPostponed::default());
+        };
+        Ok(GoalsPostponed {
+            goals: row.try_get("", "goals")?,
+            per_year: Cents(row.try_get::<Option<i64>>("", "per_year")?.unwrap_or(0)),
+        })
+    }
+
+    /// `goals_postponed` as of today (UTC).
+    pub async fn goals_postponed_today(&self, program_id: i64) -> StoreResult<GoalsPostponed> {
+        self.goals_postponed(program_id, Utc::now().date_naive())
+            .await
+    }
+}
