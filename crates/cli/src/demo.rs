@@ -479,6 +479,7 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     crate::demo_governance::load(store, &operator, scale, &site_ids).await?;
     crate::demo_stakeholders::load(store, &operator, scale, &site_ids).await?;
     crate::demo_goals::load(store, &operator, scale).await?;
+    crate::demo_alignment::load(store, &operator).await?;
     eprintln!(
         "Loaded the demo program with {} sites and {} people in {:.1?}.",
         site_count,

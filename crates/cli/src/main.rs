@@ -7,10 +7,11 @@ mod allocator;
 
 mod config;
 mod demo;
+mod demo_alignment;
 mod demo_champions;
-mod demo_lessons;
-mod demo_governance;
 mod demo_goals;
+mod demo_governance;
+mod demo_lessons;
 mod demo_plan;
 mod demo_readiness;
 mod demo_stakeholders;

@@ -15,10 +15,10 @@ mod alignment;
 mod axe;
 #[path = "browser/champions.rs"]
 mod champions;
-#[path = "browser/governance.rs"]
-mod governance;
 #[path = "browser/goals.rs"]
 mod goals;
+#[path = "browser/governance.rs"]
+mod governance;
 #[path = "browser/page.rs"]
 mod page;
 #[path = "browser/plan.rs"]

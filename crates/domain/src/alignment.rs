@@ -20,6 +20,7 @@ choice!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlignmentCell {
+    pub id: i64,
     pub stakeholder_id: i64,
     pub goal_id: i64,
     pub effect: Effect,
@@ -142,6 +143,7 @@ mod tests {
     #[test]
     fn a_groups_balance_counts_its_gains_and_concessions() {
         let cell = |g, goal, effect| AlignmentCell {
+            id: g * 100 + goal,
             stakeholder_id: g,
             goal_id: goal,
             effect,

@@ -286,6 +286,7 @@ mod tests {
             module_ids: Vec::new(),
             interfaces: 0,
             approved_customizations: 0,
+            requested_customizations: 0,
         }
     }
 

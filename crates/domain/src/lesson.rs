@@ -297,6 +297,7 @@ mod tests {
             module_ids: Vec::new(),
             interfaces: 0,
             approved_customizations: 0,
+            requested_customizations: 0,
         };
         let waves = [wave(1, "2027-03-01"), wave(2, "2027-06-01")];
         let spec = LessonDraft {

@@ -5,6 +5,7 @@
 //! its audit entry in the same transaction as the change.
 #![forbid(unsafe_code)]
 
+pub mod alignment;
 mod audit;
 mod bulk;
 mod connect;
@@ -25,8 +26,8 @@ pub mod command_center;
 pub mod decision_log;
 pub mod decision_right;
 pub mod embedding;
-pub mod governance;
 pub mod goal;
+pub mod governance;
 pub mod import;
 pub mod known_issue;
 pub mod lesson;

@@ -163,6 +163,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 21,
+        name: "alignment_matrix",
+        both: Some(include_str!("../migrations/0021_alignment_matrix.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

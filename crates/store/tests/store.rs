@@ -379,9 +379,9 @@ mod completion_import;
 #[path = "store/lessons.rs"]
 mod lessons;
 
+#[path = "store/goals.rs"]
+mod goals;
 #[path = "store/governance.rs"]
 mod governance;
 #[path = "store/stakeholders.rs"]
 mod stakeholders;
-#[path = "store/goals.rs"]
-mod goals;

@@ -137,6 +137,7 @@ pub fn document() -> &'static Document {
         crate::lesson::describe(&mut doc);
         crate::embedding::describe(&mut doc);
         doc.merge(<crate::alignment::AlignmentDoc as utoipa::OpenApi>::openapi());
+        doc.merge(<crate::alignment::MatrixDoc as utoipa::OpenApi>::openapi());
         crate::stakeholder::describe(&mut doc);
         crate::goal::describe(&mut doc);
         doc.merge(crate::provisioning::ProvisioningDoc::openapi());

@@ -16,10 +16,10 @@ use utoipa::OpenApi;
 
 use crate::AppState;
 use crate::access::require;
+use crate::alignment::ALIGNMENT;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
 use crate::form::{Field, FieldKind, HtmlForm, Params, RecordId, attach_errors};
-use crate::alignment::ALIGNMENT;
 use crate::governance::body_options;
 use crate::page::{FormPage, Layout, redirect_with_flash, render, render_with};
 use crate::resource::api::ApiJson;

@@ -15,8 +15,8 @@ use muster_store::decision_log::DecisionFilter;
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
-use crate::form::{Field, FieldKind};
 use crate::alignment::ALIGNMENT;
+use crate::form::{Field, FieldKind};
 use crate::governance::body_options;
 use crate::resource::{
     Cell, Fact, Lookup, Resource, Section, choice_options, filter_id, filter_value, options_with,

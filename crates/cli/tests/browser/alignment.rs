@@ -21,10 +21,43 @@ async fn alignment_scenario(b: Browser) -> Result<()> {
     b.nav("Alignment").await?;
     assert_eq!(b.path().await?, "/alignment");
     let main = b.text("main").await?;
+    for panel in [
+        "Benefit goals",
+        "Days in accounts receivable",
+        "Stakeholder stance",
+        "Overdue commitments (",
+        "Pending decisions",
+        "Customizations by wave",
+        "Recent lessons learned",
+        "Leaders embedded",
+    ] {
+        ensure!(
+            main.contains(panel),
+            "the dashboard shows {panel:?}: {main}"
+        );
+    }
+
+    // The alignment matrix: record what a goal means for a group.
+    b.click_link("Alignment matrix").await?;
+    assert_eq!(b.path().await?, "/stakeholders/matrix");
+    let cell = b
+        .find("table.matrix td.effect-none a")
+        .await
+        .context("a cell not yet discussed")?;
+    b.follow(cell).await?;
+    b.select_value("f-effect", "gain").await?;
+    b.fill("f-note", "Results from every site in one chart")
+        .await?;
+    b.press("form.record button[type=submit]").await?;
+    let flash = b.flash().await?.unwrap_or_default();
+    ensure!(flash.contains("Recorded: gain"), "saved: {flash:?}");
     ensure!(
-        main.contains("Recent lessons learned") && main.contains("Leaders embedded"),
-        "the dashboard's panels: {main}"
+        b.text("table.matrix")
+            .await?
+            .contains("Results from every site in one chart"),
+        "the matrix shows the note"
     );
+    b.click_link("Program dashboard").await?;
 
     b.click_link("Lessons").await?;
     b.fill("f-q", "printer mapping").await?;

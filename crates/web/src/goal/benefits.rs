@@ -13,9 +13,9 @@ use muster_store::goal::SeriesOf;
 use serde::{Deserialize, Serialize};
 
 use super::chart::Chart;
-use crate::alignment::ALIGNMENT;
 use crate::AppState;
 use crate::access::require;
+use crate::alignment::ALIGNMENT;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
 use crate::form::{Field, FieldKind, Params};

@@ -16,9 +16,9 @@ use muster_store::Change;
 use serde::{Deserialize, Serialize};
 
 use super::chart::Chart;
-use crate::alignment::ALIGNMENT;
 use crate::AppState;
 use crate::access::{require, require_at};
+use crate::alignment::ALIGNMENT;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
 use crate::form::{Field, FieldKind, HtmlForm, Params, RecordId, attach_errors};

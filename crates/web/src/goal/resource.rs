@@ -370,17 +370,7 @@ impl Resource for Goals {
                     format!("/goals/{}/measurements", goal.id),
                 )),
             },
-            // STAKEHOLDER GROUPS: the lead links goals to stakeholder groups at merge, through
-            // the alignment matrix (groups x goals). Fill this section's rows from it.
-            Section {
-                title: "Stakeholder groups it concerns".into(),
-                columns: vec!["Stakeholder group"],
-                rows: Vec::new(),
-                more: Some((
-                    "Linked through the alignment matrix".into(),
-                    "/stakeholders/matrix".into(),
-                )),
-            },
+            crate::alignment::goal_groups(store, actor, goal.id).await?,
         ])
     }
 }

@@ -14,10 +14,10 @@ use muster_store::stakeholder::adkar::AdkarFilter;
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
-use crate::alignment::ALIGNMENT;
-use super::{group_options};
+use super::group_options;
 use crate::AppState;
 use crate::access::require;
+use crate::alignment::ALIGNMENT;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, PageError};
 use crate::form::{Field, FieldKind, Params};

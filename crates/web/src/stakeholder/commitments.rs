@@ -11,8 +11,8 @@ use muster_store::stakeholder::commitment::CommitmentFilter;
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
-use crate::alignment::ALIGNMENT;
 use super::{group_options, person_cell};
+use crate::alignment::ALIGNMENT;
 use crate::form::{Field, FieldKind};
 use crate::resource::{Cell, Fact, Lookup, Resource, choice_options, filter_id, filter_value};
 

@@ -17,8 +17,8 @@ use muster_store::stakeholder::StakeholderFilter;
 use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
-use crate::alignment::ALIGNMENT;
 use super::{adkar::AdkarRow, person_cell};
+use crate::alignment::ALIGNMENT;
 use crate::error::AppError;
 use crate::form::{Field, FieldKind};
 use crate::resource::{
@@ -345,6 +345,13 @@ impl Resource for Stakeholders {
             ),
             lookup.site_filter(&q.site_id),
         ]
+    }
+    async fn related(
+        store: &Store,
+        actor: &Actor,
+        g: &StakeholderGroup,
+    ) -> muster_store::StoreResult<Vec<crate::resource::Section>> {
+        Ok(vec![crate::alignment::group_row(store, actor, g.id).await?])
     }
     async fn extra(
         store: &Store,
