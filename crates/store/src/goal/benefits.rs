@@ -193,12 +193,17 @@ impl Store {
                 .collect(),
             SeriesOf::Wave(id) => all_waves.into_iter().filter(|w| w.id == id).collect(),
         };
-        let mut months = self.goal_months(program_id, of, one).await?;
-        let per_wave = if waves.is_empty() {
-            HashMap::new()
-        } else {
-            self.goal_wave_months(program_id, of, one).await?
+        // The two aggregates each read every measurement of the program: run them side by
+        // side, on two connections, rather than one after the other.
+        let per_wave = async {
+            if waves.is_empty() {
+                Ok(HashMap::new())
+            } else {
+                self.goal_wave_months(program_id, of, one).await
+            }
         };
+        let (mut months, per_wave) =
+            tokio::try_join!(self.goal_months(program_id, of, one), per_wave)?;
         let kpis: Vec<KpiView> = goals
             .into_iter()
             .map(|goal| {
