@@ -225,7 +225,6 @@ pub fn coverage(
 ) -> Vec<WaveEmbedding> {
     let mut waves: Vec<&Wave> = waves.iter().collect();
     waves.sort_by_key(|w| (w.go_live, w.id));
-    let first = waves.first().map(|w| w.go_live);
     let previous = |w: &Wave| {
         waves
             .iter()
@@ -258,12 +257,13 @@ pub fn coverage(
                     }
                 })
                 .collect();
+            let previous_wave_id = previous(w);
             WaveEmbedding {
                 wave_id: w.id,
                 wave_name: w.name.clone(),
                 go_live: w.go_live,
-                has_earlier_go_live: first.is_some_and(|f| f < w.go_live),
-                previous_wave_id: previous(w),
+                has_earlier_go_live: previous_wave_id.is_some(),
+                previous_wave_id,
                 leaders: sites.iter().map(|s| s.leaders).sum(),
                 embedded_leaders: sites.iter().map(|s| s.embedded_leaders).sum(),
                 sites,

@@ -329,7 +329,7 @@ pub async fn latest_page(
         })
         .collect();
     let crumbs = vec![
-        ("Alignment".to_owned(), "/alignment".to_owned()),
+        (ALIGNMENT.0.to_owned(), ALIGNMENT.1.to_owned()),
         (Adkar::TITLE.to_owned(), "/adkar".to_owned()),
         ("Latest".to_owned(), "/adkar/latest".to_owned()),
     ];

@@ -265,7 +265,7 @@ pub async fn matrix_page(
     require(actor, Action::Read, Subject::Raci)?;
     let matrix = state.store.raci_matrix(actor.program_id).await?;
     let crumbs = vec![
-        ("Alignment".to_owned(), "/alignment".to_owned()),
+        (ALIGNMENT.0.to_owned(), ALIGNMENT.1.to_owned()),
         (Raci::TITLE.to_owned(), "/raci".to_owned()),
         ("Matrix".to_owned(), "/raci/matrix".to_owned()),
     ];
