@@ -10,25 +10,25 @@ mod measurement;
 use std::collections::HashMap;
 
 use chrono::Utc;
-use muster_domain::audit::AuditAction;
 use muster_domain::goal::{Direction, Goal, GoalId, GoalSpec, KpiUnit};
 use muster_domain::money::Cents;
 use muster_domain::paging::{Cursor, Page};
 use muster_domain::site::SiteId;
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, Value,
 };
 
 pub use benefits::{Benefits, SeriesOf};
 pub use import::{MeasurementTally, MeasurementWriter};
 pub use measurement::{MEASUREMENTS_PER_STATEMENT, MeasurementRow};
 
-use crate::audit::{Change, record};
+use crate::audit::Change;
 use crate::entity::{Ts, entity};
-use crate::error::{StoreError, StoreResult, UniqueField, map_unique};
+use crate::error::{StoreError, StoreResult, UniqueField};
 use crate::raw::{marks, statement};
+use crate::write::Then;
 use crate::{Backend, Store, paging};
 
 pub mod goal_entity {
@@ -277,29 +277,30 @@ impl Store {
         Ok(())
     }
 
+    /// What a goal's write does once its row is stored: replaces its sites and converts it.
+    fn goal_sites(
+        &self,
+        program_id: i64,
+        site_ids: Vec<SiteId>,
+    ) -> impl for<'t> FnOnce(&'t DatabaseTransaction, goal::Model) -> Then<'t, Goal> + Send + use<>
+    {
+        let backend = self.backend();
+        move |txn, row| {
+            Box::pin(async move {
+                set_sites(txn, backend, program_id, row.id, &site_ids).await?;
+                to_goal(row, site_ids)
+            })
+        }
+    }
+
     #[tracing::instrument(skip(self, change))]
     pub async fn create_goal(&self, change: &Change<'_>, spec: GoalSpec) -> StoreResult<Goal> {
         let program_id = change.program_id();
         self.check_goal(program_id, &spec).await?;
-        let txn = self.db.begin().await?;
-        let row = goal_row(program_id, &spec, Utc::now())
-            .insert(&txn)
+        let row = goal_row(program_id, &spec, Utc::now());
+        let then = self.goal_sites(program_id, spec.site_ids);
+        self.insert_then(change, ENTITY, row, UNIQUE, then, |g| g.id)
             .await
-            .map_err(|e| map_unique(e, UNIQUE))?;
-        set_sites(&txn, self.backend(), program_id, row.id, &spec.site_ids).await?;
-        let created = to_goal(row, spec.site_ids)?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            created.id,
-            AuditAction::Create,
-            None,
-            Some(&created),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(created)
     }
 
     #[tracing::instrument(skip(self, change))]
@@ -318,29 +319,14 @@ impl Store {
                 "the goal has measurements in its unit; the unit cannot change",
             ));
         }
-        let txn = self.db.begin().await?;
         let row = goal::ActiveModel {
             id: Set(id),
             created_at: NotSet,
             ..goal_row(program_id, &spec, Utc::now())
-        }
-        .update(&txn)
-        .await
-        .map_err(|e| map_unique(e, UNIQUE))?;
-        set_sites(&txn, self.backend(), program_id, id, &spec.site_ids).await?;
-        let after = to_goal(row, spec.site_ids)?;
-        record(
-            &txn,
-            change,
-            ENTITY,
-            id,
-            AuditAction::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(after)
+        };
+        let then = self.goal_sites(program_id, spec.site_ids);
+        self.update_then(change, ENTITY, id, &before, row, UNIQUE, then)
+            .await
     }
 
     /// A goal goes with its sites and measurements (ON DELETE CASCADE); the deletion's
