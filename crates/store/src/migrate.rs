@@ -170,6 +170,17 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 24,
+        name: "benefit_rollups",
+        both: None,
+        sqlite: Some(include_str!(
+            "../migrations/0024_benefit_rollups.sqlite.sql"
+        )),
+        postgres: Some(include_str!(
+            "../migrations/0024_benefit_rollups.postgres.sql"
+        )),
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

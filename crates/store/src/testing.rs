@@ -390,3 +390,39 @@ pub async fn two_waves(
         tasks,
     }
 }
+
+/// Rows of the benefits rollups (migration 0024) that differ from the same figures
+/// computed afresh from the measurements, counted both ways (a missing row, an extra one or
+/// a different sum or count): zero when the database kept them right.
+pub async fn benefit_rollups_differ(store: &Store) -> i64 {
+    let rounded = |x: &str| format!("ROUND(CAST({x} AS NUMERIC), 6)");
+    let months = format!(
+        "SELECT goal_id, month, {}, program_n, {}, sites_n FROM goal_month",
+        rounded("program_total"),
+        rounded("sites_total")
+    );
+    let months_afresh = format!(
+        "SELECT goal_id, month, {}, COUNT(*) - COUNT(site_id), {}, COUNT(site_id) \
+         FROM measurement GROUP BY goal_id, month",
+        rounded("COALESCE(SUM(CASE WHEN site_id IS NULL THEN value END), 0)"),
+        rounded("COALESCE(SUM(CASE WHEN site_id IS NOT NULL THEN value END), 0)")
+    );
+    let waves = format!(
+        "SELECT goal_id, wave_id, month, {}, n FROM goal_wave_month",
+        rounded("total")
+    );
+    let waves_afresh = format!(
+        "SELECT m.goal_id, ws.wave_id, m.month, {}, COUNT(*) FROM measurement m \
+         JOIN wave_site ws ON ws.site_id = m.site_id GROUP BY m.goal_id, ws.wave_id, m.month",
+        rounded("SUM(m.value)")
+    );
+    let differ = |a: &str, b: &str| format!("(SELECT COUNT(*) FROM ({a} EXCEPT {b}) d)");
+    let sql = format!(
+        "SELECT CAST({} + {} + {} + {} AS BIGINT) AS n",
+        differ(&months, &months_afresh),
+        differ(&months_afresh, &months),
+        differ(&waves, &waves_afresh),
+        differ(&waves_afresh, &waves)
+    );
+    count(store, &sql).await
+}

@@ -10,7 +10,7 @@ use muster_domain::goal::{GoalDraft, GoalStatus, MeasurementDraft, MeasurementSp
 use muster_domain::money::Cents;
 use muster_domain::plan::cost::GOALS_LINE;
 use muster_domain::wave::WaveDraft;
-use muster_store::goal::SeriesOf;
+use muster_store::goal::{MeasurementRow, SeriesOf};
 use muster_store::{Change, Store, StoreError};
 
 use super::{program, site, support};
@@ -386,4 +386,129 @@ async fn a_measurement_draft_names_the_goal_sites_it_may_be_taken_at() {
     .parse(&goal)
     .unwrap_err();
     assert!(err.message_for("site_id").is_some());
+}
+
+#[tokio::test]
+async fn the_rollups_follow_every_write_of_measurements_and_of_waves_sites() {
+    let db = support::fresh().await;
+    let store = &db.store;
+    let actor = program(store).await;
+    let change = Change::new(&actor, Via::Api);
+    let differ = || support::benefit_rollups_differ(store);
+    let a = store.create_site(&change, site("A")).await.unwrap().id;
+    let b = store.create_site(&change, site("B")).await.unwrap().id;
+    let c = store.create_site(&change, site("C")).await.unwrap().id;
+    let w1 = wave(store, &change, "Wave 1", "2026-06-01", vec![a]).await;
+    let w2 = wave(store, &change, "Wave 2", "2026-09-01", vec![b, c]).await;
+    let goal = store
+        .create_goal(&change, scanning(vec![], "0").parse().unwrap())
+        .await
+        .unwrap();
+    let mut other = scanning(vec![a, b], "0");
+    other.name = Some("Days in accounts receivable".into());
+    let other = store
+        .create_goal(&change, other.parse().unwrap())
+        .await
+        .unwrap();
+
+    // New measurements, two periods in one month at site A, and a program-wide figure.
+    store
+        .put_measurements(
+            &change,
+            &goal,
+            &[
+                m(Some(a), "2026-04-01", 70.0),
+                m(Some(a), "2026-04-15", 71.5),
+                m(Some(b), "2026-04-01", 74.25),
+                m(Some(c), "2026-05-01", 60.0),
+                m(None, "2026-05-01", 81.0),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(
+        support::count(
+            store,
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM goal_wave_month"
+        )
+        .await
+            > 0,
+        "the waves' rollup has rows to compare"
+    );
+    assert_eq!(differ().await, 0, "after new measurements");
+
+    // Replacing values (an upsert's update) and bulk rows of both goals.
+    store
+        .put_measurements(
+            &change,
+            &goal,
+            &[m(Some(a), "2026-04-01", 90.0), m(None, "2026-05-01", 80.0)],
+        )
+        .await
+        .unwrap();
+    let bulk: Vec<MeasurementRow> = [(goal.id, a), (other.id, b), (other.id, c)]
+        .into_iter()
+        .flat_map(|(goal_id, s)| {
+            ["2026-04-01", "2026-06-01", "2026-07-01"]
+                .into_iter()
+                .map(move |p| MeasurementRow {
+                    goal_id,
+                    spec: m(Some(s), p, 33.5),
+                })
+        })
+        .collect();
+    store
+        .insert_measurements_bulk(&change, &bulk)
+        .await
+        .unwrap();
+    assert_eq!(differ().await, 0, "after replaced and bulk measurements");
+
+    // Site C moves from wave 2 to wave 1 (its sites are rewritten), then wave 2 goes.
+    let moved = WaveDraft {
+        name: Some("Wave 1".into()),
+        go_live: Some("2026-06-01".into()),
+        site_ids: Some(vec![a, c]),
+        ..Default::default()
+    };
+    store
+        .update_wave(&change, w1, moved.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(differ().await, 0, "after a site joined a wave");
+    store.delete_wave(&change, w2).await.unwrap();
+    assert_eq!(differ().await, 0, "after a wave was deleted");
+    assert_eq!(
+        support::count(
+            store,
+            &format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM goal_wave_month WHERE wave_id = {w2}"
+            )
+        )
+        .await,
+        0,
+        "a deleted wave leaves no rows"
+    );
+
+    // A goal's deletion takes its measurements and their rollup rows.
+    store.delete_goal(&change, other.id).await.unwrap();
+    assert_eq!(differ().await, 0, "after a goal was deleted");
+    assert_eq!(
+        support::count(
+            store,
+            &format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM goal_month WHERE goal_id = {}",
+                other.id
+            )
+        )
+        .await,
+        0
+    );
+
+    // The dashboard reads the rollups: site A's two April periods (the first replaced by the
+    // bulk rows) and site B's figure.
+    let months = store
+        .goal_months(actor.program_id, SeriesOf::Program, Some(goal.id))
+        .await
+        .unwrap();
+    assert_eq!(months[&goal.id][0].value, (33.5 + 71.5 + 74.25) / 3.0);
 }
