@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The alignment pages on the large demo (issue 6), SQLite, release build: loads
+# The alignment pages on the large demo (issue 6), SQLite or PostgreSQL, release build: loads
 # `muster demo --scale large` (400,000 people, 200 sites, 10 waves, 50 goals x every site x
 # 36 months, 290 stakeholder groups, 3,000 decisions, 2,500 change requests, lessons and
 # embedding), starts a server on loopback, and times with curl ROUNDS requests of each page
@@ -7,6 +7,7 @@
 #
 #   bash scripts/bench_alignment.sh
 #   KEEP=/big/dir bash scripts/bench_alignment.sh   # keep (and reuse) the loaded database
+#   DATABASE=postgres bash scripts/bench_alignment.sh   # on a throwaway PostgreSQL cluster
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -z ${BIN:-} ]]; then
@@ -17,10 +18,21 @@ ROUNDS=${ROUNDS:-20}
 PORT=${PORT:-18096}
 if [[ -n ${KEEP:-} ]]; then WORK=$KEEP; mkdir -p "$WORK"; else WORK=$(mktemp -d); fi
 SERVER=""
-cleanup() { [[ -n $SERVER ]] && kill "$SERVER" 2>/dev/null; [[ -n ${KEEP:-} ]] || rm -rf "$WORK"; }
+source scripts/lib/postgres.sh
+cleanup() {
+    [[ -z $SERVER ]] || { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; }
+    [[ ${DATABASE:-sqlite} != postgres ]] || pg_stop 2>/dev/null || true
+    [[ -n ${KEEP:-} ]] || rm -rf "$WORK"
+}
 trap cleanup EXIT
-DB="sqlite://$WORK/large.db"
-if [[ ! -f $WORK/large.db ]]; then
+if [[ ${DATABASE:-sqlite} == postgres ]]; then
+    pg_start >/dev/null
+    psql "$MUSTER_TEST_POSTGRES_URL" -qc "CREATE DATABASE large" >/dev/null
+    DB=${MUSTER_TEST_POSTGRES_URL%/*}/large
+else
+    DB="sqlite://$WORK/large.db"
+fi
+if [[ ${DATABASE:-sqlite} == postgres || ! -f $WORK/large.db ]]; then
     start=$(date +%s)
     "$BIN" demo --scale large --database "$DB" >"$WORK/demo.log" 2>&1
     echo "Loaded the large demo in $(( $(date +%s) - start )) s."

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The benefits dashboard at 50 KPIs x 200 sites x 36 monthly measurements (360,000), on
 # SQLite and on PostgreSQL. Loads `muster demo` (small: 6 sites, 3 waves), adds 194 sites
-# and 50 goals through the API, writes the 360,000 measurements as a CSV and imports it with
-# `muster import measurements` (timed: that is the import's figure too), then times
+# and 50 goals through the API, puts the new sites in WAVES (10) waves, writes the 360,000
+# measurements as a CSV and imports it with `muster import measurements` (timed: that is
+# the import's figure too), then times
 # GET /benefits (the page, charts and tables rendered) and GET /api/v1/benefits: one
 # warm-up each, then ROUNDS requests. The target: the page under 150 ms. Prints Markdown.
 #
@@ -20,6 +21,7 @@ ROUNDS=${ROUNDS:-10}
 SITES=${SITES:-200}
 GOALS=${GOALS:-50}
 MONTHS=${MONTHS:-36}
+WAVES=${WAVES:-10}
 WORK=$(mktemp -d)
 ROWS=$((SITES * GOALS * MONTHS))
 source scripts/lib/bench.sh
@@ -50,8 +52,19 @@ load() {
     token=$("$BIN" token create --email lead@riverbend.example --database "$url" 2>/dev/null | tail -1)
     TOKEN=$token
     post() { curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$2" "$API/$1"; }
+    # The bench sites go live in WAVES waves, a month apart, as every site of the large demo
+    # does: the per-wave figures then cover every measurement.
+    local ids=()
     for i in $(seq 7 "$SITES"); do
-        post sites "{\"name\":\"Bench site $i\",\"code\":\"B$i\",\"kind\":\"clinic\"}"
+        ids+=("$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+            -d "{\"name\":\"Bench site $i\",\"code\":\"B$i\",\"kind\":\"clinic\"}" "$API/sites" |
+            grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)")
+    done
+    local per=$(( (${#ids[@]} + WAVES - 1) / WAVES ))
+    for i in $(seq 0 $((WAVES - 1))); do
+        local chunk=("${ids[@]:$((i * per)):$per}")
+        [[ ${#chunk[@]} -gt 0 ]] || continue
+        post waves "{\"name\":\"Bench wave $i\",\"go_live\":\"$((2025 + i / 12))-$(printf %02d $((i % 12 + 1)))-01\",\"site_ids\":[$(IFS=,; echo "${chunk[*]}")]}"
     done
     for i in $(seq 1 "$GOALS"); do
         post goals "{\"name\":\"Bench KPI $i\",\"unit\":\"percent\",\"direction\":\"higher\",\"baseline_value\":60,\"baseline_date\":\"2024-01-01\",\"target_value\":90,\"target_date\":\"2028-01-01\",\"value_per_year\":\"100000\"}"

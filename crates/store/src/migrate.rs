@@ -173,12 +173,19 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 24,
         name: "benefit_rollups",
+        both: Some(include_str!("../migrations/0024_benefit_rollups.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
+        version: 25,
+        name: "benefit_rollup_triggers",
         both: None,
         sqlite: Some(include_str!(
-            "../migrations/0024_benefit_rollups.sqlite.sql"
+            "../migrations/0025_benefit_rollup_triggers.sqlite.sql"
         )),
         postgres: Some(include_str!(
-            "../migrations/0024_benefit_rollups.postgres.sql"
+            "../migrations/0025_benefit_rollup_triggers.postgres.sql"
         )),
     },
 ];

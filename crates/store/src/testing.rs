@@ -391,7 +391,7 @@ pub async fn two_waves(
     }
 }
 
-/// Rows of the benefits rollups (migration 0024) that differ from the same figures
+/// Rows of the benefits rollups (migrations 0024 and 0025) that differ from the same figures
 /// computed afresh from the measurements, counted both ways (a missing row, an extra one or
 /// a different sum or count): zero when the database kept them right.
 pub async fn benefit_rollups_differ(store: &Store) -> i64 {

@@ -1,7 +1,7 @@
 //! The benefits dashboard's figures, read from the rollups per goal and month and per goal,
-//! wave and month that the database keeps on every write (migration 0024); the program
-//! dashboard's goal summary; and the goals' value a day's delay postpones, read for every
-//! page header (one small query).
+//! wave and month that the database keeps on every write (migrations 0024 and 0025); the
+//! program dashboard's goal summary; and the goals' value a day's delay postpones, read for
+//! every page header (one small query).
 
 use std::collections::HashMap;
 
@@ -52,8 +52,8 @@ const MONTHLY: &str = "SELECT m.goal_id, m.month, \
      AVG(CASE WHEN m.site_id IS NOT NULL THEN m.value END) AS sites, \
      CAST(COUNT(m.site_id) AS BIGINT) AS n FROM measurement m";
 
-/// The same figures from the `goal_month` rollup (migration 0024), which the database keeps
-/// on every write: the program's series without reading a measurement.
+/// The same figures from the `goal_month` rollup, which the database keeps on every write:
+/// the program's series without reading a measurement.
 const MONTHLY_ROLLUP: &str = "SELECT goal_id, month, \
      CASE WHEN program_n > 0 THEN program_total / program_n END AS program, \
      CASE WHEN sites_n > 0 THEN sites_total / sites_n END AS sites, \

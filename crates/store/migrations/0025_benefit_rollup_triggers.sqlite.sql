@@ -1,43 +1,10 @@
--- The benefits dashboard's rollups, kept by the database on every write (see the
--- PostgreSQL twin of this file for the same rules in PL/pgSQL):
---
--- * `goal_month`: per goal and month, the sum and count of the program-wide measurements
---   and of the sites' measurements (the dashboard's program series);
--- * `goal_wave_month`: per goal, wave and month, the sum and count of the measurements of
---   the wave's sites (each wave's before and after).
---
--- A mean is sum / count. The dashboard reads 1,800 and 18,000 rows at the large demo's
--- shape instead of 360,000 measurements joined to their waves. Rows whose counts fall to
--- zero are removed.
+-- The database keeps the benefits rollups (migration 0024) on every write.
 --
 -- Every measurement written, replaced or deleted (a goal's deletion cascades) passes its
 -- value with a sign (+1 or -1) through the view `measurement_delta`, whose INSTEAD OF
 -- trigger updates both rollups: one place for the rule. A site joining or leaving a wave
--- adds or takes away its measurements from that wave's rows.
-
-CREATE TABLE goal_month (
-    program_id BIGINT NOT NULL,
-    goal_id BIGINT NOT NULL,
-    month BIGINT NOT NULL,
-    program_total DOUBLE PRECISION NOT NULL,
-    program_n BIGINT NOT NULL,
-    sites_total DOUBLE PRECISION NOT NULL,
-    sites_n BIGINT NOT NULL,
-    PRIMARY KEY (goal_id, month)
-);
-CREATE INDEX ix_goal_month_program ON goal_month (program_id, goal_id, month);
-
-CREATE TABLE goal_wave_month (
-    program_id BIGINT NOT NULL,
-    goal_id BIGINT NOT NULL,
-    wave_id BIGINT NOT NULL,
-    month BIGINT NOT NULL,
-    total DOUBLE PRECISION NOT NULL,
-    n BIGINT NOT NULL,
-    PRIMARY KEY (goal_id, wave_id, month)
-);
-CREATE INDEX ix_goal_wave_month_program ON goal_wave_month (program_id, goal_id, wave_id, month);
-CREATE INDEX ix_goal_wave_month_wave ON goal_wave_month (wave_id, goal_id, month);
+-- adds or takes away its measurements from that wave's rows. The PostgreSQL twin of this
+-- file keeps the same rules with statement-level triggers.
 
 CREATE VIEW measurement_delta AS
 SELECT program_id, goal_id, site_id, month, value, 1 AS sign FROM measurement WHERE 0;
@@ -110,18 +77,3 @@ BEGIN
         n = n + excluded.n;
     DELETE FROM goal_wave_month WHERE wave_id = OLD.wave_id AND n = 0;
 END;
-
--- What is already measured.
-INSERT INTO goal_month (program_id, goal_id, month, program_total, program_n,
-                        sites_total, sites_n)
-SELECT program_id, goal_id, month,
-       COALESCE(SUM(CASE WHEN site_id IS NULL THEN value END), 0),
-       COUNT(*) - COUNT(site_id),
-       COALESCE(SUM(CASE WHEN site_id IS NOT NULL THEN value END), 0),
-       COUNT(site_id)
-FROM measurement GROUP BY program_id, goal_id, month;
-
-INSERT INTO goal_wave_month (program_id, goal_id, wave_id, month, total, n)
-SELECT m.program_id, m.goal_id, ws.wave_id, m.month, SUM(m.value), COUNT(*)
-FROM measurement m JOIN wave_site ws ON ws.site_id = m.site_id
-GROUP BY m.program_id, m.goal_id, ws.wave_id, m.month;
