@@ -173,7 +173,7 @@ impl Resource for Embeddings {
             Field::new(
                 "person_id",
                 "Person id",
-                FieldKind::Number,
+                FieldKind::Person,
                 d.person_id.as_deref(),
             )
             .required()

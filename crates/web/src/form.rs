@@ -25,6 +25,9 @@ pub enum FieldKind {
     Checks(Vec<(String, String)>),
     /// A single yes/no checkbox.
     Check,
+    /// A person's id, with a search box beside it (shown by app.js) that finds people by
+    /// name, email or employee id and fills the id in.
+    Person,
 }
 
 /// One labelled input with its current value and error.
@@ -77,7 +80,7 @@ impl Field {
     pub fn input_type(&self) -> &'static str {
         match self.kind {
             FieldKind::Email => "email",
-            FieldKind::Number => "number",
+            FieldKind::Number | FieldKind::Person => "number",
             FieldKind::Date => "date",
             FieldKind::DateTime => "datetime-local",
             _ => "text",
@@ -101,6 +104,10 @@ impl Field {
 
     pub fn is_check(&self) -> bool {
         matches!(self.kind, FieldKind::Check)
+    }
+
+    pub fn is_person(&self) -> bool {
+        matches!(self.kind, FieldKind::Person)
     }
 
     pub fn is_textarea(&self) -> bool {

@@ -445,7 +445,7 @@ impl Resource for GovernanceMembers {
                 d.body_id.as_deref(),
             )
             .required(),
-            Field::new("person_id", "Person (id)", FieldKind::Number, d.person_id.as_deref())
+            Field::new("person_id", "Person (id)", FieldKind::Person, d.person_id.as_deref())
                 .required()
                 .help("The person's id from the people list; their account (same email) then acts for them"),
             Field::new(

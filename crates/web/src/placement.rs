@@ -29,7 +29,7 @@ pub async fn placement_fields(
         .chain(sites)
         .collect();
     Ok(vec![
-        Field::new("person_id", "Person id", FieldKind::Number, person_id)
+        Field::new("person_id", "Person id", FieldKind::Person, person_id)
             .required()
             .help("The number in the person's page address, /people/…"),
         Field::new("site_id", "Site", FieldKind::Select(sites), site_id).required(),

@@ -124,3 +124,47 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   setTimeout(poll, 1000);
 });
+
+// A person field: the person's id stays the form's value; a search box beside it (hidden
+// without this file) suggests people by name, email or employee id from GET
+// /api/v1/people?q= and fills the id in; the chosen person's name shows beside the id.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const find of document.querySelectorAll("input[data-person-for]")) {
+    const target = document.getElementById(find.dataset.personFor);
+    const shown = document.getElementById(find.dataset.personShown);
+    const list = document.getElementById(find.getAttribute("list"));
+    find.hidden = false;
+    const show = async () => {
+      shown.textContent = "";
+      if (!/^\d+$/.test(target.value)) return;
+      const reply = await fetch(`/api/v1/people/${target.value}`, { credentials: "same-origin" });
+      if (reply.ok) {
+        const p = await reply.json();
+        shown.textContent = `${p.name} (${p.email})`;
+      } else if (reply.status === 404) {
+        shown.textContent = "no such person";
+      }
+    };
+    let timer;
+    find.addEventListener("input", () => {
+      const chosen = /#(\d+)$/.exec(find.value);
+      if (chosen) {
+        target.value = chosen[1];
+        find.value = "";
+        show();
+        return;
+      }
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const q = find.value.trim();
+        if (q.length < 2) return;
+        const reply = await fetch(`/api/v1/people?q=${encodeURIComponent(q)}&limit=10`, { credentials: "same-origin" });
+        if (!reply.ok) return;
+        const people = (await reply.json()).items;
+        list.replaceChildren(...people.map((p) => new Option(`${p.name}, ${p.email} #${p.id}`)));
+      }, 200);
+    });
+    target.addEventListener("change", show);
+    show();
+  }
+});

@@ -1,8 +1,8 @@
 //! Benefit goals in the browser, on the small demo: a program lead reads the benefits
 //! dashboard (the off-track KPI flagged at the top, charts with their tables), opens a
 //! goal, records a measurement on its measurements page (a percent over 100 refused beside
-//! its field), filters the dashboard by site, and opens the goal form and the measurements
-//! import. axe-core audits every page.
+//! its field), filters the dashboard by site, finds the goal's owner by name on the goal
+//! form, and opens the measurements import. axe-core audits every page.
 
 use anyhow::{Result, ensure};
 
@@ -65,7 +65,22 @@ async fn goals_scenario(b: Browser) -> Result<()> {
     b.press("form.filters button[type=submit]").await?;
     ensure!(b.path_and_query().await?.contains("site_id="));
     b.goto("/goals").await?;
+    b.goto("/people").await?;
+    let name = b.table().await?.texts("Name")[0].to_owned();
     b.goto("/goals/new").await?;
+    // The owner is found by name: the search box beside the id suggests people and fills
+    // the id in, and the chosen person's name shows beside it.
+    b.fill("f-owner_person_id-find", &name).await?;
+    b.until_text("#l-owner_person_id option", &name).await?;
+    let suggestion = b.option_starting("l-owner_person_id", &name).await?;
+    b.choose_suggestion("f-owner_person_id-find", &suggestion)
+        .await?;
+    let id = b.value("f-owner_person_id").await?;
+    ensure!(
+        suggestion.ends_with(&format!("#{id}")),
+        "the id filled in: {id:?} from {suggestion:?}"
+    );
+    b.until_text("#s-owner_person_id", &name).await?;
     b.goto("/imports/new?kind=measurements").await?;
     ensure!(
         b.exists("input[name=kind][value=measurements]:checked")

@@ -376,6 +376,41 @@ impl Browser {
             .with_context(|| format!("no option starting {label:?} in #{id}"))
     }
 
+    /// Picks `value` from the suggestions of text input `id` as the browser does when one
+    /// is chosen from its datalist: the value replaced, then an `input` event.
+    pub async fn choose_suggestion(&self, id: &str, value: &str) -> Result<()> {
+        self.client
+            .execute(
+                "const i = document.getElementById(arguments[0]); i.value = arguments[1]; \
+                 i.dispatchEvent(new InputEvent('input', { bubbles: true, \
+                 inputType: 'insertReplacementText' }));",
+                vec![json!(id), json!(value)],
+            )
+            .await
+            .with_context(|| format!("choosing {value:?} in #{id}"))?;
+        Ok(())
+    }
+
+    /// Waits (up to five seconds) until `css` matches an element whose text contains
+    /// `text`: for what a script fills in after a request of its own.
+    pub async fn until_text(&self, css: &str, text: &str) -> Result<()> {
+        for _ in 0..200 {
+            let found = self
+                .client
+                .execute(
+                    "return [...document.querySelectorAll(arguments[0])] \
+                     .some(e => e.textContent.includes(arguments[1]));",
+                    vec![json!(css), json!(text)],
+                )
+                .await?;
+            if found.as_bool() == Some(true) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        Err(anyhow!("nothing matching {css} came to contain {text:?}"))
+    }
+
     /// The visible text of the chosen option of a select.
     pub async fn selected_label(&self, id: &str) -> Result<String> {
         let label = self

@@ -251,7 +251,7 @@ impl Resource for Goals {
             Field::new(
                 "owner_person_id",
                 "Owner (person id)",
-                FieldKind::Number,
+                FieldKind::Person,
                 d.owner_person_id.as_deref(),
             ),
             Field::new(

@@ -243,7 +243,7 @@ impl Resource for Tasks {
             Field::new("duration", "Duration (working days)", FieldKind::Number, d.duration.as_deref())
                 .help("0 for a milestone."),
             Field::new("milestone", "Milestone", FieldKind::Check, d.milestone.map(|m| if m { "true" } else { "" })),
-            Field::new("owner_person_id", "Owner (person id)", FieldKind::Number, d.owner_person_id.as_deref()),
+            Field::new("owner_person_id", "Owner (person id)", FieldKind::Person, d.owner_person_id.as_deref()),
             Field::new("site_id", "Site", FieldKind::Select(lookup.site_options(Some("— program-wide —"))), d.site_id.as_deref()),
             Field::new("wave_id", "Wave", FieldKind::Select(lookup.wave_options(Some("— none —"))), d.wave_id.as_deref()),
             Field::new("module_id", "Module", FieldKind::Select(lookup.module_options(Some("— none —"))), d.module_id.as_deref()),

@@ -218,7 +218,7 @@ impl Resource for Commitments {
             Field::new(
                 "owner_person_id",
                 "Owner (person id)",
-                FieldKind::Number,
+                FieldKind::Person,
                 d.owner_person_id.as_deref(),
             ),
         ])

@@ -302,7 +302,7 @@ impl Resource for Stakeholders {
             Field::new(
                 "leader_person_id",
                 "Leader (person id)",
-                FieldKind::Number,
+                FieldKind::Person,
                 d.leader_person_id.as_deref(),
             ),
         ])

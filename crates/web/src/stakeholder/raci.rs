@@ -205,7 +205,7 @@ impl Resource for Raci {
             Field::new(
                 "person_id",
                 "Person (person id)",
-                FieldKind::Number,
+                FieldKind::Person,
                 d.person_id.as_deref(),
             )
             .help("A person, or else a stakeholder group below (accountable must be a person)"),
@@ -230,7 +230,7 @@ impl Resource for Raci {
             Field::new(
                 "person_id",
                 "Person id",
-                FieldKind::Number,
+                FieldKind::Person,
                 q.person_id.as_deref(),
             ),
             Field::new(

@@ -31,7 +31,7 @@ pub(super) fn person_cell(id: i64, name: &str) -> Cell {
 }
 
 pub(super) fn person_field(value: Option<&str>) -> Field {
-    Field::new("person_id", "Person id", FieldKind::Number, value)
+    Field::new("person_id", "Person id", FieldKind::Person, value)
         .required()
         .help("The number in the person's page address, /people/…")
 }
@@ -430,7 +430,7 @@ impl Resource for Assessments {
         vec![Field::new(
             "person_id",
             "Person id",
-            FieldKind::Number,
+            FieldKind::Person,
             q.person_id.as_deref(),
         )]
     }

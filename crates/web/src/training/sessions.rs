@@ -224,7 +224,7 @@ impl Resource for Sessions {
             Field::new(
                 "trainer_person_id",
                 "Trainer's person id",
-                FieldKind::Number,
+                FieldKind::Person,
                 d.trainer_person_id.as_deref(),
             )
             .required()
