@@ -13,7 +13,7 @@ use muster_domain::goal::benefits::GoalSummary;
 use muster_domain::lesson::Lesson;
 use muster_domain::stakeholder::commitment::Commitment;
 use muster_domain::stakeholder::{StakeholderStance, Stance};
-use muster_store::Store;
+use muster_store::{Store, StoreResult};
 use serde::Serialize;
 
 use super::ALIGNMENT;
@@ -68,48 +68,56 @@ fn stance_counts(stances: &[StakeholderStance]) -> Vec<StanceCount> {
         .collect()
 }
 
+/// `panel` when the viewer may read it, else nothing (and no query).
+async fn when<T>(
+    allowed: bool,
+    panel: impl Future<Output = StoreResult<T>>,
+) -> StoreResult<Option<T>> {
+    match allowed {
+        true => panel.await.map(Some),
+        false => Ok(None),
+    }
+}
+
 impl ProgramDashboard {
+    /// The panels the viewer may read, their queries side by side on the pool's connections
+    /// (the page waits for the slowest, not for their sum).
     pub async fn load(store: &Store, actor: &Actor) -> Result<Self, AppError> {
         let may = |subject| actor.may(Action::Read, subject);
         let program = actor.program_id;
         let today = chrono::Utc::now().date_naive();
-        let stances = match may(Subject::Stakeholder) {
-            true => Some(store.stakeholder_stances(actor).await?),
-            false => None,
-        };
-        let overdue = match may(Subject::Commitment) {
-            true => Some(
-                store
-                    .overdue_commitments(actor, today, OVERDUE_SHOWN)
-                    .await?,
-            ),
-            false => None,
-        };
+        let (goals, stances, overdue, pending_decisions, customizations, recent_lessons, embedding) =
+            tokio::try_join!(
+                when(may(Subject::Goal), store.goal_summary(actor)),
+                when(may(Subject::Stakeholder), store.stakeholder_stances(actor)),
+                when(
+                    may(Subject::Commitment),
+                    store.overdue_commitments(actor, today, OVERDUE_SHOWN)
+                ),
+                when(
+                    may(Subject::Decision),
+                    store.pending_decisions(actor, PENDING_SHOWN)
+                ),
+                when(
+                    may(Subject::ChangeRequest),
+                    store.customizations_by_wave(actor)
+                ),
+                when(
+                    may(Subject::Lesson),
+                    store.recent_lessons(program, RECENT_LESSONS)
+                ),
+                when(may(Subject::Embedding), store.embedding_coverage(program)),
+            )?;
         Ok(ProgramDashboard {
-            goals: match may(Subject::Goal) {
-                true => Some(store.goal_summary(actor).await?),
-                false => None,
-            },
+            goals,
             stance_counts: stances.as_deref().map(stance_counts),
             stances,
             overdue_total: overdue.as_ref().map(|p| p.total),
             overdue_commitments: overdue.map(|p| p.items),
-            pending_decisions: match may(Subject::Decision) {
-                true => Some(store.pending_decisions(actor, PENDING_SHOWN).await?),
-                false => None,
-            },
-            customizations: match may(Subject::ChangeRequest) {
-                true => Some(store.customizations_by_wave(actor).await?),
-                false => None,
-            },
-            recent_lessons: match may(Subject::Lesson) {
-                true => Some(store.recent_lessons(program, RECENT_LESSONS).await?),
-                false => None,
-            },
-            embedding: match may(Subject::Embedding) {
-                true => Some(store.embedding_coverage(program).await?),
-                false => None,
-            },
+            pending_decisions,
+            customizations,
+            recent_lessons,
+            embedding,
         })
     }
 }
