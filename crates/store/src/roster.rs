@@ -328,12 +328,14 @@ fn people_json(people: &[&PersonSpec]) -> String {
 
 impl RosterWriter {
     /// The upsert of a batch given as one JSON text (`people_json`), taken apart by the
-    /// database (SQLite's `json_each`, PostgreSQL's `json_array_elements`): binding one text
+    /// database (SQLite's `jsonb_each`, PostgreSQL's `json_array_elements`): binding one text
     /// instead of 26,000 values a statement halves the import's CPU outside SQLite itself
     /// (docs/performance.md, "Roster import"). Parameters: program, now, now, the JSON.
     fn upsert_sql(backend: Backend) -> String {
         let rows = match backend {
-            Backend::Sqlite => "json_each(?) AS r",
+            // jsonb_each: each row's array comes as a binary slice that `->>` reads as it
+            // is; json_each's would be printed as text and parsed again per column.
+            Backend::Sqlite => "jsonb_each(?) AS r",
             Backend::Postgres => "json_array_elements(CAST(? AS json)) AS r(value)",
         };
         format!(

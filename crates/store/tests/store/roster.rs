@@ -10,6 +10,24 @@ use muster_store::testing as support;
 
 use super::{person, program};
 
+/// How many people the program has.
+async fn people_in_program(
+    store: &muster_store::Store,
+    actor: &muster_domain::access::Actor,
+) -> u64 {
+    let page = store
+        .list_people(
+            actor.program_id,
+            &Scope::Everything,
+            &PersonFilter::default(),
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    page.total
+}
+
 #[tokio::test]
 async fn a_large_import_that_rolls_back_after_dropping_the_person_indexes_leaves_them_all() {
     let db = support::fresh().await;
@@ -37,17 +55,11 @@ async fn a_large_import_that_rolls_back_after_dropping_the_person_indexes_leaves
     writer.rollback().await.unwrap();
 
     assert_eq!(support::index_names(store, "person").await, before);
-    let page = store
-        .list_people(
-            actor.program_id,
-            &Scope::Everything,
-            &PersonFilter::default(),
-            None,
-            10,
-        )
-        .await
-        .unwrap();
-    assert_eq!(page.total, 0, "nothing of the import is left");
+    assert_eq!(
+        people_in_program(store, &actor).await,
+        0,
+        "nothing of the import is left"
+    );
 }
 
 /// On SQLite an import holds the write lock from its start: another connection's write
@@ -137,15 +149,9 @@ async fn a_row_naming_a_site_that_is_gone_fails_the_import_and_writes_nothing() 
         }
     };
     assert!(result.is_err(), "a person at a missing site was committed");
-    let page = store
-        .list_people(
-            actor.program_id,
-            &Scope::Everything,
-            &PersonFilter::default(),
-            None,
-            10,
-        )
-        .await
-        .unwrap();
-    assert_eq!(page.total, 0, "nothing of the import is left");
+    assert_eq!(
+        people_in_program(store, &actor).await,
+        0,
+        "nothing of the import is left"
+    );
 }
