@@ -24,10 +24,9 @@ use crate::import::ImportOutcome;
 use crate::raw::{marks, statement};
 use crate::{Backend, Store};
 
-/// Columns written per person; SQLite binds at most 32,766 values per statement.
+/// Columns written per person.
 const PERSON_COLUMNS: &str = "program_id, employee_id, name, email, job_role, site_id, unit_id, \
      employer_kind, organization, shift, active, created_at, updated_at";
-const VALUES_PER_PERSON: usize = 13;
 pub const PEOPLE_PER_STATEMENT: usize = 2_000;
 const VALUES_PER_AUDIT: usize = 10;
 /// What an upsert changes of a person found by employee id.
@@ -124,11 +123,7 @@ impl Store {
         change: &Change<'_>,
         audit_each: bool,
     ) -> StoreResult<RosterWriter> {
-        let txn = if std::env::var_os("MUSTER_AB_FK").is_some() {
-            self.bulk_db.begin().await?
-        } else {
-            self.roster_db.begin().await?
-        };
+        let txn = self.roster_db.begin().await?;
         // Only SQLite defers indexes (see `deferred_index`), so only it needs the count.
         let table_rows = match self.backend() {
             Backend::Sqlite => {
@@ -347,15 +342,6 @@ impl RosterWriter {
         )
     }
 
-    fn upsert_values_sql(rows: usize) -> String {
-        let row = format!("({})", marks(VALUES_PER_PERSON));
-        let values = vec![row; rows].join(", ");
-        format!(
-            "INSERT INTO person ({PERSON_COLUMNS}) VALUES {values} \
-             ON CONFLICT (program_id, employee_id) DO UPDATE SET {UPSERT_SET}"
-        )
-    }
-
     /// A spec's values from the employee id to `active`, in `PERSON_COLUMNS` order.
     fn spec_values(spec: &PersonSpec) -> [Value; 10] {
         [
@@ -370,12 +356,6 @@ impl RosterWriter {
             spec.shift.map(|s| s.code()).into(),
             spec.active.into(),
         ]
-    }
-
-    fn push_values(&self, values: &mut Vec<Value>, spec: &PersonSpec) {
-        values.push(self.program_id.into());
-        values.extend(Self::spec_values(spec));
-        values.extend([self.now.into(), self.now.into()]);
     }
 
     /// Writes one batch of checked rows (at most `PEOPLE_PER_STATEMENT` per statement).
@@ -406,37 +386,24 @@ impl RosterWriter {
         for spec in &upserts {
             self.places.add(spec);
         }
-        let bind = std::env::var_os("MUSTER_AB_BIND").is_some();
         for chunk in upserts.chunks(PEOPLE_PER_STATEMENT) {
-            if !bind {
-                let backend = self.backend;
-                let sql = self
-                    .upsert_sql
-                    .get_or_insert_with(|| Self::upsert_sql(backend))
-                    .clone();
-                let values = vec![
-                    self.program_id.into(),
-                    self.now.into(),
-                    self.now.into(),
-                    people_json(chunk).into(),
-                ];
-                self.txn
-                    .execute_raw(statement(self.backend, &sql, values))
-                    .await
-                    .map_err(|e| map_unique(e, crate::person::UNIQUE))?;
-                continue;
-            }
-            let mut values = Vec::with_capacity(chunk.len() * VALUES_PER_PERSON);
-            for spec in chunk {
-                self.push_values(&mut values, spec);
-            }
-            let sql = Self::upsert_values_sql(chunk.len());
+            let backend = self.backend;
+            let sql = self
+                .upsert_sql
+                .get_or_insert_with(|| Self::upsert_sql(backend))
+                .clone();
+            let values = vec![
+                self.program_id.into(),
+                self.now.into(),
+                self.now.into(),
+                people_json(chunk).into(),
+            ];
             self.txn
                 .execute_raw(statement(self.backend, &sql, values))
                 .await
                 .map_err(|e| map_unique(e, crate::person::UNIQUE))?;
         }
-        if creates > 0 && std::env::var_os("MUSTER_AB_STATUS_END").is_none() {
+        if creates > 0 {
             self.add_status_rows().await?;
         }
         if self.audit_each {
