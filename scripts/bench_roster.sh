@@ -19,6 +19,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 # shellcheck source=lib/bench.sh
 source scripts/lib/bench.sh
+CPUS=()
 
 # A program with sites and units (the small demo), copied fresh for each import.
 "$BIN" demo --scale small --database "sqlite://$WORK/base.db" >/dev/null 2>&1
@@ -26,11 +27,13 @@ sqlite3 "$WORK/base.db" "SELECT s.code || '|' || u.code FROM unit u JOIN site s 
 "$GEN" "$ROWS" "$WORK/roster.csv" "$WORK/roster.xlsx" <"$WORK/places"
 fresh() { rm -f "$WORK"/run.db*; cp "$WORK/base.db" "$WORK/run.db"; }
 
+echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the same cores inflates wall times; compare CPU too)."
 echo "$ROWS people; CSV $(( $(stat -c %s "$WORK/roster.csv") / 1024 / 1024 )) MiB, XLSX $(( $(stat -c %s "$WORK/roster.xlsx") / 1024 / 1024 )) MiB; $(nproc) cores."
 echo
 echo "| what | time | rows/s | peak memory |"
 echo "|---|---|---|---|"
 timed "\`sqlite3 .import\` into a new table (no indexes)" sqlite3 "$WORK/plain.db" ".import --csv $WORK/roster.csv people"
+CPUS+=("$LAST_CPU")
 PLAIN=$LAST_NS
 sqlite3 "$WORK/schema.db" ".read /dev/stdin" <<SQL
 $(sqlite3 "$WORK/base.db" ".schema person")
@@ -42,18 +45,24 @@ PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;
 INSERT INTO person (program_id, name, email, employee_id, job_role, site_id, unit_id, employer_kind, organization, shift, active, created_at, updated_at)
   SELECT 1, name, email, eid, role, 1, NULL, 'staff', NULL, shift, status = 'Active', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM staging;
 SQL
-timed "\`sqlite3 .import\` + INSERT into Muster's person table (its 8 indexes)" sqlite3 "$WORK/schema.db" ".read $WORK/schema.sql"
+timed "\`sqlite3 .import\` + INSERT into Muster's person table (its indexes)" sqlite3 "$WORK/schema.db" ".read $WORK/schema.sql"
+CPUS+=("$LAST_CPU")
 SCHEMA=$LAST_NS
 fresh
 timed "\`muster import people\` CSV, new program roster (audit: one entry for the job)" "$BIN" import people "$WORK/roster.csv" --database "sqlite://$WORK/run.db"
+CPUS+=("$LAST_CPU")
 CSV=$LAST_NS
 timed "same file again: every row unchanged" "$BIN" import people "$WORK/roster.csv" --complete-roster --database "sqlite://$WORK/run.db"
+CPUS+=("$LAST_CPU")
 fresh
 timed "\`muster import people\` CSV, MUSTER_IMPORT_AUDIT=person (an entry per person too)" env MUSTER_IMPORT_AUDIT=person "$BIN" import people "$WORK/roster.csv" --database "sqlite://$WORK/run.db"
+CPUS+=("$LAST_CPU")
 PERSON=$LAST_NS
 fresh
 timed "\`muster import people\` XLSX" "$BIN" import people "$WORK/roster.xlsx" --database "sqlite://$WORK/run.db"
+CPUS+=("$LAST_CPU")
 echo
+echo "CPU (user + system) of each row above, in order: ${CPUS[*]} s. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 awk -v c="$CSV" -v j="$PERSON" -v p="$PLAIN" -v s="$SCHEMA" 'BEGIN {
   printf "CSV import: %.1fx `sqlite3 .import` into a bare table, %.1fx .import + INSERT into the person table.\n", c/p, c/s
   printf "With an audit entry per person: %.1fx and %.1fx.\n", j/p, j/s }'

@@ -222,6 +222,54 @@ async fn a_csv_with_a_byte_order_mark_imports_and_a_re_import_updates_instead_of
     );
 }
 
+/// Rows reach the database as one JSON text per batch: quotes, backslashes, non-ASCII,
+/// leading zeros and blanks come out exactly as they went in.
+#[tokio::test]
+async fn awkward_values_are_stored_exactly_as_the_file_gives_them() {
+    let rig = Rig::new().await;
+    let csv = "Employee ID,Name,Email,Role,Site,Unit,Employer,Organization,Shift,Status\n\
+        007,\"O'Brien, \"\"Pat\"\" \\ Jr\",pat@rb.example,nurse,RBH,ICU1,,,evening,Active\n\
+        0012,Zoë 😀 Ñandú,zoe@rb.example,Physician,,,consultant,\"Acme \"\"X\"\"\",,Terminated\n";
+    let (job, outcome) = rig
+        .import(
+            "awkward.csv",
+            csv.as_bytes(),
+            ImportMode::AllOrNothing,
+            false,
+        )
+        .await;
+    assert_eq!(job.status, ImportStatus::Done, "{outcome:?}");
+    let pat = rig.by_employee_id("007").await;
+    assert_eq!(pat.name, "O'Brien, \"Pat\" \\ Jr", "name of row 2");
+    assert_eq!(
+        pat.shift.map(|s| s.code()),
+        Some("evening"),
+        "shift of row 2"
+    );
+    assert!(
+        pat.unit_id.is_some() && pat.site_id.is_some(),
+        "place of row 2"
+    );
+    assert!(pat.active, "active of row 2");
+    assert_eq!(pat.organization, None, "organization of row 2");
+    let zoe = rig.by_employee_id("0012").await;
+    assert_eq!(zoe.name, "Zoë 😀 Ñandú", "name of row 3");
+    assert_eq!(zoe.email, "zoe@rb.example", "email of row 3");
+    assert_eq!(zoe.job_role.code(), "physician", "job role of row 3");
+    assert_eq!(zoe.employer_kind.code(), "consultant", "employer of row 3");
+    assert_eq!(
+        zoe.organization.as_deref(),
+        Some("Acme \"X\""),
+        "organization of row 3"
+    );
+    assert_eq!(
+        (zoe.site_id, zoe.unit_id, zoe.shift),
+        (None, None, None),
+        "row 3"
+    );
+    assert!(!zoe.active, "a terminated row is inactive (row 3)");
+}
+
 #[tokio::test]
 async fn latin1_files_are_read_as_windows_1252() {
     let rig = Rig::new().await;
@@ -613,6 +661,11 @@ async fn a_large_first_import_leaves_every_person_index_in_place_and_the_lists_r
         .unwrap();
     let names: Vec<&str> = first.items.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Person 000001", "Person 000002"]);
+    assert_eq!(
+        muster_store::testing::people_without_training_status(&rig.store).await,
+        0,
+        "every batch's new people have their training status row"
+    );
 
     // A re-import finds everyone through the rebuilt unique and secondary indexes.
     let (job, outcome) = rig

@@ -106,6 +106,11 @@ pub struct Store {
     /// (64 MiB) and its statement journals in memory rather than in temporary files. On
     /// PostgreSQL, `db`.
     pub(crate) bulk_db: DatabaseConnection,
+    /// A roster import's connection on SQLite: as `bulk_db`, but without SQLite's row-by-row
+    /// foreign key checks, which cost a third of a 400,000-person import's SQL work
+    /// (docs/performance.md, "Roster import"). The roster writer checks the references it
+    /// writes itself, once per import (`RosterWriter::check_places`). On PostgreSQL, `db`.
+    pub(crate) roster_db: DatabaseConnection,
     backend: Backend,
     /// The ticket intake task, started by the first new ticket.
     pub(crate) writer: std::sync::Arc<tokio::sync::OnceCell<crate::ticket::TicketWriter>>,
@@ -149,19 +154,24 @@ impl Store {
                     .max_connections(1)
                     .min_connections(0)
                     .connect_lazy_with(options.clone().pragma("cache_size", "-65536"));
+                let bulk_options = options
+                    .pragma("cache_size", "-65536")
+                    .pragma("temp_store", "memory");
                 let bulk = SqlitePoolOptions::new()
                     .max_connections(1)
                     .min_connections(0)
                     .idle_timeout(Duration::from_secs(60))
-                    .connect_lazy_with(
-                        options
-                            .pragma("cache_size", "-65536")
-                            .pragma("temp_store", "memory"),
-                    );
+                    .connect_lazy_with(bulk_options.clone());
+                let roster = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(0)
+                    .idle_timeout(Duration::from_secs(60))
+                    .connect_lazy_with(bulk_options.foreign_keys(false));
                 Ok(Store {
                     db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                     intake_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(intake),
                     bulk_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(bulk),
+                    roster_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(roster),
                     backend: Backend::Sqlite,
                     writer: Default::default(),
                     mail: Default::default(),
@@ -180,6 +190,7 @@ impl Store {
                 Ok(Store {
                     intake_db: db.clone(),
                     bulk_db: db.clone(),
+                    roster_db: db.clone(),
                     db,
                     backend: Backend::Postgres,
                     writer: Default::default(),
@@ -210,6 +221,7 @@ impl Store {
         if self.backend == Backend::Sqlite {
             self.intake_db.close().await?;
             self.bulk_db.close().await?;
+            self.roster_db.close().await?;
         }
         self.db.close().await?;
         Ok(())
