@@ -170,6 +170,15 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 22,
+        name: "plan_revisions",
+        both: None,
+        sqlite: Some(include_str!("../migrations/0022_plan_revisions.sqlite.sql")),
+        postgres: Some(include_str!(
+            "../migrations/0022_plan_revisions.postgres.sql"
+        )),
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
