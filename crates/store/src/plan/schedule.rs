@@ -254,6 +254,26 @@ impl Store {
         Ok(computed)
     }
 
+    /// Schedules every program's plan for `status_date` and keeps it, so that the first
+    /// page after a start (or a change made by another process) does not wait for it.
+    /// Returns how many plans were scheduled; one is cheap when nothing has changed.
+    pub async fn warm_plan_schedules(&self, status_date: NaiveDate) -> StoreResult<usize> {
+        use sea_orm::ConnectionTrait;
+        let rows = self
+            .db
+            .query_all_raw(crate::raw::statement(
+                self.backend(),
+                "SELECT program_id FROM plan_settings ORDER BY program_id",
+                Vec::new(),
+            ))
+            .await?;
+        for row in &rows {
+            let program_id: i64 = row.try_get_by_index(0)?;
+            self.plan_schedule(program_id, status_date).await?;
+        }
+        Ok(rows.len())
+    }
+
     /// The rows to schedule at `revision`: the changes since `kept`'s revision if it is
     /// recent and they are few, else every row.
     async fn plan_rows(

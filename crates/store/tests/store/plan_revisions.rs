@@ -103,6 +103,13 @@ async fn a_kept_schedule_follows_every_kind_of_write_reading_only_what_changed()
     let other = Store::open(url).await.unwrap();
     let other_change = Change::new(&actor, Via::Cli);
 
+    assert_eq!(store.warm_plan_schedules(today()).await.unwrap(), 1);
+    let warm = store.plan_schedule(pid, today()).await.unwrap();
+    assert!(warm.read_in_full, "the first schedule reads every row");
+    assert!(
+        std::sync::Arc::ptr_eq(&warm, &store.plan_schedule(pid, today()).await.unwrap()),
+        "a warmed plan is kept"
+    );
     same_as_afresh(store, url, pid, "the first read", true).await;
 
     // One task's progress, as the task table's inline form saves it.
