@@ -123,9 +123,33 @@ impl PlanSchedule {
     }
 }
 
-/// Computed plans per program.
+/// Computed plans per program, and per program a lock held while one is computed, so that
+/// requests arriving meanwhile (or the background warmer) wait for it rather than read and
+/// schedule the same plan again.
 #[derive(Default)]
-pub(crate) struct Schedules(Mutex<HashMap<i64, Arc<PlanSchedule>>>);
+pub(crate) struct Schedules(
+    Mutex<HashMap<i64, Arc<PlanSchedule>>>,
+    Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+);
+
+impl Schedules {
+    fn kept(&self, program_id: i64) -> Option<Arc<PlanSchedule>> {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .get(&program_id)
+            .cloned()
+    }
+
+    fn computing(&self, program_id: i64) -> Arc<tokio::sync::Mutex<()>> {
+        self.1
+            .lock()
+            .expect("not poisoned")
+            .entry(program_id)
+            .or_default()
+            .clone()
+    }
+}
 
 /// What the plan is scheduled from, as read from the database.
 enum Rows {
@@ -207,19 +231,24 @@ impl Store {
         program_id: i64,
         status_date: NaiveDate,
     ) -> StoreResult<Arc<PlanSchedule>> {
+        let current = |kept: &Option<Arc<PlanSchedule>>, settings: &PlanSettings| {
+            kept.as_ref()
+                .filter(|k| {
+                    k.settings.revision == settings.revision && k.status_date == status_date
+                })
+                .cloned()
+        };
         let settings = self.plan_settings(program_id).await?;
-        let kept = self
-            .schedules
-            .0
-            .lock()
-            .expect("not poisoned")
-            .get(&program_id)
-            .cloned();
-        if let Some(kept) = &kept
-            && kept.settings.revision == settings.revision
-            && kept.status_date == status_date
-        {
-            return Ok(kept.clone());
+        if let Some(kept) = current(&self.schedules.kept(program_id), &settings) {
+            return Ok(kept);
+        }
+        let computing = self.schedules.computing(program_id);
+        let _one_at_a_time = computing.lock().await;
+        // Computed while this request waited?
+        let settings = self.plan_settings(program_id).await?;
+        let kept = self.schedules.kept(program_id);
+        if let Some(kept) = current(&kept, &settings) {
+            return Ok(kept);
         }
         let (program_holidays, site_holidays) = self.holiday_sets(program_id).await?;
         let rows = self.plan_rows(program_id, settings.revision, kept).await?;
