@@ -67,8 +67,8 @@ send() { curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: applicatio
 # Two tasks that are not summaries: one to update, one to link from.
 read -r leaf other < <(curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/schedule?limit=500" |
     python3 -c 'import json, sys
-rows = [r for r in json.load(sys.stdin)["items"] if not r["summary"]]
-print(rows[10]["task"]["id"], rows[20]["task"]["id"])')
+rows = [r for r in json.load(sys.stdin)["tasks"]["items"] if not r["summary"] and not r["schedule"]["done"]]
+print(rows[10]["id"], rows[20]["id"])')
 : >"$WORK/progress"; : >"$WORK/added"; : >"$WORK/linked"; : >"$WORK/deleted"
 for round in $(seq "$CHANGES"); do
     send PATCH "/api/v1/tasks/$leaf" "{\"percent_complete\": \"$((round * 7 % 100))\"}" >/dev/null

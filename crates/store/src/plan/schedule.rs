@@ -11,6 +11,7 @@ use muster_domain::plan::baseline::{BaselineDates, Variance};
 use muster_domain::plan::calendar::{Calendar, WorkDays};
 use muster_domain::plan::dependency::PlanDependency;
 use muster_domain::plan::go_live::{PlanDates, Predecessors, go_live_milestones};
+use muster_domain::plan::ids::TaskIndex;
 use muster_domain::plan::schedule::{Scheduled, schedule};
 use muster_domain::plan::task::PlanTask;
 use muster_domain::plan::tree::{Calendars, Outline, dates, engine_plan, outline};
@@ -39,7 +40,7 @@ pub struct PlanSchedule {
     /// Whether every task and link was read for it (else only those changed since the
     /// schedule it follows).
     pub read_in_full: bool,
-    index: HashMap<i64, usize>,
+    index: TaskIndex,
     /// The program's working days, for variances.
     workdays: Option<WorkDays>,
     /// Built on first use: the links into each task, and each wave's go-live milestone.
@@ -49,7 +50,7 @@ pub struct PlanSchedule {
 
 impl PlanSchedule {
     pub fn position(&self, id: i64) -> Option<usize> {
-        self.index.get(&id).copied()
+        self.index.get(id)
     }
 
     pub fn task(&self, id: i64) -> Option<(&PlanTask, &Scheduled)> {
@@ -396,7 +397,7 @@ pub(crate) fn compute(
             (d, start, Vec::new(), Some(e.to_string()))
         }
     };
-    let index = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    let index = TaskIndex::new(tasks.iter().map(|t| t.id));
     PlanSchedule {
         settings,
         status_date,

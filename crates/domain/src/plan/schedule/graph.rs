@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Dependency, Plan, ScheduleError, problem};
+use crate::plan::ids::TaskIndex;
 use crate::plan::{DependencyKind, TaskId};
 
 /// A link as the passes read it, stored in the row of one of its tasks: `other` is the
@@ -70,55 +71,6 @@ impl std::ops::Index<usize> for Rows {
     }
 }
 
-/// Task ids to indexes in `Plan::tasks`: a table when the ids are dense enough (database
-/// ids of one plan usually are), else a hash map.
-enum Ids {
-    Table { low: TaskId, at: Vec<u32> },
-    Map(HashMap<TaskId, u32>),
-}
-
-impl Ids {
-    fn new(plan: &Plan) -> Result<Ids, ScheduleError> {
-        let n = plan.tasks.len();
-        let low = plan.tasks.iter().map(|t| t.id).min().unwrap_or(0);
-        let high = plan.tasks.iter().map(|t| t.id).max().unwrap_or(0);
-        let span = high.checked_sub(low).and_then(|s| usize::try_from(s).ok());
-        let mut ids = match span {
-            Some(span) if span <= 4 * n + 1024 => Ids::Table {
-                low,
-                at: vec![u32::MAX; span + 1],
-            },
-            _ => Ids::Map(HashMap::with_capacity(n)),
-        };
-        for (i, t) in plan.tasks.iter().enumerate() {
-            let taken = match &mut ids {
-                Ids::Table { low, at } => {
-                    let slot = &mut at[(t.id - *low) as usize];
-                    std::mem::replace(slot, i as u32) != u32::MAX
-                }
-                Ids::Map(map) => map.insert(t.id, i as u32).is_some(),
-            };
-            if taken {
-                return Err(ScheduleError::DuplicateTask { id: t.id });
-            }
-        }
-        Ok(ids)
-    }
-
-    fn get(&self, id: TaskId) -> Result<u32, ScheduleError> {
-        let found = match self {
-            Ids::Table { low, at } => id
-                .checked_sub(*low)
-                .and_then(|k| usize::try_from(k).ok())
-                .and_then(|k| at.get(k))
-                .copied()
-                .filter(|&i| i != u32::MAX),
-            Ids::Map(map) => map.get(&id).copied(),
-        };
-        found.ok_or(ScheduleError::UnknownTask(id))
-    }
-}
-
 /// Checks the tasks and dependencies and orders the tasks so that every predecessor comes
 /// before its successors (Kahn's algorithm); a cycle is refused, naming its tasks.
 pub(super) fn graph(plan: &Plan) -> Result<Graph, ScheduleError> {
@@ -136,11 +88,19 @@ pub(super) fn graph(plan: &Plan) -> Result<Graph, ScheduleError> {
             return Err(problem(t, "percent complete is at most 100"));
         }
     }
-    let ids = Ids::new(plan)?;
+    let ids = TaskIndex::new(plan.tasks.iter().map(|t| t.id));
+    if let Some(id) = ids.duplicate() {
+        return Err(ScheduleError::DuplicateTask { id });
+    }
+    let at = |id: TaskId| {
+        ids.get(id)
+            .map(|i| i as u32)
+            .ok_or(ScheduleError::UnknownTask(id))
+    };
     // (predecessor, successor) as indexes in `plan.tasks`.
     let mut ends = Vec::with_capacity(plan.dependencies.len());
     for d in &plan.dependencies {
-        ends.push((ids.get(d.predecessor)?, ids.get(d.successor)?));
+        ends.push((at(d.predecessor)?, at(d.successor)?));
     }
     // Successors by task index, for the ordering.
     let mut starts = vec![0u32; n + 1];
