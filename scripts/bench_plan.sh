@@ -8,6 +8,7 @@
 #
 #   bash scripts/bench_plan.sh
 #   KEEP=/big/dir bash scripts/bench_plan.sh   # keep (and reuse) the loaded database
+#   KEEP=/big/dir DB=postgres://... bash scripts/bench_plan.sh   # on PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -z ${BIN:-} ]]; then
@@ -20,11 +21,13 @@ if [[ -n ${KEEP:-} ]]; then WORK=$KEEP; mkdir -p "$WORK"; else WORK=$(mktemp -d)
 SERVER=""
 cleanup() { [[ -n $SERVER ]] && kill "$SERVER" 2>/dev/null; [[ -n ${KEEP:-} ]] || rm -rf "$WORK"; }
 trap cleanup EXIT
-DB="sqlite://$WORK/plan.db"
-if [[ ! -f $WORK/plan.db ]]; then
+# DB=postgres://... times PostgreSQL instead (loaded once, marked by $WORK/loaded-pg).
+if [[ -n ${DB:-} ]]; then MARK=$WORK/loaded-pg; else DB="sqlite://$WORK/plan.db"; MARK=$WORK/plan.db; fi
+if [[ ! -f $MARK ]]; then
     start=$(date +%s)
     "$BIN" demo --scale large --database "$DB" >"$WORK/demo.log" 2>&1
     echo "Loaded the large demo in $(( $(date +%s) - start )) s: $(grep 'Loaded the plan' "$WORK/demo.log")"
+    [[ $DB == sqlite:* ]] || touch "$MARK"
 fi
 "$BIN" serve --database "$DB" --listen "127.0.0.1:$PORT" >>"$WORK/serve.log" 2>&1 &
 SERVER=$!
