@@ -1,7 +1,9 @@
 //! Times the scheduling engine on generated plans: `cargo run --release -p muster-domain
 //! --example schedule_scale -- 50000 500000` (task counts; about two dependencies per task,
 //! of all four kinds, with lags and leads, in tracks of 200 tasks tied across tracks).
-//! Prints the best of three runs per size and the ratio between the last and the first.
+//! Runs every size in turn `--runs` times (15 by default) and prints each size's median
+//! (with the fastest and slowest run) and the ratio between the last size's median and the
+//! first's.
 
 use std::time::{Duration, Instant};
 
@@ -71,8 +73,21 @@ fn plan(tasks: usize) -> Plan {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let runs: usize = match args.iter().position(|a| a == "--runs") {
+        Some(at) => {
+            let runs = args
+                .get(at + 1)
+                .expect("--runs N")
+                .parse()
+                .expect("--runs N");
+            args.drain(at..at + 2);
+            runs
+        }
+        None => 15,
+    };
+    let sizes: Vec<usize> = args
+        .iter()
         .map(|a| a.parse().expect("task counts"))
         .collect();
     let sizes = if sizes.is_empty() {
@@ -80,29 +95,46 @@ fn main() {
     } else {
         sizes
     };
-    let mut times = Vec::new();
-    for &n in &sizes {
-        let p = plan(n);
-        let mut best = Duration::MAX;
-        let mut finish = None;
-        for _ in 0..3 {
-            let t = Instant::now();
-            let s = schedule(&p).expect("a generated plan schedules");
-            best = best.min(t.elapsed());
-            finish = Some((s.finish, s.tasks.iter().filter(|t| t.critical).count()));
-        }
-        let (finish, critical) = finish.unwrap();
-        println!(
-            "{n} tasks, {} dependencies: {:.1} ms (best of 3); finish {finish}, {critical} critical",
-            p.dependencies.len(),
-            best.as_secs_f64() * 1e3
-        );
-        times.push(best);
+    let plans: Vec<Plan> = sizes.iter().map(|&n| plan(n)).collect();
+    // One warm-up each, then the sizes in turn, so that a busy spell on the machine falls
+    // on all of them alike.
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); sizes.len()];
+    let mut summary = Vec::new();
+    for p in &plans {
+        let s = schedule(p).expect("a generated plan schedules");
+        summary.push((s.finish, s.tasks.iter().filter(|t| t.critical).count()));
     }
-    if times.len() > 1 {
+    for _ in 0..runs {
+        for (k, p) in plans.iter().enumerate() {
+            let t = Instant::now();
+            let s = schedule(p).expect("a generated plan schedules");
+            times[k].push(t.elapsed());
+            drop(s);
+        }
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let mut medians = Vec::new();
+    for (k, &n) in sizes.iter().enumerate() {
+        let mut t = times[k].clone();
+        t.sort();
+        let median = if runs % 2 == 1 {
+            ms(t[runs / 2])
+        } else {
+            (ms(t[runs / 2 - 1]) + ms(t[runs / 2])) / 2.0
+        };
+        let (finish, critical) = summary[k];
         println!(
-            "ratio last/first: {:.2}",
-            times[times.len() - 1].as_secs_f64() / times[0].as_secs_f64()
+            "{n} tasks, {} dependencies: median {median:.1} ms of {runs} runs (fastest {:.1}, slowest {:.1}); finish {finish}, {critical} critical",
+            plans[k].dependencies.len(),
+            ms(t[0]),
+            ms(t[runs - 1]),
+        );
+        medians.push(median);
+    }
+    if medians.len() > 1 {
+        println!(
+            "ratio of medians last/first: {:.2}",
+            medians[medians.len() - 1] / medians[0]
         );
     }
 }

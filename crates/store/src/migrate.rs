@@ -171,6 +171,15 @@ const MIGRATIONS: &[Migration] = &[
         postgres: None,
     },
     Migration {
+        version: 22,
+        name: "plan_revisions",
+        both: None,
+        sqlite: Some(include_str!("../migrations/0022_plan_revisions.sqlite.sql")),
+        postgres: Some(include_str!(
+            "../migrations/0022_plan_revisions.postgres.sql"
+        )),
+    },
+    Migration {
         version: 24,
         name: "benefit_rollups",
         both: Some(include_str!("../migrations/0024_benefit_rollups.sql")),

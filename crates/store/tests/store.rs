@@ -367,6 +367,8 @@ async fn sessions_and_tokens_lead_back_to_their_account_until_they_end() {
 
 #[path = "store/plan.rs"]
 mod plan;
+#[path = "store/plan_revisions.rs"]
+mod plan_revisions;
 #[path = "store/roster.rs"]
 mod roster;
 #[path = "store/training.rs"]

@@ -222,6 +222,7 @@ pub async fn serve(
             state.clone(),
             readiness::CHECKPOINT_EVERY,
         )),
+        tokio::spawn(plan::run_warmer(state.clone(), plan::WARM_EVERY)),
     ];
     if let Some(smtp) = state.config.smtp.clone() {
         state.store.enable_mail();

@@ -15,6 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::dependency::PlanDependency;
+use super::ids::TaskIndex;
 use super::schedule::Scheduled;
 use super::task::PlanTask;
 use super::tree::Outline;
@@ -213,13 +214,13 @@ impl Predecessors {
     pub fn new(
         tasks: &[PlanTask],
         dependencies: &[PlanDependency],
-        index: &HashMap<TaskId, usize>,
+        index: &TaskIndex,
     ) -> Predecessors {
         let links: Vec<(u32, u32, DependencyKind, i64)> = dependencies
             .iter()
             .filter_map(|d| {
-                let p = *index.get(&d.predecessor_id)? as u32;
-                let s = *index.get(&d.successor_id)? as u32;
+                let p = index.get(d.predecessor_id)? as u32;
+                let s = index.get(d.successor_id)? as u32;
                 Some((s, p, d.kind, d.lag))
             })
             .collect();
@@ -255,7 +256,7 @@ pub struct PlanDates<'a> {
     pub dates: &'a [Scheduled],
     pub predecessors: &'a Predecessors,
     /// Each task's index by id.
-    pub index: &'a HashMap<TaskId, usize>,
+    pub index: &'a TaskIndex,
 }
 
 impl PlanDates<'_> {
@@ -299,7 +300,7 @@ impl PlanDates<'_> {
             let mut links: Vec<(u32, DependencyKind, i64)> = self.predecessors.of(at).to_vec();
             let mut up = self.tasks[at].parent_id;
             let mut guard = 0;
-            while let Some(&parent) = up.and_then(|p| self.index.get(&p)) {
+            while let Some(parent) = up.and_then(|p| self.index.get(p)) {
                 links.extend(self.predecessors.of(parent).iter().filter(|(_, k, _)| {
                     matches!(
                         k,
@@ -509,8 +510,7 @@ mod tests {
             on(3, "2027-03-01", "2027-03-02"),
             on(4, "2027-03-18", "2027-03-18"),
         ];
-        let index: HashMap<TaskId, usize> =
-            tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+        let index = TaskIndex::new(tasks.iter().map(|t| t.id));
         let predecessors = Predecessors::new(&tasks, &deps, &index);
         let plan = PlanDates {
             tasks: &tasks,

@@ -10,6 +10,7 @@ pub mod dependency;
 pub mod exchange;
 pub mod go_live;
 pub mod holiday;
+pub mod ids;
 pub mod outlook;
 pub mod schedule;
 pub mod settings;

@@ -17,7 +17,9 @@
 //! in tasks plus dependencies. Results do not depend on the order tasks or dependencies are
 //! given in.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use graph::{Graph, graph};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -138,55 +140,38 @@ struct Span {
     finish: i64,
 }
 
-struct Graph {
-    /// Per task, the dependencies it is the successor of / predecessor of.
-    into: Rows,
-    out_of: Rows,
-    /// (predecessor index, successor index, kind, lag)
-    links: Vec<(usize, usize, DependencyKind, i64)>,
-    order: Vec<usize>,
+/// A `Span` as the passes keep it: day numbers fit in 32 bits (the calendar's horizon is
+/// 40 years), and half the bytes per task is half the memory traffic on a large plan.
+#[derive(Debug, Clone, Copy, Default)]
+struct Days {
+    start: i32,
+    finish: i32,
 }
 
-/// Lists of link indexes per task, in one array (compressed rows): cache-friendly at
-/// hundreds of thousands of tasks, where a vector per task is not.
-struct Rows {
-    starts: Vec<u32>,
-    items: Vec<u32>,
-}
-
-impl Rows {
-    fn new(
-        n: usize,
-        links: &[(usize, usize, DependencyKind, i64)],
-        key: fn(&(usize, usize, DependencyKind, i64)) -> usize,
-    ) -> Rows {
-        let mut starts = vec![0u32; n + 1];
-        for l in links {
-            starts[key(l) + 1] += 1;
+impl Days {
+    fn of(span: Span) -> Days {
+        Days {
+            start: span.start as i32,
+            finish: span.finish as i32,
         }
-        for i in 0..n {
-            starts[i + 1] += starts[i];
-        }
-        let mut next = starts.clone();
-        let mut items = vec![0u32; links.len()];
-        for (k, l) in links.iter().enumerate() {
-            let row = key(l);
-            items[next[row] as usize] = k as u32;
-            next[row] += 1;
-        }
-        Rows { starts, items }
     }
 
-    fn len(&self, i: usize) -> usize {
-        (self.starts[i + 1] - self.starts[i]) as usize
+    fn start(self) -> i64 {
+        i64::from(self.start)
+    }
+
+    fn finish(self) -> i64 {
+        i64::from(self.finish)
     }
 }
 
-impl std::ops::Index<usize> for Rows {
-    type Output = [u32];
-    fn index(&self, i: usize) -> &[u32] {
-        &self.items[self.starts[i] as usize..self.starts[i + 1] as usize]
-    }
+/// What the passes need of each task, by position: the calendar it counts in, its
+/// duration, and whether it has actual dates or a constraint (then its `Task` is read).
+struct Hot<'a> {
+    calendar: Vec<&'a SiteDays>,
+    duration: Vec<i32>,
+    started: Vec<bool>,
+    constrained: Vec<bool>,
 }
 
 pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
@@ -198,16 +183,29 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
         .map(|h| SiteDays::new(&days, h))
         .collect();
     let graph = graph(plan)?;
-    let calendars: Vec<&SiteDays> = plan
-        .tasks
-        .iter()
-        .map(|t| match t.calendar {
-            Some(i) => sites
-                .get(i)
-                .ok_or_else(|| problem(t, "has no such site calendar")),
-            None => Ok(&program),
-        })
-        .collect::<Result<_, _>>()?;
+    let n = plan.tasks.len();
+    let mut hot = Hot {
+        calendar: Vec::with_capacity(n),
+        duration: Vec::with_capacity(n),
+        started: Vec::with_capacity(n),
+        constrained: Vec::with_capacity(n),
+    };
+    for &i in &graph.order {
+        let t = &plan.tasks[i as usize];
+        hot.calendar.push(match t.calendar {
+            Some(c) => sites
+                .get(c)
+                .ok_or_else(|| problem(t, "has no such site calendar"))?,
+            None => &program,
+        });
+        hot.duration.push(
+            i32::try_from(t.duration)
+                .map_err(|_| problem(t, "runs past the end of the calendar"))?,
+        );
+        hot.started
+            .push(t.actual_start.is_some() || t.actual_finish.is_some());
+        hot.constrained.push(t.constraint.is_some());
+    }
     let today = match plan.status_date {
         Some(date) => days
             .on_or_after(date)
@@ -218,162 +216,171 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
     let mut warnings = Vec::new();
     let mut leads_before_start = Vec::new();
     let past_end = |t: &Task| problem(t, "runs past the end of the calendar");
+    let task_at = |k: usize| &plan.tasks[graph.order[k] as usize];
 
     // Forward pass.
-    let n = plan.tasks.len();
-    let mut early = vec![Span::default(); n];
+    let mut early = vec![Days::default(); n];
     let mut done = vec![false; n];
-    for &i in &graph.order {
-        let task = &plan.tasks[i];
-        let cal = calendars[i];
-        if let Some(span) = actual_span(task, &days, cal, today)? {
-            early[i] = span;
-            done[i] = task.actual_finish.is_some();
+    for k in 0..n {
+        let cal = hot.calendar[k];
+        if hot.started[k]
+            && let Some(span) = actual_span(task_at(k), &days, cal, today)?
+        {
+            early[k] = Days::of(span);
+            done[k] = task_at(k).actual_finish.is_some();
             continue;
         }
         let mut from = today;
         let mut finish_from = i64::MIN;
-        for &l in &graph.into[i] {
-            let (p, _, kind, lag) = graph.links[l as usize];
-            let bound = match kind {
-                DependencyKind::FinishToStart => early[p].finish + lag,
-                DependencyKind::StartToStart => early[p].start + lag,
-                DependencyKind::FinishToFinish => early[p].finish + lag,
-                DependencyKind::StartToFinish => early[p].start + lag,
+        for l in &graph.into[k] {
+            let p = early[l.other as usize];
+            let lag = i64::from(l.lag);
+            let bound = match l.kind {
+                DependencyKind::FinishToStart | DependencyKind::FinishToFinish => p.finish() + lag,
+                DependencyKind::StartToStart | DependencyKind::StartToFinish => p.start() + lag,
             };
             if bound < 0 {
-                leads_before_start.push((plan.tasks[p].id, task.id));
+                let (task, pred) = (task_at(k), task_at(l.other as usize));
+                leads_before_start.push((pred.id, task.id));
                 warnings.push(format!(
                     "task '{}': the {} days' lead on its link from '{}' would put it before \
                      the project start; it is held at the start",
-                    task.name, -lag, plan.tasks[p].name
+                    task.name, -lag, pred.name
                 ));
             }
-            if on_start(kind) {
+            if on_start(l.kind) {
                 from = from.max(bound);
             } else {
                 finish_from = finish_from.max(bound);
             }
         }
-        if let Some((kind, date)) = task.constraint.filter(|(k, _)| k.is_floor()) {
-            let day = day_on_or_after(&days, task, date)?;
-            if kind.on_start() {
-                from = from.max(day);
-            } else {
-                finish_from = finish_from.max(finish_after(day, task.duration));
+        let duration = i64::from(hot.duration[k]);
+        if hot.constrained[k] {
+            let task = task_at(k);
+            if let Some((kind, date)) = task.constraint.filter(|(k, _)| k.is_floor()) {
+                let day = day_on_or_after(&days, task, date)?;
+                if kind.on_start() {
+                    from = from.max(day);
+                } else {
+                    finish_from = finish_from.max(finish_after(day, duration));
+                }
             }
         }
         let mut span = cal
-            .forward(from, task.duration)
-            .ok_or_else(|| past_end(task))?;
+            .forward(from, duration)
+            .ok_or_else(|| past_end(task_at(k)))?;
         if span.1 < finish_from {
             span = cal
-                .finishing_from(finish_from, task.duration)
-                .ok_or_else(|| past_end(task))?;
+                .finishing_from(finish_from, duration)
+                .ok_or_else(|| past_end(task_at(k)))?;
         }
-        early[i] = Span {
+        early[k] = Days::of(Span {
             start: span.0,
             finish: span.1,
-        };
+        });
     }
     let project_finish = early
         .iter()
-        .map(|s| s.finish.max(s.start))
+        .map(|s| s.finish().max(s.start()))
         .max()
         .unwrap_or(0);
 
     // Backward pass.
-    let mut late = vec![Span::default(); n];
-    for &i in graph.order.iter().rev() {
-        let task = &plan.tasks[i];
-        if done[i] {
-            late[i] = early[i];
+    let mut late = vec![Days::default(); n];
+    for k in (0..n).rev() {
+        if done[k] {
+            late[k] = early[k];
             continue;
         }
-        let cal = calendars[i];
+        let cal = hot.calendar[k];
         let mut until = project_finish;
         let mut start_by = i64::MAX;
-        for &l in &graph.out_of[i] {
-            let (_, s, kind, lag) = graph.links[l as usize];
-            if plan.tasks[s].actual_start.is_some() && on_start(kind) {
+        for l in &graph.out_of[k] {
+            let s = l.other as usize;
+            if hot.started[s] && on_start(l.kind) && task_at(s).actual_start.is_some() {
                 // The successor is under way: what had to happen before it started is
                 // history, not a deadline.
                 continue;
             }
             let succ = if done[s] { early[s] } else { late[s] };
-            match kind {
-                DependencyKind::FinishToStart => until = until.min(succ.start - lag),
-                DependencyKind::FinishToFinish => until = until.min(succ.finish - lag),
-                DependencyKind::StartToStart => start_by = start_by.min(succ.start - lag),
-                DependencyKind::StartToFinish => start_by = start_by.min(succ.finish - lag),
+            let lag = i64::from(l.lag);
+            match l.kind {
+                DependencyKind::FinishToStart => until = until.min(succ.start() - lag),
+                DependencyKind::FinishToFinish => until = until.min(succ.finish() - lag),
+                DependencyKind::StartToStart => start_by = start_by.min(succ.start() - lag),
+                DependencyKind::StartToFinish => start_by = start_by.min(succ.finish() - lag),
             }
         }
-        if let Some((kind, date)) = task.constraint.filter(|(k, _)| k.is_ceiling()) {
-            let day = day_on_or_before(&days, task, date)?;
-            if kind.on_start() {
-                start_by = start_by.min(day);
-            } else {
-                until = until.min(finish_after(day, task.duration));
+        let duration = i64::from(hot.duration[k]);
+        if hot.constrained[k] {
+            let task = task_at(k);
+            if let Some((kind, date)) = task.constraint.filter(|(k, _)| k.is_ceiling()) {
+                let day = day_on_or_before(&days, task, date)?;
+                if kind.on_start() {
+                    start_by = start_by.min(day);
+                } else {
+                    until = until.min(finish_after(day, duration));
+                }
             }
         }
         let mut span = cal
-            .backward(until, task.duration)
-            .ok_or_else(|| past_end(task))?;
+            .backward(until, duration)
+            .ok_or_else(|| past_end(task_at(k)))?;
         if span.0 > start_by {
             span = cal
-                .starting_by(start_by, task.duration)
-                .ok_or_else(|| past_end(task))?;
+                .starting_by(start_by, duration)
+                .ok_or_else(|| past_end(task_at(k)))?;
         }
-        late[i] = Span {
+        late[k] = Days::of(Span {
             start: span.0,
             finish: span.1,
-        };
-        let started = task.actual_start.is_some();
-        if started {
+        });
+        if hot.started[k] && task_at(k).actual_start.is_some() {
             // Its start is history: only its finish can still move.
-            late[i].start = early[i].start;
+            late[k].start = early[k].start;
         }
     }
 
     let mut out = Vec::with_capacity(n);
     for (i, task) in plan.tasks.iter().enumerate() {
-        let (e, l) = (early[i], late[i]);
-        let total_float = if done[i] {
+        let k = graph.position[i] as usize;
+        let (e, l) = (early[k], late[k]);
+        let total_float = if done[k] {
             0
         } else if task.actual_start.is_some() {
-            l.finish - e.finish
+            l.finish() - e.finish()
         } else {
-            (l.start - e.start).min(l.finish - e.finish)
+            (l.start() - e.start()).min(l.finish() - e.finish())
         };
-        if total_float < 0 && !done[i] && task.constraint.is_some() {
+        if total_float < 0 && !done[k] && task.constraint.is_some() {
             warnings.push(format!(
                 "task '{}' is {} working days late for its deadlines",
                 task.name, -total_float
             ));
         }
-        let free_float = if done[i] {
+        let free_float = if done[k] {
             0
         } else {
-            free_float(&graph, i, &early, project_finish).clamp(0, total_float.max(0))
+            free_float(&graph, k, &early, project_finish).clamp(0, total_float.max(0))
         };
         let date = |n: i64| date_of(&days, n);
-        let last = |s: Span, d: i64| {
+        let last = |s: Days, d: i64| {
             if d == 0 {
-                date(s.start)
+                date(s.start())
             } else {
-                date(s.finish - 1)
+                date(s.finish() - 1)
             }
         };
         out.push(Scheduled {
             id: task.id,
-            early_start: date(e.start),
-            early_finish: last(e, task.duration.max(e.finish - e.start)),
-            late_start: date(l.start),
-            late_finish: last(l, task.duration.max(l.finish - l.start)),
+            early_start: date(e.start()),
+            early_finish: last(e, task.duration.max(e.finish() - e.start())),
+            late_start: date(l.start()),
+            late_finish: last(l, task.duration.max(l.finish() - l.start())),
             total_float,
             free_float,
-            critical: !done[i] && total_float <= 0,
-            done: done[i],
+            critical: !done[k] && total_float <= 0,
+            done: done[k],
         });
     }
     warnings.sort();
@@ -404,18 +411,19 @@ fn on_start(kind: DependencyKind) -> bool {
     )
 }
 
-/// The least slack between this task's early dates and what its successors' early dates
-/// need of it; to the project finish when it has none.
-fn free_float(graph: &Graph, i: usize, early: &[Span], project_finish: i64) -> i64 {
-    let own = early[i];
-    let mut least = project_finish - own.finish.max(own.start);
-    for &l in &graph.out_of[i] {
-        let (_, s, kind, lag) = graph.links[l as usize];
-        let slack = match kind {
-            DependencyKind::FinishToStart => early[s].start - (own.finish + lag),
-            DependencyKind::StartToStart => early[s].start - (own.start + lag),
-            DependencyKind::FinishToFinish => early[s].finish - (own.finish + lag),
-            DependencyKind::StartToFinish => early[s].finish - (own.start + lag),
+/// The least slack between the early dates of the task at position `k` and what its
+/// successors' early dates need of it; to the project finish when it has none.
+fn free_float(graph: &Graph, k: usize, early: &[Days], project_finish: i64) -> i64 {
+    let own = early[k];
+    let mut least = project_finish - own.finish().max(own.start());
+    for l in &graph.out_of[k] {
+        let s = early[l.other as usize];
+        let lag = i64::from(l.lag);
+        let slack = match l.kind {
+            DependencyKind::FinishToStart => s.start() - (own.finish() + lag),
+            DependencyKind::StartToStart => s.start() - (own.start() + lag),
+            DependencyKind::FinishToFinish => s.finish() - (own.finish() + lag),
+            DependencyKind::StartToFinish => s.finish() - (own.start() + lag),
         };
         least = least.min(slack);
     }
@@ -504,95 +512,7 @@ pub fn check_order(plan: &Plan) -> Result<(), ScheduleError> {
     graph(plan).map(|_| ())
 }
 
-/// Checks the tasks and dependencies and orders the tasks so that every predecessor comes
-/// before its successors (Kahn's algorithm); a cycle is refused, naming its tasks.
-fn graph(plan: &Plan) -> Result<Graph, ScheduleError> {
-    let n = plan.tasks.len();
-    let mut index = HashMap::with_capacity(n);
-    for (i, t) in plan.tasks.iter().enumerate() {
-        if index.insert(t.id, i).is_some() {
-            return Err(ScheduleError::DuplicateTask { id: t.id });
-        }
-        if t.duration < 0 {
-            return Err(problem(t, "a duration cannot be negative"));
-        }
-        if t.percent_complete > 100 {
-            return Err(problem(t, "percent complete is at most 100"));
-        }
-    }
-    let mut links = Vec::with_capacity(plan.dependencies.len());
-    for d in &plan.dependencies {
-        let p = *index
-            .get(&d.predecessor)
-            .ok_or(ScheduleError::UnknownTask(d.predecessor))?;
-        let s = *index
-            .get(&d.successor)
-            .ok_or(ScheduleError::UnknownTask(d.successor))?;
-        links.push((p, s, d.kind, d.lag));
-    }
-    let into = Rows::new(n, &links, |l| l.1);
-    let out_of = Rows::new(n, &links, |l| l.0);
-    let mut waiting: Vec<u32> = (0..n).map(|i| into.len(i) as u32).collect();
-    // Breadth first: tasks come out close to the order they were given in, which keeps the
-    // passes' memory access local on large plans.
-    let mut order: Vec<usize> = (0..n).filter(|&i| waiting[i] == 0).collect();
-    let mut head = 0;
-    while let Some(&i) = order.get(head) {
-        head += 1;
-        for &l in &out_of[i] {
-            let s = links[l as usize].1;
-            waiting[s] -= 1;
-            if waiting[s] == 0 {
-                order.push(s);
-            }
-        }
-    }
-    if order.len() < n {
-        return Err(ScheduleError::Cycle(cycle(plan, &links, &into, &waiting)));
-    }
-    Ok(Graph {
-        into,
-        out_of,
-        links,
-        order,
-    })
-}
-
-/// One cycle among the tasks Kahn's algorithm could not order, named from its task with the
-/// lowest id so the message is the same whatever the input order.
-fn cycle(
-    plan: &Plan,
-    links: &[(usize, usize, DependencyKind, i64)],
-    into: &Rows,
-    waiting: &[u32],
-) -> Vec<String> {
-    let stuck = |i: usize| waiting[i] > 0;
-    let id = |i: usize| plan.tasks[i].id;
-    // A task left waiting has a predecessor left waiting, so walking predecessors among
-    // them must come round to a task already seen.
-    let mut at = (0..plan.tasks.len())
-        .filter(|&i| stuck(i))
-        .min_by_key(|&i| id(i))
-        .expect("a cycle leaves tasks waiting");
-    let mut seen = HashMap::new();
-    let mut path = Vec::new();
-    while !seen.contains_key(&at) {
-        seen.insert(at, path.len());
-        path.push(at);
-        at = into[at]
-            .iter()
-            .map(|&l| links[l as usize].0)
-            .filter(|&p| stuck(p))
-            .min_by_key(|&p| id(p))
-            .expect("a waiting task has a waiting predecessor");
-    }
-    let mut ring: Vec<usize> = path[seen[&at]..].to_vec();
-    ring.reverse();
-    let low = (0..ring.len()).min_by_key(|&k| id(ring[k])).unwrap_or(0);
-    ring.rotate_left(low);
-    ring.push(ring[0]);
-    ring.iter().map(|&i| plan.tasks[i].name.clone()).collect()
-}
+mod graph;
 
 #[cfg(test)]
 mod tests;

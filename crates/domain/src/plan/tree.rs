@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 
 use super::calendar::Calendar;
 use super::dependency::PlanDependency;
+use super::ids::TaskIndex;
 use super::schedule::{self, Dependency, Plan, Schedule, ScheduleError, Scheduled, Task};
 use super::task::PlanTask;
 use super::{DependencyKind, TaskId};
@@ -29,12 +30,12 @@ pub struct Outline {
 }
 
 pub fn outline(tasks: &[PlanTask]) -> Outline {
-    let index: HashMap<TaskId, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    let index = TaskIndex::new(tasks.iter().map(|t| t.id));
     let mut children = vec![Vec::new(); tasks.len()];
     let mut roots = Vec::new();
     for (i, t) in tasks.iter().enumerate() {
-        match t.parent_id.and_then(|p| index.get(&p)) {
-            Some(&p) if p != i => children[p].push(i),
+        match t.parent_id.and_then(|p| index.get(p)) {
+            Some(p) if p != i => children[p].push(i),
             _ => roots.push(i),
         }
     }
@@ -88,7 +89,7 @@ pub fn engine_plan(
     let mut sites: Vec<i64> = calendars.site_holidays.keys().copied().collect();
     sites.sort_unstable();
     let site_index: HashMap<i64, usize> = sites.iter().enumerate().map(|(k, s)| (*s, k)).collect();
-    let index: HashMap<TaskId, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    let index = TaskIndex::new(tasks.iter().map(|t| t.id));
     let start_node = |i: usize| tasks[i].id;
     let finish_node = |i: usize| {
         if outline.summary[i] {
@@ -118,8 +119,7 @@ pub fn engine_plan(
         nodes.push(node);
     }
     for d in dependencies {
-        let (Some(&p), Some(&s)) = (index.get(&d.predecessor_id), index.get(&d.successor_id))
-        else {
+        let (Some(p), Some(s)) = (index.get(d.predecessor_id), index.get(d.successor_id)) else {
             continue;
         };
         let from = match d.kind {
@@ -174,11 +174,30 @@ pub fn cycle(tasks: &[PlanTask], dependencies: &[PlanDependency]) -> Option<Vec<
 
 /// Every task's dates, summaries rolled up from their subtasks, by index into `tasks`.
 pub fn dates(tasks: &[PlanTask], outline: &Outline, schedule: &Schedule) -> Vec<Scheduled> {
-    let by_id: HashMap<TaskId, &Scheduled> = schedule.tasks.iter().map(|s| (s.id, s)).collect();
+    // `engine_plan` gives a summary two nodes and any other task one, in task order: a
+    // task's node is found by counting, and by id only if `schedule` came from elsewhere.
+    let mut node = Vec::with_capacity(tasks.len());
+    let mut next = 0;
+    for i in 0..tasks.len() {
+        node.push(next);
+        next += if outline.summary[i] { 2 } else { 1 };
+    }
+    let by_id = std::sync::OnceLock::new();
+    let scheduled = |i: usize| -> Option<&Scheduled> {
+        let id = tasks[i].id;
+        match schedule.tasks.get(node[i]) {
+            Some(s) if s.id == id => Some(s),
+            _ => {
+                let by_id =
+                    by_id.get_or_init(|| TaskIndex::new(schedule.tasks.iter().map(|s| s.id)));
+                by_id.get(id).map(|k| &schedule.tasks[k])
+            }
+        }
+    };
     let mut out: Vec<Option<Scheduled>> = vec![None; tasks.len()];
     for &i in outline.order.iter().rev() {
         if !outline.summary[i] {
-            out[i] = by_id.get(&tasks[i].id).map(|s| (*s).clone());
+            out[i] = scheduled(i).cloned();
             continue;
         }
         let kids: Vec<&Scheduled> = outline.children[i]

@@ -47,15 +47,21 @@ impl Store {
     /// Every link of the plan, read by column position and without the timestamps (see
     /// `all_plan_tasks`): 100,000 of them in a national plan.
     pub async fn all_plan_dependencies(&self, program_id: i64) -> StoreResult<Vec<PlanDependency>> {
-        let sql = "SELECT id, predecessor_id, successor_id, kind, lag FROM plan_dependency \
-                   WHERE program_id = ? ORDER BY id";
+        self.plan_dependencies_since(program_id, None).await
+    }
+
+    /// The links written after plan revision `since` (all of them for `None`), by id.
+    pub(crate) async fn plan_dependencies_since(
+        &self,
+        program_id: i64,
+        since: Option<i64>,
+    ) -> StoreResult<Vec<PlanDependency>> {
+        const COLUMNS: &str = "SELECT id, predecessor_id, successor_id, kind, lag \
+                               FROM plan_dependency WHERE program_id = ?";
+        let (sql, values) = crate::plan::since_sql(COLUMNS, program_id, since);
         let rows = self
             .db
-            .query_all_raw(crate::raw::statement(
-                self.backend(),
-                sql,
-                vec![program_id.into()],
-            ))
+            .query_all_raw(crate::raw::statement(self.backend(), &sql, values))
             .await?;
         rows.iter()
             .map(|r| {

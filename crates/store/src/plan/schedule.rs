@@ -2,7 +2,7 @@
 //! memory until the plan's revision moves or the day changes. Pages read slices of it, so a
 //! page of a 50,000-task plan costs what a page of a small one does.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::NaiveDate;
@@ -11,6 +11,7 @@ use muster_domain::plan::baseline::{BaselineDates, Variance};
 use muster_domain::plan::calendar::{Calendar, WorkDays};
 use muster_domain::plan::dependency::PlanDependency;
 use muster_domain::plan::go_live::{PlanDates, Predecessors, go_live_milestones};
+use muster_domain::plan::ids::TaskIndex;
 use muster_domain::plan::schedule::{Scheduled, schedule};
 use muster_domain::plan::task::PlanTask;
 use muster_domain::plan::tree::{Calendars, Outline, dates, engine_plan, outline};
@@ -36,7 +37,10 @@ pub struct PlanSchedule {
     pub error: Option<String>,
     /// What the dates were computed with: a what-if schedules a changed plan with them.
     pub calendars: Calendars,
-    index: HashMap<i64, usize>,
+    /// Whether every task and link was read for it (else only those changed since the
+    /// schedule it follows).
+    pub read_in_full: bool,
+    index: TaskIndex,
     /// The program's working days, for variances.
     workdays: Option<WorkDays>,
     /// Built on first use: the links into each task, and each wave's go-live milestone.
@@ -46,7 +50,7 @@ pub struct PlanSchedule {
 
 impl PlanSchedule {
     pub fn position(&self, id: i64) -> Option<usize> {
-        self.index.get(&id).copied()
+        self.index.get(id)
     }
 
     pub fn task(&self, id: i64) -> Option<(&PlanTask, &Scheduled)> {
@@ -120,32 +124,135 @@ impl PlanSchedule {
     }
 }
 
-/// Computed plans per program.
+/// Computed plans per program, and per program a lock held while one is computed, so that
+/// requests arriving meanwhile (or the background warmer) wait for it rather than read and
+/// schedule the same plan again.
 #[derive(Default)]
-pub(crate) struct Schedules(Mutex<HashMap<i64, Arc<PlanSchedule>>>);
+pub(crate) struct Schedules(
+    Mutex<HashMap<i64, Arc<PlanSchedule>>>,
+    Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+);
+
+impl Schedules {
+    fn kept(&self, program_id: i64) -> Option<Arc<PlanSchedule>> {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .get(&program_id)
+            .cloned()
+    }
+
+    fn computing(&self, program_id: i64) -> Arc<tokio::sync::Mutex<()>> {
+        self.1
+            .lock()
+            .expect("not poisoned")
+            .entry(program_id)
+            .or_default()
+            .clone()
+    }
+}
+
+/// What the plan is scheduled from, as read from the database.
+enum Rows {
+    /// Every task and link.
+    All(Vec<PlanTask>, Vec<PlanDependency>),
+    /// The kept schedule's rows with these changes applied.
+    Changed {
+        kept: Arc<PlanSchedule>,
+        tasks: Vec<PlanTask>,
+        dependencies: Vec<PlanDependency>,
+        removed: Vec<(String, i64)>,
+    },
+}
+
+impl Rows {
+    fn into_rows(self) -> (Vec<PlanTask>, Vec<PlanDependency>) {
+        match self {
+            Rows::All(tasks, dependencies) => (tasks, dependencies),
+            Rows::Changed {
+                kept,
+                tasks,
+                dependencies,
+                removed,
+            } => {
+                let gone = |entity: &str| -> HashSet<i64> {
+                    removed
+                        .iter()
+                        .filter(|(e, _)| e == entity)
+                        .map(|(_, id)| *id)
+                        .collect()
+                };
+                (
+                    merge(&kept.tasks, tasks, &gone(super::task::ENTITY), |t| t.id),
+                    merge(
+                        &kept.dependencies,
+                        dependencies,
+                        &gone(super::dependency::ENTITY),
+                        |d| d.id,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// `kept` (ordered by id) with the rows of `changed` (ordered by id) put in or in place of
+/// the kept row of their id, and the ids in `removed` taken out: what reading every row by
+/// id would give.
+fn merge<T: Clone>(
+    kept: &[T],
+    changed: Vec<T>,
+    removed: &HashSet<i64>,
+    id: fn(&T) -> i64,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(kept.len() + changed.len());
+    let mut changed = changed.into_iter().peekable();
+    for row in kept {
+        while let Some(c) = changed.next_if(|c| id(c) < id(row)) {
+            out.push(c);
+        }
+        if changed.peek().is_some_and(|c| id(c) == id(row)) {
+            continue;
+        }
+        out.push(row.clone());
+    }
+    out.extend(changed);
+    out.retain(|r| !removed.contains(&id(r)));
+    out
+}
 
 impl Store {
     /// The plan scheduled with `status_date` as today: from memory if nothing has changed.
+    /// When the plan has changed since the schedule kept in memory, only the tasks and
+    /// links written (or deleted) since its revision are read (migration 0022's stamps),
+    /// applied to the kept ones and the whole plan scheduled again; a plan that changed a
+    /// lot, or long ago, is read in full.
     pub async fn plan_schedule(
         &self,
         program_id: i64,
         status_date: NaiveDate,
     ) -> StoreResult<Arc<PlanSchedule>> {
+        let current = |kept: &Option<Arc<PlanSchedule>>, settings: &PlanSettings| {
+            kept.as_ref()
+                .filter(|k| {
+                    k.settings.revision == settings.revision && k.status_date == status_date
+                })
+                .cloned()
+        };
         let settings = self.plan_settings(program_id).await?;
-        if let Some(kept) = self
-            .schedules
-            .0
-            .lock()
-            .expect("not poisoned")
-            .get(&program_id)
-            && kept.settings.revision == settings.revision
-            && kept.status_date == status_date
-        {
-            return Ok(kept.clone());
+        if let Some(kept) = current(&self.schedules.kept(program_id), &settings) {
+            return Ok(kept);
+        }
+        let computing = self.schedules.computing(program_id);
+        let _one_at_a_time = computing.lock().await;
+        // Computed while this request waited?
+        let settings = self.plan_settings(program_id).await?;
+        let kept = self.schedules.kept(program_id);
+        if let Some(kept) = current(&kept, &settings) {
+            return Ok(kept);
         }
         let (program_holidays, site_holidays) = self.holiday_sets(program_id).await?;
-        let tasks = self.all_plan_tasks(program_id).await?;
-        let dependencies = self.all_plan_dependencies(program_id).await?;
+        let rows = self.plan_rows(program_id, settings.revision, kept).await?;
         let calendars = Calendars {
             project_start: Some(settings.project_start),
             status_date: Some(status_date),
@@ -155,7 +262,16 @@ impl Store {
             },
             site_holidays,
         };
-        let computed = compute_apart(settings, status_date, calendars, tasks, dependencies).await?;
+        let computed = tokio::task::spawn_blocking(move || {
+            let read_in_full = matches!(rows, Rows::All(..));
+            let (tasks, dependencies) = rows.into_rows();
+            PlanSchedule {
+                read_in_full,
+                ..compute(settings, status_date, calendars, tasks, dependencies)
+            }
+        })
+        .await
+        .map_err(|e| crate::StoreError::Corrupt(format!("scheduling failed: {e}")))?;
         let computed = Arc::new(computed);
         let mut kept = self.schedules.0.lock().expect("not poisoned");
         // Keep the newest revision when two computations race.
@@ -166,6 +282,68 @@ impl Store {
             kept.insert(program_id, computed.clone());
         }
         Ok(computed)
+    }
+
+    /// Schedules every program's plan for `status_date` and keeps it, so that the first
+    /// page after a start (or a change made by another process) does not wait for it.
+    /// Returns how many plans were scheduled; one is cheap when nothing has changed.
+    pub async fn warm_plan_schedules(&self, status_date: NaiveDate) -> StoreResult<usize> {
+        use sea_orm::ConnectionTrait;
+        let rows = self
+            .db
+            .query_all_raw(crate::raw::statement(
+                self.backend(),
+                "SELECT program_id FROM plan_settings ORDER BY program_id",
+                Vec::new(),
+            ))
+            .await?;
+        for row in &rows {
+            let program_id: i64 = row.try_get_by_index(0)?;
+            self.plan_schedule(program_id, status_date).await?;
+        }
+        Ok(rows.len())
+    }
+
+    /// The rows to schedule at `revision`: the changes since `kept`'s revision if it is
+    /// recent and they are few, else every row.
+    async fn plan_rows(
+        &self,
+        program_id: i64,
+        revision: i64,
+        kept: Option<Arc<PlanSchedule>>,
+    ) -> StoreResult<Rows> {
+        if let Some(kept) = kept {
+            let since = kept.settings.revision;
+            if since == revision {
+                return Ok(Rows::Changed {
+                    kept,
+                    tasks: Vec::new(),
+                    dependencies: Vec::new(),
+                    removed: Vec::new(),
+                });
+            }
+            if since < revision && revision - since < super::REMOVED_KEPT_FOR {
+                // Removals last: a row deleted while the others are read is then gone.
+                let tasks = self.plan_tasks_since(program_id, Some(since)).await?;
+                let dependencies = self
+                    .plan_dependencies_since(program_id, Some(since))
+                    .await?;
+                let removed = super::removed_since(&self.db, program_id, since).await?;
+                let changed = tasks.len() + dependencies.len() + removed.len();
+                if changed <= (kept.tasks.len() + kept.dependencies.len()) / 4 + 100 {
+                    return Ok(Rows::Changed {
+                        kept,
+                        tasks,
+                        dependencies,
+                        removed,
+                    });
+                }
+            }
+        }
+        Ok(Rows::All(
+            self.all_plan_tasks(program_id).await?,
+            self.all_plan_dependencies(program_id).await?,
+        ))
     }
 }
 
@@ -219,7 +397,7 @@ pub(crate) fn compute(
             (d, start, Vec::new(), Some(e.to_string()))
         }
     };
-    let index = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    let index = TaskIndex::new(tasks.iter().map(|t| t.id));
     PlanSchedule {
         settings,
         status_date,
@@ -231,6 +409,7 @@ pub(crate) fn compute(
         warnings,
         error,
         calendars,
+        read_in_full: true,
         index,
         workdays,
         predecessors: OnceLock::new(),

@@ -77,13 +77,23 @@ impl Store {
     /// and without the timestamps: a national plan has 50,000 tasks, and naming columns and
     /// parsing timestamps row by row was most of the schedule's cold start.
     pub async fn all_plan_tasks(&self, program_id: i64) -> StoreResult<Vec<PlanTask>> {
-        let sql = "SELECT id, parent_id, position, name, owner_person_id, site_id, wave_id, \
-                   module_id, duration, milestone, constraint_kind, constraint_date, \
-                   percent_complete, actual_start, actual_finish, notes \
-                   FROM plan_task WHERE program_id = ? ORDER BY id";
+        self.plan_tasks_since(program_id, None).await
+    }
+
+    /// The tasks written after plan revision `since` (all of them for `None`), by id.
+    pub(crate) async fn plan_tasks_since(
+        &self,
+        program_id: i64,
+        since: Option<i64>,
+    ) -> StoreResult<Vec<PlanTask>> {
+        const COLUMNS: &str = "SELECT id, parent_id, position, name, owner_person_id, site_id, \
+                               wave_id, module_id, duration, milestone, constraint_kind, \
+                               constraint_date, percent_complete, actual_start, actual_finish, \
+                               notes FROM plan_task WHERE program_id = ?";
+        let (sql, values) = crate::plan::since_sql(COLUMNS, program_id, since);
         let rows = self
             .db
-            .query_all_raw(statement(self.backend(), sql, vec![program_id.into()]))
+            .query_all_raw(statement(self.backend(), &sql, values))
             .await?;
         rows.iter()
             .map(|r| {

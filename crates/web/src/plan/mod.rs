@@ -182,3 +182,24 @@ pub(crate) fn page_by_id<T>(
         total,
     }
 }
+
+/// How often the background task looks for plans changed by another process or a new day.
+pub const WARM_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Keeps every program's schedule computed: at the start (so the first visitor does not
+/// pay for reading and scheduling a large plan), then every `every`, which picks up
+/// imports by the CLI and the change of day between visitors.
+pub async fn run_warmer(state: AppState, every: std::time::Duration) {
+    loop {
+        let started = std::time::Instant::now();
+        match state.store.warm_plan_schedules(tasks::today()).await {
+            Ok(n) => tracing::debug!(
+                plans = n,
+                ms = started.elapsed().as_millis() as u64,
+                "plans scheduled"
+            ),
+            Err(e) => tracing::error!(error = %e, "scheduling the plans failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}

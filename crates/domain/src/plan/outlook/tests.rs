@@ -67,7 +67,7 @@ use crate::plan::dependency::PlanDependency;
 fn a_waves_outlook_has_its_forecast_timeline_driving_path_and_scale() {
     let (tasks, deps) = plan();
     let (o, dates, finish, go_lives) = scheduled(&tasks, &deps);
-    let index: HashMap<TaskId, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    let index = crate::plan::ids::TaskIndex::new(tasks.iter().map(|t| t.id));
     let predecessors = Predecessors::new(&tasks, &deps, &index);
     let links = PlanDates {
         tasks: &tasks,
