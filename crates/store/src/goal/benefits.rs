@@ -45,8 +45,7 @@ fn point(r: &QueryResult) -> StoreResult<(GoalId, Option<MonthPoint>)> {
     Ok((goal_id, MonthPoint::from_means(month, program, sites, n)))
 }
 
-/// Each goal's figures per month straight from the measurements: for one site's series,
-/// and the program dashboard's latest month.
+/// Each goal's figures per month straight from the measurements: for one site's series.
 const MONTHLY: &str = "SELECT m.goal_id, m.month, \
      AVG(CASE WHEN m.site_id IS NULL THEN m.value END) AS program, \
      AVG(CASE WHEN m.site_id IS NOT NULL THEN m.value END) AS sites, \
