@@ -15,13 +15,12 @@ use muster_domain::training::completion::CompletionSpec;
 use muster_store::import::ImportOutcome;
 use muster_store::training::{COMPLETIONS_PER_STATEMENT, CompletionWriter};
 use muster_store::{Change, Store, StoreResult};
-use tokio::sync::mpsc;
 
 use crate::Progress;
-use crate::check::{self, Checker, Run};
+use crate::check::{self, Checker};
 use crate::job::{
-    ImportError, PreviewRow, RunFiles, Sink, blocking, outcome, prepare, preview_rows, pump,
-    refused, summary, with_notes,
+    ImportError, PreviewRow, RunFiles, Sink, blocking, outcome, prepare, preview_rows,
+    read_and_write, refused, summary, with_notes,
 };
 
 /// The writer, counting unchanged rows as each batch is written.
@@ -83,43 +82,20 @@ pub(crate) async fn attempt(
     let catalog = store.completion_catalog(actor.program_id).await?;
     let change = Change::new(actor, via);
     let mut writer = store.begin_completion_import(&change, job.id).await?;
-    let (tx, rx) = mpsc::channel::<Vec<CompletionSpec>>(2);
-    let reading = {
-        let (actor, path, rejects, progress) = (
-            actor.clone(),
-            files.path.to_owned(),
-            files.rejects.to_owned(),
-            files.progress.clone(),
-        );
-        let (headers, mode, order, format) = (
-            opened.info.headers.clone(),
-            job.mode,
-            job.date_order,
-            opened.format,
-        );
-        tokio::task::spawn_blocking(move || {
-            let today = chrono::Utc::now().date_naive();
-            let mut checker = CompletionCheck::new(&actor, &catalog, &resolved, today)
-                .dates(order, format == FileFormat::Xlsx);
-            let run = Run {
-                path: &path,
-                format,
-                headers: &headers,
-                mode,
-                max_rows: MAX_ROWS,
-                batch: COMPLETIONS_PER_STATEMENT,
-                rejects: &rejects,
-                progress: &progress,
-            };
-            check::check_rows(&run, &mut checker, &tx)
-        })
-    };
     let progress = &files.progress;
     let mut sink = Counted {
         writer: &mut writer,
         progress,
     };
-    let read = pump(reading, rx, &mut sink).await;
+    let (actor, order) = (actor.clone(), job.date_order);
+    let limits = (MAX_ROWS, COMPLETIONS_PER_STATEMENT);
+    let read = read_and_write(job, files, &opened, limits, &mut sink, move |run, tx| {
+        let today = chrono::Utc::now().date_naive();
+        let mut checker = CompletionCheck::new(&actor, &catalog, &resolved, today)
+            .dates(order, run.format == FileFormat::Xlsx);
+        check::check_rows(run, &mut checker, tx)
+    })
+    .await;
     let report = match read {
         Ok(report) => report,
         Err(e) => {

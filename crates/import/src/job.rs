@@ -247,6 +247,46 @@ pub(crate) async fn pump<W, R, S: Sink<W>>(
     }
 }
 
+/// Reads and checks the file on the blocking pool while `sink` writes its good rows here:
+/// `check` runs the kind's checker over the run (at most `max_rows` data rows, good rows in
+/// batches of `batch` sent on the channel it is given). Returns what `check` returns, or the
+/// first read or write error; the caller rolls its writer back on an error.
+pub(crate) async fn read_and_write<W, R, S>(
+    job: &ImportJob,
+    files: &RunFiles<'_>,
+    opened: &Opened,
+    (max_rows, batch): (u64, usize),
+    sink: &mut S,
+    check: impl FnOnce(&check::Run<'_>, &mpsc::Sender<Vec<W>>) -> Result<R, FileError> + Send + 'static,
+) -> Result<R, ImportError>
+where
+    W: Send + 'static,
+    R: Send + 'static,
+    S: Sink<W>,
+{
+    let (tx, rx) = mpsc::channel::<Vec<W>>(2);
+    let (path, rejects, progress) = (
+        files.path.to_owned(),
+        files.rejects.to_owned(),
+        files.progress.clone(),
+    );
+    let (headers, mode, format) = (opened.info.headers.clone(), job.mode, opened.format);
+    let reading = tokio::task::spawn_blocking(move || {
+        let run = check::Run {
+            path: &path,
+            format,
+            headers: &headers,
+            mode,
+            max_rows,
+            batch,
+            rejects: &rejects,
+            progress: &progress,
+        };
+        check(&run, &tx)
+    });
+    pump(reading, rx, sink).await
+}
+
 /// An outcome with the report's row errors and rejects file.
 pub(crate) fn outcome(
     report: &Report,

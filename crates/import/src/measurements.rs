@@ -14,13 +14,12 @@ use muster_domain::import::{FileFormat, ImportJob, ImportStatus, Resolved};
 use muster_store::goal::{MEASUREMENTS_PER_STATEMENT, MeasurementWriter};
 use muster_store::import::ImportOutcome;
 use muster_store::{Change, Store, StoreResult};
-use tokio::sync::mpsc;
 
 use crate::Progress;
-use crate::check::{self, Checker, Run};
+use crate::check::{self, Checker};
 use crate::job::{
-    ImportError, PreviewRow, RunFiles, Sink, blocking, outcome, prepare, preview_rows, pump,
-    refused, summary, with_notes,
+    ImportError, PreviewRow, RunFiles, Sink, blocking, outcome, prepare, preview_rows,
+    read_and_write, refused, summary, with_notes,
 };
 
 type Row = (GoalId, MeasurementSpec);
@@ -75,37 +74,14 @@ pub(crate) async fn attempt(
     let catalog = store.goal_catalog(actor.program_id).await?;
     let change = Change::new(actor, via);
     let mut writer = store.begin_measurement_import(&change, job.id).await?;
-    let (tx, rx) = mpsc::channel::<Vec<Row>>(2);
-    let reading = {
-        let (actor, path, rejects, progress) = (
-            actor.clone(),
-            files.path.to_owned(),
-            files.rejects.to_owned(),
-            files.progress.clone(),
-        );
-        let (headers, mode, order, format) = (
-            opened.info.headers.clone(),
-            job.mode,
-            job.date_order,
-            opened.format,
-        );
-        tokio::task::spawn_blocking(move || {
-            let mut checker = MeasurementCheck::new(&actor, &catalog, &resolved)
-                .dates(order, format == FileFormat::Xlsx);
-            let run = Run {
-                path: &path,
-                format,
-                headers: &headers,
-                mode,
-                max_rows: MAX_ROWS,
-                batch: MEASUREMENTS_PER_STATEMENT,
-                rejects: &rejects,
-                progress: &progress,
-            };
-            check::check_rows(&run, &mut checker, &tx)
-        })
-    };
-    let read = pump(reading, rx, &mut writer).await;
+    let (actor, order) = (actor.clone(), job.date_order);
+    let limits = (MAX_ROWS, MEASUREMENTS_PER_STATEMENT);
+    let read = read_and_write(job, files, &opened, limits, &mut writer, move |run, tx| {
+        let mut checker = MeasurementCheck::new(&actor, &catalog, &resolved)
+            .dates(order, run.format == FileFormat::Xlsx);
+        check::check_rows(run, &mut checker, tx)
+    })
+    .await;
     let report = match read {
         Ok(report) => report,
         Err(e) => {

@@ -12,15 +12,13 @@ use muster_domain::import::{FileFormat, ImportJob, ImportStatus, Resolved};
 use muster_store::import::ImportOutcome;
 use muster_store::roster::{PEOPLE_PER_STATEMENT, RosterWriter};
 use muster_store::{Change, Store, StoreResult};
-use tokio::sync::mpsc;
 
 use crate::Progress;
-use crate::check::{self, Checker, Run};
+use crate::check::{self, Checker};
 use crate::job::{
-    ImportError, PreviewRow, RunFiles, Sink, blocking, outcome, prepare, preview_rows, pump,
-    refused, summary, with_notes,
+    ImportError, PreviewRow, RunFiles, Sink, blocking, outcome, prepare, preview_rows,
+    read_and_write, refused, summary, with_notes,
 };
-use crate::source::FileError;
 
 /// An import records one audit entry for the job (file, mode, mapping, counts). With
 /// MUSTER_IMPORT_AUDIT=person it also records one per person created, changed or marked
@@ -111,50 +109,25 @@ pub(crate) async fn attempt(
     let mut writer = store
         .begin_roster_import(&change, audit_each_person())
         .await?;
-    let (tx, rx) = mpsc::channel::<Vec<PersonWrite>>(2);
-    let reading = {
-        let (actor, path, rejects, progress) = (
-            actor.clone(),
-            files.path.to_owned(),
-            files.rejects.to_owned(),
-            files.progress.clone(),
-        );
-        let (headers, mode, complete, order) = (
-            opened.info.headers.clone(),
-            job.mode,
-            job.complete_roster,
-            job.date_order,
-        );
-        let format = opened.format;
-        tokio::task::spawn_blocking(move || {
-            let today = chrono::Utc::now().date_naive();
-            let mut checker =
-                RosterCheck::new(&actor, &places, &roster, &resolved, today).dates(order);
-            let run = Run {
-                path: &path,
-                format,
-                headers: &headers,
-                mode,
-                max_rows: MAX_ROWS,
-                batch: PEOPLE_PER_STATEMENT,
-                rejects: &rejects,
-                progress: &progress,
-            };
-            let report = check::check_rows(&run, &mut checker, &tx)?;
-            let missing = if complete {
-                checker.missing()
-            } else {
-                Vec::new()
-            };
-            Ok::<_, FileError>((report, missing))
-        })
-    };
     let mut sink = RosterSink {
         writer: &mut writer,
         progress: &files.progress,
         first: true,
     };
-    let read = pump(reading, rx, &mut sink).await;
+    let (actor, order, complete) = (actor.clone(), job.date_order, job.complete_roster);
+    let limits = (MAX_ROWS, PEOPLE_PER_STATEMENT);
+    let read = read_and_write(job, files, &opened, limits, &mut sink, move |run, tx| {
+        let today = chrono::Utc::now().date_naive();
+        let mut checker = RosterCheck::new(&actor, &places, &roster, &resolved, today).dates(order);
+        let report = check::check_rows(run, &mut checker, tx)?;
+        let missing = if complete {
+            checker.missing()
+        } else {
+            Vec::new()
+        };
+        Ok((report, missing))
+    })
+    .await;
     let (report, missing) = match read {
         Ok(done) => done,
         Err(e) => {
