@@ -2,6 +2,8 @@
 # Roster import (issue 4) on SQLite: 400,000 people from CSV and from XLSX with
 # `muster import people`, against `sqlite3 .import` of the same CSV. Release build.
 #   ROWS=400000 bash scripts/bench_roster.sh
+#   DATABASE=postgres bash scripts/bench_roster.sh   # the imports on a throwaway PostgreSQL
+#                                                    # cluster (the sqlite3 rows stay)
 # Prints Markdown for docs/performance.md (times are wall clock, peak memory is the
 # importing process's maximum resident set).
 set -euo pipefail
@@ -15,7 +17,9 @@ TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 BIN=$TARGET/release/muster
 GEN=$TARGET/release/examples/roster_file
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# shellcheck source=lib/postgres.sh
+source scripts/lib/postgres.sh
+trap '[[ ${DATABASE:-sqlite} != postgres ]] || pg_stop 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 # shellcheck source=lib/bench.sh
 source scripts/lib/bench.sh
@@ -25,7 +29,20 @@ CPUS=()
 "$BIN" demo --scale small --database "sqlite://$WORK/base.db" >/dev/null 2>&1
 sqlite3 "$WORK/base.db" "SELECT s.code || '|' || u.code FROM unit u JOIN site s ON s.id = u.site_id WHERE u.code IS NOT NULL" >"$WORK/places"
 "$GEN" "$ROWS" "$WORK/roster.csv" "$WORK/roster.xlsx" <"$WORK/places"
-fresh() { rm -f "$WORK"/run.db*; cp "$WORK/base.db" "$WORK/run.db"; }
+if [[ ${DATABASE:-sqlite} == postgres ]]; then
+    pg_start >/dev/null
+    SERVER=${MUSTER_TEST_POSTGRES_URL%/*}
+    psql "$MUSTER_TEST_POSTGRES_URL" -qc "CREATE DATABASE base" >/dev/null
+    "$BIN" demo --scale small --database "$SERVER/base" >/dev/null 2>&1
+    RUN_DB=$SERVER/run
+    fresh() {
+        psql "$MUSTER_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS run" -c "CREATE DATABASE run TEMPLATE base" >/dev/null
+    }
+else
+    RUN_DB=sqlite://$WORK/run.db
+    fresh() { rm -f "$WORK"/run.db*; cp "$WORK/base.db" "$WORK/run.db"; }
+fi
+echo "Imports into ${DATABASE:-sqlite}."
 
 echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the same cores inflates wall times; compare CPU too)."
 echo "$ROWS people; CSV $(( $(stat -c %s "$WORK/roster.csv") / 1024 / 1024 )) MiB, XLSX $(( $(stat -c %s "$WORK/roster.xlsx") / 1024 / 1024 )) MiB; $(nproc) cores."
@@ -49,17 +66,17 @@ timed "\`sqlite3 .import\` + INSERT into Muster's person table (its indexes)" sq
 CPUS+=("$LAST_CPU")
 SCHEMA=$LAST_NS
 fresh
-timed "\`muster import people\` CSV, new program roster (audit: one entry for the job)" "$BIN" import people "$WORK/roster.csv" --database "sqlite://$WORK/run.db"
+timed "\`muster import people\` CSV, new program roster (audit: one entry for the job)" "$BIN" import people "$WORK/roster.csv" --database "$RUN_DB"
 CPUS+=("$LAST_CPU")
 CSV=$LAST_NS
-timed "same file again: every row unchanged" "$BIN" import people "$WORK/roster.csv" --complete-roster --database "sqlite://$WORK/run.db"
+timed "same file again: every row unchanged" "$BIN" import people "$WORK/roster.csv" --complete-roster --database "$RUN_DB"
 CPUS+=("$LAST_CPU")
 fresh
-timed "\`muster import people\` CSV, MUSTER_IMPORT_AUDIT=person (an entry per person too)" env MUSTER_IMPORT_AUDIT=person "$BIN" import people "$WORK/roster.csv" --database "sqlite://$WORK/run.db"
+timed "\`muster import people\` CSV, MUSTER_IMPORT_AUDIT=person (an entry per person too)" env MUSTER_IMPORT_AUDIT=person "$BIN" import people "$WORK/roster.csv" --database "$RUN_DB"
 CPUS+=("$LAST_CPU")
 PERSON=$LAST_NS
 fresh
-timed "\`muster import people\` XLSX" "$BIN" import people "$WORK/roster.xlsx" --database "sqlite://$WORK/run.db"
+timed "\`muster import people\` XLSX" "$BIN" import people "$WORK/roster.xlsx" --database "$RUN_DB"
 CPUS+=("$LAST_CPU")
 echo
 echo "CPU (user + system) of each row above, in order: ${CPUS[*]} s. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

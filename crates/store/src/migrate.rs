@@ -197,6 +197,17 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0025_benefit_rollup_triggers.postgres.sql"
         )),
     },
+    Migration {
+        version: 28,
+        name: "person_list_indexes",
+        both: None,
+        sqlite: Some(include_str!(
+            "../migrations/0028_person_list_indexes.sqlite.sql"
+        )),
+        postgres: Some(include_str!(
+            "../migrations/0028_person_list_indexes.postgres.sql"
+        )),
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

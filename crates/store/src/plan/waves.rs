@@ -27,7 +27,8 @@ struct SiteCount {
 
 impl Store {
     /// Each site's people as the scale index counts them: active people on the roster (all
-    /// people per site from `ix_person_site_name`, less the inactive from
+    /// people per site from a site-first index (`ix_person_site_role_name` on SQLite,
+    /// `ix_person_site_name` on PostgreSQL), less the inactive from
     /// `ix_person_inactive_site`), with the site's expected users. `sites` limits it.
     #[tracing::instrument(skip(self))]
     pub async fn site_headcounts(

@@ -150,7 +150,6 @@ pub(crate) async fn add_status_rows<C: ConnectionTrait>(
 pub(crate) fn status_rows(backend: Backend, program_id: i64, after_id: i64) -> Statement {
     let sql = "INSERT INTO training_status (person_id, program_id, complete, proficient) \
          SELECT p.id, p.program_id, 0, 0 FROM person p WHERE p.program_id = ? AND p.id > ? \
-         AND NOT EXISTS (SELECT 1 FROM training_status t WHERE t.person_id = p.id) \
          ON CONFLICT (person_id) DO NOTHING";
     statement(backend, sql, vec![program_id.into(), after_id.into()])
 }
