@@ -197,6 +197,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0025_benefit_rollup_triggers.postgres.sql"
         )),
     },
+    Migration {
+        version: 27,
+        name: "attestation_evidence",
+        both: Some(include_str!("../migrations/0027_attestation_evidence.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
