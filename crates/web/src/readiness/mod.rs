@@ -79,6 +79,8 @@ pub fn upload_routes() -> Router<AppState> {
             "/api/v1/readiness/attestations/{id}/evidence",
             post(evidence::api_upload),
         )
+        // axum's own 2 MB default for extractors would cut a form short of the limit.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             EVIDENCE.upload_limit(),
         ))
