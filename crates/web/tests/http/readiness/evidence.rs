@@ -79,7 +79,7 @@ async fn upload(app: &TestApp, token: &str, attestation: i64, files: &[(&str, &[
     .await
 }
 
-/// The page a redirect leads to, with the flash message it set.
+/// The page the form's redirect leads to, with its flash message.
 async fn follow(app: &TestApp, session: &Session, reply: &Reply) -> String {
     assert_eq!(
         reply.status,
@@ -87,22 +87,10 @@ async fn follow(app: &TestApp, session: &Session, reply: &Reply) -> String {
         "{}",
         reply.body.split("<main").nth(1).unwrap_or(&reply.body)
     );
-    let to = reply.headers[header::LOCATION].to_str().unwrap();
-    let flash = reply.cookie("muster_flash").unwrap_or_default();
-    app.send(
-        Request::get(to)
-            .header(
-                header::COOKIE,
-                format!("{}; muster_flash={flash}", session.cookie_header()),
-            )
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-    .body
+    app.follow(session, reply).await
 }
 
-fn header_of<'a>(reply: &'a Reply, name: header::HeaderName) -> &'a str {
+fn header_of(reply: &Reply, name: header::HeaderName) -> &str {
     reply
         .headers
         .get(&name)
