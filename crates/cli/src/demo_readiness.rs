@@ -167,7 +167,20 @@ pub async fn load(store: &Store, actor: &Actor, scale: Scale, sites: &[i64]) -> 
                 let spec = attest(*criterion, *site, status, on)
                     .parse(today)
                     .map_err(to_anyhow)?;
-                store.create_attestation(&change, spec).await?;
+                // The latest "met" ones carry their sign-off sheet as an evidence file.
+                let files = if *status == "met" && step + 1 == history.len() {
+                    vec![muster_store::NewAttachment {
+                        file_name: format!("sign-off-{criterion}-{site}.csv"),
+                        content_type: "text/csv".into(),
+                        data: format!(
+                            "criterion,site,status,signed_on\n{criterion},{site},met,{on}\n"
+                        )
+                        .into_bytes(),
+                    }]
+                } else {
+                    Vec::new()
+                };
+                store.create_attestation(&change, spec, files).await?;
             }
         }
         // The small demo's past checkpoints, frozen as they then stood on attestations.

@@ -9,6 +9,7 @@ pub mod choice;
 pub mod access;
 pub mod account;
 pub mod alignment;
+pub mod attachment;
 pub mod audit;
 pub mod champion;
 pub mod command_center;

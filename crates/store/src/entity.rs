@@ -262,14 +262,6 @@ pub mod ticket_event {
     });
 }
 
-pub mod ticket_attachment {
-    use super::Ts;
-    entity!("ticket_attachment" {
-        ticket_id: i64, file_name: String, content_type: String, size: i64, data: Vec<u8>,
-        created_at: Ts,
-    });
-}
-
 pub mod change_request {
     use super::Ts;
     entity!("change_request" {

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alignment;
+mod attachment;
 mod audit;
 mod bulk;
 mod connect;
@@ -51,6 +52,7 @@ pub mod wave;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use attachment::NewAttachment;
 pub use audit::Change;
 pub use connect::{Backend, DatabaseUrl, Store};
 pub use error::{StoreError, StoreResult};

@@ -198,6 +198,13 @@ const MIGRATIONS: &[Migration] = &[
         )),
     },
     Migration {
+        version: 27,
+        name: "attestation_evidence",
+        both: Some(include_str!("../migrations/0027_attestation_evidence.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 28,
         name: "person_list_indexes",
         both: None,

@@ -381,6 +381,8 @@ mod completion_import;
 #[path = "store/lessons.rs"]
 mod lessons;
 
+#[path = "store/evidence.rs"]
+mod evidence;
 #[path = "store/goals.rs"]
 mod goals;
 #[path = "store/governance.rs"]

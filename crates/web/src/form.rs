@@ -136,7 +136,7 @@ pub fn attach_errors(fields: &mut [Field], invalid: Option<&Invalid>) -> Vec<Str
 
 /// A rejected extraction, answered as problem+json under /api and as a page elsewhere.
 pub struct Rejection {
-    err: AppError,
+    pub(crate) err: AppError,
     api: bool,
 }
 

@@ -8,6 +8,7 @@
 mod access;
 mod alignment;
 mod api;
+mod attachment;
 mod audit;
 mod auth;
 mod champion;
@@ -163,6 +164,7 @@ pub fn app(state: AppState) -> Router {
         .merge(stakeholder::routes())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(ticket::upload_routes().layer(RequestBodyLimitLayer::new(ticket::UPLOAD_LIMIT)))
+        .merge(readiness::upload_routes())
         .merge(import::upload_routes())
         .merge(plan::upload_routes())
         .layer(axum::middleware::from_fn_with_state(

@@ -1,7 +1,8 @@
 //! Readiness in the browser: a program lead opens the first wave's scorecard (every cell
 //! coloured and labelled), finds the lagging site red, drills into a site and an
-//! attestation history, opens a past assessment and records one. axe-core audits every
-//! page reached.
+//! attestation history, opens a past assessment and records one, and attests a criterion
+//! with a real evidence file chosen in the file input, which the history then lists and
+//! serves as a download. axe-core audits every page reached.
 
 use anyhow::{Context, Result, ensure};
 
@@ -59,6 +60,7 @@ async fn readiness_scenario(b: Browser) -> Result<()> {
         b.text("main").await?.contains("Attest:"),
         "the attestation forms"
     );
+    attest_with_a_file(&b, &site).await?;
     b.goto(&devices).await?;
     let history = b.table().await?;
     ensure!(
@@ -71,6 +73,72 @@ async fn readiness_scenario(b: Browser) -> Result<()> {
     ensure!(
         b.text("main").await?.contains("T-120"),
         "a past checkpoint's frozen scorecard"
+    );
+    Ok(())
+}
+
+/// On the site page, the first attestation form: a status, a few words and a real CSV
+/// chosen in the file input; the history it leads to lists the file, and the file comes
+/// back from its link as a download.
+async fn attest_with_a_file(b: &Browser, site: &str) -> Result<()> {
+    b.goto(site).await?;
+    ensure!(
+        b.text("main").await?.contains("Attest:"),
+        "the attestation forms"
+    );
+    let input = b.find("main form input[type='file'][name='files']").await?;
+    let input_id = input.attr("id").await?.context("the file input's id")?;
+    let criterion = input_id.trim_start_matches("files-").to_owned();
+    let name = format!("devices-{}.csv", super::tag());
+    let file = std::env::temp_dir().join(&name);
+    let content = "room,device,deployed\n4 North 12,WOW-0042,yes\n";
+    std::fs::write(&file, content)?;
+    input
+        .send_keys(file.to_str().context("a UTF-8 temp path")?)
+        .await?;
+    b.fill(
+        &format!("evidence-{criterion}"),
+        "Deployment sheet attached",
+    )
+    .await?;
+    let form = format!("main form:has(#{input_id})");
+    b.find(&format!("{form} input[name='status'][value='met']"))
+        .await?
+        .click()
+        .await?;
+    b.press(&format!("{form} button[type='submit']")).await?;
+    let _ = std::fs::remove_file(&file);
+    let flash = b.flash().await?.unwrap_or_default();
+    ensure!(
+        flash.contains("with 1 evidence file"),
+        "the attestation says its file was kept: {flash}"
+    );
+    ensure!(
+        b.path().await?.starts_with("/readiness/attestations"),
+        "the form leads to the attestation history"
+    );
+    let history = b.table().await?;
+    let files = history.column("Evidence files");
+    let row = history
+        .rows
+        .iter()
+        .find(|r| r[files].text.contains(&name))
+        .with_context(|| format!("{name} in the history: {:?}", history.rows))?;
+    let href = row[files]
+        .href
+        .clone()
+        .context("the file links to its download")?;
+    let answer = b
+        .client
+        .execute(
+            "return fetch(arguments[0]).then(async r => [r.status, \
+             r.headers.get('content-disposition'), await r.text()]);",
+            vec![serde_json::Value::String(href.clone())],
+        )
+        .await?;
+    ensure!(
+        answer == serde_json::json!([200, format!("attachment; filename=\"{name}\""), content]),
+        "{href} serves the file as uploaded, as a download: {answer}"
     );
     Ok(())
 }

@@ -1,11 +1,14 @@
 //! An owner's attestation of a criterion at a site: met, partly or not met, with evidence,
 //! dated. Every attestation is kept; the latest (by date, then by when it was recorded) is
-//! the one that rates the criterion.
+//! the one that rates the criterion. Evidence files come with it or are added later by
+//! its author; none is ever replaced or removed.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Attestation, CriterionId};
+use crate::access::Actor;
+use crate::attachment::{Kind, Policy, StoredFile};
 use crate::draft::id;
 use crate::site::SiteId;
 use crate::text::{date, optional_text};
@@ -26,6 +29,43 @@ pub struct AttestationRecord {
     pub attested_by: String,
     pub attested_by_account_id: Option<i64>,
     pub recorded_at: DateTime<Utc>,
+    /// Evidence files, oldest first.
+    pub files: Vec<StoredFile>,
+}
+
+/// Evidence files: device spreadsheets, procedure documents, sign-off scans.
+pub const EVIDENCE: Policy = Policy {
+    what: "evidence files",
+    max_bytes: 10 * 1024 * 1024,
+    max_files: 5,
+    kinds: &[
+        Kind::Pdf,
+        Kind::Xlsx,
+        Kind::Csv,
+        Kind::Docx,
+        Kind::Pptx,
+        Kind::Text,
+        Kind::Png,
+        Kind::Jpeg,
+        Kind::Tiff,
+    ],
+    described: "a PDF, an Excel workbook, a CSV, a Word or PowerPoint document, a text file \
+                or a PNG, JPEG or TIFF scan",
+};
+
+impl AttestationRecord {
+    /// Only its author adds evidence to an attestation already recorded (whoever else may
+    /// attest records a new attestation instead): the record says who vouched for what.
+    pub fn may_add_evidence(&self, actor: &Actor) -> Result<(), String> {
+        match (self.attested_by_account_id, actor.account_id) {
+            (Some(author), Some(me)) if author == me => Ok(()),
+            _ => Err(format!(
+                "only {}, who recorded this attestation, adds evidence to it; record a new \
+                 attestation instead",
+                self.attested_by
+            )),
+        }
+    }
 }
 
 /// An attestation as submitted.

@@ -11,6 +11,7 @@ pub mod workflow;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::attachment::{Kind, Policy, StoredFile};
 use crate::draft::{flag, number_as_text, optional_id};
 use crate::person::JobRole;
 use crate::text::optional_text;
@@ -311,68 +312,19 @@ pub struct Similar {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
-    pub id: i64,
     pub ticket_id: TicketId,
-    pub file_name: String,
-    pub content_type: String,
-    pub size: i64,
+    #[serde(flatten)]
+    pub file: StoredFile,
 }
 
 /// Attachments: screenshots and scanned documents only, checked by their bytes.
-pub mod attachment {
-    pub const MAX_BYTES: usize = 5 * 1024 * 1024;
-    pub const MAX_FILES: usize = 5;
-
-    /// The content type the bytes really are, if it is one we accept.
-    pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-        const KINDS: &[(&[u8], &str)] = &[
-            (b"\x89PNG\r\n\x1a\n", "image/png"),
-            (b"\xff\xd8\xff", "image/jpeg"),
-            (b"GIF87a", "image/gif"),
-            (b"GIF89a", "image/gif"),
-            (b"%PDF-", "application/pdf"),
-        ];
-        if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            return Some("image/webp");
-        }
-        KINDS
-            .iter()
-            .find(|(magic, _)| bytes.starts_with(magic))
-            .map(|(_, kind)| *kind)
-    }
-
-    /// Checks one file; the error says what is wrong with which file.
-    pub fn check(name: &str, bytes: &[u8]) -> Result<&'static str, String> {
-        if bytes.is_empty() {
-            return Err(format!("{name} is empty"));
-        }
-        if bytes.len() > MAX_BYTES {
-            return Err(format!(
-                "{name} is {} KiB; attachments may be at most {} MiB",
-                bytes.len() / 1024,
-                MAX_BYTES / 1024 / 1024
-            ));
-        }
-        sniff(bytes)
-            .ok_or_else(|| format!("{name} is not a PNG, JPEG, GIF or WebP screenshot or a PDF"))
-    }
-
-    /// A file name safe to store and to send back in a header.
-    pub fn clean_name(raw: &str) -> String {
-        let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-        let cleaned: String = base
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
-            .take(100)
-            .collect();
-        let cleaned = cleaned.trim().to_owned();
-        if cleaned.is_empty() {
-            "attachment".into()
-        } else {
-            cleaned
-        }
-    }
-}
+pub const ATTACHMENTS: Policy = Policy {
+    what: "attachments",
+    max_bytes: 5 * 1024 * 1024,
+    max_files: 5,
+    kinds: &[Kind::Png, Kind::Jpeg, Kind::Gif, Kind::Webp, Kind::Pdf],
+    described: "a PNG, JPEG, GIF or WebP screenshot or a PDF",
+};
 
 #[cfg(test)]
 mod tests {
@@ -420,18 +372,21 @@ mod tests {
     #[test]
     fn attachments_are_checked_by_their_bytes() {
         let png = b"\x89PNG\r\n\x1a\n0000";
-        assert_eq!(attachment::check("a.png", png), Ok("image/png"));
+        assert_eq!(ATTACHMENTS.check("a.png", png), Ok("image/png"));
         assert!(
-            attachment::check("evil.png", b"<script>")
+            ATTACHMENTS
+                .check("evil.png", b"<script>")
                 .unwrap_err()
                 .contains("evil.png")
         );
-        let big = vec![0xff; attachment::MAX_BYTES + 1];
+        let big = vec![0xff; ATTACHMENTS.max_bytes + 1];
         assert!(
-            attachment::check("big.jpg", &big)
+            ATTACHMENTS
+                .check("big.jpg", &big)
                 .unwrap_err()
                 .contains("at most 5 MiB")
         );
-        assert_eq!(attachment::clean_name("C:\\x\\shot<1>.png"), "shot1.png");
+        let sheet = b"PK\x03\x04....xl/workbook.xml";
+        assert!(ATTACHMENTS.check("d.xlsx", sheet).is_err(), "no workbooks");
     }
 }

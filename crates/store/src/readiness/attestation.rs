@@ -1,19 +1,23 @@
 //! Attestations: appended, never changed; the latest per criterion and site (by the day
-//! attested, then by id) rates the criterion there.
+//! attested, then by id) rates the criterion there. Evidence files are stored with the
+//! attestation, in its transaction, or added to it later (`add_evidence`); never replaced.
 
 use std::collections::HashMap;
 
 use chrono::Utc;
 use muster_domain::access::Scope;
+use muster_domain::attachment::StoredFile;
 use muster_domain::readiness::attestation::{AttestationRecord, AttestationSpec};
 use muster_domain::readiness::{Attestation, CriterionId, Measure};
 use muster_domain::site::SiteId;
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 
 use crate::Store;
+use crate::attachment::{EVIDENCE_FILES, NewAttachment};
 use crate::audit::Change;
 use crate::entity::readiness_attestation;
 use crate::error::{StoreError, StoreResult};
@@ -42,6 +46,7 @@ fn to_attestation(m: readiness_attestation::Model) -> StoreResult<AttestationRec
         attested_by: m.attested_by,
         attested_by_account_id: m.attested_by_account_id,
         recorded_at: m.recorded_at,
+        files: Vec::new(),
     })
 }
 
@@ -53,12 +58,14 @@ struct LatestRow {
 }
 
 impl Store {
-    /// Records an attestation of an attested criterion at a site.
-    #[tracing::instrument(skip(self, change))]
+    /// Records an attestation of an attested criterion at a site, with its evidence files
+    /// (each audited) in the same transaction.
+    #[tracing::instrument(skip(self, change, files))]
     pub async fn create_attestation(
         &self,
         change: &Change<'_>,
         spec: AttestationSpec,
+        files: Vec<NewAttachment>,
     ) -> StoreResult<AttestationRecord> {
         let program_id = change.program_id();
         let criterion = self.criterion(program_id, spec.criterion_id).await?;
@@ -93,8 +100,92 @@ impl Store {
             attested_by_account_id: Set(change.actor.account_id),
             recorded_at: Set(Utc::now()),
         };
-        self.insert_audited(change, ENTITY, row, &[], to_attestation, |a| a.id)
+        // The files are written after the row, by a future that owns what it uses.
+        let (actor, via) = (change.actor.clone(), change.via);
+        self.insert_then(
+            change,
+            ENTITY,
+            row,
+            &[],
+            move |txn, stored| {
+                Box::pin(async move {
+                    let change = Change::new(&actor, via);
+                    let mut a = to_attestation(stored)?;
+                    a.files = EVIDENCE_FILES
+                        .insert_all(txn, &change, a.id, &files)
+                        .await?;
+                    Ok(a)
+                })
+            },
+            |a| a.id,
+        )
+        .await
+    }
+
+    /// Attestation `id` with its evidence files.
+    #[tracing::instrument(skip(self))]
+    pub async fn attestation(&self, program_id: i64, id: i64) -> StoreResult<AttestationRecord> {
+        let row = readiness_attestation::Entity::find_by_id(id)
+            .filter(readiness_attestation::Column::ProgramId.eq(program_id))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::not_found("attestation", id))?;
+        let mut list = vec![to_attestation(row)?];
+        self.attach_evidence(program_id, &mut list).await?;
+        Ok(list.remove(0))
+    }
+
+    /// Adds evidence files to attestation `id` (whether its author may is the caller's
+    /// question: see `AttestationRecord::may_add_evidence`); each upload is audited.
+    #[tracing::instrument(skip(self, change, files))]
+    pub async fn add_evidence(
+        &self,
+        change: &Change<'_>,
+        id: i64,
+        files: Vec<NewAttachment>,
+    ) -> StoreResult<Vec<StoredFile>> {
+        let txn = self.db.begin().await?;
+        let exists = readiness_attestation::Entity::find_by_id(id)
+            .filter(readiness_attestation::Column::ProgramId.eq(change.program_id()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !exists {
+            return Err(StoreError::not_found("attestation", id));
+        }
+        let stored = EVIDENCE_FILES.insert_all(&txn, change, id, &files).await?;
+        txn.commit().await?;
+        Ok(stored)
+    }
+
+    /// Evidence file `file_id` of attestation `attestation_id`, with its bytes.
+    #[tracing::instrument(skip(self))]
+    pub async fn evidence_file(
+        &self,
+        program_id: i64,
+        attestation_id: i64,
+        file_id: i64,
+    ) -> StoreResult<(StoredFile, Vec<u8>)> {
+        EVIDENCE_FILES
+            .read(&self.db, program_id, attestation_id, file_id)
             .await
+    }
+
+    /// Fills in the evidence files of `list` with one query.
+    async fn attach_evidence(
+        &self,
+        program_id: i64,
+        list: &mut [AttestationRecord],
+    ) -> StoreResult<()> {
+        let ids: Vec<i64> = list.iter().map(|a| a.id).collect();
+        let mut by_owner: HashMap<i64, Vec<StoredFile>> = HashMap::new();
+        for (owner, file) in EVIDENCE_FILES.list(&self.db, program_id, &ids).await? {
+            by_owner.entry(owner).or_default().push(file);
+        }
+        for a in list {
+            a.files = by_owner.remove(&a.id).unwrap_or_default();
+        }
+        Ok(())
     }
 
     /// Attestations under `filter` within `scope`, newest first (at most `HISTORY_LIMIT`).
@@ -118,7 +209,7 @@ impl Store {
         if let Some(id) = filter.site_id {
             query = query.filter(C::SiteId.eq(id));
         }
-        query
+        let mut list = query
             .order_by_desc(C::AttestedOn)
             .order_by_desc(C::Id)
             .limit(HISTORY_LIMIT)
@@ -126,7 +217,9 @@ impl Store {
             .await?
             .into_iter()
             .map(to_attestation)
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.attach_evidence(program_id, &mut list).await?;
+        Ok(list)
     }
 
     /// The latest attestation of every criterion at each of `site_ids`: one row per

@@ -26,18 +26,13 @@ use tokio::sync::{mpsc, oneshot};
 use super::search_index::{SEARCH_LAG, index_new_tickets};
 use super::{secs, ticket_row, to_ticket};
 use crate::Store;
+use crate::attachment::{NewAttachment, TICKET_FILES};
 use crate::audit::{Change, INTAKE_RULES_CHANGED, record_created};
-use crate::entity::{module, site, ticket, ticket_attachment, ticket_event, unit};
+use crate::entity::{module, site, ticket, ticket_event, unit};
 use crate::error::{StoreError, StoreResult};
 
 /// Most tickets written in one transaction.
 const BATCH: usize = 512;
-
-pub struct NewAttachment {
-    pub file_name: String,
-    pub content_type: String,
-    pub data: Vec<u8>,
-}
 
 pub struct NewTicket {
     pub spec: TicketSpec,
@@ -475,7 +470,6 @@ async fn insert_tickets<C: ConnectionTrait>(
         )));
     }
     let mut events = Vec::with_capacity(stored.len());
-    let mut files = Vec::new();
     for ((i, _), ticket) in fresh.iter().zip(&stored) {
         let job = &jobs[*i];
         let change = Change::new(&job.actor, job.via);
@@ -496,16 +490,16 @@ async fn insert_tickets<C: ConnectionTrait>(
                 EventKind::Attachment,
                 &file.file_name,
             ));
-            files.push(attachment_row(program_id, ticket.id, file));
         }
     }
     ticket_event::Entity::insert_many(events)
         .exec_without_returning(db)
         .await?;
-    for file in files {
-        // One at a time: attachments are rare and each may be megabytes.
-        ticket_attachment::Entity::insert(file)
-            .exec_without_returning(db)
+    for ((i, _), ticket) in fresh.iter().zip(&stored) {
+        let job = &jobs[*i];
+        let change = Change::new(&job.actor, job.via);
+        TICKET_FILES
+            .insert_all(db, &change, ticket.id, &job.new.attachments)
             .await?;
     }
     record_created(
@@ -535,23 +529,6 @@ fn event_row(
         actor: Set(change.actor.name.clone()),
         kind: Set(kind.code().into()),
         detail: Set(detail.to_owned()),
-    }
-}
-
-fn attachment_row(
-    program_id: i64,
-    ticket_id: i64,
-    file: &NewAttachment,
-) -> ticket_attachment::ActiveModel {
-    ticket_attachment::ActiveModel {
-        id: NotSet,
-        program_id: Set(program_id),
-        ticket_id: Set(ticket_id),
-        file_name: Set(file.file_name.clone()),
-        content_type: Set(file.content_type.clone()),
-        size: Set(file.data.len() as i64),
-        data: Set(file.data.clone()),
-        created_at: Set(Utc::now()),
     }
 }
 
@@ -587,13 +564,7 @@ impl Store {
                 &file.file_name,
             )
             .await?;
-            ticket_attachment::Entity::insert(attachment_row(
-                change.program_id(),
-                ticket_id,
-                &file,
-            ))
-            .exec_without_returning(&txn)
-            .await?;
+            TICKET_FILES.insert(&txn, change, ticket_id, &file).await?;
         }
         txn.commit().await?;
         Ok(())

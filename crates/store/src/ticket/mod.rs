@@ -24,11 +24,13 @@ use sea_orm::{
 };
 
 use crate::Store;
-use crate::entity::{support_team, ticket, ticket_attachment, ticket_event};
+use crate::attachment::TICKET_FILES;
+use crate::entity::{support_team, ticket, ticket_event};
 use crate::error::{StoreError, StoreResult};
 
+pub use crate::attachment::NewAttachment;
 pub use board::{DayFigures, HourFigures, Huddle, Summary, Tally, VendorScore, WaitingTicket};
-pub use create::{Created, NewAttachment, NewTicket, TicketWriter};
+pub use create::{Created, NewTicket, TicketWriter};
 pub use notify::{Mail, Notification};
 pub use search_index::SEARCH_LAG;
 pub(crate) use search_index::index_new_tickets;
@@ -498,27 +500,11 @@ impl Store {
         program_id: i64,
         ticket_id: i64,
     ) -> StoreResult<Vec<Attachment>> {
-        use ticket_attachment::Column as C;
-        let rows: Vec<(i64, i64, String, String, i64)> = ticket_attachment::Entity::find()
-            .select_only()
-            .columns([C::Id, C::TicketId, C::FileName, C::ContentType, C::Size])
-            .filter(C::ProgramId.eq(program_id))
-            .filter(C::TicketId.eq(ticket_id))
-            .order_by_asc(C::Id)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(rows
+        Ok(TICKET_FILES
+            .list(&self.db, program_id, &[ticket_id])
+            .await?
             .into_iter()
-            .map(
-                |(id, ticket_id, file_name, content_type, size)| Attachment {
-                    id,
-                    ticket_id,
-                    file_name,
-                    content_type,
-                    size,
-                },
-            )
+            .map(|(ticket_id, file)| Attachment { ticket_id, file })
             .collect())
     }
 
@@ -529,22 +515,10 @@ impl Store {
         ticket_id: i64,
         id: i64,
     ) -> StoreResult<(Attachment, Vec<u8>)> {
-        let row = ticket_attachment::Entity::find_by_id(id)
-            .filter(ticket_attachment::Column::ProgramId.eq(program_id))
-            .filter(ticket_attachment::Column::TicketId.eq(ticket_id))
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| StoreError::not_found("attachment", id))?;
-        Ok((
-            Attachment {
-                id: row.id,
-                ticket_id: row.ticket_id,
-                file_name: row.file_name,
-                content_type: row.content_type,
-                size: row.size,
-            },
-            row.data,
-        ))
+        let (file, bytes) = TICKET_FILES
+            .read(&self.db, program_id, ticket_id, id)
+            .await?;
+        Ok((Attachment { ticket_id, file }, bytes))
     }
 
     /// The newest ticket number of the program (0 before the first ticket).

@@ -3,6 +3,7 @@
 //! assessments (frozen scorecards at checkpoints) and the go/no-go gate.
 
 pub(crate) mod criteria;
+mod evidence;
 mod records;
 mod scorecard;
 mod view;
@@ -27,9 +28,10 @@ pub fn routes() -> Router<AppState> {
             "/readiness/waves/{wave_id}/sites/{site_id}",
             get(scorecard::site_page),
         )
+        .route("/readiness/attestations", get(records::attestations_page))
         .route(
-            "/readiness/attestations",
-            get(records::attestations_page).post(records::form_attest),
+            "/readiness/attestations/{id}/evidence/{file}",
+            get(evidence::download),
         )
         .route("/readiness/assessments", post(records::form_assess))
         .route("/readiness/assessments/{id}", get(records::assessment_page))
@@ -39,6 +41,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/readiness/attestations",
             get(records::api_attestations).post(records::api_attest),
+        )
+        .route(
+            "/api/v1/readiness/attestations/{id}/evidence",
+            get(evidence::api_list),
+        )
+        .route(
+            "/api/v1/readiness/attestations/{id}/evidence/{file}",
+            get(evidence::download),
         )
         .route(
             "/api/v1/readiness/assessments",
@@ -55,6 +65,27 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/readiness/gates/{id}", get(records::api_gate))
 }
 
+/// Routes that take evidence files, behind a body limit that fits them rather than the
+/// general one (`app` merges them outside it, beside the ticket uploads).
+pub fn upload_routes() -> Router<AppState> {
+    use muster_domain::readiness::attestation::EVIDENCE;
+    Router::new()
+        .route("/readiness/attestations", post(records::form_attest))
+        .route(
+            "/readiness/attestations/{id}/evidence",
+            post(evidence::form_upload),
+        )
+        .route(
+            "/api/v1/readiness/attestations/{id}/evidence",
+            post(evidence::api_upload),
+        )
+        // axum's own 2 MB default for extractors would cut a form short of the limit.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            EVIDENCE.upload_limit(),
+        ))
+}
+
 /// The readiness endpoints that are not plain resources, for the OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
@@ -62,6 +93,9 @@ pub fn routes() -> Router<AppState> {
         scorecard::api,
         records::api_attestations,
         records::api_attest,
+        evidence::api_list,
+        evidence::api_upload,
+        evidence::download,
         records::api_assessments,
         records::api_assess,
         records::api_assessment,
@@ -81,6 +115,7 @@ pub fn routes() -> Router<AppState> {
         muster_domain::readiness::Attestation,
         muster_domain::readiness::attestation::AttestationRecord,
         muster_domain::readiness::attestation::AttestationDraft,
+        muster_domain::attachment::StoredFile,
         muster_domain::readiness::assessment::ReadinessAssessment,
         muster_domain::readiness::assessment::AssessmentDraft,
         muster_domain::readiness::gate::Gate,

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -13,16 +13,18 @@ use muster_domain::access::{Action, Actor, Place, Subject};
 use muster_domain::audit::Via;
 use muster_domain::decision::{ChangeKind, governing_right};
 use muster_domain::readiness::assessment::{AssessmentDraft, ReadinessAssessment};
-use muster_domain::readiness::attestation::{AttestationDraft, AttestationRecord};
+use muster_domain::readiness::attestation::{AttestationDraft, AttestationRecord, EVIDENCE};
 use muster_domain::readiness::gate::{Gate, GateDraft};
 use muster_domain::readiness::scorecard::Scorecard;
 use muster_store::readiness::attestation::AttestationFilter;
-use muster_store::{Change, StoreError};
+use muster_store::{Change, NewAttachment, StoreError};
 use serde::{Deserialize, Serialize};
 
+use super::evidence;
 use super::view::{self, Head, Row};
 use crate::AppState;
 use crate::access::{require, require_at};
+use crate::attachment::{is_multipart, read_upload};
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
 use crate::form::{HtmlForm, Params, RecordId};
@@ -47,6 +49,7 @@ async fn attest(
     actor: &Actor,
     via: Via,
     draft: AttestationDraft,
+    files: Vec<NewAttachment>,
 ) -> Result<AttestationRecord, AppError> {
     let spec = draft.parse(Utc::now().date_naive())?;
     let criterion = state
@@ -61,7 +64,7 @@ async fn attest(
     require_at(actor, Action::Create, Subject::Attestation, place)?;
     Ok(state
         .store
-        .create_attestation(&Change::new(actor, via), spec)
+        .create_attestation(&Change::new(actor, via), spec, files)
         .await?)
 }
 
@@ -75,23 +78,53 @@ pub async fn api_attest(
     caller: ApiCaller,
     ApiJson(draft): ApiJson<AttestationDraft>,
 ) -> Result<Response, ApiError> {
-    let a = attest(&state, &caller.actor, Via::Api, draft).await?;
+    let a = attest(&state, &caller.actor, Via::Api, draft, Vec::new()).await?;
     Ok((StatusCode::CREATED, Json(a)).into_response())
 }
 
+/// `POST /readiness/attestations`: the site page's form, multipart with evidence files (a
+/// urlencoded form without files is taken too). A refused file refuses the attestation,
+/// with the file named: nothing is recorded without the evidence its author sent.
 pub async fn form_attest(
     State(state): State<AppState>,
     viewer: Viewer,
-    HtmlForm(draft): HtmlForm<AttestationDraft>,
+    request: Request,
 ) -> Result<Response, PageError> {
+    let (draft, files, problems) = if is_multipart(&request) {
+        let form = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| AppError::BadRequest(format!("the form could not be read: {e}")))?;
+        let upload = read_upload(form, &EVIDENCE).await?;
+        let draft: AttestationDraft = upload.draft()?;
+        let problems = upload.field_errors("files");
+        (draft, upload.files, problems)
+    } else {
+        let HtmlForm(draft) = HtmlForm::<AttestationDraft>::from_request(request, &state)
+            .await
+            .map_err(|r| r.err)?;
+        (draft, Vec::new(), Vec::new())
+    };
     let back = match (draft.site_id.as_deref(), draft.criterion_id.as_deref()) {
         (Some(s), Some(c)) => format!("/readiness/attestations?criterion_id={c}&site_id={s}"),
         _ => "/readiness".into(),
     };
-    match attest(&state, &viewer.actor, Via::Ui, draft).await {
+    if !problems.is_empty() {
+        return Ok(redirect_with_flash(
+            &back,
+            &not_done(&muster_domain::Invalid(problems)),
+        ));
+    }
+    match attest(&state, &viewer.actor, Via::Ui, draft, files).await {
         Ok(a) => Ok(redirect_with_flash(
             &back,
-            &format!("Attested: {}.", a.status.label()),
+            &match a.files.len() {
+                0 => format!("Attested: {}.", a.status.label()),
+                n => format!(
+                    "Attested: {}, with {n} evidence file{}.",
+                    a.status.label(),
+                    if n == 1 { "" } else { "s" }
+                ),
+            },
         )),
         Err(AppError::Invalid(i) | AppError::Conflict(i)) => {
             Ok(redirect_with_flash(&back, &not_done(&i)))
@@ -150,6 +183,9 @@ pub struct AttestationLine {
     pub site: String,
     pub rag: &'static str,
     pub current: bool,
+    pub files: Vec<evidence::EvidenceLine>,
+    /// The viewer wrote it and may still attest there: they may add evidence.
+    pub may_add: bool,
 }
 
 #[derive(Template)]
@@ -157,6 +193,8 @@ pub struct AttestationLine {
 struct AttestationsPage {
     layout: Layout,
     lines: Vec<AttestationLine>,
+    accept: String,
+    evidence_rule: String,
 }
 
 pub async fn attestations_page(
@@ -175,20 +213,22 @@ pub async fn attestations_page(
     let mut seen = std::collections::HashSet::new();
     let lines = list
         .into_iter()
-        .map(|a| AttestationLine {
-            criterion: criteria
-                .iter()
-                .find(|c| c.id == a.criterion_id)
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
-            site: sites
-                .iter()
-                .find(|s| s.id == a.site_id)
-                .map(|s| s.name.clone())
-                .unwrap_or_default(),
-            rag: a.status.rag().code(),
-            current: seen.insert((a.criterion_id, a.site_id)),
-            a,
+        .map(|a| {
+            let criterion = criteria.iter().find(|c| c.id == a.criterion_id);
+            AttestationLine {
+                criterion: criterion.map(|c| c.name.clone()).unwrap_or_default(),
+                site: sites
+                    .iter()
+                    .find(|s| s.id == a.site_id)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                rag: a.status.rag().code(),
+                current: seen.insert((a.criterion_id, a.site_id)),
+                files: evidence::lines(&a),
+                may_add: criterion
+                    .is_some_and(|c| evidence::may_add(actor, &a, c.owner_account_id).is_ok()),
+                a,
+            }
         })
         .collect();
     let page = AttestationsPage {
@@ -200,8 +240,20 @@ pub async fn attestations_page(
             ],
         ),
         lines,
+        accept: EVIDENCE.accept(),
+        evidence_rule: evidence_rule(),
     };
     render(&page, &viewer)
+}
+
+/// What evidence files may be, for a file input's help text.
+pub fn evidence_rule() -> String {
+    format!(
+        "Up to {} files of at most {} each: {}.",
+        EVIDENCE.max_files,
+        muster_domain::attachment::size_label(EVIDENCE.max_bytes as i64),
+        EVIDENCE.described
+    )
 }
 
 // ---- assessments --------------------------------------------------------------------

@@ -325,6 +325,8 @@ struct SitePage {
     labels: Vec<String>,
     statuses: Vec<(String, String)>,
     today: chrono::NaiveDate,
+    accept: String,
+    evidence_rule: String,
 }
 
 pub async fn site_page(
@@ -436,6 +438,8 @@ pub async fn site_page(
             .map(|s| (s.code().to_owned(), s.label().to_owned()))
             .collect(),
         today: Utc::now().date_naive(),
+        accept: muster_domain::readiness::attestation::EVIDENCE.accept(),
+        evidence_rule: super::records::evidence_rule(),
     };
     render(&page, &viewer)
 }

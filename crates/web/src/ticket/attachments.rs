@@ -3,8 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use muster_domain::ticket::Attachment;
 use muster_store::Change;
 use muster_store::ticket::NewAttachment;
@@ -27,27 +26,7 @@ pub async fn download(
         .store
         .ticket_attachment(actor.program_id, id, file)
         .await?;
-    let disposition = if meta.content_type.starts_with("image/") {
-        "inline"
-    } else {
-        "attachment"
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, meta.content_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("{disposition}; filename=\"{}\"", meta.file_name),
-            ),
-            (header::CACHE_CONTROL, "private, max-age=300".into()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".into(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::attachment::download(&meta.file, bytes, true))
 }
 
 /// `POST /api/v1/tickets/{id}/attachments`: multipart `attachments` files.

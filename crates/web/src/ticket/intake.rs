@@ -8,20 +8,21 @@ use axum::response::Response;
 use muster_domain::Invalid;
 use muster_domain::access::{Action, Subject};
 use muster_domain::account::random_token;
-use muster_domain::ticket::{Category, Impact, TicketDraft, Urgency, attachment};
+use muster_domain::ticket::{ATTACHMENTS, Category, Impact, TicketDraft, Urgency};
 use muster_store::ticket::NewAttachment;
 
 use super::pages::Choices;
 use crate::AppState;
 use crate::access::require;
-use crate::auth::{CSRF_FIELD, Viewer};
+use crate::attachment::read_upload;
+use crate::auth::Viewer;
 use crate::error::{AppError, PageError};
 use crate::form::{Field, FieldKind, attach_errors};
 use crate::page::{Layout, redirect_with_flash, render, render_with};
 use crate::resource::{choice_options, unit_options};
 
 /// Largest intake request: the form and up to five 5 MiB attachments.
-pub const UPLOAD_LIMIT: usize = attachment::MAX_FILES * attachment::MAX_BYTES + 256 * 1024;
+pub const UPLOAD_LIMIT: usize = ATTACHMENTS.upload_limit();
 
 #[derive(Template)]
 #[template(path = "tickets/new.html")]
@@ -43,64 +44,16 @@ pub struct Intake {
 }
 
 /// Reads a multipart intake; files are checked by their bytes, every problem is named.
-pub async fn read_multipart(mut form: Multipart) -> Result<Intake, AppError> {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    let mut key = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("the form could not be read: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if let Some(file_name) = field.file_name().map(attachment::clean_name) {
-            let data = field.bytes().await.map_err(|e| {
-                AppError::PayloadTooLarge(format!("the attachments are too large: {e}"))
-            })?;
-            if data.is_empty() && file_name == "attachment" {
-                continue; // a file input left empty
-            }
-            if files.len() >= attachment::MAX_FILES {
-                problems.push(format!(
-                    "at most {} attachments per ticket",
-                    attachment::MAX_FILES
-                ));
-                continue;
-            }
-            match attachment::check(&file_name, &data) {
-                Ok(kind) => files.push(NewAttachment {
-                    file_name,
-                    content_type: kind.into(),
-                    data: data.to_vec(),
-                }),
-                Err(message) => problems.push(message),
-            }
-            continue;
-        }
-        let value = field
-            .text()
-            .await
-            .map_err(|e| AppError::BadRequest(format!("field {name}: {e}")))?;
-        match name.as_str() {
-            CSRF_FIELD => {}
-            "idempotency_key" => key = Some(value).filter(|k| !k.trim().is_empty()),
-            _ => pairs.push((name, value)),
-        }
-    }
-    let encoded =
-        serde_html_form::to_string(&pairs).map_err(|e| AppError::Internal(e.to_string()))?;
-    let draft = serde_html_form::from_str(&encoded)
-        .map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
-    let problems = problems
-        .into_iter()
-        .map(|m| muster_domain::FieldError::new("attachments", m))
-        .collect();
+pub async fn read_multipart(form: Multipart) -> Result<Intake, AppError> {
+    let mut upload = read_upload(form, &ATTACHMENTS).await?;
+    let key = upload
+        .take("idempotency_key")
+        .filter(|k| !k.trim().is_empty());
     Ok(Intake {
-        draft,
+        draft: upload.draft()?,
         idempotency_key: key,
-        files,
-        problems,
+        problems: upload.field_errors("attachments"),
+        files: upload.files,
     })
 }
 

@@ -77,6 +77,9 @@ pub fn upload_routes() -> Router<AppState> {
             "/api/v1/tickets/{id}/attachments",
             post(attachments::upload),
         )
+        // axum's own 2 MB default for extractors would refuse a form well inside
+        // `UPLOAD_LIMIT`, which `app` sets around these routes.
+        .layer(axum::extract::DefaultBodyLimit::disable())
 }
 
 /// A ticket the caller may see, and whether they work it (else they only raised it).

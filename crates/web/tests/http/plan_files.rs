@@ -9,7 +9,7 @@ use muster_domain::access::AccessRole;
 use serde_json::Value;
 
 use crate::imports::{multipart, post};
-use crate::support::{Reply, Session, TestApp};
+use crate::support::{Reply, TestApp};
 
 const MS_PROJECT: &[u8] = include_bytes!("../../../import/tests/fixtures/plan/ms_project.xml");
 const PROJECTLIBRE: &[u8] = include_bytes!("../../../import/tests/fixtures/plan/projectlibre.xml");
@@ -30,23 +30,6 @@ async fn task_count(app: &TestApp, token: &str) -> u64 {
         .json()["tasks"]["total"]
         .as_u64()
         .unwrap()
-}
-
-/// The page after a redirect, with the flash cookie the redirect set.
-async fn follow(app: &TestApp, session: &Session, reply: &Reply) -> String {
-    let to = reply.headers[header::LOCATION].to_str().unwrap();
-    let flash = reply.cookie("muster_flash").unwrap_or_default();
-    app.send(
-        Request::get(to)
-            .header(
-                header::COOKIE,
-                format!("{}; muster_flash={flash}", session.cookie_header()),
-            )
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-    .body
 }
 
 #[tokio::test]
@@ -89,7 +72,7 @@ async fn a_program_lead_imports_a_microsoft_project_file_through_the_page() {
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(reply.headers[header::LOCATION], "/plan");
-    let page = follow(&app, &lead, &reply).await;
+    let page = app.follow(&lead, &reply).await;
     assert!(
         page.contains("Loaded 6 task(s) and 4 dependency(ies) from rollout.xml as the plan")
             && page.contains("starts on 2027-03-01"),
@@ -114,7 +97,7 @@ async fn a_program_lead_imports_a_microsoft_project_file_through_the_page() {
         ))
         .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
-    let page = follow(&app, &lead, &again).await;
+    let page = app.follow(&lead, &again).await;
     assert!(
         page.contains("under the new top-level task &#39;lab.xml&#39;"),
         "{page}"

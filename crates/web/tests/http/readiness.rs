@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::support::{TestApp, email};
 use crate::training::{created, id, plan};
 
+mod evidence;
 mod gates;
 mod records;
 mod scorecard;
@@ -194,6 +195,9 @@ async fn the_openapi_document_describes_readiness() {
         ("/api/v1/readiness/criteria", "post"),
         ("/api/v1/readiness/scorecard", "get"),
         ("/api/v1/readiness/attestations", "post"),
+        ("/api/v1/readiness/attestations/{id}/evidence", "post"),
+        ("/api/v1/readiness/attestations/{id}/evidence", "get"),
+        ("/api/v1/readiness/attestations/{id}/evidence/{file}", "get"),
         ("/api/v1/readiness/assessments", "post"),
         ("/api/v1/readiness/assessments/{id}", "get"),
         ("/api/v1/readiness/gates", "post"),

@@ -260,6 +260,25 @@ impl TestApp {
         .await
     }
 
+    /// The page a redirect leads to, with the flash message the redirect set.
+    pub async fn follow(&self, session: &Session, reply: &Reply) -> String {
+        let to = reply.headers[header::LOCATION]
+            .to_str()
+            .unwrap_or_else(|_| panic!("a redirect, not {}: {}", reply.status, reply.body));
+        let flash = reply.cookie("muster_flash").unwrap_or_default();
+        self.send(
+            Request::get(to)
+                .header(
+                    header::COOKIE,
+                    format!("{}; muster_flash={flash}", session.cookie_header()),
+                )
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .body
+    }
+
     /// Posts a form as the browser would, with the session's CSRF token.
     pub async fn post_form(&self, session: &Session, path: &str, fields: &str) -> Reply {
         let body = if fields.is_empty() {

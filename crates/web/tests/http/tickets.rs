@@ -417,6 +417,62 @@ async fn the_intake_form_takes_screenshots_and_refuses_other_files() {
 }
 
 #[tokio::test]
+async fn a_screenshot_of_a_few_megabytes_is_taken_and_served_as_uploaded() {
+    let app = TestApp::new().await;
+    let session = app.sign_in(AccessRole::EndUser).await;
+    // Over axum's 2 MB extractor default, inside the 5 MiB attachment limit.
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.resize(3 * 1024 * 1024, 7);
+    let (kind, body) = multipart(&session.csrf, "Big screen", app.f.site_a, ("big.png", &png));
+    let ok = app
+        .send(
+            Request::post("/tickets")
+                .header(header::CONTENT_TYPE, kind)
+                .header(header::HOST, "muster.test")
+                .header(header::COOKIE, session.cookie_header())
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let ticket: i64 = ok.headers[header::LOCATION].to_str().unwrap()["/tickets/".len()..]
+        .parse()
+        .unwrap();
+    let lead = app.token(AccessRole::ProgramLead).await;
+    let shown = app
+        .api(
+            &lead,
+            Method::GET,
+            &format!("/api/v1/tickets/{ticket}"),
+            None,
+        )
+        .await
+        .json();
+    let files = app
+        .store
+        .ticket_attachments(app.operator.program_id, ticket)
+        .await
+        .unwrap();
+    assert_eq!(files.len(), 1, "{shown}");
+    assert_eq!(files[0].file.size, png.len() as i64);
+    assert_eq!(files[0].file.uploaded_by.as_deref(), Some("Test End user"));
+    let download = app
+        .api(
+            &lead,
+            Method::GET,
+            &format!("/api/v1/tickets/{ticket}/attachments/{}", files[0].file.id),
+            None,
+        )
+        .await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(
+        download.headers[header::CONTENT_DISPOSITION],
+        "inline; filename=\"big.png\""
+    );
+    assert_eq!(download.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+}
+
+#[tokio::test]
 async fn the_rules_record_breaches_and_escalate_to_the_leads() {
     let app = TestApp::new().await;
     let user = app.token(AccessRole::EndUser).await;
