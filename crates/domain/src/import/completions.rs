@@ -3,13 +3,11 @@
 //! title); a later completion of the same course replaces an earlier one, in the file as in
 //! Muster, so duplicate rows are not errors: the latest date wins.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
 use super::Column;
 use super::date::{DateOrder, cell_date};
-use super::people::add_name;
+use super::people::{Map, add_name};
 use crate::access::{Action, Actor, Place, Subject};
 use crate::person::PersonId;
 use crate::site::SiteId;
@@ -98,9 +96,9 @@ const SOURCE: usize = 4;
 /// The people (by employee id) and courses (by code and title) a file may name.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    people: HashMap<String, (PersonId, Option<SiteId>)>,
+    people: Map<String, (PersonId, Option<SiteId>)>,
     /// `None`: two courses share this title, so the code must be used.
-    courses: HashMap<String, Option<CourseId>>,
+    courses: Map<String, Option<CourseId>>,
 }
 
 impl Catalog {
@@ -113,8 +111,8 @@ impl Catalog {
             .into_iter()
             .map(|(id, employee_id, site)| (employee_id, (id, site)))
             .collect();
-        let mut titles = HashMap::new();
-        let mut codes = HashMap::new();
+        let mut titles = Map::default();
+        let mut codes = Map::default();
         for (id, code, title) in courses {
             codes.insert(code.to_lowercase(), Some(id));
             add_name(&mut titles, title.to_lowercase(), id);

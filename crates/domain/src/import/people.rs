@@ -4,6 +4,11 @@
 
 use std::collections::HashMap;
 
+/// The check's look-ups, hashed with foldhash: SipHash was 5% of a 400,000-person
+/// import's CPU (docs/performance.md, "Roster import"); foldhash keeps a per-map random
+/// seed, so a crafted file cannot aim at its buckets.
+pub(super) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 use chrono::NaiveDate;
 
 use super::Column;
@@ -171,8 +176,8 @@ const TERMINATION: usize = 10;
 #[derive(Debug, Default)]
 pub struct Places {
     /// `None`: two sites share this name, so the code must be used.
-    sites: HashMap<String, Option<SiteId>>,
-    units: HashMap<(SiteId, String), Option<UnitId>>,
+    sites: Map<String, Option<SiteId>>,
+    units: Map<(SiteId, String), Option<UnitId>>,
 }
 
 impl Places {
@@ -182,13 +187,13 @@ impl Places {
         units: impl IntoIterator<Item = (UnitId, SiteId, Option<String>, String)>,
     ) -> Places {
         let mut places = Places::default();
-        let mut codes = HashMap::new();
+        let mut codes = Map::default();
         for (id, code, name) in sites {
             codes.insert(code.to_lowercase(), Some(id));
             add_name(&mut places.sites, name.to_lowercase(), id);
         }
         places.sites.extend(codes);
-        let mut unit_codes = HashMap::new();
+        let mut unit_codes = Map::default();
         for (id, site, code, name) in units {
             if let Some(code) = code {
                 unit_codes.insert((site, code.to_lowercase()), Some(id));
@@ -229,11 +234,7 @@ impl Places {
 }
 
 /// Code or code-less name: a name shared by two records becomes ambiguous (`None`).
-pub(super) fn add_name<K: std::hash::Hash + Eq>(
-    map: &mut HashMap<K, Option<i64>>,
-    key: K,
-    id: i64,
-) {
+pub(super) fn add_name<K: std::hash::Hash + Eq>(map: &mut Map<K, Option<i64>>, key: K, id: i64) {
     map.entry(key)
         .and_modify(|v| {
             if *v != Some(id) {
@@ -247,14 +248,14 @@ pub(super) fn add_name<K: std::hash::Hash + Eq>(
 #[derive(Debug, Default)]
 pub struct Roster {
     people: Vec<Person>,
-    by_employee_id: HashMap<String, usize>,
-    by_email: HashMap<String, usize>,
+    by_employee_id: Map<String, usize>,
+    by_email: Map<String, usize>,
 }
 
 impl Roster {
     pub fn new(people: Vec<Person>) -> Roster {
-        let mut by_employee_id = HashMap::with_capacity(people.len());
-        let mut by_email = HashMap::with_capacity(people.len());
+        let mut by_employee_id = Map::with_capacity_and_hasher(people.len(), Default::default());
+        let mut by_email = Map::with_capacity_and_hasher(people.len(), Default::default());
         for (i, p) in people.iter().enumerate() {
             if let Some(id) = &p.employee_id {
                 by_employee_id.insert(id.clone(), i);
@@ -299,8 +300,8 @@ pub struct RosterCheck<'a> {
     resolved: &'a super::Resolved,
     today: NaiveDate,
     order: DateOrder,
-    seen_ids: HashMap<String, u64>,
-    seen_emails: HashMap<String, (u64, String)>,
+    seen_ids: Map<String, u64>,
+    seen_emails: Map<String, (u64, String)>,
     named: Vec<bool>,
 }
 
@@ -319,8 +320,8 @@ impl<'a> RosterCheck<'a> {
             resolved,
             today,
             order: DateOrder::Either,
-            seen_ids: HashMap::new(),
-            seen_emails: HashMap::new(),
+            seen_ids: Map::default(),
+            seen_emails: Map::default(),
             named: vec![false; roster.people.len()],
         }
     }
