@@ -197,6 +197,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0025_benefit_rollup_triggers.postgres.sql"
         )),
     },
+    Migration {
+        version: 26,
+        name: "champion_unit_target",
+        both: Some(include_str!("../migrations/0026_champion_unit_target.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -376,6 +376,8 @@ mod training;
 #[path = "store/waves.rs"]
 mod waves;
 
+#[path = "store/champions.rs"]
+mod champions;
 #[path = "store/completion_import.rs"]
 mod completion_import;
 #[path = "store/lessons.rs"]
