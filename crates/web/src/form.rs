@@ -1,7 +1,10 @@
 //! Forms and query strings: field descriptors the generic templates render, and extractors
 //! that turn bad input into a clear 400 rather than a crash.
 
+use std::borrow::Cow;
+
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use muster_domain::Invalid;
@@ -15,6 +18,8 @@ pub enum FieldKind {
     Text,
     Email,
     Number,
+    /// An http or https link.
+    Url,
     Date,
     /// A date and time (UTC).
     DateTime,
@@ -23,6 +28,8 @@ pub enum FieldKind {
     Select(Vec<(String, String)>),
     /// A set of checkboxes, several may be ticked.
     Checks(Vec<(String, String)>),
+    /// A set of radio buttons, one to choose.
+    Radios(Vec<(String, String)>),
     /// A single yes/no checkbox.
     Check,
     /// A person's id, with a search box beside it (shown by app.js) that finds people by
@@ -32,7 +39,10 @@ pub enum FieldKind {
 
 /// One labelled input with its current value and error.
 pub struct Field {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
+    /// The key of the form the field belongs to, on a page with several forms of the same
+    /// fields (an attestation form per criterion): it leads the element ids.
+    pub form: Option<String>,
     pub label: &'static str,
     pub kind: FieldKind,
     pub value: String,
@@ -45,13 +55,14 @@ pub struct Field {
 
 impl Field {
     pub fn new(
-        name: &'static str,
+        name: impl Into<Cow<'static, str>>,
         label: &'static str,
         kind: FieldKind,
         value: Option<&str>,
     ) -> Self {
         Field {
-            name,
+            name: name.into(),
+            form: None,
             label,
             kind,
             value: value.unwrap_or_default().to_owned(),
@@ -77,9 +88,38 @@ impl Field {
         self
     }
 
+    /// Places the field in form `key`, so its ids differ from the same field's in another
+    /// form on the page.
+    pub fn within(mut self, key: impl Into<String>) -> Self {
+        self.form = Some(key.into());
+        self
+    }
+
+    /// The stem of the field's element ids (`f-`, `e-`, `h-`...).
+    pub fn id(&self) -> String {
+        match &self.form {
+            Some(key) => format!("{key}-{}", self.name),
+            None => self.name.to_string(),
+        }
+    }
+
+    /// The ids of the error and help texts that describe the input, error first.
+    pub fn described_by(&self) -> Option<String> {
+        let id = self.id();
+        let ids: Vec<String> = [
+            self.error.as_ref().map(|_| format!("e-{id}")),
+            self.help.as_ref().map(|_| format!("h-{id}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+
     pub fn input_type(&self) -> &'static str {
         match self.kind {
             FieldKind::Email => "email",
+            FieldKind::Url => "url",
             FieldKind::Number | FieldKind::Person => "number",
             FieldKind::Date => "date",
             FieldKind::DateTime => "datetime-local",
@@ -89,7 +129,9 @@ impl Field {
 
     pub fn options(&self) -> &[(String, String)] {
         match &self.kind {
-            FieldKind::Select(options) | FieldKind::Checks(options) => options,
+            FieldKind::Select(options) | FieldKind::Checks(options) | FieldKind::Radios(options) => {
+                options
+            }
             _ => &[],
         }
     }
@@ -100,6 +142,10 @@ impl Field {
 
     pub fn is_checks(&self) -> bool {
         matches!(self.kind, FieldKind::Checks(_))
+    }
+
+    pub fn is_radios(&self) -> bool {
+        matches!(self.kind, FieldKind::Radios(_))
     }
 
     pub fn is_check(&self) -> bool {
@@ -116,6 +162,36 @@ impl Field {
 
     pub fn is_ticked(&self, value: &str) -> bool {
         self.values.iter().any(|v| v == value)
+    }
+}
+
+/// An in-page form's inputs with their errors, and the errors no input shows: what a page
+/// needs to draw a form again after a refusal (`templates/form_fields.html`).
+pub struct FormFields {
+    pub fields: Vec<Field>,
+    pub problems: Vec<String>,
+    /// The form was refused: the page says so above it.
+    pub refused: bool,
+}
+
+impl FormFields {
+    pub fn new(mut fields: Vec<Field>, invalid: Option<&Invalid>) -> Self {
+        let problems = attach_errors(&mut fields, invalid);
+        FormFields {
+            refused: invalid.is_some(),
+            fields,
+            problems,
+        }
+    }
+}
+
+/// A refused form: its status (422 for invalid input, 409 for a clash with stored data)
+/// and the reasons, for the form to be shown again; any other error passes through.
+pub fn refused(err: AppError) -> Result<(StatusCode, Invalid), AppError> {
+    match err {
+        AppError::Invalid(invalid) => Ok((StatusCode::UNPROCESSABLE_ENTITY, invalid)),
+        AppError::Conflict(invalid) => Ok((StatusCode::CONFLICT, invalid)),
+        other => Err(other),
     }
 }
 

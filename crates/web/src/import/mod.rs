@@ -198,7 +198,7 @@ pub fn kind_from(fields: &[(String, String)], default: ImportKind) -> Result<Imp
 /// The plan in form or query fields: `mode`, `complete_roster`, `date_order` and
 /// `map_<field>=Header`.
 pub fn plan_from(fields: &[(String, String)]) -> Result<Plan, AppError> {
-    use muster_domain::import::{ImportMode, Mapping};
+    use muster_domain::import::ImportMode;
     let get = |name: &str| {
         fields
             .iter()
@@ -218,16 +218,22 @@ pub fn plan_from(fields: &[(String, String)]) -> Result<Plan, AppError> {
         Some(m) => DateOrder::parse(&m)
             .map_err(|e| AppError::Invalid(muster_domain::Invalid::one("date_order", e)))?,
     };
-    let mapping = fields
-        .iter()
-        .filter_map(|(k, v)| Some((k.strip_prefix("map_")?.to_owned(), v.trim().to_owned())))
-        .collect();
     Ok(Plan {
         mode,
         complete_roster,
         date_order,
-        mapping: Mapping(mapping),
+        mapping: mapping_from(fields),
     })
+}
+
+/// The `map_{key}` fields of a form or query string: which column holds each field.
+pub fn mapping_from(fields: &[(String, String)]) -> muster_domain::import::Mapping {
+    muster_domain::import::Mapping(
+        fields
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("map_")?.to_owned(), v.trim().to_owned())))
+            .collect(),
+    )
 }
 
 /// Takes a received file: its format and header are checked at once (a bad file is refused

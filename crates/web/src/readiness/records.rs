@@ -1,7 +1,9 @@
 //! Readiness records written by people: attestations (per criterion and site, history
 //! kept), assessments (a wave's scorecard frozen on request) and go/no-go decisions (by the
 //! go-live decision right's holder, with the scorecard frozen beside them). Pages and API
-//! share one function per action.
+//! share one function per action. A refused form is answered with its page again (422, or
+//! 409 for a checkpoint already recorded), the submitted values kept and each error beside
+//! its field.
 
 use askama::Template;
 use axum::Json;
@@ -14,21 +16,24 @@ use muster_domain::audit::Via;
 use muster_domain::decision::{ChangeKind, governing_right};
 use muster_domain::readiness::assessment::{AssessmentDraft, ReadinessAssessment};
 use muster_domain::readiness::attestation::{AttestationDraft, AttestationRecord};
-use muster_domain::readiness::gate::{Gate, GateDraft};
+use muster_domain::readiness::gate::{Gate, GateDecision, GateDraft};
+use muster_domain::readiness::Attestation;
+use muster_domain::Invalid;
 use muster_domain::readiness::scorecard::Scorecard;
 use muster_store::readiness::attestation::AttestationFilter;
 use muster_store::{Change, StoreError};
 use serde::{Deserialize, Serialize};
 
+use super::scorecard::{CheckpointRow, WaveRefusal, site_response, wave_of_site, wave_response};
 use super::view::{self, Head, Row};
 use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{HtmlForm, Params, RecordId};
-use crate::page::{Layout, not_done, redirect_with_flash, render};
+use crate::form::{Field, FieldKind, FormFields, HtmlForm, Params, RecordId, refused};
+use crate::page::{Layout, redirect_with_flash, render};
 use crate::resource::api::ApiJson;
-use crate::resource::filter_id;
+use crate::resource::{choice_options, filter_id};
 
 /// A named record that does not exist is a field error, not a missing page.
 fn field_missing(field: &'static str) -> impl FnOnce(StoreError) -> AppError {
@@ -79,25 +84,103 @@ pub async fn api_attest(
     Ok((StatusCode::CREATED, Json(a)).into_response())
 }
 
+/// A criterion's attestation form on a site's page: its ids led by `c{criterion}`, as the
+/// page has one form per attested criterion.
+pub(super) fn attestation_form(
+    criterion_id: i64,
+    draft: Option<&AttestationDraft>,
+    invalid: Option<&Invalid>,
+    today: chrono::NaiveDate,
+) -> FormFields {
+    let d = draft.cloned().unwrap_or_default();
+    let today = today.to_string();
+    let key = format!("c{criterion_id}");
+    let fields = vec![
+        Field::new(
+            "status",
+            "Status",
+            FieldKind::Radios(choice_options(
+                Attestation::ALL,
+                Attestation::code,
+                Attestation::label,
+                None,
+            )),
+            d.status.as_deref(),
+        )
+        .required(),
+        Field::new(
+            "evidence",
+            "Evidence",
+            FieldKind::TextArea,
+            d.evidence.as_deref(),
+        )
+        .required(),
+        Field::new(
+            "evidence_url",
+            "Link to the evidence",
+            FieldKind::Url,
+            d.evidence_url.as_deref(),
+        )
+        .help("An http or https link, if the evidence is online"),
+        Field::new(
+            "attested_on",
+            "Attested on",
+            FieldKind::Date,
+            Some(d.attested_on.as_deref().unwrap_or(&today)),
+        ),
+    ];
+    FormFields::new(
+        fields.into_iter().map(|f| f.within(key.clone())).collect(),
+        invalid,
+    )
+}
+
+/// `POST /readiness/attestations?wave_id=`: the site's page of that wave (else of the
+/// site's next go-live) shows a refused attestation again.
 pub async fn form_attest(
     State(state): State<AppState>,
     viewer: Viewer,
+    Params(q): Params<WaveQuery>,
     HtmlForm(draft): HtmlForm<AttestationDraft>,
 ) -> Result<Response, PageError> {
     let back = match (draft.site_id.as_deref(), draft.criterion_id.as_deref()) {
         (Some(s), Some(c)) => format!("/readiness/attestations?criterion_id={c}&site_id={s}"),
         _ => "/readiness".into(),
     };
+    let shown = draft.clone();
     match attest(&state, &viewer.actor, Via::Ui, draft).await {
         Ok(a) => Ok(redirect_with_flash(
             &back,
             &format!("Attested: {}.", a.status.label()),
         )),
-        Err(AppError::Invalid(i) | AppError::Conflict(i)) => {
-            Ok(redirect_with_flash(&back, &not_done(&i)))
+        Err(err) => {
+            let (status, invalid) = refused(err)?;
+            let Some(site_id) = shown.site_id.as_deref().and_then(|s| s.trim().parse().ok())
+            else {
+                return Err(AppError::Invalid(invalid).into());
+            };
+            let wave_id = match filter_id("wave_id", &q.wave_id)? {
+                Some(w) => w,
+                None => wave_of_site(&state, &viewer.actor, site_id).await?,
+            };
+            site_response(
+                &state,
+                &viewer,
+                wave_id,
+                site_id,
+                status,
+                Some((&shown, &invalid)),
+            )
+            .await
         }
-        Err(other) => Err(other.into()),
     }
+}
+
+/// The wave a refused wave form names, or the refusal as a page of its own when it names
+/// none.
+fn wave_of(raw: Option<&str>, invalid: &Invalid) -> Result<i64, AppError> {
+    raw.and_then(|w| w.trim().parse().ok())
+        .ok_or_else(|| AppError::Invalid(invalid.clone()))
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
@@ -234,6 +317,29 @@ pub async fn api_assess(
     Ok((StatusCode::CREATED, Json(a)).into_response())
 }
 
+/// The wave page's assessment form: a checkpoint not yet recorded, or ad hoc.
+pub(super) fn assessment_form(
+    checkpoints: &[CheckpointRow],
+    draft: Option<&AssessmentDraft>,
+    invalid: Option<&Invalid>,
+) -> FormFields {
+    let mut choices = vec![(String::new(), "Ad hoc (between checkpoints)".to_owned())];
+    choices.extend(
+        checkpoints
+            .iter()
+            .filter(|c| c.assessment_id.is_none())
+            .map(|c| (c.code.to_owned(), c.label.to_owned())),
+    );
+    let checkpoint = draft.and_then(|d| d.checkpoint.as_deref());
+    let field = Field::new(
+        "checkpoint",
+        "Checkpoint",
+        FieldKind::Select(choices),
+        checkpoint,
+    );
+    FormFields::new(vec![field], invalid)
+}
+
 pub async fn form_assess(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -243,15 +349,21 @@ pub async fn form_assess(
         "/readiness/waves/{}",
         draft.wave_id.as_deref().unwrap_or_default()
     );
+    let shown = draft.clone();
     match assess(&state, &viewer.actor, Via::Ui, draft).await {
         Ok(a) => Ok(redirect_with_flash(
             &back,
             &format!("Assessment recorded: {} on {}.", a.label(), a.taken_on),
         )),
-        Err(AppError::Invalid(i) | AppError::Conflict(i)) => {
-            Ok(redirect_with_flash(&back, &not_done(&i)))
+        Err(err) => {
+            let (status, invalid) = refused(err)?;
+            let wave_id = wave_of(shown.wave_id.as_deref(), &invalid)?;
+            let refusal = WaveRefusal {
+                assessment: Some((&shown, &invalid)),
+                ..Default::default()
+            };
+            wave_response(&state, &viewer, wave_id, status, refusal).await
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -419,6 +531,42 @@ pub async fn api_decide(
     Ok((StatusCode::CREATED, Json(g)).into_response())
 }
 
+/// The wave page's go/no-go form.
+pub(super) fn gate_form(draft: Option<&GateDraft>, invalid: Option<&Invalid>) -> FormFields {
+    let d = draft.cloned().unwrap_or_default();
+    let fields = vec![
+        Field::new(
+            "decision",
+            "Decision",
+            FieldKind::Radios(choice_options(
+                GateDecision::ALL,
+                GateDecision::code,
+                GateDecision::label,
+                None,
+            )),
+            d.decision.as_deref(),
+        )
+        .required(),
+        Field::new(
+            "rationale",
+            "Rationale",
+            FieldKind::TextArea,
+            d.rationale.as_deref(),
+        )
+        .required(),
+        Field::new(
+            "conditions",
+            "Conditions",
+            FieldKind::TextArea,
+            d.conditions.as_deref(),
+        )
+        .help("Required for a go with conditions: what must be true, by when"),
+        Field::new("dissent", "Dissent", FieldKind::TextArea, d.dissent.as_deref())
+            .help("Who disagreed and why; recorded, not hidden"),
+    ];
+    FormFields::new(fields, invalid)
+}
+
 pub async fn form_decide(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -428,15 +576,21 @@ pub async fn form_decide(
         "/readiness/waves/{}#gate",
         draft.wave_id.as_deref().unwrap_or_default()
     );
+    let shown = draft.clone();
     match decide(&state, &viewer.actor, Via::Ui, draft).await {
         Ok(g) => Ok(redirect_with_flash(
             &back,
             &format!("Decision recorded: {}.", g.decision.label()),
         )),
-        Err(AppError::Invalid(i) | AppError::Conflict(i)) => {
-            Ok(redirect_with_flash(&back, &not_done(&i)))
+        Err(err) => {
+            let (status, invalid) = refused(err)?;
+            let wave_id = wave_of(shown.wave_id.as_deref(), &invalid)?;
+            let refusal = WaveRefusal {
+                gate: Some((&shown, &invalid)),
+                ..Default::default()
+            };
+            wave_response(&state, &viewer, wave_id, status, refusal).await
         }
-        Err(other) => Err(other.into()),
     }
 }
 
