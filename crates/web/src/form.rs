@@ -129,9 +129,9 @@ impl Field {
 
     pub fn options(&self) -> &[(String, String)] {
         match &self.kind {
-            FieldKind::Select(options) | FieldKind::Checks(options) | FieldKind::Radios(options) => {
-                options
-            }
+            FieldKind::Select(options)
+            | FieldKind::Checks(options)
+            | FieldKind::Radios(options) => options,
             _ => &[],
         }
     }

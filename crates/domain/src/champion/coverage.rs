@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::draft::number_as_text;
 use crate::rounding::Shift;
 use crate::site::SiteId;
-use crate::unit::UnitId;
 use crate::text::optional_text;
+use crate::unit::UnitId;
 use crate::validate::{Invalid, Validator};
 
 /// One champion per ten end users, as the issue asks, unless the program sets another.

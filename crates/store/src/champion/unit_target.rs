@@ -73,15 +73,16 @@ impl Store {
         unit_id: UnitId,
     ) -> StoreResult<UnitTargetInForce> {
         let unit = self.unit(program_id, unit_id).await?;
-        let program = self.champion_target(program_id).await?.end_users_per_champion;
+        let program = self
+            .champion_target(program_id)
+            .await?
+            .end_users_per_champion;
         let own = override_of(&self.db, program_id, unit_id).await?;
         Ok(UnitTargetInForce {
             unit_id,
             unit_name: unit.name,
             site_id: unit.site_id,
-            end_users_per_champion: own
-                .as_ref()
-                .map_or(program, |t| t.end_users_per_champion),
+            end_users_per_champion: own.as_ref().map_or(program, |t| t.end_users_per_champion),
             target_source: if own.is_some() {
                 TargetSource::Unit
             } else {

@@ -161,7 +161,10 @@ async fn a_unit_target_changes_its_required_champions_and_removal_restores_the_d
         .unwrap();
     assert_eq!(removed.map(|t| t.end_users_per_champion), Some(6));
     assert_eq!(
-        store.remove_unit_champion_target(&change, icu).await.unwrap(),
+        store
+            .remove_unit_champion_target(&change, icu)
+            .await
+            .unwrap(),
         None
     );
     let back = store.unit_champion_target(pid, icu).await.unwrap();
@@ -181,11 +184,7 @@ async fn a_unit_target_changes_its_required_champions_and_removal_restores_the_d
         ..Default::default()
     };
     let log = store.list_audit(pid, &filter, None, 10).await.unwrap();
-    let actions: Vec<_> = log
-        .items
-        .iter()
-        .map(|e| (e.action, e.entity_id))
-        .collect();
+    let actions: Vec<_> = log.items.iter().map(|e| (e.action, e.entity_id)).collect();
     assert_eq!(
         actions,
         vec![

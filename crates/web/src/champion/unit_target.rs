@@ -55,14 +55,18 @@ pub async fn unit_section(
     actor: &Actor,
     unit: &Unit,
 ) -> StoreResult<Option<Section>> {
-    if !actor.may_at(Action::Read, Subject::Champion, Place::Site(Some(unit.site_id))) {
+    if !actor.may_at(
+        Action::Read,
+        Subject::Champion,
+        Place::Site(Some(unit.site_id)),
+    ) {
         return Ok(None);
     }
-    let target = store.unit_champion_target(actor.program_id, unit.id).await?;
+    let target = store
+        .unit_champion_target(actor.program_id, unit.id)
+        .await?;
     let label = match target.target_source {
-        TargetSource::Unit => {
-            "Change or remove this unit's target"
-        }
+        TargetSource::Unit => "Change or remove this unit's target",
         TargetSource::Program => "Set a target for this unit",
     };
     Ok(Some(Section {

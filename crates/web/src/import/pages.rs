@@ -6,21 +6,19 @@ use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use muster_domain::Invalid;
 use muster_domain::access::{Action, Subject};
 use muster_domain::import::date::DateOrder;
 use muster_domain::import::{ImportJob, ImportKind, ImportMode, ImportStatus, Mapping, resolve};
-use muster_domain::Invalid;
 
-use super::{
-    JobView, accept, job, kind_from, mapping_from, place, plan_from, spawn, upload, view,
-};
+use super::{JobView, accept, job, kind_from, place, plan_or_default, spawn, upload, view};
 use crate::AppState;
 use crate::access::{require, require_at, require_import};
 use crate::auth::Viewer;
 use crate::error::{AppError, PageError};
 use crate::form::{Field, FieldKind, FormFields, RecordId};
-use crate::resource::choice_options;
 use crate::page::{Layout, redirect_with_flash, render, render_with, thousands};
+use crate::resource::choice_options;
 
 fn crumbs() -> Vec<(String, String)> {
     vec![("Imports".into(), "/imports".into())]
@@ -477,14 +475,27 @@ pub async fn plan(
             "This import has already started.",
         ));
     }
-    let plan = match plan_from(&fields) {
-        Ok(plan) => plan,
-        Err(err) => {
-            let (status, invalid) = crate::form::refused(err)?;
-            let mapping = mapping_from(&fields);
-            return mapping_page(&state, &viewer, job, &mapping, status, Some(&invalid)).await;
-        }
+    let (plan, refused) = plan_or_default(&fields);
+    // A refused form is shown with the options as submitted.
+    let as_submitted = |mut job: ImportJob| {
+        job.mode = plan.mode;
+        job.complete_roster = plan.complete_roster;
+        job.date_order = plan.date_order;
+        job
     };
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    if let Some(invalid) = refused {
+        let job = as_submitted(job);
+        return mapping_page(
+            &state,
+            &viewer,
+            job,
+            &plan.mapping,
+            unprocessable,
+            Some(&invalid),
+        )
+        .await;
+    }
     let files = state
         .store
         .import_files(viewer.actor.program_id, id)
@@ -503,19 +514,8 @@ pub async fn plan(
     let resolved = match opened.resolved {
         Ok(r) => r,
         Err(Invalid(_)) => {
-            let mut job = job;
-            job.mode = plan.mode;
-            job.complete_roster = plan.complete_roster;
-            job.date_order = plan.date_order;
-            return mapping_page(
-                &state,
-                &viewer,
-                job,
-                &plan.mapping,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-            )
-            .await;
+            let job = as_submitted(job);
+            return mapping_page(&state, &viewer, job, &plan.mapping, unprocessable, None).await;
         }
     };
     let job = state

@@ -11,14 +11,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use muster_domain::Invalid;
 use muster_domain::access::{Action, Actor, Place, Subject};
 use muster_domain::audit::Via;
 use muster_domain::decision::{ChangeKind, governing_right};
+use muster_domain::readiness::Attestation;
 use muster_domain::readiness::assessment::{AssessmentDraft, ReadinessAssessment};
 use muster_domain::readiness::attestation::{AttestationDraft, AttestationRecord};
 use muster_domain::readiness::gate::{Gate, GateDecision, GateDraft};
-use muster_domain::readiness::Attestation;
-use muster_domain::Invalid;
 use muster_domain::readiness::scorecard::Scorecard;
 use muster_store::readiness::attestation::AttestationFilter;
 use muster_store::{Change, StoreError};
@@ -155,8 +155,7 @@ pub async fn form_attest(
         )),
         Err(err) => {
             let (status, invalid) = refused(err)?;
-            let Some(site_id) = shown.site_id.as_deref().and_then(|s| s.trim().parse().ok())
-            else {
+            let Some(site_id) = shown.site_id.as_deref().and_then(|s| s.trim().parse().ok()) else {
                 return Err(AppError::Invalid(invalid).into());
             };
             let wave_id = match filter_id("wave_id", &q.wave_id)? {
@@ -561,8 +560,13 @@ pub(super) fn gate_form(draft: Option<&GateDraft>, invalid: Option<&Invalid>) ->
             d.conditions.as_deref(),
         )
         .help("Required for a go with conditions: what must be true, by when"),
-        Field::new("dissent", "Dissent", FieldKind::TextArea, d.dissent.as_deref())
-            .help("Who disagreed and why; recorded, not hidden"),
+        Field::new(
+            "dissent",
+            "Dissent",
+            FieldKind::TextArea,
+            d.dissent.as_deref(),
+        )
+        .help("Who disagreed and why; recorded, not hidden"),
     ];
     FormFields::new(fields, invalid)
 }

@@ -8,9 +8,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
+use muster_domain::Invalid;
 use muster_domain::access::{Action, Actor, Place, Subject};
 use muster_domain::decision::{ChangeKind, governing_right};
-use muster_domain::Invalid;
 use muster_domain::readiness::assessment::{AssessmentDraft, ReadinessAssessment};
 use muster_domain::readiness::attestation::AttestationDraft;
 use muster_domain::readiness::gate::{Gate, GateDecision, GateDraft};
@@ -47,7 +47,11 @@ pub(crate) async fn live(
 
 /// The wave a site's scorecard is read in when none is named: its next go-live, else its
 /// latest.
-pub(super) async fn wave_of_site(state: &AppState, actor: &Actor, site_id: i64) -> Result<i64, AppError> {
+pub(super) async fn wave_of_site(
+    state: &AppState,
+    actor: &Actor,
+    site_id: i64,
+) -> Result<i64, AppError> {
     let waves = state
         .store
         .list_waves(actor.program_id, Some(site_id), None, 500)

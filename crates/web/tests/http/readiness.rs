@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::support::{TestApp, email};
 use crate::training::{created, id, plan};
 
+mod forms;
 mod gates;
 mod records;
 mod scorecard;

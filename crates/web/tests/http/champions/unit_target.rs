@@ -11,8 +11,7 @@ use super::admin;
 use super::coverage::{cell, roster};
 
 #[tokio::test]
-async fn a_unit_target_is_set_in_its_form_refused_with_the_typed_value_and_removed_when_blank()
-{
+async fn a_unit_target_is_set_in_its_form_refused_with_the_typed_value_and_removed_when_blank() {
     let (app, token) = admin().await;
     roster(&app, &token).await;
     let icu = app.f.unit_a;
@@ -82,7 +81,10 @@ async fn a_unit_target_is_set_in_its_form_refused_with_the_typed_value_and_remov
     assert!(unit_page.body.contains("Unit override"));
     assert!(unit_page.body.contains("ICU acuity"));
     let edit = app.page(&lead, &form).await;
-    assert!(edit.body.contains("value=\"7\""), "the form shows the override");
+    assert!(
+        edit.body.contains("value=\"7\""),
+        "the form shows the override"
+    );
 
     let cleared = app
         .post_form(&lead, &form, "end_users_per_champion=&note=")
@@ -137,7 +139,10 @@ async fn the_api_reads_sets_and_removes_a_unit_target_and_names_a_bad_field() {
         (&day["required"], &day["coverage"]),
         (&json!(1), &json!("met"))
     );
-    assert_eq!(app.api(&token, Method::GET, &path, None).await.json(), saved);
+    assert_eq!(
+        app.api(&token, Method::GET, &path, None).await.json(),
+        saved
+    );
 
     let removed = app.api(&token, Method::DELETE, &path, None).await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.body);
