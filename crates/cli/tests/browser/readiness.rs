@@ -1,7 +1,8 @@
 //! Readiness in the browser: a program lead opens the first wave's scorecard (every cell
 //! coloured and labelled), finds the lagging site red, drills into a site and an
-//! attestation history, opens a past assessment and records one. axe-core audits every
-//! page reached.
+//! attestation history, opens a past assessment and records one. An attestation dated in
+//! the future is refused with the site page shown again, the evidence kept and the error
+//! beside the date. axe-core audits every page reached.
 
 use anyhow::{Context, Result, ensure};
 
@@ -58,6 +59,42 @@ async fn readiness_scenario(b: Browser) -> Result<()> {
     ensure!(
         b.text("main").await?.contains("Attest:"),
         "the attestation forms"
+    );
+    let evidence = b
+        .find("main form.stack textarea[name=evidence]")
+        .await?
+        .attr("id")
+        .await?
+        .context("the evidence box has an id")?;
+    let date = evidence.replace("-evidence", "-attested_on");
+    b.find("main form.stack input[name=status][value=partly]")
+        .await?
+        .click()
+        .await?;
+    b.fill(&evidence, "300 of 320 carts in place").await?;
+    b.set_value(&date, "2999-01-01").await?;
+    b.press("main form.stack button").await?;
+    assert_eq!(b.status().await?, Some(422), "a future date is refused");
+    let error = date.replacen("f-", "e-", 1);
+    ensure!(
+        b.text(&format!("#{error}"))
+            .await?
+            .contains("cannot be in the future"),
+        "the error is beside the date"
+    );
+    assert_eq!(
+        b.value(&evidence).await?,
+        "300 of 320 carts in place",
+        "the evidence is kept"
+    );
+    ensure!(
+        b.find("main form.stack input[name=status][value=partly]")
+            .await?
+            .prop("checked")
+            .await?
+            .as_deref()
+            == Some("true"),
+        "the chosen status is kept"
     );
     b.goto(&devices).await?;
     let history = b.table().await?;
