@@ -11,7 +11,7 @@ use muster_domain::unit::UnitId;
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 
 use crate::Store;
-use crate::audit::{Change, record};
+use crate::audit::{Change, record, record_saved};
 use crate::error::StoreResult;
 use crate::raw::{backend_of, statement};
 
@@ -121,21 +121,7 @@ impl Store {
             ],
         ))
         .await?;
-        let action = if before.is_some() {
-            AuditAction::Update
-        } else {
-            AuditAction::Create
-        };
-        record(
-            &txn,
-            change,
-            ENTITY,
-            unit_id,
-            action,
-            before.as_ref(),
-            Some(&target),
-        )
-        .await?;
+        record_saved(&txn, change, ENTITY, unit_id, before.as_ref(), &target).await?;
         txn.commit().await?;
         self.unit_champion_target(program_id, unit_id).await
     }

@@ -16,7 +16,7 @@ use muster_store::{Change, StoreError};
 
 use super::{program, site, support};
 
-fn cell<'a>(cells: &'a [CoverageCell], unit_id: i64) -> &'a CoverageCell {
+fn cell(cells: &[CoverageCell], unit_id: i64) -> &CoverageCell {
     cells
         .iter()
         .find(|c| c.unit_id == unit_id)

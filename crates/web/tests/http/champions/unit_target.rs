@@ -18,14 +18,12 @@ async fn a_unit_target_is_set_in_its_form_refused_with_the_typed_value_and_remov
     let lead = app.sign_in(AccessRole::ProgramLead).await;
     let unit_page = app.page(&lead, &format!("/units/{icu}")).await;
     assert_eq!(unit_page.status, StatusCode::OK);
-    for text in [
+    unit_page.has(&[
         "Champion coverage target",
         "One champion per 10 end users",
         "Program default",
         "Set a target for this unit",
-    ] {
-        assert!(unit_page.body.contains(text), "unit page: {text}");
-    }
+    ]);
     let form = format!("/champions/target/units/{icu}");
     let blank = app.page(&lead, &form).await;
     assert_eq!(blank.status, StatusCode::OK);
@@ -35,14 +33,12 @@ async fn a_unit_target_is_set_in_its_form_refused_with_the_typed_value_and_remov
         .post_form(&lead, &form, "end_users_per_champion=0&note=ICU+acuity")
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for kept in [
+    refused.has(&[
         "value=\"0\"",
         ">ICU acuity</textarea>",
         "must be between 1 and 500",
-        "aria-describedby=\"e-end_users_per_champion",
-    ] {
-        assert!(refused.body.contains(kept), "refused form: {kept}");
-    }
+        "aria-describedby=\"e-end_users_per_champion h-end_users_per_champion\"",
+    ]);
     let note_alone = app
         .post_form(&lead, &form, "end_users_per_champion=&note=why")
         .await;

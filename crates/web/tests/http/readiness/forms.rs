@@ -5,13 +5,7 @@ use axum::http::{Method, StatusCode};
 use muster_domain::access::AccessRole;
 
 use super::{day, setup};
-use crate::support::{Reply, TestApp};
-
-fn has(reply: &Reply, texts: &[&str]) {
-    for t in texts {
-        assert!(reply.body.contains(t), "missing {t:?} in:\n{}", reply.body);
-    }
-}
+use crate::support::TestApp;
 
 #[tokio::test]
 async fn a_refused_go_no_go_keeps_the_decision_and_rationale_and_names_conditions() {
@@ -25,9 +19,7 @@ async fn a_refused_go_no_go_keeps_the_decision_and_rationale_and_names_condition
     );
     let refused = app.post_form(&admin, "/readiness/gates", &form).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    has(
-        &refused,
-        &[
+    refused.has(&[
             "value=\"go_with_conditions\" checked",
             ">Training is nearly there</textarea>",
             ">Pharmacy disagrees</textarea>",
@@ -61,9 +53,7 @@ async fn a_refused_assessment_names_the_checkpoint_and_one_without_a_wave_names_
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    has(
-        &bad,
-        &[
+    bad.has(&[
             "id=\"f-checkpoint\" name=\"checkpoint\" aria-invalid=\"true\" aria-describedby=\"e-checkpoint\"",
             "<p class=\"error\" id=\"e-checkpoint\">&#39;t999&#39; is not one of",
         ],
@@ -97,14 +87,11 @@ async fn a_refused_attestation_shows_the_site_page_with_its_evidence_and_the_dat
         .await;
     assert_eq!(page.status, StatusCode::OK);
     let action = format!("/readiness/attestations?wave_id={}", s.wave);
-    has(
-        &page,
-        &[
-            &format!("action=\"{}\"", action.replace('&', "&amp;")),
-            &format!("id=\"f-c{}-evidence\"", s.devices),
-            &format!("id=\"f-c{}-evidence\"", s.downtime),
-        ],
-    );
+    page.has(&[
+        &format!("action=\"{}\"", action.replace('&', "&amp;")),
+        &format!("id=\"f-c{}-evidence\"", s.devices),
+        &format!("id=\"f-c{}-evidence\"", s.downtime),
+    ]);
     let form = format!(
         "criterion_id={}&site_id={site}&status=partly&evidence=300+of+320+carts+in+place&evidence_url=https%3A%2F%2Fdocs.example%2Fcarts&attested_on={}",
         s.devices,
@@ -113,18 +100,15 @@ async fn a_refused_attestation_shows_the_site_page_with_its_evidence_and_the_dat
     let refused = app.post_form(&lead, &action, &form).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let c = s.devices;
-    has(
-        &refused,
-        &[
-            "Readiness: Site A in Wave R",
-            ">300 of 320 carts in place</textarea>",
-            "value=\"https://docs.example/carts\"",
-            "value=\"partly\" checked",
-            &format!("value=\"{}\"", day(3)),
-            &format!("<p class=\"error\" id=\"e-c{c}-attested_on\">cannot be in the future</p>"),
-            &format!("aria-describedby=\"e-c{c}-attested_on\""),
-        ],
-    );
+    refused.has(&[
+        "Readiness: Site A in Wave R",
+        ">300 of 320 carts in place</textarea>",
+        "value=\"https://docs.example/carts\"",
+        "value=\"partly\" checked",
+        &format!("value=\"{}\"", day(3)),
+        &format!("<p class=\"error\" id=\"e-c{c}-attested_on\">cannot be in the future</p>"),
+        &format!("aria-describedby=\"e-c{c}-attested_on\""),
+    ]);
     assert!(
         !refused
             .body
@@ -134,7 +118,7 @@ async fn a_refused_attestation_shows_the_site_page_with_its_evidence_and_the_dat
     // Without the wave in the address, the site's next go-live is the page shown.
     let refused = app.post_form(&lead, "/readiness/attestations", &form).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    has(&refused, &["cannot be in the future", "carts in place"]);
+    refused.has(&["cannot be in the future", "carts in place"]);
     let done = app
         .post_form(&lead, &action, &form.replace(&day(3), &day(0)))
         .await;
