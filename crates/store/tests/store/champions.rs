@@ -9,12 +9,11 @@ use muster_domain::champion::ChampionDraft;
 use muster_domain::champion::coverage::{
     Coverage, CoverageCell, TargetSource, UnitTarget, UnitTargetDraft,
 };
-use muster_domain::module::ModuleDraft;
 use muster_domain::person::PersonDraft;
 use muster_domain::unit::UnitDraft;
 use muster_store::{Change, StoreError};
 
-use super::{program, site, support};
+use super::{inpatient, program, site, support};
 
 fn cell(cells: &[CoverageCell], unit_id: i64) -> &CoverageCell {
     cells
@@ -67,16 +66,7 @@ async fn a_unit_target_changes_its_required_champions_and_removal_restores_the_d
             }
         }
     }
-    let module = ModuleDraft {
-        code: Some("IP".into()),
-        name: Some("Inpatient".into()),
-        description: None,
-    };
-    let module = store
-        .create_module(&change, module.parse().unwrap())
-        .await
-        .unwrap()
-        .id;
+    let module = inpatient(store, &change).await;
     for person in &icu_people[..2] {
         let spec = ChampionDraft {
             person_id: Some(person.to_string()),

@@ -9,6 +9,14 @@ use serde_json::json;
 
 use super::admin;
 use super::coverage::{cell, roster};
+use crate::support::TestApp;
+
+/// `GET /api/v1/champions/coverage`, every site.
+async fn coverage(app: &TestApp, token: &str) -> serde_json::Value {
+    app.api(token, Method::GET, "/api/v1/champions/coverage", None)
+        .await
+        .json()
+}
 
 #[tokio::test]
 async fn a_unit_target_is_set_in_its_form_refused_with_the_typed_value_and_removed_when_blank() {
@@ -49,10 +57,7 @@ async fn a_unit_target_is_set_in_its_form_refused_with_the_typed_value_and_remov
         .post_form(&lead, &form, "end_users_per_champion=7&note=ICU+acuity")
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let report = app
-        .api(&token, Method::GET, "/api/v1/champions/coverage", None)
-        .await
-        .json();
+    let report = coverage(&app, &token).await;
     let day = cell(&report, "ICU", "day");
     assert_eq!(
         (
@@ -126,10 +131,7 @@ async fn the_api_reads_sets_and_removes_a_unit_target_and_names_a_bad_field() {
         ),
         (&json!(21), &json!("unit"), &json!(10), &json!("Quiet unit"))
     );
-    let report = app
-        .api(&token, Method::GET, "/api/v1/champions/coverage", None)
-        .await
-        .json();
+    let report = coverage(&app, &token).await;
     let day = cell(&report, "ICU", "day");
     assert_eq!(
         (&day["required"], &day["coverage"]),
@@ -144,10 +146,7 @@ async fn the_api_reads_sets_and_removes_a_unit_target_and_names_a_bad_field() {
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.body);
     let again = app.api(&token, Method::DELETE, &path, None).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
-    let report = app
-        .api(&token, Method::GET, "/api/v1/champions/coverage", None)
-        .await
-        .json();
+    let report = coverage(&app, &token).await;
     assert_eq!(cell(&report, "ICU", "day")["target_source"], "program");
     let nowhere = app
         .api(
@@ -162,7 +161,7 @@ async fn the_api_reads_sets_and_removes_a_unit_target_and_names_a_bad_field() {
 
 #[tokio::test]
 async fn only_those_who_set_the_program_target_set_a_units() {
-    let app = crate::support::TestApp::new().await;
+    let app = TestApp::new().await;
     let f = &app.f;
     let own = format!("/api/v1/champions/target/units/{}", f.unit_a);
     let other = format!("/api/v1/champions/target/units/{}", f.unit_b);
