@@ -3,6 +3,7 @@
 //! assessments (frozen scorecards at checkpoints) and the go/no-go gate.
 
 pub(crate) mod criteria;
+mod forms;
 mod records;
 mod scorecard;
 mod view;

@@ -15,25 +15,24 @@ use muster_domain::Invalid;
 use muster_domain::access::{Action, Actor, Place, Subject};
 use muster_domain::audit::Via;
 use muster_domain::decision::{ChangeKind, governing_right};
-use muster_domain::readiness::Attestation;
 use muster_domain::readiness::assessment::{AssessmentDraft, ReadinessAssessment};
 use muster_domain::readiness::attestation::{AttestationDraft, AttestationRecord};
-use muster_domain::readiness::gate::{Gate, GateDecision, GateDraft};
+use muster_domain::readiness::gate::{Gate, GateDraft};
 use muster_domain::readiness::scorecard::Scorecard;
 use muster_store::readiness::attestation::AttestationFilter;
 use muster_store::{Change, StoreError};
 use serde::{Deserialize, Serialize};
 
-use super::scorecard::{CheckpointRow, WaveRefusal, site_response, wave_of_site, wave_response};
+use super::scorecard::{WaveRefusal, site_response, wave_of_site, wave_response};
 use super::view::{self, Head, Row};
 use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{Field, FieldKind, FormFields, HtmlForm, Params, RecordId, refused};
+use crate::form::{HtmlForm, Params, RecordId, refused};
 use crate::page::{Layout, redirect_with_flash, render};
 use crate::resource::api::ApiJson;
-use crate::resource::{choice_options, filter_id};
+use crate::resource::filter_id;
 
 /// A named record that does not exist is a field error, not a missing page.
 fn field_missing(field: &'static str) -> impl FnOnce(StoreError) -> AppError {
@@ -82,57 +81,6 @@ pub async fn api_attest(
 ) -> Result<Response, ApiError> {
     let a = attest(&state, &caller.actor, Via::Api, draft).await?;
     Ok((StatusCode::CREATED, Json(a)).into_response())
-}
-
-/// A criterion's attestation form on a site's page: its ids led by `c{criterion}`, as the
-/// page has one form per attested criterion.
-pub(super) fn attestation_form(
-    criterion_id: i64,
-    draft: Option<&AttestationDraft>,
-    invalid: Option<&Invalid>,
-    today: chrono::NaiveDate,
-) -> FormFields {
-    let d = draft.cloned().unwrap_or_default();
-    let today = today.to_string();
-    let key = format!("c{criterion_id}");
-    let fields = vec![
-        Field::new(
-            "status",
-            "Status",
-            FieldKind::Radios(choice_options(
-                Attestation::ALL,
-                Attestation::code,
-                Attestation::label,
-                None,
-            )),
-            d.status.as_deref(),
-        )
-        .required(),
-        Field::new(
-            "evidence",
-            "Evidence",
-            FieldKind::TextArea,
-            d.evidence.as_deref(),
-        )
-        .required(),
-        Field::new(
-            "evidence_url",
-            "Link to the evidence",
-            FieldKind::Url,
-            d.evidence_url.as_deref(),
-        )
-        .help("An http or https link, if the evidence is online"),
-        Field::new(
-            "attested_on",
-            "Attested on",
-            FieldKind::Date,
-            Some(d.attested_on.as_deref().unwrap_or(&today)),
-        ),
-    ];
-    FormFields::new(
-        fields.into_iter().map(|f| f.within(key.clone())).collect(),
-        invalid,
-    )
 }
 
 /// `POST /readiness/attestations?wave_id=`: the site's page of that wave (else of the
@@ -314,29 +262,6 @@ pub async fn api_assess(
 ) -> Result<Response, ApiError> {
     let a = assess(&state, &caller.actor, Via::Api, draft).await?;
     Ok((StatusCode::CREATED, Json(a)).into_response())
-}
-
-/// The wave page's assessment form: a checkpoint not yet recorded, or ad hoc.
-pub(super) fn assessment_form(
-    checkpoints: &[CheckpointRow],
-    draft: Option<&AssessmentDraft>,
-    invalid: Option<&Invalid>,
-) -> FormFields {
-    let mut choices = vec![(String::new(), "Ad hoc (between checkpoints)".to_owned())];
-    choices.extend(
-        checkpoints
-            .iter()
-            .filter(|c| c.assessment_id.is_none())
-            .map(|c| (c.code.to_owned(), c.label.to_owned())),
-    );
-    let checkpoint = draft.and_then(|d| d.checkpoint.as_deref());
-    let field = Field::new(
-        "checkpoint",
-        "Checkpoint",
-        FieldKind::Select(choices),
-        checkpoint,
-    );
-    FormFields::new(vec![field], invalid)
 }
 
 pub async fn form_assess(
@@ -528,47 +453,6 @@ pub async fn api_decide(
 ) -> Result<Response, ApiError> {
     let g = decide(&state, &caller.actor, Via::Api, draft).await?;
     Ok((StatusCode::CREATED, Json(g)).into_response())
-}
-
-/// The wave page's go/no-go form.
-pub(super) fn gate_form(draft: Option<&GateDraft>, invalid: Option<&Invalid>) -> FormFields {
-    let d = draft.cloned().unwrap_or_default();
-    let fields = vec![
-        Field::new(
-            "decision",
-            "Decision",
-            FieldKind::Radios(choice_options(
-                GateDecision::ALL,
-                GateDecision::code,
-                GateDecision::label,
-                None,
-            )),
-            d.decision.as_deref(),
-        )
-        .required(),
-        Field::new(
-            "rationale",
-            "Rationale",
-            FieldKind::TextArea,
-            d.rationale.as_deref(),
-        )
-        .required(),
-        Field::new(
-            "conditions",
-            "Conditions",
-            FieldKind::TextArea,
-            d.conditions.as_deref(),
-        )
-        .help("Required for a go with conditions: what must be true, by when"),
-        Field::new(
-            "dissent",
-            "Dissent",
-            FieldKind::TextArea,
-            d.dissent.as_deref(),
-        )
-        .help("Who disagreed and why; recorded, not hidden"),
-    ];
-    FormFields::new(fields, invalid)
 }
 
 pub async fn form_decide(

@@ -19,7 +19,7 @@ use muster_domain::readiness::{Checkpoint, Measure};
 use muster_domain::wave::Wave;
 use serde::{Deserialize, Serialize};
 
-use super::records::{assessment_form, attestation_form, gate_form};
+use super::forms::{assessment_form, attestation_form, gate_form};
 use super::view::{self, CellView, Head, Point, Row};
 use crate::AppState;
 use crate::access::{require, require_at};
