@@ -3,10 +3,12 @@
 # about 35,000 champions) unless DB names an existing copy, then times the two aggregate
 # queries behind `Store::champion_coverage_by_site` with sqlite3 (CPU and wall, warm cache)
 # and GET /api/v1/champions/coverage (every site; mean of 10 after one warm-up). SQLite only.
-# Prints Markdown rows.
+# OVERRIDES=N first gives the first N units (by id) a target of their own, one champion per
+# 5 end users, through PUT /api/v1/champions/target/units/{id}; the query that reads a
+# program's overrides is timed after that. Prints Markdown rows.
 #
 #   bash scripts/bench_champions.sh                   # release build
-#   BIN=/path/to/muster DB=/path/to/large.db bash scripts/bench_champions.sh
+#   BIN=/path/to/muster DB=/path/to/large.db OVERRIDES=1120 bash scripts/bench_champions.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -z ${BIN:-} ]]; then
@@ -16,7 +18,7 @@ fi
 command -v sqlite3 >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends sqlite3 >/dev/null
 WORK=$(mktemp -d)
 SERVER=""
-cleanup() { [[ -n $SERVER ]] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
+cleanup() { [[ -n $SERVER ]] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 if [[ -z ${DB:-} ]]; then
     DB=$WORK/large.db
@@ -43,7 +45,20 @@ URL=sqlite://$DB
 TOKEN=$("$BIN" token create --email admin@riverbend.example --database "$URL" 2>/dev/null | tail -1)
 "$BIN" serve --database "$URL" --listen 127.0.0.1:18092 >"$WORK/serve.log" 2>&1 &
 SERVER=$!
-for _ in $(seq 50); do curl -sf http://127.0.0.1:18092/healthz >/dev/null && break; sleep 0.2; done
+for _ in $(seq 150); do curl -sf http://127.0.0.1:18092/healthz >/dev/null && break; sleep 0.2; done
+for unit in $(sqlite3 "$DB" "SELECT id FROM unit WHERE program_id = 1 ORDER BY id LIMIT ${OVERRIDES:-0}"); do
+    curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -d '{"end_users_per_champion": 5, "note": "bench"}' \
+        "http://127.0.0.1:18092/api/v1/champions/target/units/$unit"
+done
+overrides="SELECT unit_id, end_users_per_champion, note FROM champion_unit_target WHERE program_id = 1"
+out=$(printf '.timer on\nSELECT COUNT(*) FROM (%s);\nSELECT COUNT(*) FROM (%s);\n' "$overrides" "$overrides" |
+    sqlite3 "$DB" 2>&1 | tail -2)
+read -r real user <<<"$(awk '/Run Time/{print $4, $6}' <<<"$out")"
+echo
+echo "| query | rows | wall (s), warm | user CPU (s) |"
+echo "|---|---|---|---|"
+echo "| units' own targets (one query per coverage request) | $(head -1 <<<"$out") | $real | $user |"
 echo
 echo "| GET | cells | mean of 10 (ms) |"
 echo "|---|---|---|"

@@ -672,8 +672,8 @@ async fn import_scenario(b: Browser) -> Result<()> {
         b.path().await?.starts_with("/imports/"),
         "the upload leads to the mapping"
     );
-    assert_eq!(b.selected_label("map-email").await?, "Work Email");
-    assert_eq!(b.selected_label("map-unit").await?, "Dept");
+    assert_eq!(b.selected_label("f-map_email").await?, "Work Email");
+    assert_eq!(b.selected_label("f-map_unit").await?, "Dept");
     let preview = b.text("main table").await?;
     ensure!(
         preview.contains(&format!("Imogen Import {tag}"))

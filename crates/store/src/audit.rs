@@ -86,6 +86,23 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(
     note_plan(db, change.program_id(), entity).await
 }
 
+/// Records a save that created the record (no `before`) or changed it.
+pub(crate) async fn record_saved<C: ConnectionTrait, T: Serialize>(
+    db: &C,
+    change: &Change<'_>,
+    entity: &'static str,
+    entity_id: i64,
+    before: Option<&T>,
+    after: &T,
+) -> StoreResult<()> {
+    let action = if before.is_some() {
+        AuditAction::Update
+    } else {
+        AuditAction::Create
+    };
+    record(db, change, entity, entity_id, action, before, Some(after)).await
+}
+
 /// Appends one entry per record created, in one statement: `(change, id, record)`.
 pub(crate) async fn record_created<'a, C: ConnectionTrait, T: Serialize + 'a>(
     db: &C,

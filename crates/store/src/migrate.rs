@@ -198,6 +198,13 @@ const MIGRATIONS: &[Migration] = &[
         )),
     },
     Migration {
+        version: 26,
+        name: "champion_unit_target",
+        both: Some(include_str!("../migrations/0026_champion_unit_target.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
         version: 27,
         name: "attestation_evidence",
         both: Some(include_str!("../migrations/0027_attestation_evidence.sql")),

@@ -54,6 +54,20 @@ pub(crate) fn person(
     .unwrap()
 }
 
+/// Module IP, "Inpatient": its id.
+pub(crate) async fn inpatient(store: &Store, change: &Change<'_>) -> i64 {
+    let module = muster_domain::module::ModuleDraft {
+        code: Some("IP".into()),
+        name: Some("Inpatient".into()),
+        description: None,
+    };
+    store
+        .create_module(change, module.parse().unwrap())
+        .await
+        .unwrap()
+        .id
+}
+
 #[tokio::test]
 async fn migrations_apply_once_and_reopening_is_harmless() {
     let db = support::fresh().await;
@@ -376,6 +390,8 @@ mod training;
 #[path = "store/waves.rs"]
 mod waves;
 
+#[path = "store/champions.rs"]
+mod champions;
 #[path = "store/completion_import.rs"]
 mod completion_import;
 #[path = "store/lessons.rs"]

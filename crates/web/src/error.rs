@@ -182,7 +182,11 @@ impl IntoResponse for PageError {
         let page = ErrorPage {
             status: status.as_u16(),
             title: status.canonical_reason().unwrap_or("Error").into(),
-            detail: err.public_detail(),
+            // A page has no field to put an error beside: it names each field instead.
+            detail: match &err {
+                AppError::Invalid(invalid) => crate::page::not_done(invalid),
+                other => other.public_detail(),
+            },
         };
         let html = askama::Template::render(&page).unwrap_or_else(|_| "error".into());
         (status, Html(html)).into_response()

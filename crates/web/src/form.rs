@@ -1,7 +1,10 @@
 //! Forms and query strings: field descriptors the generic templates render, and extractors
 //! that turn bad input into a clear 400 rather than a crash.
 
+use std::borrow::Cow;
+
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use muster_domain::Invalid;
@@ -15,6 +18,8 @@ pub enum FieldKind {
     Text,
     Email,
     Number,
+    /// An http or https link.
+    Url,
     Date,
     /// A date and time (UTC).
     DateTime,
@@ -23,16 +28,26 @@ pub enum FieldKind {
     Select(Vec<(String, String)>),
     /// A set of checkboxes, several may be ticked.
     Checks(Vec<(String, String)>),
+    /// A set of radio buttons, one to choose.
+    Radios(Vec<(String, String)>),
     /// A single yes/no checkbox.
     Check,
     /// A person's id, with a search box beside it (shown by app.js) that finds people by
     /// name, email or employee id and fills the id in.
     Person,
+    /// Files to upload, several at once, of the kinds `accept` lists (a multipart form's
+    /// input; a browser never keeps a chosen file when the page is drawn again).
+    Files {
+        accept: String,
+    },
 }
 
 /// One labelled input with its current value and error.
 pub struct Field {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
+    /// The key of the form the field belongs to, on a page with several forms of the same
+    /// fields (an attestation form per criterion): it leads the element ids.
+    pub form: Option<String>,
     pub label: &'static str,
     pub kind: FieldKind,
     pub value: String,
@@ -45,13 +60,14 @@ pub struct Field {
 
 impl Field {
     pub fn new(
-        name: &'static str,
+        name: impl Into<Cow<'static, str>>,
         label: &'static str,
         kind: FieldKind,
         value: Option<&str>,
     ) -> Self {
         Field {
-            name,
+            name: name.into(),
+            form: None,
             label,
             kind,
             value: value.unwrap_or_default().to_owned(),
@@ -77,9 +93,38 @@ impl Field {
         self
     }
 
+    /// Places the field in form `key`, so its ids differ from the same field's in another
+    /// form on the page.
+    pub fn within(mut self, key: impl Into<String>) -> Self {
+        self.form = Some(key.into());
+        self
+    }
+
+    /// The stem of the field's element ids (`f-`, `e-`, `h-`...).
+    pub fn id(&self) -> String {
+        match &self.form {
+            Some(key) => format!("{key}-{}", self.name),
+            None => self.name.to_string(),
+        }
+    }
+
+    /// The ids of the error and help texts that describe the input, error first.
+    pub fn described_by(&self) -> Option<String> {
+        let id = self.id();
+        let ids: Vec<String> = [
+            self.error.as_ref().map(|_| format!("e-{id}")),
+            self.help.as_ref().map(|_| format!("h-{id}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+
     pub fn input_type(&self) -> &'static str {
         match self.kind {
             FieldKind::Email => "email",
+            FieldKind::Url => "url",
             FieldKind::Number | FieldKind::Person => "number",
             FieldKind::Date => "date",
             FieldKind::DateTime => "datetime-local",
@@ -89,7 +134,9 @@ impl Field {
 
     pub fn options(&self) -> &[(String, String)] {
         match &self.kind {
-            FieldKind::Select(options) | FieldKind::Checks(options) => options,
+            FieldKind::Select(options)
+            | FieldKind::Checks(options)
+            | FieldKind::Radios(options) => options,
             _ => &[],
         }
     }
@@ -100,6 +147,10 @@ impl Field {
 
     pub fn is_checks(&self) -> bool {
         matches!(self.kind, FieldKind::Checks(_))
+    }
+
+    pub fn is_radios(&self) -> bool {
+        matches!(self.kind, FieldKind::Radios(_))
     }
 
     pub fn is_check(&self) -> bool {
@@ -114,12 +165,51 @@ impl Field {
         matches!(self.kind, FieldKind::TextArea)
     }
 
+    /// The file kinds a `Files` input accepts, else `None`.
+    pub fn accept(&self) -> Option<&str> {
+        match &self.kind {
+            FieldKind::Files { accept } => Some(accept),
+            _ => None,
+        }
+    }
+
     pub fn is_ticked(&self, value: &str) -> bool {
         self.values.iter().any(|v| v == value)
     }
 }
 
-/// Puts each field error beside its field; returns the errors no field shows.
+/// An in-page form's inputs with their errors, and the errors no input shows: what a page
+/// needs to draw a form again after a refusal (`templates/form_fields.html`).
+pub struct FormFields {
+    pub fields: Vec<Field>,
+    pub problems: Vec<String>,
+    /// The form was refused: the page says so above it.
+    pub refused: bool,
+}
+
+impl FormFields {
+    pub fn new(mut fields: Vec<Field>, invalid: Option<&Invalid>) -> Self {
+        let problems = attach_errors(&mut fields, invalid);
+        FormFields {
+            refused: invalid.is_some(),
+            fields,
+            problems,
+        }
+    }
+}
+
+/// A refused form: its status (422 for invalid input, 409 for a clash with stored data)
+/// and the reasons, for the form to be shown again; any other error passes through.
+pub fn refused(err: AppError) -> Result<(StatusCode, Invalid), AppError> {
+    match err {
+        AppError::Invalid(invalid) => Ok((StatusCode::UNPROCESSABLE_ENTITY, invalid)),
+        AppError::Conflict(invalid) => Ok((StatusCode::CONFLICT, invalid)),
+        other => Err(other),
+    }
+}
+
+/// Puts each field error beside its field (several for one field in one line); returns the
+/// errors no field shows.
 pub fn attach_errors(fields: &mut [Field], invalid: Option<&Invalid>) -> Vec<String> {
     let Some(invalid) = invalid else {
         return Vec::new();
@@ -127,7 +217,14 @@ pub fn attach_errors(fields: &mut [Field], invalid: Option<&Invalid>) -> Vec<Str
     let mut unplaced = Vec::new();
     for e in &invalid.0 {
         match fields.iter_mut().find(|f| f.name == e.field) {
-            Some(field) => field.error = Some(e.message.clone()),
+            // A field may be refused more than once (two of its files): each reason shows.
+            Some(field) => match &mut field.error {
+                Some(error) => {
+                    error.push_str("; ");
+                    error.push_str(&e.message);
+                }
+                None => field.error = Some(e.message.clone()),
+            },
             None => unplaced.push(format!("{}: {}", e.field, e.message)),
         }
     }

@@ -9,7 +9,7 @@ use muster_store::{Change, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
 use crate::form::{Field, FieldKind};
-use crate::resource::{Cell, Fact, Lookup, Resource, filter_id, given};
+use crate::resource::{Cell, Fact, Lookup, Resource, Section, filter_id, given};
 
 pub struct Units;
 
@@ -138,6 +138,12 @@ impl Resource for Units {
             )
             .help("The code HR systems use, if any"),
         ])
+    }
+    async fn related(store: &Store, actor: &Actor, unit: &Unit) -> StoreResult<Vec<Section>> {
+        Ok(crate::champion::unit_section(store, actor, unit)
+            .await?
+            .into_iter()
+            .collect())
     }
     fn filters(q: &UnitQuery, lookup: &Lookup) -> Vec<Field> {
         vec![

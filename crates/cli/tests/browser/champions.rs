@@ -1,6 +1,8 @@
 //! Champions in the browser: a site lead sees their own site's champions and coverage; a
 //! program lead filters the coverage map to the lagging site, reads what is below target,
-//! and opens a champion whose advanced training is not done. axe-core audits every page.
+//! and opens a champion whose advanced training is not done; they give one unit its own
+//! target, the form refusing a bad value with the value kept and the error by its field.
+//! axe-core audits every page.
 
 use anyhow::{Result, ensure};
 
@@ -66,6 +68,50 @@ async fn champions_scenario(b: Browser) -> Result<()> {
             .flat_map(|r| r.iter().skip(1))
             .any(|c| c.text.contains("Below target") || c.text.contains("No champion")),
         "the lagging site is short somewhere, said in words"
+    );
+
+    // A unit's own target, from the map: refused, kept, then saved and shown.
+    let target_link = b.find("main table.coverage tbody td a").await?;
+    b.follow(target_link).await?;
+    ensure!(
+        b.path().await?.starts_with("/champions/target/units/"),
+        "the map's target links to the unit's target form"
+    );
+    b.fill("f-end_users_per_champion", "0").await?;
+    b.fill("f-note", "High acuity").await?;
+    b.press("main form.record button.primary").await?;
+    assert_eq!(b.status().await?, Some(422), "a bad target is refused");
+    ensure!(
+        b.text("#e-end_users_per_champion")
+            .await?
+            .contains("between 1 and 500"),
+        "the error is beside its field"
+    );
+    let input = b.find("#f-end_users_per_champion").await?;
+    assert_eq!(input.attr("aria-invalid").await?.as_deref(), Some("true"));
+    assert_eq!(b.value("f-end_users_per_champion").await?, "0");
+    assert_eq!(b.value("f-note").await?, "High acuity", "the note is kept");
+    b.fill("f-end_users_per_champion", "5").await?;
+    b.press("main form.record button.primary").await?;
+    ensure!(
+        b.path().await?.starts_with("/units/"),
+        "saved: back to the unit"
+    );
+    ensure!(
+        b.flash()
+            .await?
+            .unwrap_or_default()
+            .contains("One champion per 5 end users (unit override)"),
+        "the flash says which target applies now"
+    );
+    ensure!(
+        b.text("main").await?.contains("High acuity"),
+        "the unit page shows the override and its reason"
+    );
+    b.goto("/champions/coverage").await?;
+    ensure!(
+        b.text("main").await?.contains("1 per 5 (unit override)"),
+        "the map says which target applied"
     );
 
     b.goto("/champions?advanced_training=incomplete").await?;

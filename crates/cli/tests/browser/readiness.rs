@@ -1,7 +1,9 @@
 //! Readiness in the browser: a program lead opens the first wave's scorecard (every cell
 //! coloured and labelled), finds the lagging site red, drills into a site and an
-//! attestation history, opens a past assessment and records one, and attests a criterion
-//! with a real evidence file chosen in the file input, which the history then lists and
+//! attestation history, opens a past assessment and records one. An attestation dated in
+//! the future is refused with the site page shown again, the evidence kept, the error
+//! beside the date and the file input asking for its files again; then a criterion is
+//! attested with a real evidence file chosen in the file input, which the history lists and
 //! serves as a download. axe-core audits every page reached.
 
 use anyhow::{Context, Result, ensure};
@@ -60,6 +62,49 @@ async fn readiness_scenario(b: Browser) -> Result<()> {
         b.text("main").await?.contains("Attest:"),
         "the attestation forms"
     );
+    let evidence = b
+        .find("main form.stack textarea[name=evidence]")
+        .await?
+        .attr("id")
+        .await?
+        .context("the evidence box has an id")?;
+    let date = evidence.replace("-evidence", "-attested_on");
+    b.find("main form.stack input[name=status][value=partly]")
+        .await?
+        .click()
+        .await?;
+    b.fill(&evidence, "300 of 320 carts in place").await?;
+    b.set_value(&date, "2999-01-01").await?;
+    b.press("main form.stack button").await?;
+    assert_eq!(b.status().await?, Some(422), "a future date is refused");
+    let error = date.replacen("f-", "e-", 1);
+    ensure!(
+        b.text(&format!("#{error}"))
+            .await?
+            .contains("cannot be in the future"),
+        "the error is beside the date"
+    );
+    assert_eq!(
+        b.value(&evidence).await?,
+        "300 of 320 carts in place",
+        "the evidence is kept"
+    );
+    ensure!(
+        b.find("main form.stack input[name=status][value=partly]")
+            .await?
+            .prop("checked")
+            .await?
+            .as_deref()
+            == Some("true"),
+        "the chosen status is kept"
+    );
+    let files_help = evidence.replace("f-", "h-").replace("-evidence", "-files");
+    ensure!(
+        b.text(&format!("#{files_help}"))
+            .await?
+            .contains("choose them again"),
+        "the refused form says its files were not kept"
+    );
     attest_with_a_file(&b, &site).await?;
     b.goto(&devices).await?;
     let history = b.table().await?;
@@ -88,7 +133,7 @@ async fn attest_with_a_file(b: &Browser, site: &str) -> Result<()> {
     );
     let input = b.find("main form input[type='file'][name='files']").await?;
     let input_id = input.attr("id").await?.context("the file input's id")?;
-    let criterion = input_id.trim_start_matches("files-").to_owned();
+    let evidence = input_id.replace("-files", "-evidence");
     let name = format!("devices-{}.csv", super::tag());
     let file = std::env::temp_dir().join(&name);
     let content = "room,device,deployed\n4 North 12,WOW-0042,yes\n";
@@ -96,11 +141,7 @@ async fn attest_with_a_file(b: &Browser, site: &str) -> Result<()> {
     input
         .send_keys(file.to_str().context("a UTF-8 temp path")?)
         .await?;
-    b.fill(
-        &format!("evidence-{criterion}"),
-        "Deployment sheet attached",
-    )
-    .await?;
+    b.fill(&evidence, "Deployment sheet attached").await?;
     let form = format!("main form:has(#{input_id})");
     b.find(&format!("{form} input[name='status'][value='met']"))
         .await?

@@ -1,14 +1,16 @@
 //! Champion coverage per unit x shift: active people per unit and shift (one GROUP BY over
 //! `ix_person_unit_shift`, which covers it), active champions per unit and shift (over
 //! `ix_champion_unit`, one probe per champion for the person's active flag), and the
-//! program's target. The scorecard's per-site figure sums the same cells.
+//! target: the unit's own where it has one (all of a program's overrides in one query),
+//! else the program's. The scorecard's per-site figure sums the same cells.
 
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use muster_domain::audit::AuditAction;
 use muster_domain::champion::coverage::{
-    ChampionTarget, CoverageCell, DEFAULT_END_USERS_PER_CHAMPION, SiteCoverage, by_site,
+    ChampionTarget, CoverageCell, DEFAULT_END_USERS_PER_CHAMPION, SiteCoverage, TargetSource,
+    by_site,
 };
 use muster_domain::rounding::Shift;
 use muster_domain::site::SiteId;
@@ -138,6 +140,11 @@ impl Store {
             .champion_target(program_id)
             .await?
             .end_users_per_champion;
+        let overrides = self.unit_champion_targets(program_id).await?;
+        let target_of = |unit_id: i64| match overrides.get(&unit_id) {
+            Some(own) => (own.end_users_per_champion, TargetSource::Unit),
+            None => (ratio, TargetSource::Program),
+        };
         let mut values: Vec<Value> = vec![program_id.into()];
         let sql = format!(
             "SELECT u.site_id, u.id AS unit_id, u.name AS unit_name, p.shift, \
@@ -178,7 +185,7 @@ impl Store {
                     row.unit_name,
                     shift,
                     row.end_users,
-                    ratio,
+                    target_of(row.unit_id),
                     champions,
                 ))
             })

@@ -1,10 +1,12 @@
 //! Champions: a person designated for one unit and shift, with their modules
-//! (`champion_module`). `coverage.rs` counts them against the target; `advanced.rs` reads
-//! their own advanced training.
+//! (`champion_module`). `coverage.rs` counts them against the target (`unit_target.rs`:
+//! a unit's own target in place of the program's); `advanced.rs` reads their own advanced
+//! training.
 
 mod advanced;
 mod bulk;
 mod coverage;
+mod unit_target;
 
 use chrono::Utc;
 use muster_domain::access::Scope;

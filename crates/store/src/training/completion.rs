@@ -18,7 +18,7 @@ use sea_orm::{
 use super::progress::{Target, refresh};
 use super::{newest_page, nothing, of_trainees};
 use crate::Store;
-use crate::audit::{Change, record};
+use crate::audit::{Change, record, record_saved};
 use crate::entity::{completion, course};
 use crate::error::{StoreError, StoreResult};
 
@@ -191,21 +191,7 @@ impl Store {
             .ok_or_else(|| StoreError::not_found(ENTITY, spec.person_id))?;
         let after = self.to_completions(program_id, vec![row]).await?.remove(0);
         if before.as_ref() != Some(&after) {
-            let action = if before.is_some() {
-                AuditAction::Update
-            } else {
-                AuditAction::Create
-            };
-            record(
-                &txn,
-                change,
-                ENTITY,
-                after.id,
-                action,
-                before.as_ref(),
-                Some(&after),
-            )
-            .await?;
+            record_saved(&txn, change, ENTITY, after.id, before.as_ref(), &after).await?;
         }
         txn.commit().await?;
         Ok(after)

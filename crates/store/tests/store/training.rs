@@ -5,7 +5,6 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use muster_domain::access::{Actor, Scope};
 use muster_domain::audit::{AuditFilter, Via};
-use muster_domain::module::ModuleDraft;
 use muster_domain::training::assessment::AssessmentDraft;
 use muster_domain::training::completion::{CompletionFilter, CompletionSource, CompletionSpec};
 use muster_domain::training::course::CourseDraft;
@@ -13,7 +12,7 @@ use muster_domain::training::curriculum::CurriculumDraft;
 use muster_domain::training::session::{EnrollmentStatus, SessionDraft};
 use muster_store::{Change, Store, StoreError};
 
-use super::{person, program, site, support};
+use super::{inpatient, person, program, site, support};
 
 pub(crate) struct World {
     pub actor: Actor,
@@ -39,16 +38,7 @@ pub(crate) async fn world(store: &Store) -> World {
         );
         nurses.push(store.create_person(&change, p).await.unwrap().id);
     }
-    let module = ModuleDraft {
-        code: Some("IP".into()),
-        name: Some("Inpatient".into()),
-        description: None,
-    };
-    let module = store
-        .create_module(&change, module.parse().unwrap())
-        .await
-        .unwrap()
-        .id;
+    let module = inpatient(store, &change).await;
     let mut courses = Vec::new();
     for (code, kind) in [("IP-1", "e_learning"), ("IP-2", "classroom")] {
         let draft = CourseDraft {

@@ -1,6 +1,7 @@
 //! The champion coverage map: sites -> units x shifts, each cell met, below target or
-//! without champion (in words as well as colour), and the list of units and shifts below
-//! target with how many champions are missing, the drill-down readiness links to.
+//! without champion (in words as well as colour), each unit with the target it is measured
+//! against (the program's or its own), and the list of units and shifts below target with
+//! how many champions are missing, the drill-down readiness links to.
 
 use askama::Template;
 use axum::Json;
@@ -93,7 +94,20 @@ pub struct MapCell {
 pub struct MapRow {
     pub unit: String,
     pub unit_id: i64,
+    /// "1 per 5 (unit override)".
+    pub target: String,
+    /// The unit's target form, for those who may set targets.
+    pub target_href: Option<String>,
     pub cells: Vec<MapCell>,
+}
+
+/// A cell's target in short: "1 per 5 (unit override)".
+pub fn target_text(c: &CoverageCell) -> String {
+    format!(
+        "1 per {} ({})",
+        c.end_users_per_champion,
+        c.target_source.label().to_lowercase()
+    )
 }
 
 pub struct SiteMap {
@@ -137,26 +151,28 @@ fn map_cell(cell: Option<&CoverageCell>) -> MapCell {
     }
 }
 
-fn site_map(site: &Site, cells: &[CoverageCell]) -> SiteMap {
+fn site_map(site: &Site, cells: &[CoverageCell], may_set: bool) -> SiteMap {
     let mine: Vec<&CoverageCell> = cells.iter().filter(|c| c.site_id == site.id).collect();
-    let mut units: Vec<(i64, &str)> = Vec::new();
+    let mut units: Vec<&CoverageCell> = Vec::new();
     for c in &mine {
-        if !units.iter().any(|(id, _)| *id == c.unit_id) {
-            units.push((c.unit_id, &c.unit_name));
+        if !units.iter().any(|u| u.unit_id == c.unit_id) {
+            units.push(c);
         }
     }
     let rows = units
         .into_iter()
-        .map(|(unit_id, unit)| MapRow {
-            unit: unit.to_owned(),
-            unit_id,
+        .map(|first| MapRow {
+            unit: first.unit_name.clone(),
+            unit_id: first.unit_id,
+            target: target_text(first),
+            target_href: may_set.then(|| super::unit_target::form_path(first.unit_id)),
             cells: Shift::ALL
                 .iter()
                 .map(|s| {
                     map_cell(
                         mine.iter()
                             .copied()
-                            .find(|c| c.unit_id == unit_id && c.shift == *s),
+                            .find(|c| c.unit_id == first.unit_id && c.shift == *s),
                     )
                 })
                 .collect(),
@@ -189,7 +205,7 @@ pub async fn page(
     let sites = visible
         .iter()
         .filter(|s| report.cells.iter().any(|c| c.site_id == s.id))
-        .map(|s| site_map(s, &report.cells))
+        .map(|s| site_map(s, &report.cells, super::target::may_set(actor).is_ok()))
         .collect();
     let mut choices = vec![(String::new(), "Every site".to_owned())];
     choices.extend(

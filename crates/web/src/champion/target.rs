@@ -20,7 +20,8 @@ use crate::resource::api::ApiJson;
 
 const PATH: &str = "/champions/target";
 
-fn may_set(actor: &Actor) -> Result<(), AppError> {
+/// Setting the program's target and units' own targets: program-wide.
+pub(super) fn may_set(actor: &Actor) -> Result<(), AppError> {
     require_at(actor, Action::Update, Subject::Champion, Place::Program)
 }
 
@@ -33,7 +34,7 @@ fn show(viewer: &Viewer, value: &str, invalid: Option<&Invalid>) -> Result<Respo
             Some(value),
         )
         .required()
-        .help("Each unit and shift needs one active champion per this many end users, rounded up (1–500; 10 by default)"),
+        .help("Each unit and shift needs one active champion per this many end users, rounded up (1–500; 10 by default). A unit that needs more or fewer has its own target, set from the unit's page or the coverage map"),
     ];
     let layout = viewer.layout(
         "Champion coverage target",

@@ -21,7 +21,7 @@ use crate::access::{require, require_at};
 use crate::alignment::ALIGNMENT;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{Field, FieldKind, HtmlForm, Params, RecordId, attach_errors};
+use crate::form::{Field, FieldKind, FormFields, HtmlForm, Params, RecordId};
 use crate::page::{Layout, redirect_with_flash, render_with};
 use crate::plan::tasks::today;
 use crate::resource::api::ApiJson;
@@ -191,8 +191,8 @@ struct MeasurementsPage {
     /// "Baseline 70% on 2026-01-01, target 95% by 2027-01-01 (higher is better)".
     summary: String,
     points: Vec<(String, String)>,
-    fields: Vec<Field>,
-    problems: Vec<String>,
+    /// The form to record one.
+    form: FormFields,
     may_record: bool,
     may_import: bool,
     filter: Vec<Field>,
@@ -248,7 +248,7 @@ async fn page(
         .collect();
     let choices = site_choices(actor, &goal, &lookup);
     let may_record = !choices.is_empty();
-    let mut fields = vec![
+    let fields = vec![
         Field::new(
             "site_id",
             "Measured at",
@@ -262,7 +262,7 @@ async fn page(
             .required()
             .help(goal.unit.hint()),
     ];
-    let problems = attach_errors(&mut fields, invalid);
+    let form = FormFields::new(fields, invalid);
     let filter = vec![Field::new(
         "site",
         "Site",
@@ -307,8 +307,7 @@ async fn page(
         ),
         chart,
         points,
-        fields,
-        problems,
+        form,
         may_record,
         may_import: actor.may(Action::Create, Subject::Import)
             && actor.may(Action::Create, Subject::Measurement),

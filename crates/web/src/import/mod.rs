@@ -196,38 +196,56 @@ pub fn kind_from(fields: &[(String, String)], default: ImportKind) -> Result<Imp
 }
 
 /// The plan in form or query fields: `mode`, `complete_roster`, `date_order` and
-/// `map_<field>=Header`.
+/// `map_<field>=Header`; every option's error at once.
 pub fn plan_from(fields: &[(String, String)]) -> Result<Plan, AppError> {
-    use muster_domain::import::{ImportMode, Mapping};
+    let (plan, invalid) = plan_or_default(fields);
+    match invalid {
+        None => Ok(plan),
+        Some(invalid) => Err(AppError::Invalid(invalid)),
+    }
+}
+
+/// The plan the fields give, with the default in place of an option that is wrong, and the
+/// errors: a refused form is shown again with everything else as submitted.
+pub fn plan_or_default(fields: &[(String, String)]) -> (Plan, Option<muster_domain::Invalid>) {
+    use muster_domain::import::ImportMode;
     let get = |name: &str| {
         fields
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
+            .map(|(_, v)| v.trim().replace('-', "_"))
+            .filter(|v| !v.is_empty())
     };
-    let mode = match get("mode").map(|m| m.replace('-', "_")) {
-        None => ImportMode::AllOrNothing,
-        Some(m) if m.is_empty() => ImportMode::AllOrNothing,
-        Some(m) => ImportMode::parse(&m)
-            .map_err(|e| AppError::Invalid(muster_domain::Invalid::one("mode", e)))?,
-    };
-    let complete_roster = matches!(get("complete_roster"), Some("true" | "on" | "yes" | "1"));
-    let date_order = match get("date_order").map(|m| m.replace('-', "_")) {
-        None => DateOrder::Either,
-        Some(m) if m.is_empty() => DateOrder::Either,
-        Some(m) => DateOrder::parse(&m)
-            .map_err(|e| AppError::Invalid(muster_domain::Invalid::one("date_order", e)))?,
-    };
-    let mapping = fields
-        .iter()
-        .filter_map(|(k, v)| Some((k.strip_prefix("map_")?.to_owned(), v.trim().to_owned())))
-        .collect();
-    Ok(Plan {
+    let mut v = muster_domain::validate::Validator::new();
+    let mode = v
+        .optional("mode", get("mode"), |m| ImportMode::parse(&m))
+        .flatten()
+        .unwrap_or(ImportMode::AllOrNothing);
+    let date_order = v
+        .optional("date_order", get("date_order"), |m| DateOrder::parse(&m))
+        .flatten()
+        .unwrap_or_default();
+    let complete_roster = matches!(
+        get("complete_roster").as_deref(),
+        Some("true" | "on" | "yes" | "1")
+    );
+    let plan = Plan {
         mode,
         complete_roster,
         date_order,
-        mapping: Mapping(mapping),
-    })
+        mapping: mapping_from(fields),
+    };
+    (plan, v.finish(|| ()).err())
+}
+
+/// The `map_{key}` fields of a form or query string: which column holds each field.
+fn mapping_from(fields: &[(String, String)]) -> muster_domain::import::Mapping {
+    muster_domain::import::Mapping(
+        fields
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("map_")?.to_owned(), v.trim().to_owned())))
+            .collect(),
+    )
 }
 
 /// Takes a received file: its format and header are checked at once (a bad file is refused

@@ -6,18 +6,19 @@ use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use muster_domain::Invalid;
 use muster_domain::access::{Action, Subject};
 use muster_domain::import::date::DateOrder;
 use muster_domain::import::{ImportJob, ImportKind, ImportMode, ImportStatus, Mapping, resolve};
-use muster_domain::{FieldError, Invalid};
 
-use super::{JobView, accept, job, kind_from, place, plan_from, spawn, upload, view};
+use super::{JobView, accept, job, kind_from, place, plan_or_default, spawn, upload, view};
 use crate::AppState;
 use crate::access::{require, require_at, require_import};
 use crate::auth::Viewer;
 use crate::error::{AppError, PageError};
-use crate::form::RecordId;
+use crate::form::{Field, FieldKind, FormFields, RecordId};
 use crate::page::{Layout, redirect_with_flash, render, render_with, thousands};
+use crate::resource::choice_options;
 
 fn crumbs() -> Vec<(String, String)> {
     vec![("Imports".into(), "/imports".into())]
@@ -209,16 +210,6 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     render(&page, &viewer)
 }
 
-/// One field's row of the mapping form.
-pub struct MapRow {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub required: bool,
-    pub help: &'static str,
-    pub chosen: String,
-    pub error: Option<String>,
-}
-
 /// One row of the preview table.
 pub struct PreviewRow {
     pub number: u64,
@@ -231,17 +222,69 @@ pub struct PreviewRow {
 struct MappingPage {
     layout: Layout,
     job: ImportJob,
-    people: bool,
-    date_orders: Vec<(&'static str, &'static str, bool)>,
-    headers: Vec<String>,
-    rows: Vec<MapRow>,
-    problems: Vec<String>,
+    /// One chooser per field of the kind (`map_{key}`), with the problems no field shows.
+    form: FormFields,
+    /// What to do with bad rows, how to read dates, whether the file is the whole roster.
+    options: Vec<Field>,
     columns: Vec<&'static str>,
     preview: Vec<PreviewRow>,
     ignored: Vec<String>,
     notes: Vec<String>,
-    valid_rows: bool,
-    field_errors: bool,
+}
+
+/// The mapping form's field for column `key`: `map_{key}`.
+fn map_name(key: &str) -> String {
+    format!("map_{key}")
+}
+
+/// The options below the mapping, as the job (or the refused submission) has them.
+fn option_fields(job: &ImportJob) -> Vec<Field> {
+    let modes = [
+        (
+            ImportMode::AllOrNothing,
+            "All or nothing: import nothing, and list every bad row",
+        ),
+        (
+            ImportMode::ValidRows,
+            "Import the valid rows, and give me the rejects as a CSV file",
+        ),
+    ];
+    let mut fields = vec![
+        Field::new(
+            "mode",
+            "If some rows have errors",
+            FieldKind::Radios(
+                modes
+                    .iter()
+                    .map(|(m, label)| (m.code().to_owned(), (*label).to_owned()))
+                    .collect(),
+            ),
+            Some(job.mode.code()),
+        ),
+        Field::new(
+            "date_order",
+            "Dates written with slashes, such as 03/04/2027",
+            FieldKind::Radios(choice_options(
+                DateOrder::ALL,
+                DateOrder::code,
+                DateOrder::label,
+                None,
+            )),
+            Some(job.date_order.code()),
+        ),
+    ];
+    if job.kind == ImportKind::People {
+        fields.push(
+            Field::new(
+                "complete_roster",
+                "This file is the complete roster: mark people who are not in it inactive",
+                FieldKind::Check,
+                job.complete_roster.then_some("true"),
+            )
+            .help("Only people with an employee id are marked inactive (never deleted); people entered by hand without one, such as consultants and vendor staff, are kept."),
+        );
+    }
+    fields
 }
 
 #[derive(Template)]
@@ -262,7 +305,7 @@ pub async fn show(
     let job = job(&state, &viewer.actor, id).await?;
     if job.status == ImportStatus::Uploaded {
         let mapping = Mapping(job.mapping.clone());
-        return mapping_page(&state, &viewer, job, &mapping, StatusCode::OK).await;
+        return mapping_page(&state, &viewer, job, &mapping, StatusCode::OK, None).await;
     }
     let view = view(&state, viewer.actor.program_id, job, false);
     let c = view.job.counts;
@@ -301,12 +344,15 @@ pub async fn show(
     render(&page, &viewer)
 }
 
+/// The mapping form with a preview of the first rows under it, or each field's problem
+/// beside its chooser; `refused` adds the errors of a refused submission's options.
 async fn mapping_page(
     state: &AppState,
     viewer: &Viewer,
     job: ImportJob,
     mapping: &Mapping,
     status: StatusCode,
+    refused: Option<&Invalid>,
 ) -> Result<Response, PageError> {
     let files = state
         .store
@@ -324,7 +370,7 @@ async fn mapping_page(
     let headers = opened.info.headers.clone();
     let resolved =
         resolve(columns, &headers, mapping).and_then(|r| kind.check_mapping(&r).map(|_| r));
-    let (errors, preview, ignored) = match &resolved {
+    let (mut errors, preview, ignored) = match &resolved {
         Ok(r) => {
             let rows = muster_import::preview(
                 &state.store,
@@ -357,51 +403,53 @@ async fn mapping_page(
         }
         Err(invalid) => (invalid.0.clone(), Vec::new(), Vec::new()),
     };
+    // A column's error belongs beside its chooser, `map_{key}`; others are listed above.
+    for e in &mut errors {
+        if columns.iter().any(|c| c.key == e.field) {
+            e.field = map_name(&e.field);
+        }
+    }
+    errors.extend(refused.into_iter().flat_map(|i| i.0.iter().cloned()));
+    let invalid = (!errors.is_empty()).then_some(Invalid(errors));
     let suggested = muster_domain::import::suggest(columns, &headers, mapping);
-    let chosen = |key: &str| suggested.get(key).cloned().unwrap_or_default();
-    let rows: Vec<MapRow> = columns
+    let mut choices = vec![(String::new(), "— not imported —".to_owned())];
+    choices.extend(
+        headers
+            .iter()
+            .filter(|h| !h.is_empty())
+            .map(|h| (h.clone(), h.clone())),
+    );
+    let mut fields: Vec<Field> = columns
         .iter()
-        .map(|c| MapRow {
-            key: c.key,
-            label: c.label,
-            required: c.required,
-            help: c.help,
-            chosen: chosen(c.key),
-            error: errors
-                .iter()
-                .find(|e| e.field == c.key)
-                .map(|e| e.message.clone()),
+        .map(|c| {
+            let field = Field::new(
+                map_name(c.key),
+                c.label,
+                FieldKind::Select(choices.clone()),
+                suggested.get(c.key).map(String::as_str),
+            );
+            let field = if c.help.is_empty() {
+                field
+            } else {
+                field.help(c.help)
+            };
+            if c.required { field.required() } else { field }
         })
         .collect();
-    let problems = errors
-        .iter()
-        .filter(|e: &&FieldError| !columns.iter().any(|c| c.key == e.field))
-        .map(|e| e.message.clone())
-        .collect();
-    let field_errors = rows_have_errors(&rows);
+    fields.extend(option_fields(&job));
+    let mut form = FormFields::new(fields, invalid.as_ref());
+    let options = form.fields.split_off(columns.len());
     let page = MappingPage {
-        field_errors,
         layout: viewer.layout(format!("Import {}: {}", job.id, job.file_name), crumbs()),
-        valid_rows: job.mode == ImportMode::ValidRows,
-        people: kind == ImportKind::People,
-        date_orders: DateOrder::ALL
-            .iter()
-            .map(|o| (o.code(), o.label(), *o == job.date_order))
-            .collect(),
         job,
-        headers,
-        rows,
-        problems,
+        form,
+        options,
         columns: columns.iter().map(|c| c.label).collect(),
         preview,
         ignored,
         notes: opened.info.notes,
     };
     render_with(status, &page, viewer)
-}
-
-fn rows_have_errors(rows: &[MapRow]) -> bool {
-    rows.iter().any(|r| r.error.is_some())
 }
 
 /// `POST /imports/{id}`: `intent=preview` shows the rows under the chosen mapping;
@@ -420,13 +468,33 @@ pub async fn plan(
         .map_err(|_| AppError::PayloadTooLarge("the form is too large".into()))?;
     let fields: Vec<(String, String)> = serde_html_form::from_bytes(&bytes)
         .map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
-    let plan = plan_from(&fields)?;
     let start = fields.iter().any(|(k, v)| k == "intent" && v == "start");
     if job.status != ImportStatus::Uploaded {
         return Ok(redirect_with_flash(
             &format!("/imports/{id}"),
             "This import has already started.",
         ));
+    }
+    let (plan, refused) = plan_or_default(&fields);
+    // A refused form is shown with the options as submitted.
+    let as_submitted = |mut job: ImportJob| {
+        job.mode = plan.mode;
+        job.complete_roster = plan.complete_roster;
+        job.date_order = plan.date_order;
+        job
+    };
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    if let Some(invalid) = refused {
+        let job = as_submitted(job);
+        return mapping_page(
+            &state,
+            &viewer,
+            job,
+            &plan.mapping,
+            unprocessable,
+            Some(&invalid),
+        )
+        .await;
     }
     let files = state
         .store
@@ -446,18 +514,8 @@ pub async fn plan(
     let resolved = match opened.resolved {
         Ok(r) => r,
         Err(Invalid(_)) => {
-            let mut job = job;
-            job.mode = plan.mode;
-            job.complete_roster = plan.complete_roster;
-            job.date_order = plan.date_order;
-            return mapping_page(
-                &state,
-                &viewer,
-                job,
-                &plan.mapping,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let job = as_submitted(job);
+            return mapping_page(&state, &viewer, job, &plan.mapping, unprocessable, None).await;
         }
     };
     let job = state
@@ -471,7 +529,7 @@ pub async fn plan(
         .await?;
     if !start {
         let mapping = Mapping(job.mapping.clone());
-        return mapping_page(&state, &viewer, job, &mapping, StatusCode::OK).await;
+        return mapping_page(&state, &viewer, job, &mapping, StatusCode::OK, None).await;
     }
     spawn(&state, &viewer.actor, viewer.via(), job)?;
     Ok(redirect_with_flash(

@@ -4,6 +4,7 @@
 
 pub(crate) mod criteria;
 mod evidence;
+mod forms;
 mod records;
 mod scorecard;
 mod view;

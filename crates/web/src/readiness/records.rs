@@ -1,7 +1,9 @@
 //! Readiness records written by people: attestations (per criterion and site, history
 //! kept), assessments (a wave's scorecard frozen on request) and go/no-go decisions (by the
 //! go-live decision right's holder, with the scorecard frozen beside them). Pages and API
-//! share one function per action.
+//! share one function per action. A refused form is answered with its page again (422, or
+//! 409 for a checkpoint already recorded), the submitted values kept and each error beside
+//! its field.
 
 use askama::Template;
 use axum::Json;
@@ -9,6 +11,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use muster_domain::Invalid;
 use muster_domain::access::{Action, Actor, Place, Subject};
 use muster_domain::audit::Via;
 use muster_domain::decision::{ChangeKind, governing_right};
@@ -21,14 +24,16 @@ use muster_store::{Change, NewAttachment, StoreError};
 use serde::{Deserialize, Serialize};
 
 use super::evidence;
+use super::forms::evidence_rule;
+use super::scorecard::{WaveRefusal, site_response, wave_of_site, wave_response};
 use super::view::{self, Head, Row};
 use crate::AppState;
 use crate::access::{require, require_at};
 use crate::attachment::{is_multipart, read_upload};
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{HtmlForm, Params, RecordId};
-use crate::page::{Layout, not_done, redirect_with_flash, render};
+use crate::form::{HtmlForm, Params, RecordId, refused};
+use crate::page::{Layout, redirect_with_flash, render};
 use crate::resource::api::ApiJson;
 use crate::resource::filter_id;
 
@@ -82,12 +87,15 @@ pub async fn api_attest(
     Ok((StatusCode::CREATED, Json(a)).into_response())
 }
 
-/// `POST /readiness/attestations`: the site page's form, multipart with evidence files (a
-/// urlencoded form without files is taken too). A refused file refuses the attestation,
-/// with the file named: nothing is recorded without the evidence its author sent.
+/// `POST /readiness/attestations?wave_id=`: the site page's form, multipart with evidence
+/// files (a urlencoded form without files is taken too). A refused file refuses the
+/// attestation, named as an error of the `files` field: nothing is recorded without the
+/// evidence its author sent. A refused attestation is shown again on the site's page of
+/// that wave (else of the site's next go-live), what was typed kept.
 pub async fn form_attest(
     State(state): State<AppState>,
     viewer: Viewer,
+    Params(q): Params<WaveQuery>,
     request: Request,
 ) -> Result<Response, PageError> {
     let (draft, files, problems) = if is_multipart(&request) {
@@ -108,13 +116,18 @@ pub async fn form_attest(
         (Some(s), Some(c)) => format!("/readiness/attestations?criterion_id={c}&site_id={s}"),
         _ => "/readiness".into(),
     };
-    if !problems.is_empty() {
-        return Ok(redirect_with_flash(
-            &back,
-            &not_done(&muster_domain::Invalid(problems)),
-        ));
-    }
-    match attest(&state, &viewer.actor, Via::Ui, draft, files).await {
+    let shown = draft.clone();
+    let outcome = if problems.is_empty() {
+        attest(&state, &viewer.actor, Via::Ui, draft, files).await
+    } else {
+        // The typed fields' own errors show beside the files' in the same refusal.
+        let mut all = problems;
+        if let Err(Invalid(more)) = draft.parse(Utc::now().date_naive()) {
+            all.extend(more);
+        }
+        Err(AppError::Invalid(Invalid(all)))
+    };
+    match outcome {
         Ok(a) => Ok(redirect_with_flash(
             &back,
             &match a.files.len() {
@@ -126,11 +139,33 @@ pub async fn form_attest(
                 ),
             },
         )),
-        Err(AppError::Invalid(i) | AppError::Conflict(i)) => {
-            Ok(redirect_with_flash(&back, &not_done(&i)))
+        Err(err) => {
+            let (status, invalid) = refused(err)?;
+            let Some(site_id) = shown.site_id.as_deref().and_then(|s| s.trim().parse().ok()) else {
+                return Err(AppError::Invalid(invalid).into());
+            };
+            let wave_id = match filter_id("wave_id", &q.wave_id)? {
+                Some(w) => w,
+                None => wave_of_site(&state, &viewer.actor, site_id).await?,
+            };
+            site_response(
+                &state,
+                &viewer,
+                wave_id,
+                site_id,
+                status,
+                Some((&shown, &invalid)),
+            )
+            .await
         }
-        Err(other) => Err(other.into()),
     }
+}
+
+/// The wave a refused wave form names, or the refusal as a page of its own when it names
+/// none.
+fn wave_of(raw: Option<&str>, invalid: &Invalid) -> Result<i64, AppError> {
+    raw.and_then(|w| w.trim().parse().ok())
+        .ok_or_else(|| AppError::Invalid(invalid.clone()))
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
@@ -246,16 +281,6 @@ pub async fn attestations_page(
     render(&page, &viewer)
 }
 
-/// What evidence files may be, for a file input's help text.
-pub fn evidence_rule() -> String {
-    format!(
-        "Up to {} files of at most {} each: {}.",
-        EVIDENCE.max_files,
-        muster_domain::attachment::size_label(EVIDENCE.max_bytes as i64),
-        EVIDENCE.described
-    )
-}
-
 // ---- assessments --------------------------------------------------------------------
 
 async fn assess(
@@ -295,15 +320,21 @@ pub async fn form_assess(
         "/readiness/waves/{}",
         draft.wave_id.as_deref().unwrap_or_default()
     );
+    let shown = draft.clone();
     match assess(&state, &viewer.actor, Via::Ui, draft).await {
         Ok(a) => Ok(redirect_with_flash(
             &back,
             &format!("Assessment recorded: {} on {}.", a.label(), a.taken_on),
         )),
-        Err(AppError::Invalid(i) | AppError::Conflict(i)) => {
-            Ok(redirect_with_flash(&back, &not_done(&i)))
+        Err(err) => {
+            let (status, invalid) = refused(err)?;
+            let wave_id = wave_of(shown.wave_id.as_deref(), &invalid)?;
+            let refusal = WaveRefusal {
+                assessment: Some((&shown, &invalid)),
+                ..Default::default()
+            };
+            wave_response(&state, &viewer, wave_id, status, refusal).await
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -480,15 +511,21 @@ pub async fn form_decide(
         "/readiness/waves/{}#gate",
         draft.wave_id.as_deref().unwrap_or_default()
     );
+    let shown = draft.clone();
     match decide(&state, &viewer.actor, Via::Ui, draft).await {
         Ok(g) => Ok(redirect_with_flash(
             &back,
             &format!("Decision recorded: {}.", g.decision.label()),
         )),
-        Err(AppError::Invalid(i) | AppError::Conflict(i)) => {
-            Ok(redirect_with_flash(&back, &not_done(&i)))
+        Err(err) => {
+            let (status, invalid) = refused(err)?;
+            let wave_id = wave_of(shown.wave_id.as_deref(), &invalid)?;
+            let refusal = WaveRefusal {
+                gate: Some((&shown, &invalid)),
+                ..Default::default()
+            };
+            wave_response(&state, &viewer, wave_id, status, refusal).await
         }
-        Err(other) => Err(other.into()),
     }
 }
 

@@ -5,24 +5,28 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
+use muster_domain::Invalid;
 use muster_domain::access::{Action, Actor, Place, Subject};
 use muster_domain::decision::{ChangeKind, governing_right};
-use muster_domain::readiness::assessment::ReadinessAssessment;
-use muster_domain::readiness::gate::{Gate, GateDecision};
+use muster_domain::readiness::assessment::{AssessmentDraft, ReadinessAssessment};
+use muster_domain::readiness::attestation::AttestationDraft;
+use muster_domain::readiness::gate::{Gate, GateDecision, GateDraft};
 use muster_domain::readiness::scorecard::Scorecard;
-use muster_domain::readiness::{Attestation, Checkpoint, Measure};
+use muster_domain::readiness::{Checkpoint, Measure};
 use muster_domain::wave::Wave;
 use serde::{Deserialize, Serialize};
 
+use super::forms::{assessment_form, attestation_form, gate_form};
 use super::view::{self, CellView, Head, Point, Row};
 use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{Params, RecordId};
-use crate::page::{Layout, render};
+use crate::form::{FormFields, Params, RecordId};
+use crate::page::{Layout, render, render_with};
 use crate::resource::filter_id;
 
 /// Records what is due, then the wave's scorecard as far as `actor` may see it.
@@ -43,7 +47,11 @@ pub(crate) async fn live(
 
 /// The wave a site's scorecard is read in when none is named: its next go-live, else its
 /// latest.
-async fn wave_of_site(state: &AppState, actor: &Actor, site_id: i64) -> Result<i64, AppError> {
+pub(super) async fn wave_of_site(
+    state: &AppState,
+    actor: &Actor,
+    site_id: i64,
+) -> Result<i64, AppError> {
     let waves = state
         .store
         .list_waves(actor.program_id, Some(site_id), None, 500)
@@ -170,9 +178,17 @@ struct WavePage {
     trend: Vec<TrendRow>,
     gates: Vec<Gate>,
     decider: String,
-    may_assess: bool,
-    may_decide: bool,
-    decisions: Vec<(String, String)>,
+    /// The assessment form, for those who may record one.
+    assess_form: Option<FormFields>,
+    /// The go/no-go form, for the decision right's holder.
+    gate_form: Option<FormFields>,
+}
+
+/// A form of the wave's page that was refused, to be shown again with what was submitted.
+#[derive(Default)]
+pub(super) struct WaveRefusal<'a> {
+    pub assessment: Option<(&'a AssessmentDraft, &'a Invalid)>,
+    pub gate: Option<(&'a GateDraft, &'a Invalid)>,
 }
 
 /// Each site's overall standing across `assessments`, then now.
@@ -227,8 +243,19 @@ pub async fn wave_page(
     viewer: Viewer,
     RecordId(id): RecordId,
 ) -> Result<Response, PageError> {
+    wave_response(&state, &viewer, id, StatusCode::OK, WaveRefusal::default()).await
+}
+
+/// Wave `id`'s page with `status`; a refused form shows what was submitted and its errors.
+pub(super) async fn wave_response(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    status: StatusCode,
+    refused: WaveRefusal<'_>,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    let card = live(&state, actor, id).await?;
+    let card = live(state, actor, id).await?;
     let scope = actor.read_scope(Subject::ReadinessAssessment);
     let assessments: Vec<ReadinessAssessment> = state
         .store
@@ -240,7 +267,7 @@ pub async fn wave_page(
             a
         })
         .collect();
-    let checkpoints = Checkpoint::ALL
+    let checkpoints: Vec<CheckpointRow> = Checkpoint::ALL
         .iter()
         .map(|&c| CheckpointRow {
             label: c.label(),
@@ -267,6 +294,16 @@ pub async fn wave_page(
     let may_decide = actor
         .may_record_gate(right.map(|r| (r.decider.as_str(), r.decider_account_id)))
         .is_ok();
+    let assess_form = actor
+        .may(Action::Create, Subject::ReadinessAssessment)
+        .then(|| {
+            let (draft, invalid) = refused.assessment.unzip();
+            assessment_form(&checkpoints, draft, invalid)
+        });
+    let gate_form = may_decide.then(|| {
+        let (draft, invalid) = refused.gate.unzip();
+        gate_form(draft, invalid)
+    });
     let title = format!("Readiness: {}", card.wave_name);
     let page = WavePage {
         layout: viewer.layout(
@@ -290,14 +327,10 @@ pub async fn wave_page(
         trend,
         gates,
         decider,
-        may_assess: actor.may(Action::Create, Subject::ReadinessAssessment),
-        may_decide,
-        decisions: GateDecision::ALL
-            .iter()
-            .map(|d| (d.code().to_owned(), d.label().to_owned()))
-            .collect(),
+        assess_form,
+        gate_form,
     };
-    render(&page, &viewer)
+    render_with(status, &page, viewer)
 }
 
 /// One criterion at one site: its rating, drill-down, attestation form and its history
@@ -311,7 +344,8 @@ pub struct CriterionRow {
     pub owner: String,
     pub cell: CellView,
     pub tickets: bool,
-    pub may_attest: bool,
+    /// The attestation form, for an attested criterion the viewer may attest.
+    pub form: Option<FormFields>,
     pub history: Vec<Point>,
 }
 
@@ -319,14 +353,11 @@ pub struct CriterionRow {
 #[template(path = "readiness/site.html")]
 struct SitePage {
     layout: Layout,
+    wave_id: i64,
     site_id: i64,
     overall: CellView,
     criteria: Vec<CriterionRow>,
     labels: Vec<String>,
-    statuses: Vec<(String, String)>,
-    today: chrono::NaiveDate,
-    accept: String,
-    evidence_rule: String,
 }
 
 pub async fn site_page(
@@ -334,14 +365,33 @@ pub async fn site_page(
     viewer: Viewer,
     axum::extract::Path((wave_id, site_id)): axum::extract::Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
+    site_response(&state, &viewer, wave_id, site_id, StatusCode::OK, None).await
+}
+
+/// A site's page in a wave with `status`; a refused attestation shows, in its criterion's
+/// form, what was submitted and its errors.
+pub(super) async fn site_response(
+    state: &AppState,
+    viewer: &Viewer,
+    wave_id: i64,
+    site_id: i64,
+    status: StatusCode,
+    refused: Option<(&AttestationDraft, &Invalid)>,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
+    let today = Utc::now().date_naive();
+    let refused_criterion = refused.and_then(|(d, _)| {
+        d.criterion_id
+            .as_deref()
+            .and_then(|c| c.trim().parse::<i64>().ok())
+    });
     require_at(
         actor,
         Action::Read,
         Subject::ReadinessAssessment,
         Place::Site(Some(site_id)),
     )?;
-    let card = live(&state, actor, wave_id).await?;
+    let card = live(state, actor, wave_id).await?;
     let site = card
         .site(site_id)
         .ok_or_else(|| AppError::NotFound(format!("site {site_id} is not in this wave")))?;
@@ -397,7 +447,7 @@ pub async fn site_page(
                     },
                 },
                 tickets: c.measure == Measure::OpenCriticalTickets,
-                may_attest: c.measure == Measure::Attested
+                form: (c.measure == Measure::Attested
                     && actor.may_at(
                         Action::Create,
                         Subject::Attestation,
@@ -405,11 +455,26 @@ pub async fn site_page(
                             site_id,
                             owner_account_id: c.owner_account_id,
                         },
-                    ),
+                    ))
+                .then(|| {
+                    let mine = refused.filter(|_| refused_criterion == Some(c.id));
+                    let (draft, invalid) = mine.unzip();
+                    attestation_form(c.id, draft, invalid, today)
+                }),
                 history,
             }
         })
-        .collect();
+        .collect::<Vec<CriterionRow>>();
+    if let Some((_, invalid)) = refused {
+        // The refused form is not on this page (no such attested criterion here): say why
+        // on a page of its own rather than lose the reasons.
+        if !criteria
+            .iter()
+            .any(|c| Some(c.id) == refused_criterion && c.form.is_some())
+        {
+            return Err(AppError::Invalid(invalid.clone()).into());
+        }
+    }
     let title = format!("Readiness: {} in {}", site.site_name, card.wave_name);
     let page = SitePage {
         layout: viewer.layout(
@@ -426,6 +491,7 @@ pub async fn site_page(
                 ),
             ],
         ),
+        wave_id,
         site_id,
         overall: view::overall_view(&site.overall),
         criteria,
@@ -433,13 +499,6 @@ pub async fn site_page(
             .iter()
             .map(|a| format!("{} ({})", a.label(), a.taken_on))
             .collect(),
-        statuses: Attestation::ALL
-            .iter()
-            .map(|s| (s.code().to_owned(), s.label().to_owned()))
-            .collect(),
-        today: Utc::now().date_naive(),
-        accept: muster_domain::readiness::attestation::EVIDENCE.accept(),
-        evidence_rule: super::records::evidence_rule(),
     };
-    render(&page, &viewer)
+    render_with(status, &page, viewer)
 }

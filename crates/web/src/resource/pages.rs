@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::Viewer;
 use crate::error::{AppError, PageError};
-use crate::form::{Field, HtmlForm, Params, RecordId, attach_errors};
+use crate::form::{Field, HtmlForm, Params, RecordId, attach_errors, refused};
 use crate::page::{FormPage, Layout, redirect_with_flash, render, render_with};
 
 #[derive(Template)]
@@ -190,16 +190,6 @@ pub async fn new<R: Resource>(
     require(&viewer.actor, Action::Create, R::SUBJECT)?;
     let page = form_page::<R>(&state, &viewer, &start, None, None).await?;
     render(&page, &viewer)
-}
-
-/// A form that did not pass: shown again with its values and the reasons, as 422 (409 for a
-/// clash with stored data).
-fn refused(err: AppError) -> Result<(StatusCode, Invalid), AppError> {
-    match err {
-        AppError::Invalid(invalid) => Ok((StatusCode::UNPROCESSABLE_ENTITY, invalid)),
-        AppError::Conflict(invalid) => Ok((StatusCode::CONFLICT, invalid)),
-        other => Err(other),
-    }
 }
 
 pub async fn create<R: Resource>(

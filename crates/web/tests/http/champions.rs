@@ -14,6 +14,7 @@ use crate::support::TestApp;
 mod access;
 mod coverage;
 mod records;
+mod unit_target;
 
 pub async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let reply = app.api(token, Method::POST, path, Some(body)).await;

@@ -79,6 +79,69 @@ pub(crate) async fn finished(app: &TestApp, token: &str, id: i64) -> Value {
     panic!("import {id} did not finish");
 }
 
+/// `ROSTER` uploaded through the page: the address of its mapping form.
+async fn upload_roster(app: &TestApp, session: &Session) -> String {
+    let reply = app
+        .send(post(
+            "/people/import",
+            multipart(Some(&session.csrf), &[], ("hr.csv", ROSTER.as_bytes())),
+            Some(session),
+            None,
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    reply.headers[header::LOCATION].to_str().unwrap().to_owned()
+}
+
+/// A refused mapping or option comes back as the mapping form (422) with every chosen
+/// column and option kept and the error beside the field it is about.
+#[tokio::test]
+async fn a_refused_mapping_keeps_the_choices_and_puts_each_error_by_its_field() {
+    let app = TestApp::new().await;
+    let lead = app.sign_in(AccessRole::ProgramLead).await;
+    let at = upload_roster(&app, &lead).await;
+
+    // The employee id left unmapped, the rest chosen by hand, valid rows and day-first dates.
+    let unmapped = "intent=start&mode=valid_rows&date_order=day_first&complete_roster=true&map_employee_id=&map_name=Full+Name&map_email=Work+Email&map_job_role=Job+Title&map_site=Site&map_unit=Unit&map_shift=";
+    let refused = app.post_form(&lead, &at, unmapped).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.has(&[
+            "id=\"f-map_employee_id\" name=\"map_employee_id\" required aria-invalid=\"true\" aria-describedby=\"e-map_employee_id",
+            "<p class=\"error\" id=\"e-map_employee_id\">the file has no column for Employee id",
+            "<option value=\"Work Email\" selected>",
+            "value=\"valid_rows\" checked",
+            "value=\"day_first\" checked",
+            "name=\"complete_roster\" value=\"true\" checked",
+            "Some fields need attention",
+        ],
+    );
+    // An option no form offers is named, with the mapping as it was sent.
+    let odd = unmapped
+        .replace("mode=valid_rows", "mode=sometimes")
+        .replace("map_employee_id=", "map_employee_id=Staff+No");
+    let refused = app.post_form(&lead, &at, &odd).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.has(&[
+        "<p class=\"error\" id=\"e-mode\">&#39;sometimes&#39; is not one of",
+        "<option value=\"Staff No\" selected>",
+        "value=\"day_first\" checked",
+        "name=\"complete_roster\" value=\"true\" checked",
+    ]);
+    assert_eq!(
+        app.store
+            .import_job(
+                app.operator.program_id,
+                at.rsplit('/').next().unwrap().parse().unwrap()
+            )
+            .await
+            .unwrap()
+            .status
+            .code(),
+        "uploaded",
+        "nothing started"
+    );
+}
+
 #[tokio::test]
 async fn a_program_lead_uploads_maps_previews_and_imports_a_roster_through_the_pages() {
     let app = TestApp::new().await;
@@ -89,16 +152,7 @@ async fn a_program_lead_uploads_maps_previews_and_imports_a_roster_through_the_p
         "the people list offers the import"
     );
 
-    let reply = app
-        .send(post(
-            "/people/import",
-            multipart(Some(&lead.csrf), &[], ("hr.csv", ROSTER.as_bytes())),
-            Some(&lead),
-            None,
-        ))
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let at = reply.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let at = upload_roster(&app, &lead).await;
     let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
 
     let mapping = app.page(&lead, &at).await;

@@ -10,6 +10,7 @@ use crate::support::{TestApp, email};
 use crate::training::{created, id, plan};
 
 mod evidence;
+mod forms;
 mod gates;
 mod records;
 mod scorecard;

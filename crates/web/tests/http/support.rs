@@ -319,6 +319,13 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Fails naming the first of `texts` the body does not contain.
+    pub fn has(&self, texts: &[&str]) {
+        for t in texts {
+            assert!(self.body.contains(t), "missing {t:?} in:\n{}", self.body);
+        }
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }

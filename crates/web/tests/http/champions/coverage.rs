@@ -12,7 +12,7 @@ use crate::support::TestApp;
 /// Site A: ICU has 21 day and 9 night end users (plus 3 who left and 5 with no shift);
 /// Spare has 10 evening. ICU day has 2 champions (and one starting next year), ICU night 1,
 /// Spare evening none. Site B's ED has 4 day end users and a champion who has left.
-async fn roster(app: &TestApp, token: &str) {
+pub(super) async fn roster(app: &TestApp, token: &str) {
     let f = &app.f;
     let ehr = module(app, token, "AMB").await;
     let icu_day = people(app, "Day", 21, f.site_a, f.unit_a, Some("day")).await;
@@ -40,7 +40,7 @@ async fn roster(app: &TestApp, token: &str) {
     }
 }
 
-fn cell<'a>(report: &'a Value, unit: &str, shift: &str) -> &'a Value {
+pub(super) fn cell<'a>(report: &'a Value, unit: &str, shift: &str) -> &'a Value {
     report["cells"]
         .as_array()
         .unwrap()

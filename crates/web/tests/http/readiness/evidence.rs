@@ -129,7 +129,7 @@ async fn an_attestation_form_carries_evidence_files_that_readers_of_the_site_dow
         site_page.body.contains("enctype=\"multipart/form-data\"")
             && site_page
                 .body
-                .contains(&format!("id=\"files-{}\"", s.devices)),
+                .contains(&format!("id=\"f-c{}-files\"", s.devices)),
         "the attestation form takes files: {}",
         site_page.body
     );
@@ -243,16 +243,33 @@ async fn a_file_too_large_or_of_the_wrong_kind_is_refused_by_name() {
         &lead,
         &lead.csrf,
         &fields,
-        &[("binder.pdf", PDF), ("downtime-procedures.pdf", &big)],
+        &[
+            ("binder.pdf", PDF),
+            ("downtime-procedures.pdf", &big),
+            ("notes.exe", b"MZ\x90\x00\x03\x00"),
+        ],
     )
     .await;
-    let history = follow(&app, &lead, &posted).await;
-    assert!(
-        history.contains(
-            "downtime-procedures.pdf is too large: evidence files may be at most 10 MiB each"
-        ),
-        "the refusal names the file and the limit: {history}"
+    // The site page again, the file named beside the file input with the other refused
+    // file and the typed fields kept.
+    assert_eq!(
+        posted.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        posted.body
     );
+    let c = s.downtime;
+    posted.has(&[
+        &format!(
+            "<p class=\"error\" id=\"e-c{c}-files\">downtime-procedures.pdf is too large: evidence files may be at most 10 MiB each"
+        ),
+        "; notes.exe is not",
+        &format!("id=\"f-c{c}-files\" name=\"files\" type=\"file\" multiple"),
+        "aria-invalid=\"true\"",
+        ">Downtime binders on every unit</textarea>",
+        "value=\"met\" checked",
+        "Any files chosen were not kept: choose them again.",
+    ]);
     let none = app
         .api(
             &s.lead,
