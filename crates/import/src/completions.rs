@@ -30,6 +30,12 @@ struct Counted<'a> {
 }
 
 impl Sink<CompletionSpec> for Counted<'_> {
+    type Prepared = Vec<CompletionSpec>;
+
+    fn prepare(batch: Vec<CompletionSpec>) -> Self::Prepared {
+        batch
+    }
+
     async fn write(&mut self, batch: Vec<CompletionSpec>) -> StoreResult<()> {
         let done = self.writer.write(batch).await?;
         Progress::add(&self.progress.unchanged, done.unchanged);

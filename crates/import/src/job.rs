@@ -217,9 +217,13 @@ pub(crate) async fn prepare(
     Ok((opened, resolved))
 }
 
-/// Where a kind's checked batches go: its store writer.
+/// Where a kind's checked batches go: its store writer. `prepare` readies a batch for
+/// writing without the database (a roster batch's JSON text); the pump runs it for the next
+/// batch while the database writes the current one.
 pub(crate) trait Sink<W> {
-    fn write(&mut self, batch: Vec<W>) -> impl Future<Output = StoreResult<()>> + Send;
+    type Prepared: Send;
+    fn prepare(batch: Vec<W>) -> Self::Prepared;
+    fn write(&mut self, batch: Self::Prepared) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 /// Hands each batch the reading thread sends to `sink` until the reading ends or a write
@@ -230,11 +234,18 @@ pub(crate) async fn pump<W, R, S: Sink<W>>(
     sink: &mut S,
 ) -> Result<R, ImportError> {
     let mut write_error = None;
-    while let Some(batch) = batches.recv().await {
-        if let Err(e) = sink.write(batch).await {
+    let mut next = batches.recv().await.map(S::prepare);
+    while let Some(batch) = next {
+        // `biased`: the write is polled first, so its statement is with the database
+        // before the next batch is prepared on this thread.
+        let (written, following) = tokio::join!(biased; sink.write(batch), async {
+            batches.recv().await.map(S::prepare)
+        });
+        if let Err(e) = written {
             write_error = Some(e);
             break;
         }
+        next = following;
     }
     drop(batches);
     let read = reading

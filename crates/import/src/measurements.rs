@@ -25,6 +25,12 @@ use crate::job::{
 type Row = (GoalId, MeasurementSpec);
 
 impl Sink<Row> for MeasurementWriter {
+    type Prepared = Vec<Row>;
+
+    fn prepare(batch: Vec<Row>) -> Self::Prepared {
+        batch
+    }
+
     async fn write(&mut self, batch: Vec<Row>) -> StoreResult<()> {
         MeasurementWriter::write(self, batch).await
     }

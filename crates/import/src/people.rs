@@ -10,7 +10,7 @@ use muster_domain::audit::Via;
 use muster_domain::import::people::{MAX_ROWS, PersonWrite, RosterCheck};
 use muster_domain::import::{FileFormat, ImportJob, ImportStatus, Resolved};
 use muster_store::import::ImportOutcome;
-use muster_store::roster::{PEOPLE_PER_STATEMENT, RosterWriter};
+use muster_store::roster::{PEOPLE_PER_STATEMENT, RosterBatch, RosterWriter};
 use muster_store::{Change, Store, StoreResult};
 
 use crate::Progress;
@@ -37,10 +37,16 @@ struct RosterSink<'a> {
 }
 
 impl Sink<PersonWrite> for RosterSink<'_> {
-    async fn write(&mut self, batch: Vec<PersonWrite>) -> StoreResult<()> {
+    type Prepared = RosterBatch;
+
+    fn prepare(batch: Vec<PersonWrite>) -> RosterBatch {
+        RosterBatch::new(batch)
+    }
+
+    async fn write(&mut self, batch: RosterBatch) -> StoreResult<()> {
         if std::mem::take(&mut self.first) {
             self.writer
-                .expect_new(new_in_file(&batch, self.progress))
+                .expect_new(new_in_file(batch.writes(), self.progress))
                 .await?;
         }
         self.writer.write(batch).await

@@ -322,6 +322,44 @@ fn people_json(people: &[&PersonSpec]) -> String {
     serde_json::to_string(&rows).expect("people serialize")
 }
 
+/// A batch of checked rows ready for `RosterWriter::write`: its creates and plain updates
+/// as JSON texts of at most `PEOPLE_PER_STATEMENT` rows, made without the database so that
+/// the import makes the next batch's while the database writes this one.
+pub struct RosterBatch {
+    writes: Vec<PersonWrite>,
+    upserts: Vec<String>,
+}
+
+impl RosterBatch {
+    pub fn new(writes: Vec<PersonWrite>) -> Self {
+        let specs: Vec<&PersonSpec> = writes
+            .iter()
+            .filter_map(|w| match w {
+                PersonWrite::Create(spec)
+                | PersonWrite::Update {
+                    adopt: false, spec, ..
+                } => Some(spec),
+                _ => None,
+            })
+            .collect();
+        let upserts = specs
+            .chunks(PEOPLE_PER_STATEMENT)
+            .map(people_json)
+            .collect();
+        RosterBatch { writes, upserts }
+    }
+
+    pub fn writes(&self) -> &[PersonWrite] {
+        &self.writes
+    }
+}
+
+impl From<Vec<PersonWrite>> for RosterBatch {
+    fn from(writes: Vec<PersonWrite>) -> Self {
+        RosterBatch::new(writes)
+    }
+}
+
 impl RosterWriter {
     /// The upsert of a batch given as one JSON text (`people_json`), taken apart by the
     /// database (SQLite's `jsonb_each`, PostgreSQL's `json_array_elements`): binding one text
@@ -359,13 +397,17 @@ impl RosterWriter {
         ]
     }
 
-    /// Writes one batch of checked rows (at most `PEOPLE_PER_STATEMENT` per statement).
-    #[tracing::instrument(skip_all, fields(rows = batch.len()))]
-    pub async fn write(&mut self, batch: Vec<PersonWrite>) -> StoreResult<()> {
-        let mut upserts: Vec<&PersonSpec> = Vec::with_capacity(batch.len());
-        for write in &batch {
+    /// Writes one batch of checked rows, its upserts as `RosterBatch::new` made them.
+    #[tracing::instrument(skip_all)]
+    pub async fn write(&mut self, batch: impl Into<RosterBatch>) -> StoreResult<()> {
+        let batch = batch.into();
+        let mut creates = 0;
+        for write in &batch.writes {
             match write {
-                PersonWrite::Create(spec) => upserts.push(spec),
+                PersonWrite::Create(spec) => {
+                    creates += 1;
+                    self.places.add(spec);
+                }
                 PersonWrite::Update {
                     before,
                     adopt: true,
@@ -374,20 +416,13 @@ impl RosterWriter {
                     self.places.add(spec);
                     self.adopt(before.id, spec).await?
                 }
-                PersonWrite::Update { spec, .. } => upserts.push(spec),
+                PersonWrite::Update { spec, .. } => self.places.add(spec),
                 PersonWrite::Unchanged(_) => {}
             }
         }
-        let creates = batch
-            .iter()
-            .filter(|w| matches!(w, PersonWrite::Create(_)))
-            .count() as u64;
         self.created += creates;
         self.expect_new(self.created).await?;
-        for spec in &upserts {
-            self.places.add(spec);
-        }
-        for chunk in upserts.chunks(PEOPLE_PER_STATEMENT) {
+        for json in batch.upserts {
             let backend = self.backend;
             let sql = self
                 .upsert_sql
@@ -397,7 +432,7 @@ impl RosterWriter {
                 self.program_id.into(),
                 self.now.into(),
                 self.now.into(),
-                people_json(chunk).into(),
+                json.into(),
             ];
             self.txn
                 .execute_raw(statement(self.backend, &sql, values))
@@ -408,7 +443,7 @@ impl RosterWriter {
             self.add_status_rows().await?;
         }
         if self.audit_each {
-            self.audit_batch(&batch).await?;
+            self.audit_batch(&batch.writes).await?;
         }
         Ok(())
     }

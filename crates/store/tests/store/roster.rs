@@ -44,7 +44,7 @@ async fn a_large_import_that_rolls_back_after_dropping_the_person_indexes_leaves
     );
     let deferred = writer.expect_new(1_000_000).await.unwrap();
     assert_eq!(deferred, !support::postgres_wanted(), "only SQLite defers");
-    let people = (0..50)
+    let people: Vec<_> = (0..50)
         .map(|i| {
             let mut spec = person(&format!("P {i}"), &format!("p{i}@x.example"), None, "nurse");
             spec.employee_id = Some(format!("E{i}"));
