@@ -1,6 +1,6 @@
 //! Import jobs: a file waiting for its mapping, queued, running, then done or failed, with
 //! its tallies and first row errors. The rows themselves are written by the kind's writer
-//! (`roster.rs` for people) in one transaction that also marks the job done.
+//! (`roster/` for people) in one transaction that also marks the job done.
 
 use std::collections::BTreeMap;
 

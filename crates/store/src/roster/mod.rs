@@ -25,6 +25,9 @@ use crate::import::ImportOutcome;
 use crate::raw::{marks, statement};
 use crate::{Backend, Store};
 
+mod batch;
+pub use batch::RosterBatch;
+
 /// Columns written per person.
 const PERSON_COLUMNS: &str = "program_id, employee_id, name, email, job_role, site_id, unit_id, \
      employer_kind, organization, shift, active, created_at, updated_at";
@@ -299,69 +302,8 @@ fn as_person(id: i64, spec: &PersonSpec, daily_rate: Option<Cents>) -> Person {
     }
 }
 
-/// A batch as one JSON array of rows, `[employee id, name, email, job role, site, unit,
-/// employer kind, organization, shift, active]` each, for `RosterWriter::upsert_sql`.
-fn people_json(people: &[&PersonSpec]) -> String {
-    let rows: Vec<_> = people
-        .iter()
-        .map(|s| {
-            (
-                s.employee_id.as_deref(),
-                s.name.as_str(),
-                s.email.as_str(),
-                s.job_role.code(),
-                s.site_id,
-                s.unit_id,
-                s.employer_kind.code(),
-                s.organization.as_deref(),
-                s.shift.map(|x| x.code()),
-                s.active,
-            )
-        })
-        .collect();
-    serde_json::to_string(&rows).expect("people serialize")
-}
-
-/// A batch of checked rows ready for `RosterWriter::write`: its creates and plain updates
-/// as JSON texts of at most `PEOPLE_PER_STATEMENT` rows, made without the database so that
-/// the import makes the next batch's while the database writes this one.
-pub struct RosterBatch {
-    writes: Vec<PersonWrite>,
-    upserts: Vec<String>,
-}
-
-impl RosterBatch {
-    pub fn new(writes: Vec<PersonWrite>) -> Self {
-        let specs: Vec<&PersonSpec> = writes
-            .iter()
-            .filter_map(|w| match w {
-                PersonWrite::Create(spec)
-                | PersonWrite::Update {
-                    adopt: false, spec, ..
-                } => Some(spec),
-                _ => None,
-            })
-            .collect();
-        let upserts = specs
-            .chunks(PEOPLE_PER_STATEMENT)
-            .map(people_json)
-            .collect();
-        RosterBatch { writes, upserts }
-    }
-
-    pub fn writes(&self) -> &[PersonWrite] {
-        &self.writes
-    }
-}
-
-impl From<Vec<PersonWrite>> for RosterBatch {
-    fn from(writes: Vec<PersonWrite>) -> Self {
-        RosterBatch::new(writes)
-    }
-}
-
 impl RosterWriter {
-    /// The upsert of a batch given as one JSON text (`people_json`), taken apart by the
+    /// The upsert of a batch given as one JSON text (`batch.rs`), taken apart by the
     /// database (SQLite's `jsonb_each`, PostgreSQL's `json_array_elements`): binding one text
     /// instead of 26,000 values a statement saved about 1 s of CPU (of 6.7) on 400,000
     /// people (docs/performance.md, "Roster import"). Parameters: program, now, now, JSON.
