@@ -83,3 +83,47 @@ echo "CPU (user + system) of each row above, in order: ${CPUS[*]} s. Load averag
 awk -v c="$CSV" -v j="$PERSON" -v p="$PLAIN" -v s="$SCHEMA" 'BEGIN {
   printf "CSV import: %.1fx `sqlite3 .import` into a bare table, %.1fx .import + INSERT into the person table.\n", c/p, c/s
   printf "With an audit entry per person: %.1fx and %.1fx.\n", j/p, j/s }'
+
+# SQLite's own work for the same rows, step by step: the floor under any import into this
+# schema (docs/performance.md, "Roster import"). The rows come from a staging table, so
+# nothing here parses or checks; the statements are those the import's deferred load runs.
+[[ ${DATABASE:-sqlite} == postgres ]] && exit 0
+fresh
+# The rows with their site and unit ids looked up (untimed, as the import's check does it).
+sqlite3 "$WORK/run.db" "CREATE TEMP TABLE g (eid, name, email, role, site, unit, shift, status, cc);" \
+    ".import --csv --skip 1 $WORK/roster.csv g" \
+    "CREATE TABLE staging AS SELECT s.program_id, g.eid, g.name, g.email, lower(g.role) AS role,
+       s.id AS site_id, u.id AS unit_id, g.shift, g.status = 'Active' AS active
+     FROM g JOIN site s ON s.code = g.site LEFT JOIN unit u ON u.site_id = s.id AND u.code = g.unit"
+DEFERRED=$(sqlite3 "$WORK/run.db" "SELECT name || '|' || replace(sql, char(10), ' ') FROM sqlite_master
+    WHERE type = 'index' AND tbl_name = 'person' AND sql NOT LIKE 'CREATE UNIQUE%' AND sql NOT LIKE '% WHERE %'")
+{
+    echo "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;"
+    echo ".timer on"
+    echo "BEGIN IMMEDIATE;"
+    while IFS='|' read -r name _; do echo "DROP INDEX $name;"; done <<<"$DEFERRED"
+    echo "SELECT 'INSERT into person';"
+    echo "INSERT INTO person (program_id, name, email, employee_id, job_role, site_id, unit_id, employer_kind,
+        organization, shift, active, created_at, updated_at)
+      SELECT program_id, name, email, eid, role, site_id, unit_id, 'staff', NULL, shift, active,
+        '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM staging;"
+    echo "SELECT 'training status rows';"
+    echo "INSERT INTO training_status (person_id, program_id, complete, proficient)
+      SELECT p.id, p.program_id, 0, 0 FROM person p WHERE p.id > (SELECT MAX(person_id) FROM training_status)
+      ON CONFLICT (person_id) DO NOTHING;"
+    while IFS='|' read -r name sql; do echo "SELECT 'CREATE INDEX $name';"; echo "$sql;"; done <<<"$DEFERRED"
+    echo "SELECT 'ANALYZE person';"
+    echo "ANALYZE person;"
+    echo "SELECT 'COMMIT (and checkpoint)';"
+    echo "COMMIT;"
+} >"$WORK/floor.sql"
+echo
+echo "SQLite's own work for these rows, from a staging table (CPU, user + system):"
+echo
+echo "| step | CPU |"
+echo "|---|---|"
+setsid -w bash -c 'echo -20 > /proc/self/autogroup; exec "$@"' _ sqlite3 "$WORK/run.db" ".read $WORK/floor.sql" |
+    awk '/^Run Time/ { cpu = $6 + $8; t[label] += cpu; total += cpu; next }
+         { label = $0; order[++n] = label }
+         END { for (i = 1; i <= n; i++) printf "| %s | %.2f s |\n", order[i], t[order[i]]
+               printf "| **total** | **%.2f s** |\n", total }'

@@ -166,7 +166,15 @@ impl Store {
                     .max_connections(1)
                     .min_connections(0)
                     .idle_timeout(Duration::from_secs(60))
-                    .connect_lazy_with(bulk_options.foreign_keys(false));
+                    // A smaller page cache than the bulk connection's: creating the person
+                    // table's deferred indexes sorts in runs the size of the cache, and 16 MiB
+                    // runs took no longer than 64 MiB ones while the 400,000-person import
+                    // peaked at 137 MiB instead of 194 (docs/performance.md, "Roster import").
+                    .connect_lazy_with(
+                        bulk_options
+                            .foreign_keys(false)
+                            .pragma("cache_size", "-16384"),
+                    );
                 Ok(Store {
                     db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                     intake_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(intake),
