@@ -48,7 +48,10 @@ pub struct Field {
     /// The key of the form the field belongs to, on a page with several forms of the same
     /// fields (an attestation form per criterion): it leads the element ids.
     pub form: Option<String>,
-    pub label: &'static str,
+    pub label: Cow<'static, str>,
+    /// The label is read by screen readers but not shown (an input in a table's cell,
+    /// whose row and column say what it is).
+    pub label_hidden: bool,
     pub kind: FieldKind,
     pub value: String,
     /// Ticked values, for `Checks`.
@@ -61,14 +64,15 @@ pub struct Field {
 impl Field {
     pub fn new(
         name: impl Into<Cow<'static, str>>,
-        label: &'static str,
+        label: impl Into<Cow<'static, str>>,
         kind: FieldKind,
         value: Option<&str>,
     ) -> Self {
         Field {
             name: name.into(),
             form: None,
-            label,
+            label: label.into(),
+            label_hidden: false,
             kind,
             value: value.unwrap_or_default().to_owned(),
             values: Vec::new(),
@@ -85,6 +89,12 @@ impl Field {
 
     pub fn help(mut self, text: impl Into<String>) -> Self {
         self.help = Some(text.into());
+        self
+    }
+
+    /// Keeps the label for screen readers only.
+    pub fn label_hidden(mut self) -> Self {
+        self.label_hidden = true;
         self
     }
 

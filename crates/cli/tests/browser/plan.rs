@@ -36,6 +36,20 @@ async fn plan_scenario(b: Browser) -> Result<()> {
     let flash = b.flash().await?.unwrap_or_default();
     ensure!(flash.contains("35% complete"), "saved inline: {flash:?}");
     ensure!(b.value(&id).await? == "35", "the row shows it");
+    // Over 100: the table again (422, audited by axe), the typed figure kept in its row and
+    // the reason beside it.
+    b.fill(&id, "135").await?;
+    b.press(&format!("form.inline:has(#{id}) button[type=submit]"))
+        .await?;
+    assert_eq!(b.status().await?, Some(422), "135% is refused");
+    ensure!(b.value(&id).await? == "135", "the typed figure is kept");
+    let error = id.replacen("f-", "e-", 1);
+    let why = b.text(&format!("#{error}")).await?;
+    ensure!(
+        why.contains("not a percentage from 0 to 100"),
+        "the reason is beside the input: {why:?}"
+    );
+    b.fill(&id, "35").await?;
 
     // A baseline, then the chart compared with it.
     b.goto("/baselines/new").await?;

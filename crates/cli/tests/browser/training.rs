@@ -88,6 +88,21 @@ async fn training_scenario(b: Browser) -> Result<()> {
         b.text("h1").await?.starts_with("Roster"),
         "a session's roster"
     );
+    // An unknown person id: the roster again (422, audited by axe), the id kept and the
+    // reason beside it.
+    b.fill("f-person_id", "987654321").await?;
+    b.press("form[aria-label='Enroll a person'] button[type=submit]")
+        .await?;
+    assert_eq!(b.status().await?, Some(422), "an unknown person is refused");
+    ensure!(
+        b.value("f-person_id").await? == "987654321",
+        "the id is kept"
+    );
+    let why = b.text("#e-person_id").await?;
+    ensure!(
+        why.contains("there is no person 987654321"),
+        "the reason is beside the field: {why:?}"
+    );
     for path in [
         "/courses",
         "/curricula",

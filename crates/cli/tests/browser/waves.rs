@@ -51,13 +51,13 @@ async fn waves_scenario(b: Browser) -> Result<()> {
         .await?;
     assert_eq!(b.path().await?, "/plan/waves/what-if");
     let site = b
-        .option_starting("site_id", "Riverbend North Hospital")
+        .option_starting("f-site_id", "Riverbend North Hospital")
         .await?;
-    b.select_value("site_id", &site).await?;
-    let from = b.option_starting("from_wave_id", "Wave 1 ").await?;
-    let to = b.option_starting("to_wave_id", "Wave 2 ").await?;
-    b.select_value("from_wave_id", &from).await?;
-    b.select_value("to_wave_id", &to).await?;
+    b.select_value("f-site_id", &site).await?;
+    let from = b.option_starting("f-from_wave_id", "Wave 1 ").await?;
+    let to = b.option_starting("f-to_wave_id", "Wave 2 ").await?;
+    b.select_value("f-from_wave_id", &from).await?;
+    b.select_value("f-to_wave_id", &to).await?;
     b.press("form.record button[type=submit]").await?;
     let main = b.text("main").await?;
     ensure!(
@@ -91,7 +91,7 @@ async fn waves_scenario(b: Browser) -> Result<()> {
     ))
     .await?;
     ensure!(
-        b.status().await? == Some(422) && b.exists("#to_wave_id-error").await?,
+        b.status().await? == Some(422) && b.exists("#e-to_wave_id").await?,
         "the same wave twice is refused beside the field"
     );
     Ok(())

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use muster_domain::access::{Action, Subject};
@@ -21,8 +22,8 @@ use crate::AppState;
 use crate::access::require;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{Field, FieldKind, HtmlForm, Params, RecordId};
-use crate::page::{Layout, not_done, redirect_with_flash, render};
+use crate::form::{Field, FieldKind, FormFields, HtmlForm, Params, RecordId, refused};
+use crate::page::{Layout, redirect_with_flash, render_with};
 use crate::resource::{Lookup, Resource};
 
 /// The schedule as the API gives it.
@@ -117,6 +118,9 @@ pub struct Line {
     pub site: String,
     /// Baseline finish and finish variance, when compared.
     pub baseline: Option<(String, i64)>,
+    /// The inline progress form, for those who may change the plan (not on a summary or a
+    /// finished task).
+    pub progress: Option<FormFields>,
 }
 
 #[derive(Template)]
@@ -134,6 +138,33 @@ struct SchedulePage {
     compared: bool,
     /// This page, for the inline progress forms to come back to.
     here: String,
+    /// A refused progress update for a task not shown on this page: its reasons.
+    refused_elsewhere: Option<FormFields>,
+}
+
+/// A refused inline progress update: the task, what was typed and why it was refused.
+pub(crate) struct ProgressRefusal<'a> {
+    pub task_id: i64,
+    pub typed: Option<&'a str>,
+    pub invalid: &'a muster_domain::Invalid,
+}
+
+/// A task's inline progress form, holding `value` (what was typed, after a refusal).
+fn progress_form(
+    task_id: i64,
+    name: &str,
+    value: &str,
+    invalid: Option<&muster_domain::Invalid>,
+) -> FormFields {
+    let field = Field::new(
+        "percent_complete",
+        format!("Percent complete of {name}"),
+        FieldKind::Number,
+        Some(value),
+    )
+    .label_hidden()
+    .within(format!("t{task_id}"));
+    FormFields::new(vec![field], invalid)
 }
 
 /// The table's and the chart's filters: the task filters, the order, and a baseline to
@@ -177,9 +208,23 @@ pub async fn page(
     viewer: Viewer,
     Params(q): Params<TaskQuery>,
 ) -> Result<Response, PageError> {
+    schedule_response(&state, &viewer, &q, StatusCode::OK, None).await
+}
+
+/// The table page for `q` with `status`; a refused progress update shows in its row with
+/// what was typed and why.
+async fn schedule_response(
+    state: &AppState,
+    viewer: &Viewer,
+    q: &TaskQuery,
+    status: StatusCode,
+    refused: Option<ProgressRefusal<'_>>,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    let view = view(&state, actor, &q, 100).await?;
+    let view = view(state, actor, q, 100).await?;
     let lookup = Lookup::load(&state.store, actor.program_id).await?;
+    let may_edit = actor.may(Action::Update, Subject::Plan);
+    let mut refused_shown = false;
     let lines = view
         .tasks
         .items
@@ -208,6 +253,25 @@ pub async fn page(
                 .variance
                 .as_ref()
                 .map(|v| (v.baseline.finish.to_string(), v.finish_variance)),
+            progress: (may_edit && !r.summary && !r.schedule.done).then(|| {
+                match refused.as_ref().filter(|f| f.task_id == r.task.id) {
+                    Some(f) => {
+                        refused_shown = true;
+                        progress_form(
+                            r.task.id,
+                            &r.task.name,
+                            f.typed.unwrap_or_default(),
+                            Some(f.invalid),
+                        )
+                    }
+                    None => progress_form(
+                        r.task.id,
+                        &r.task.name,
+                        &r.task.percent_complete.to_string(),
+                        None,
+                    ),
+                }
+            }),
         })
         .collect();
     let query = q.filters_query();
@@ -220,15 +284,19 @@ pub async fn page(
         .next_cursor
         .as_ref()
         .map(|c| format!("/plan?{query}&cursor={c}"));
-    let filters = filter_fields(&state, actor, &q, &lookup).await?;
+    let filters = filter_fields(state, actor, q, &lookup).await?;
+    let refused_elsewhere = refused
+        .filter(|_| !refused_shown)
+        .map(|f| FormFields::new(Vec::new(), Some(f.invalid)));
     let page = SchedulePage {
         layout: viewer.layout("Plan", vec![("Plan".into(), "/plan".into())]),
         filters,
         lines,
         next_href,
         query,
-        may_edit: actor.may(Action::Update, Subject::Plan),
+        may_edit,
         here,
+        refused_elsewhere,
         may_import: actor.may_at(
             Action::Create,
             Subject::Plan,
@@ -240,7 +308,7 @@ pub async fn page(
             .is_some_and(|b| !b.trim().is_empty()),
         view,
     };
-    render(&page, &viewer)
+    render_with(status, &page, viewer)
 }
 
 /// An inline progress update from a row of the table.
@@ -252,7 +320,8 @@ pub struct ProgressForm {
 }
 
 /// `POST /plan/tasks/{id}/progress`: the percent complete of one task, from its row of the
-/// table; back to the same page of the table with what was saved or refused.
+/// table; back to the same page of the table with what was saved, or that page again (422)
+/// with what was typed and why it was refused in the task's row.
 pub async fn progress(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -263,6 +332,7 @@ pub async fn progress(
         .back
         .filter(|b| b.starts_with("/plan") && !b.contains("//"))
         .unwrap_or_else(|| "/plan".into());
+    let typed = form.percent_complete.clone();
     let patch = TaskDraft {
         percent_complete: form.percent_complete,
         ..TaskDraft::default()
@@ -276,7 +346,19 @@ pub async fn progress(
                 task.name, task.percent_complete
             ),
         )),
-        Err(AppError::Invalid(invalid)) => Ok(redirect_with_flash(&back, &not_done(&invalid))),
-        Err(err) => Err(err.into()),
+        Err(err) => {
+            let (status, invalid) = refused(err)?;
+            // The table page the form came from; an address it cannot read is the plain table.
+            let q: TaskQuery = back
+                .split_once('?')
+                .and_then(|(_, query)| serde_html_form::from_str(query).ok())
+                .unwrap_or_default();
+            let refusal = ProgressRefusal {
+                task_id: id,
+                typed: typed.as_deref(),
+                invalid: &invalid,
+            };
+            schedule_response(&state, &viewer, &q, status, Some(refusal)).await
+        }
     }
 }

@@ -7,6 +7,7 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use muster_domain::Invalid;
 use muster_domain::access::{Action, Subject};
@@ -22,10 +23,10 @@ use crate::AppState;
 use crate::access::require;
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{HtmlForm, Params};
-use crate::page::{Layout, not_done, redirect_with_flash, render_with};
-use crate::resource::Lookup;
+use crate::form::{Field, FieldKind, FormFields, HtmlForm, Params, refused};
+use crate::page::{Layout, redirect_with_flash, render_with};
 use crate::resource::api::ApiJson;
+use crate::resource::{Lookup, options_with};
 
 /// `POST /api/v1/waves/what-if`: what moving a site or module to another wave would do to
 /// both waves' scale index and go-live forecast and to the plan's finish. Nothing is
@@ -96,18 +97,6 @@ impl Chosen {
             to_wave_id: text(&d.to_wave_id),
         }
     }
-
-    /// The same choice as a query string, to come back to it.
-    fn query(&self) -> String {
-        serde_html_form::to_string([
-            ("kind", &self.kind),
-            ("site_id", &self.site_id),
-            ("module_id", &self.module_id),
-            ("from_wave_id", &self.from_wave_id),
-            ("to_wave_id", &self.to_wave_id),
-        ])
-        .unwrap_or_default()
-    }
 }
 
 /// One row of a wave's before-and-after table.
@@ -173,24 +162,14 @@ fn side(name: &str, role: &'static str, e: &muster_domain::plan::outlook::WaveEf
 #[template(path = "plan/what_if.html")]
 struct WhatIfPage {
     layout: Layout,
-    chosen: Chosen,
-    sites: Vec<(String, String)>,
-    modules: Vec<(String, String)>,
-    waves: Vec<(String, String)>,
-    errors: Vec<(String, String)>,
+    /// The move asked about, as typed, with each error beside its field.
+    form: FormFields,
     outcome: Option<WaveMoveOutcome>,
     sides: Vec<WaveSide>,
     may_move: bool,
 }
 
 impl WhatIfPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
     fn moved_words(&self, n: &i64) -> String {
         moved(*n)
     }
@@ -230,10 +209,77 @@ fn site_choices(lookup: &Lookup, waves: &[Wave]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The what-if's form: what moves and between which waves, as `chosen` says.
+fn move_form(
+    chosen: &Chosen,
+    lookup: &Lookup,
+    waves: &[Wave],
+    invalid: Option<&Invalid>,
+) -> FormFields {
+    let kind = if chosen.kind == "module" {
+        "module"
+    } else {
+        "site"
+    };
+    let wave_options =
+        |none: &str| options_with(Some(none), waves.iter().map(crate::wave::wave_choice));
+    let fields = vec![
+        Field::new(
+            "kind",
+            "What moves",
+            FieldKind::Radios(vec![
+                ("site".into(), "A site".into()),
+                ("module".into(), "A module".into()),
+            ]),
+            Some(kind),
+        ),
+        Field::new(
+            "site_id",
+            "Site",
+            FieldKind::Select(options_with(
+                Some("— choose a site —"),
+                site_choices(lookup, waves).into_iter(),
+            )),
+            Some(&chosen.site_id),
+        ),
+        Field::new(
+            "module_id",
+            "Module",
+            FieldKind::Select(lookup.module_options(Some("— choose a module —"))),
+            Some(&chosen.module_id),
+        ),
+        Field::new(
+            "from_wave_id",
+            "From wave",
+            FieldKind::Select(wave_options("— choose a wave —")),
+            Some(&chosen.from_wave_id),
+        ),
+        Field::new(
+            "to_wave_id",
+            "To wave",
+            FieldKind::Select(wave_options("— choose a wave —")),
+            Some(&chosen.to_wave_id),
+        ),
+    ];
+    FormFields::new(fields, invalid)
+}
+
 pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
     Params(draft): Params<WaveMoveDraft>,
+) -> Result<Response, PageError> {
+    what_if_response(&state, &viewer, draft, None).await
+}
+
+/// The what-if page for `draft`: its effect, worked out when the form names the wave to
+/// move to, or why it cannot be (422). `refusal` is a refused save of the same move, shown
+/// with its status beside the effect as it stands now (the plan may have moved on).
+async fn what_if_response(
+    state: &AppState,
+    viewer: &Viewer,
+    draft: WaveMoveDraft,
+    refusal: Option<(StatusCode, Invalid)>,
 ) -> Result<Response, PageError> {
     let actor = &viewer.actor;
     require(actor, Action::Read, Subject::Plan)?;
@@ -241,7 +287,7 @@ pub async fn page(
     // Only a submitted form (it names the wave to move to) is worked out; a link that
     // names the wave to leave only fills the form in.
     let asked = !chosen.to_wave_id.is_empty();
-    let mut errors = Vec::new();
+    let (mut status, mut errors) = refusal.unwrap_or((StatusCode::OK, Invalid(Vec::new())));
     let mut outcome = None;
     if asked {
         let result = match draft.parse() {
@@ -254,10 +300,18 @@ pub async fn page(
         };
         match result {
             Ok(o) => outcome = Some(o),
-            Err(AppError::Invalid(Invalid(list)) | AppError::Conflict(Invalid(list))) => {
-                errors = list.into_iter().map(|e| (e.field, e.message)).collect()
+            Err(err) => {
+                let (preview_status, invalid) = refused(err)?;
+                if status == StatusCode::OK {
+                    status = preview_status;
+                }
+                // A refused save repeats what the preview finds wrong: each reason once.
+                for e in invalid.0 {
+                    if !errors.0.contains(&e) {
+                        errors.0.push(e);
+                    }
+                }
             }
-            Err(other) => return Err(other.into()),
         }
     }
     let waves = state.store.all_waves(actor.program_id).await?;
@@ -282,6 +336,7 @@ pub async fn page(
             ]
         })
         .unwrap_or_default();
+    let invalid = (!errors.0.is_empty()).then_some(&errors);
     let page = WhatIfPage {
         layout: viewer.layout(
             "What if a site or module moved?",
@@ -291,31 +346,22 @@ pub async fn page(
                 ("What if".into(), "/plan/waves/what-if".into()),
             ],
         ),
-        sites: site_choices(&lookup, &waves),
-        modules: lookup.module_options(None),
-        waves: waves.iter().map(crate::wave::wave_choice).collect(),
-        chosen,
+        form: move_form(&chosen, &lookup, &waves, invalid),
         outcome,
         sides,
         may_move: may_move(actor),
-        errors,
     };
-    let status = if page.errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with(status, &page, &viewer)
+    render_with(status, &page, viewer)
 }
 
-/// The page's Save button: the move made, back to the waves page with what it did.
+/// The page's Save button: the move made, back to the waves page with what it did; a
+/// refused move is the what-if again (422, or 409 when the plan changed since) with why.
 pub async fn form_move(
     State(state): State<AppState>,
     viewer: Viewer,
     HtmlForm(draft): HtmlForm<WaveMoveDraft>,
 ) -> Result<Response, PageError> {
-    let back = format!("/plan/waves/what-if?{}", Chosen::of(&draft).query());
-    match save(&state, &viewer.actor, Via::Ui, draft).await {
+    match save(&state, &viewer.actor, Via::Ui, draft.clone()).await {
         Ok(o) => Ok(redirect_with_flash(
             &format!("/plan/waves#wave-{}", o.change.to_wave_id),
             &format!(
@@ -328,31 +374,16 @@ pub async fn form_move(
                 o.to.go_live.after.words
             ),
         )),
-        Err(AppError::Invalid(i) | AppError::Conflict(i)) => {
-            Ok(redirect_with_flash(&back, &not_done(&i)))
+        Err(err) => {
+            let refusal = refused(err)?;
+            what_if_response(&state, &viewer, draft, Some(refusal)).await
         }
-        Err(other) => Err(other.into()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_choice_goes_back_into_the_query_string() {
-        let chosen = Chosen {
-            kind: "site".into(),
-            site_id: "3".into(),
-            from_wave_id: "1".into(),
-            to_wave_id: "2".into(),
-            ..Default::default()
-        };
-        assert_eq!(
-            chosen.query(),
-            "kind=site&site_id=3&module_id=&from_wave_id=1&to_wave_id=2"
-        );
-    }
 
     #[test]
     fn moves_are_worded_in_working_days() {

@@ -19,8 +19,8 @@ use crate::AppState;
 use crate::access::{require, require_at};
 use crate::auth::{ApiCaller, Viewer};
 use crate::error::{ApiError, AppError, PageError};
-use crate::form::{HtmlForm, RecordId};
-use crate::page::{Layout, redirect_with_flash, render};
+use crate::form::{Field, FieldKind, FormFields, HtmlForm, RecordId, refused};
+use crate::page::{Layout, redirect_with_flash, render_with};
 use crate::resource::api::ApiJson;
 
 pub fn place(e: &Enrollment) -> Place<'_> {
@@ -245,9 +245,25 @@ struct RosterPage {
     starts: String,
     site: String,
     lines: Vec<Line>,
-    may_enroll_others: bool,
+    /// The form to enroll someone by person id, for those who enroll others.
+    enroll_form: Option<FormFields>,
+    /// Why "Enroll me", a cancellation or attendance was refused.
+    refusal: Option<FormFields>,
     may_enroll_self: bool,
     may_mark: bool,
+}
+
+/// A refused roster form, to show the roster again with what was sent and why.
+struct RosterRefusal {
+    what: Act,
+    body: RosterBody,
+    invalid: Invalid,
+}
+
+/// The form to enroll someone else: the person's id, found by name, email or employee id.
+fn enroll_form(typed: Option<&str>, invalid: Option<&Invalid>) -> FormFields {
+    let field = Field::new("person_id", "Person", FieldKind::Person, typed).required();
+    FormFields::new(vec![field], invalid)
 }
 
 pub async fn page(
@@ -255,8 +271,20 @@ pub async fn page(
     viewer: Viewer,
     RecordId(id): RecordId,
 ) -> Result<Response, PageError> {
+    roster_response(&state, &viewer, id, StatusCode::OK, None).await
+}
+
+/// Session `id`'s roster with `status`; a refused enrollment by person id shows in its form
+/// with what was typed, any other refusal above the roster, naming the person.
+async fn roster_response(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    status: StatusCode,
+    refused: Option<RosterRefusal>,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    let (session, roster) = visible_roster(&state, actor, id).await?;
+    let (session, roster) = visible_roster(state, actor, id).await?;
     let me = state
         .store
         .person_by_email(actor.program_id, &actor.email)
@@ -269,6 +297,22 @@ pub async fn page(
     let may_enroll_self = me.as_ref().is_some_and(|p| {
         !on_roster(p.id) && actor.may_at(Action::Create, Subject::Enrollment, trainee_place(p))
     });
+    let may_enroll_others = actor.may(Action::Create, Subject::Enrollment)
+        && actor.role != muster_domain::access::AccessRole::EndUser;
+    let (mut enroll_invalid, mut refusal) = (None, None);
+    let mut typed = None;
+    if let Some(r) = refused {
+        // "Enroll me" sends no person id; the form to enroll others always does.
+        if matches!(r.what, Act::Enroll) && r.body.person_id.is_some() && may_enroll_others {
+            typed = r.body.person_id;
+            enroll_invalid = Some(r.invalid);
+        } else {
+            refusal = Some(FormFields::new(
+                Vec::new(),
+                Some(&named(r.invalid, r.body.person_id.as_deref(), &roster)),
+            ));
+        }
+    }
     let lines = roster
         .into_iter()
         .map(|e| Line {
@@ -296,8 +340,9 @@ pub async fn page(
         ),
         starts: when(session.starts_at),
         site,
-        may_enroll_others: actor.may(Action::Create, Subject::Enrollment)
-            && actor.role != muster_domain::access::AccessRole::EndUser,
+        enroll_form: may_enroll_others
+            .then(|| enroll_form(typed.as_deref(), enroll_invalid.as_ref())),
+        refusal,
         may_enroll_self,
         may_mark: actor.may_at(
             Action::Update,
@@ -307,7 +352,26 @@ pub async fn page(
         session,
         lines,
     };
-    render(&page, &viewer)
+    render_with(status, &page, viewer)
+}
+
+/// A refusal of a roster line's action names the line's person rather than "person_id".
+fn named(invalid: Invalid, person_id: Option<&str>, roster: &[Enrollment]) -> Invalid {
+    let person = person_id
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .and_then(|p| roster.iter().find(|e| e.person_id == p));
+    Invalid(
+        invalid
+            .0
+            .into_iter()
+            .map(|mut e| {
+                if let Some(line) = person.filter(|_| e.field == "person_id") {
+                    e.field = line.person_name.clone();
+                }
+                e
+            })
+            .collect(),
+    )
 }
 
 async fn form_act(
@@ -318,7 +382,11 @@ async fn form_act(
     what: Act,
 ) -> Result<Response, PageError> {
     let back = format!("/sessions/{id}/roster");
-    match act(&state, &viewer.actor, Via::Ui, id, body, what).await {
+    let sent = RosterBody {
+        person_id: body.person_id.clone(),
+        attended: body.attended,
+    };
+    match act(&state, &viewer.actor, Via::Ui, id, sent, what).await {
         Ok(e) => {
             let message = match (what, e.status) {
                 (Act::Enroll, EnrollmentStatus::Waitlisted) => format!(
@@ -334,10 +402,15 @@ async fn form_act(
             };
             Ok(redirect_with_flash(&back, &message))
         }
-        Err(AppError::Invalid(i) | AppError::Conflict(i)) => {
-            Ok(redirect_with_flash(&back, &crate::page::not_done(&i)))
+        Err(err) => {
+            let (status, invalid) = refused(err)?;
+            let refusal = RosterRefusal {
+                what,
+                body,
+                invalid,
+            };
+            roster_response(&state, &viewer, id, status, Some(refusal)).await
         }
-        Err(other) => Err(other.into()),
     }
 }
 

@@ -339,15 +339,43 @@ async fn the_what_if_page_previews_and_its_save_button_moves_the_site() {
         .unwrap();
     assert_eq!(wave_2.site_ids, [app.f.site_a]);
 
-    // The same form again: refused with the reason, back on the what-if.
+    // The same form again: refused (the site has left wave 1), answered with the what-if
+    // again, the choice kept and the reason beside the field it concerns.
     let again = app.post_form(&lead, "/plan/waves/what-if", &fields).await;
-    assert_eq!(again.status, StatusCode::SEE_OTHER);
-    assert!(
-        again.headers[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .starts_with("/plan/waves/what-if?kind=site")
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
     );
+    again.has(&[
+        "value=\"site\" checked",
+        &format!("<option value=\"{}\" selected>Site A", app.f.site_a),
+        &format!("<option value=\"{}\" selected>Wave 1", p.wave_1),
+        &format!("<option value=\"{}\" selected>Wave 2", p.wave_2),
+        "Some fields need attention",
+    ]);
+    assert!(
+        again.body.contains("<p class=\"error\" id=\"e-"),
+        "{}",
+        again.body
+    );
+    assert!(!again.body.contains("Save this move"), "{}", again.body);
+
+    // A save of a what-if the plan has moved on from: 409, the reason listed above the
+    // form (no field shows the revision) and the effect as it stands now, to save again.
+    let back = format!(
+        "kind=site&site_id={}&from_wave_id={}&to_wave_id={}&revision=0",
+        app.f.site_a, p.wave_2, p.wave_1
+    );
+    let stale = app.post_form(&lead, "/plan/waves/what-if", &back).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    stale.has(&[
+        "<li>revision: the plan has changed since this what-if (revision 0, now",
+        "Moving Site A from Wave 2 to Wave 1",
+        "Save this move",
+        &format!("<option value=\"{}\" selected>Wave 2", p.wave_2),
+    ]);
 
     // A form asking for the same wave twice shows the message beside the field.
     let same = format!(
@@ -357,7 +385,8 @@ async fn the_what_if_page_previews_and_its_save_button_moves_the_site() {
     let page = app.page(&lead, &same).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        page.body.contains("id=\"to_wave_id-error\""),
+        page.body
+            .contains("<p class=\"error\" id=\"e-to_wave_id\">"),
         "{}",
         page.body
     );

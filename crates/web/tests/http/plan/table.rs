@@ -43,16 +43,59 @@ async fn progress_is_updated_inline_and_the_table_sorts() {
         "/plan?search=Design"
     );
     assert_eq!(percent(&app, &lead, design).await, 40);
-    // Out of range: refused, nothing changed; a foreign "back" is not followed.
+    // Out of range: refused with the table page again, the typed value in the task's row and
+    // the reason beside it; nothing changed.
     let refused = app
         .post_form(
             &analyst,
             &format!("/plan/tasks/{design}/progress"),
-            "percent_complete=140&back=https%3A%2F%2Fevil.test%2F",
+            "percent_complete=140&back=%2Fplan%3Fsearch%3DDesign",
         )
         .await;
-    assert_eq!(refused.status, StatusCode::SEE_OTHER);
-    assert_eq!(refused.headers.get(header::LOCATION).unwrap(), "/plan");
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    refused.has(&[
+        &format!("id=\"f-t{design}-percent_complete\" name=\"percent_complete\" type=\"number\" value=\"140\" aria-invalid=\"true\" aria-describedby=\"e-t{design}-percent_complete\""),
+        &format!("<p class=\"error\" id=\"e-t{design}-percent_complete\">&#39;140&#39; is not a percentage from 0 to 100</p>"),
+        "class=\"visually-hidden\">Percent complete of Design</label>",
+        // The page it came from, and the form goes back there again.
+        "name=\"back\" value=\"/plan?search=Design\"",
+    ]);
+    assert_eq!(
+        refused.body.matches("aria-invalid=\"true\"").count(),
+        1,
+        "only the refused row is marked: {}",
+        refused.body
+    );
+    assert_eq!(percent(&app, &lead, design).await, 40);
+    // A foreign "back" is not followed: the refusal shows on the plain table.
+    let foreign = app
+        .post_form(
+            &analyst,
+            &format!("/plan/tasks/{design}/progress"),
+            "percent_complete=abc&back=https%3A%2F%2Fevil.test%2F",
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    foreign.has(&["value=\"abc\"", "name=\"back\" value=\"/plan?\""]);
+    assert!(!foreign.body.contains("evil.test"), "{}", foreign.body);
+    // Refused for a task the page it came from does not show: the reason above the table.
+    let elsewhere = app
+        .post_form(
+            &analyst,
+            &format!("/plan/tasks/{design}/progress"),
+            "percent_complete=-5&back=%2Fplan%3Fsearch%3DTrain",
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY);
+    elsewhere.has(&[
+        "its task is not on this page of the table",
+        "<li>percent_complete: &#39;-5&#39; is not a percentage from 0 to 100</li>",
+    ]);
     assert_eq!(percent(&app, &lead, design).await, 40);
     // Those who only read the plan get no row forms, and cannot post one.
     let executive = app.sign_in(AccessRole::Executive).await;

@@ -119,6 +119,77 @@ async fn the_roster_page_enrolls_me_and_course_titles_are_escaped() {
 }
 
 #[tokio::test]
+async fn a_refused_roster_form_shows_the_roster_again_with_the_typed_id_and_why() {
+    let app = TestApp::new().await;
+    let p = plan(&app).await;
+    let trainer = app.sign_in(AccessRole::Trainer).await;
+    let roster = format!("/sessions/{}/roster", p.session);
+    let page = app.page(&trainer, &roster).await;
+    page.has(&[
+        "<label for=\"f-person_id\">Person",
+        "id=\"f-person_id-find\"",
+    ]);
+    // An id no one has: 422, the roster again, the id kept and the reason beside it.
+    let unknown = app
+        .post_form(&trainer, &format!("{roster}/enroll"), "person_id=987654")
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+    unknown.has(&[
+        "Roster: Inpatient IP-201",
+        "id=\"f-person_id\" name=\"person_id\" type=\"number\" value=\"987654\" required aria-invalid=\"true\" aria-describedby=\"e-person_id\"",
+        "<p class=\"error\" id=\"e-person_id\">there is no person 987654</p>",
+        "Some fields need attention",
+    ]);
+    // Someone already on the roster: 409 beside the same field.
+    let path = format!("{roster}/enroll");
+    let first = app
+        .post_form(&trainer, &path, &format!("person_id={}", p.end_user))
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let twice = app
+        .post_form(&trainer, &path, &format!("person_id={}", p.end_user))
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.body);
+    twice.has(&[
+        &format!("value=\"{}\" required aria-invalid=\"true\"", p.end_user),
+        "<p class=\"error\" id=\"e-person_id\">",
+    ]);
+    // A row's action refused (attendance for someone not on the roster): the reason above
+    // the roster, naming what was refused.
+    let absent = app
+        .post_form(
+            &trainer,
+            &format!("{roster}/attendance"),
+            &format!("person_id={}&attended=true", p.lead_person),
+        )
+        .await;
+    assert_eq!(
+        absent.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        absent.body
+    );
+    absent.has(&[
+        "<div class=\"problems\" role=\"alert\">",
+        "<li>person_id: is not on this session&#39;s roster</li>",
+    ]);
+    assert!(!absent.body.contains("aria-invalid"), "{}", absent.body);
+    // Cancelling a place twice names the person.
+    let cancel = format!("{roster}/cancel");
+    let body = format!("person_id={}", p.end_user);
+    let once = app.post_form(&trainer, &cancel, &body).await;
+    assert_eq!(once.status, StatusCode::SEE_OTHER, "{}", once.body);
+    let again = app.post_form(&trainer, &cancel, &body).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    again.has(&["<li>Person End user: "]);
+}
+
+#[tokio::test]
 async fn the_calendar_feed_is_rfc_5545_with_a_token_or_at_a_secret_link() {
     let app = TestApp::new().await;
     let p = plan(&app).await;
