@@ -378,10 +378,11 @@ impl RosterWriter {
         }
         self.created += creates;
         self.expect_new(self.created).await?;
+        let only_new = postgres::only_new_people(self.backend, updates);
         for json in batch.upserts {
             let backend = self.backend;
-            let sql = match postgres::only_new_people(backend, updates) {
-                true => Self::insert_sql(backend),
+            let sql = match only_new {
+                true => postgres::with_status_rows(&Self::insert_sql(backend)),
                 false => self
                     .upsert_sql
                     .get_or_insert_with(|| Self::upsert_sql(backend))
@@ -398,7 +399,10 @@ impl RosterWriter {
                 .await
                 .map_err(|e| map_unique(e, crate::person::UNIQUE))?;
         }
-        if creates > 0 {
+        if creates > 0 && only_new {
+            // Their status rows came with them.
+            self.status_after = crate::training::last_person_id(&self.txn, self.backend).await?;
+        } else if creates > 0 {
             self.add_status_rows().await?;
         }
         if self.audit_each {

@@ -28,12 +28,25 @@ pub(super) async fn table_rows(txn: &DatabaseTransaction) -> StoreResult<u64> {
     Ok(count.map_or(0, |c| c.n.max(0) as u64))
 }
 
-/// Whether a batch's upserts may be plain inserts: on PostgreSQL, when the check found every
-/// row of the batch new (`updates`: the batch's changed people). ON CONFLICT's speculative
-/// insertion cost the server about 1 s of CPU for 400,000 new people (of 13). Should
-/// another session have added one of these employee ids since the check read the roster,
-/// the insert fails on the unique index and the import stops with a conflict (nothing
-/// written), where the upsert would have overwritten that person.
+/// Whether a batch's upserts may be plain inserts that give the new people their training
+/// status rows in the same statement (`with_status_rows`): on PostgreSQL, when the check
+/// found every row of the batch new (`updates`: the batch's changed people). ON
+/// CONFLICT's speculative insertion, and the status rows' separate statement with its own
+/// ON CONFLICT, cost the server about 1 s of CPU for 400,000 new people (of 13; see
+/// docs/performance.md). Should another session have added one of these employee ids since
+/// the check read the roster, the insert fails on the unique index and the import stops
+/// with a conflict (nothing written), where the upsert would have overwritten that person.
 pub(super) fn only_new_people(backend: Backend, updates: usize) -> bool {
     backend == Backend::Postgres && updates == 0
+}
+
+/// `insert` (an `INSERT INTO person ... SELECT`) that also gives each person it creates a
+/// training status row of nothing done yet, as `training::add_status_rows` does: exactly
+/// the people this statement inserted, so no ON CONFLICT is needed.
+pub(super) fn with_status_rows(insert: &str) -> String {
+    format!(
+        "WITH created AS ({insert} RETURNING id, program_id) \
+         INSERT INTO training_status (person_id, program_id, complete, proficient) \
+         SELECT id, program_id, 0, 0 FROM created"
+    )
 }
