@@ -603,10 +603,15 @@ async fn total(rig: &Rig, filter: PersonFilter) -> u64 {
 
 #[tokio::test]
 async fn a_large_first_import_leaves_every_person_index_in_place_and_the_lists_right() {
-    // 25,000 new people: enough for SQLite to drop the secondary indexes during the
-    // import and create them again before the commit.
+    // 25,000 new people: enough to drop the secondary indexes during the import and
+    // create them again before the commit.
     let rig = Rig::new().await;
     let indexes = muster_store::testing::index_names(&rig.store, "person").await;
+    let postgres = rig.store.backend() == muster_store::Backend::Postgres;
+    let oids_before = match postgres {
+        true => muster_store::testing::postgres_index_oids(&rig.store, "person").await,
+        false => Vec::new(),
+    };
     let n = 25_000;
     let (job, outcome) = rig
         .import(
@@ -676,6 +681,33 @@ async fn a_large_first_import_leaves_every_person_index_in_place_and_the_lists_r
             1
         );
     }
+    if postgres {
+        // The five plain indexes were created again (new oids); the unique and partial
+        // ones stayed live (same oids); the planner's statistics count the new people.
+        let after = muster_store::testing::postgres_index_oids(&rig.store, "person").await;
+        let recreated: Vec<&str> = after
+            .iter()
+            .filter(|index| !oids_before.contains(index))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(
+            recreated,
+            [
+                "ix_person_name",
+                "ix_person_role_name",
+                "ix_person_site_name",
+                "ix_person_site_role_name",
+                "ix_person_unit_shift"
+            ],
+            "person indexes created again by the import"
+        );
+        let analysed = "SELECT CAST(reltuples AS BIGINT) AS n FROM pg_class \
+             WHERE relname = 'person' AND relkind = 'r'";
+        assert!(
+            muster_store::testing::count(&rig.store, analysed).await >= 25_000,
+            "pg_class.reltuples of person after the import's ANALYZE"
+        );
+    }
 
     // A re-import finds everyone through the rebuilt unique and secondary indexes.
     let (job, outcome) = rig
@@ -694,6 +726,11 @@ async fn a_large_first_import_leaves_every_person_index_in_place_and_the_lists_r
 async fn an_all_or_nothing_failure_after_the_indexes_were_dropped_leaves_them_and_no_people() {
     let rig = Rig::new().await;
     let indexes = muster_store::testing::index_names(&rig.store, "person").await;
+    let postgres = rig.store.backend() == muster_store::Backend::Postgres;
+    let oids_before = match postgres {
+        true => muster_store::testing::postgres_index_oids(&rig.store, "person").await,
+        false => Vec::new(),
+    };
     let bad_last_row = "N999999,Late Row,not-an-email,nurse,RBH,\n";
     let (job, outcome) = rig
         .import(
@@ -710,6 +747,62 @@ async fn an_all_or_nothing_failure_after_the_indexes_were_dropped_leaves_them_an
         indexes
     );
     assert_eq!(total(&rig, PersonFilter::default()).await, 0);
+    if postgres {
+        assert_eq!(
+            muster_store::testing::postgres_index_oids(&rig.store, "person").await,
+            oids_before,
+            "person's indexes (name, oid) as before the refused import"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_large_first_import_on_postgres_waits_only_briefly_for_readers_of_the_person_table() {
+    let rig = Rig::new().await;
+    if rig.store.backend() != muster_store::Backend::Postgres {
+        return; // SQLite's import holds the write lock; readers keep their snapshot.
+    }
+    let oids_before = muster_store::testing::postgres_index_oids(&rig.store, "person").await;
+    let reader = muster_store::testing::reader_of(&rig.store, "person").await;
+    let started = std::time::Instant::now();
+    let (job, outcome) = rig
+        .import(
+            "big.csv",
+            big_roster(25_000, "").as_bytes(),
+            ImportMode::AllOrNothing,
+            false,
+        )
+        .await;
+    let waited = started.elapsed();
+    reader.rollback().await.unwrap();
+    assert_eq!(job.status, ImportStatus::Failed, "{outcome:?}");
+    let message = job.message.unwrap_or_default();
+    assert!(
+        message.contains("person table: busy"),
+        "job message: {message}"
+    );
+    assert!(
+        waited < std::time::Duration::from_secs(30),
+        "the import gave up after {waited:?}"
+    );
+    assert_eq!(total(&rig, PersonFilter::default()).await, 0);
+    assert_eq!(
+        muster_store::testing::postgres_index_oids(&rig.store, "person").await,
+        oids_before,
+        "person's indexes (name, oid) as before the refused import"
+    );
+
+    // With the reader gone the same file imports.
+    let (job, outcome) = rig
+        .import(
+            "big.csv",
+            big_roster(25_000, "").as_bytes(),
+            ImportMode::AllOrNothing,
+            false,
+        )
+        .await;
+    assert_eq!(job.status, ImportStatus::Done, "{outcome:?}");
+    assert_eq!(job.counts.imported, 25_000);
 }
 
 #[allow(dead_code)]

@@ -101,6 +101,42 @@ pub async fn index_names(store: &Store, table: &str) -> Vec<String> {
         .collect()
 }
 
+/// PostgreSQL only: `table`'s indexes by name with their oids, sorted. An index created
+/// again gets a new oid: to show that a bulk load dropped and recreated an index, or left
+/// it alone.
+pub async fn postgres_index_oids(store: &Store, table: &str) -> Vec<(String, i64)> {
+    use sea_orm::ConnectionTrait;
+    assert_eq!(
+        store.backend(),
+        crate::Backend::Postgres,
+        "index oids are PostgreSQL's"
+    );
+    let sql = "SELECT c.relname::text AS name, CAST(c.oid AS BIGINT) AS oid FROM pg_index i \
+         JOIN pg_class c ON c.oid = i.indexrelid \
+         WHERE i.indrelid = CAST(CAST(? AS text) AS regclass) ORDER BY 1";
+    let statement = crate::raw::statement(store.backend(), sql, vec![table.into()]);
+    let rows = store.db.query_all_raw(statement).await.unwrap();
+    rows.iter()
+        .map(|r| {
+            (
+                r.try_get::<String>("", "name").unwrap(),
+                r.try_get::<i64>("", "oid").unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A transaction of another session that has read `table` and holds its share lock until
+/// it is rolled back: a reader a bulk load must not wait behind for long.
+pub async fn reader_of(store: &Store, table: &str) -> sea_orm::DatabaseTransaction {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let txn = store.db.begin().await.unwrap();
+    txn.execute_unprepared(&format!("SELECT COUNT(*) FROM {table}"))
+        .await
+        .unwrap();
+    txn
+}
+
 /// The number `sql` (a `SELECT COUNT(*) AS n ...`) counts: for checking what no API shows,
 /// such as rows kept only for speed.
 pub async fn count(store: &Store, sql: &str) -> i64 {
