@@ -455,7 +455,7 @@ impl<'a> RosterCheck<'a> {
             }
         }
         match existing {
-            Some(p) => draft.over(PersonDraft::from(p)),
+            Some(p) => draft.over_person(p),
             None => draft,
         }
     }
