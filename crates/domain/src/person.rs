@@ -175,21 +175,102 @@ impl PersonDraft {
     }
 }
 
+/// A person's fields, borrowed: how a roster import holds the people already in Muster
+/// (their text in one buffer, `import::people::Roster`) without a `Person` each.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PersonRef<'a> {
+    pub id: PersonId,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub employee_id: Option<&'a str>,
+    pub job_role: JobRole,
+    pub site_id: Option<SiteId>,
+    pub unit_id: Option<UnitId>,
+    pub employer_kind: EmployerKind,
+    pub organization: Option<&'a str>,
+    pub shift: Option<Shift>,
+    pub active: bool,
+    pub daily_rate: Option<Cents>,
+}
+
+impl Person {
+    pub fn as_ref(&self) -> PersonRef<'_> {
+        PersonRef {
+            id: self.id,
+            name: &self.name,
+            email: &self.email,
+            employee_id: self.employee_id.as_deref(),
+            job_role: self.job_role,
+            site_id: self.site_id,
+            unit_id: self.unit_id,
+            employer_kind: self.employer_kind,
+            organization: self.organization.as_deref(),
+            shift: self.shift,
+            active: self.active,
+            daily_rate: self.daily_rate,
+        }
+    }
+}
+
+impl PersonRef<'_> {
+    pub fn to_person(self) -> Person {
+        Person {
+            id: self.id,
+            name: self.name.to_owned(),
+            email: self.email.to_owned(),
+            employee_id: self.employee_id.map(str::to_owned),
+            job_role: self.job_role,
+            site_id: self.site_id,
+            unit_id: self.unit_id,
+            employer_kind: self.employer_kind,
+            organization: self.organization.map(str::to_owned),
+            shift: self.shift,
+            active: self.active,
+            daily_rate: self.daily_rate,
+        }
+    }
+}
+
 impl From<&Person> for PersonDraft {
     fn from(p: &Person) -> Self {
+        PersonDraft::from(p.as_ref())
+    }
+}
+
+impl From<PersonRef<'_>> for PersonDraft {
+    fn from(p: PersonRef<'_>) -> Self {
+        PersonDraft::default().over_person(p)
+    }
+}
+
+impl PersonDraft {
+    /// This draft over `p`: `self.over(PersonDraft::from(p))`, making only the fields this
+    /// draft leaves out (a roster row over the person it names: most rows give most
+    /// fields, and making the rest cost an import's check a dozen allocations a row).
+    pub fn over_person(self, p: PersonRef<'_>) -> PersonDraft {
         let id_text = |id: Option<i64>| Some(id.map(|i| i.to_string()).unwrap_or_default());
         PersonDraft {
-            name: Some(p.name.clone()),
-            email: Some(p.email.clone()),
-            employee_id: Some(p.employee_id.clone().unwrap_or_default()),
-            job_role: Some(p.job_role.code().into()),
-            site_id: id_text(p.site_id),
-            unit_id: id_text(p.unit_id),
-            employer_kind: Some(p.employer_kind.code().into()),
-            organization: Some(p.organization.clone().unwrap_or_default()),
-            shift: Some(p.shift.map(|s| s.code().to_owned()).unwrap_or_default()),
-            active: Some(p.active),
-            daily_rate: Some(p.daily_rate.map(|c| c.amount()).unwrap_or_default()),
+            name: self.name.or_else(|| Some(p.name.to_owned())),
+            email: self.email.or_else(|| Some(p.email.to_owned())),
+            employee_id: self
+                .employee_id
+                .or_else(|| Some(p.employee_id.unwrap_or_default().to_owned())),
+            job_role: self.job_role.or_else(|| Some(p.job_role.code().into())),
+            site_id: self.site_id.or_else(|| id_text(p.site_id)),
+            unit_id: self.unit_id.or_else(|| id_text(p.unit_id)),
+            employer_kind: self
+                .employer_kind
+                .or_else(|| Some(p.employer_kind.code().into())),
+            organization: self
+                .organization
+                .or_else(|| Some(p.organization.unwrap_or_default().to_owned())),
+            shift: self
+                .shift
+                .or_else(|| Some(p.shift.map(|s| s.code().to_owned()).unwrap_or_default())),
+            active: self.active.or(Some(p.active)),
+            daily_rate: self
+                .daily_rate
+                .or_else(|| Some(p.daily_rate.map(|c| c.amount()).unwrap_or_default())),
         }
     }
 }
@@ -197,15 +278,15 @@ impl From<&Person> for PersonDraft {
 impl PersonSpec {
     /// Would saving this roster spec leave `person` as it is? The daily rate is not the
     /// roster's to say (HR files do not carry it), so it is not compared.
-    pub fn matches(&self, person: &Person) -> bool {
+    pub fn matches(&self, person: PersonRef<'_>) -> bool {
         self.name.as_str() == person.name
             && self.email.as_str() == person.email
-            && self.employee_id == person.employee_id
+            && self.employee_id.as_deref() == person.employee_id
             && self.job_role == person.job_role
             && self.site_id == person.site_id
             && self.unit_id == person.unit_id
             && self.employer_kind == person.employer_kind
-            && self.organization == person.organization
+            && self.organization.as_deref() == person.organization
             && self.shift == person.shift
             && self.active == person.active
     }
@@ -233,6 +314,45 @@ mod tests {
             email: Some("ana@riverbend.example".into()),
             job_role: Some("nurse".into()),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_draft_over_a_person_is_the_draft_over_the_persons_draft() {
+        let p = Person {
+            id: 4,
+            name: "Bo Lin".into(),
+            email: "bo@x.example".into(),
+            employee_id: Some("E4".into()),
+            job_role: JobRole::Pharmacist,
+            site_id: Some(2),
+            unit_id: None,
+            employer_kind: EmployerKind::Vendor,
+            organization: Some("Acme".into()),
+            shift: Some(Shift::Night),
+            active: false,
+            daily_rate: Some(Cents(180_000)),
+        };
+        let full = PersonDraft {
+            employee_id: Some("E9".into()),
+            site_id: Some(String::new()),
+            unit_id: Some("7".into()),
+            employer_kind: Some("staff".into()),
+            organization: Some(String::new()),
+            shift: Some("day".into()),
+            active: Some(true),
+            daily_rate: Some("10".into()),
+            ..nurse()
+        };
+        for (n, draft) in [PersonDraft::default(), nurse(), full]
+            .into_iter()
+            .enumerate()
+        {
+            assert_eq!(
+                format!("{:?}", draft.clone().over_person(p.as_ref())),
+                format!("{:?}", draft.over(PersonDraft::from(&p))),
+                "draft {n}"
+            );
         }
     }
 

@@ -222,6 +222,108 @@ async fn a_csv_with_a_byte_order_mark_imports_and_a_re_import_updates_instead_of
     );
 }
 
+/// A re-import with an audit entry per person: the unchanged get none, the changed one
+/// its whole before image (the daily rate Muster holds, which no roster carries,
+/// included), and the person a complete roster leaves out one marking them inactive.
+#[tokio::test]
+async fn a_re_import_audits_the_changed_with_their_before_image_and_retires_the_left_out() {
+    // SAFETY: tests in this binary read this variable only when an import starts.
+    unsafe { std::env::set_var("MUSTER_IMPORT_AUDIT", "person") };
+    let rig = Rig::new().await;
+    let (job, outcome) = rig
+        .import(
+            "roster.csv",
+            GOOD.as_bytes(),
+            ImportMode::AllOrNothing,
+            false,
+        )
+        .await;
+    assert_eq!(job.status, ImportStatus::Done, "{outcome:?}");
+    let ana = rig.by_employee_id("E1").await;
+    let rated = PersonDraft {
+        daily_rate: Some("1800".into()),
+        ..Default::default()
+    }
+    .over(PersonDraft::from(&ana))
+    .parse()
+    .unwrap();
+    let change = Change::new(&rig.admin, Via::Cli);
+    let ana = rig
+        .store
+        .update_person(&change, ana.id, rated)
+        .await
+        .unwrap();
+    let (ben, cy) = (
+        rig.by_employee_id("E2").await,
+        rig.by_employee_id("E3").await,
+    );
+    let changed = GOOD
+        .replace("Ana Ruiz", "Ana Ruiz-Ode")
+        .replace("E3,Cy Dee,cy@rb.example,pharmacist,rbh,,day,\n", "");
+    let (job, outcome) = rig
+        .import(
+            "again.csv",
+            changed.as_bytes(),
+            ImportMode::AllOrNothing,
+            true,
+        )
+        .await;
+    assert_eq!(job.status, ImportStatus::Done, "{outcome:?}");
+    let c = job.counts;
+    assert_eq!(
+        (c.imported, c.updated, c.unchanged, c.deactivated),
+        (0, 1, 1, 1),
+        "{c:?}"
+    );
+    let audit = |id: i64| {
+        let filter = AuditFilter {
+            entity: Some("person".into()),
+            entity_id: Some(id),
+            ..Default::default()
+        };
+        let store = rig.store.clone();
+        let program = rig.admin.program_id;
+        async move {
+            store
+                .list_audit(program, &filter, None, 100)
+                .await
+                .unwrap()
+                .items
+        }
+    };
+    let json = |text: &Option<String>| -> serde_json::Value {
+        serde_json::from_str(text.as_deref().expect("a before or after image")).unwrap()
+    };
+    // Ana: created, rated by hand, renamed by the import (newest first).
+    let entries = audit(ana.id).await;
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    let renamed = &entries[0];
+    let (before, after) = (json(&renamed.before), json(&renamed.after));
+    assert_eq!(before["name"], "Ana Ruiz", "{before}");
+    assert_eq!(
+        before["daily_rate"], 180_000,
+        "the before image is whole: {before}"
+    );
+    assert_eq!(before["shift"], "night", "{before}");
+    assert_eq!(after["name"], "Ana Ruiz-Ode", "{after}");
+    assert_eq!(
+        after["daily_rate"], 180_000,
+        "the rate is not the roster's: {after}"
+    );
+    // Ben: created only; his unchanged row writes no entry.
+    assert_eq!(audit(ben.id).await.len(), 1, "unchanged: no entry");
+    // Cy: left out of the complete roster, marked inactive, before and after.
+    let retired = audit(cy.id).await;
+    assert_eq!(retired.len(), 2, "{retired:?}");
+    let (before, after) = (json(&retired[0].before), json(&retired[0].after));
+    assert_eq!(
+        (before["active"].clone(), after["active"].clone()),
+        (true.into(), false.into())
+    );
+    assert_eq!(before["email"], "cy@rb.example", "{before}");
+    assert!(!rig.by_employee_id("E3").await.active);
+}
+
 /// Rows reach the database as one JSON text per batch: quotes, backslashes, non-ASCII,
 /// leading zeros and blanks come out exactly as they went in.
 #[tokio::test]

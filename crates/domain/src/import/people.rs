@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use super::Column;
 use super::date::{DateOrder, read_date};
 use crate::access::{Action, Actor, Place, Subject};
-use crate::person::{Person, PersonDraft, PersonId, PersonSpec};
+use crate::person::{Person, PersonDraft, PersonId, PersonRef, PersonSpec};
 
 use crate::site::SiteId;
 use crate::unit::UnitId;
@@ -244,39 +244,8 @@ pub(super) fn add_name<K: std::hash::Hash + Eq>(map: &mut Map<K, Option<i64>>, k
         .or_insert(Some(id));
 }
 
-/// The people Muster already has, indexed for matching.
-#[derive(Debug, Default)]
-pub struct Roster {
-    people: Vec<Person>,
-    by_employee_id: Map<String, usize>,
-    by_email: Map<String, usize>,
-}
-
-impl Roster {
-    pub fn new(people: Vec<Person>) -> Roster {
-        let mut by_employee_id = Map::with_capacity_and_hasher(people.len(), Default::default());
-        let mut by_email = Map::with_capacity_and_hasher(people.len(), Default::default());
-        for (i, p) in people.iter().enumerate() {
-            if let Some(id) = &p.employee_id {
-                by_employee_id.insert(id.clone(), i);
-            }
-            by_email.insert(p.email.clone(), i);
-        }
-        Roster {
-            people,
-            by_employee_id,
-            by_email,
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.people.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.people.is_empty()
-    }
-}
+mod roster;
+pub use roster::Roster;
 
 /// What a good row does.
 #[derive(Debug, Clone, PartialEq)]
@@ -300,9 +269,14 @@ pub struct RosterCheck<'a> {
     resolved: &'a super::Resolved,
     today: NaiveDate,
     order: DateOrder,
+    /// Employee ids of rows for people not yet in Muster, with the first row of each.
     seen_ids: Map<String, u64>,
+    /// Emails of rows no one in Muster with an employee id holds, with the first row and
+    /// its employee id.
     seen_emails: Map<String, (u64, String)>,
-    named: Vec<bool>,
+    /// Per person in Muster, the first row that names them (0: none yet): a second row
+    /// with the same employee id is refused, and a complete roster retires the unnamed.
+    named_on: Vec<u32>,
 }
 
 impl<'a> RosterCheck<'a> {
@@ -322,7 +296,7 @@ impl<'a> RosterCheck<'a> {
             order: DateOrder::Either,
             seen_ids: Map::default(),
             seen_emails: Map::default(),
-            named: vec![false; roster.people.len()],
+            named_on: vec![0; roster.len()],
         }
     }
 
@@ -337,11 +311,26 @@ impl<'a> RosterCheck<'a> {
         let cell = |c: usize| self.resolved.cell(c, cells).map(str::trim);
         let mut errors = Vec::new();
         let employee_id = cell(EMPLOYEE_ID).unwrap_or_default();
+        let known = match employee_id {
+            "" => None,
+            id => self.roster.with_employee_id(id),
+        };
+        let row_number = u32::try_from(row).unwrap_or(u32::MAX).max(1);
         if employee_id.is_empty() {
             errors.push(FieldError::new(
                 "employee_id",
                 "is missing (it is how re-imports find the person)",
             ));
+        } else if let Some(n) = known {
+            // Someone in Muster: their record remembers the row, so a re-import keeps no
+            // copy of their id.
+            match self.named_on[n] {
+                0 => self.named_on[n] = row_number,
+                first => errors.push(FieldError::new(
+                    "employee_id",
+                    format!("'{employee_id}' is also on row {first}"),
+                )),
+            }
         } else if let Some(first) = self.seen_ids.get(employee_id) {
             errors.push(FieldError::new(
                 "employee_id",
@@ -350,23 +339,16 @@ impl<'a> RosterCheck<'a> {
         } else {
             self.seen_ids.insert(employee_id.to_owned(), row);
         }
-        let raw_email = cell(EMAIL).unwrap_or_default().to_lowercase();
-        let existing = self
-            .roster
-            .by_employee_id
-            .get(employee_id)
-            .map(|&i| (i, false))
-            .or_else(|| {
-                let i = *self.roster.by_email.get(&raw_email)?;
-                self.roster.people[i]
-                    .employee_id
-                    .is_none()
-                    .then_some((i, true))
-            });
-        if let Some((i, _)) = existing {
-            self.named[i] = true;
-        }
-        let existing = existing.map(|(i, adopt)| (&self.roster.people[i], adopt));
+        let existing = known.map(|n| (n, false)).or_else(|| {
+            let raw_email = cell(EMAIL).unwrap_or_default().to_lowercase();
+            let n = self.roster.with_email(&raw_email)?;
+            let adopt = self.roster.person(n).employee_id.is_none();
+            if adopt && self.named_on[n] == 0 {
+                self.named_on[n] = row_number;
+            }
+            adopt.then_some((n, true))
+        });
+        let existing = existing.map(|(n, adopt)| (self.roster.person(n), adopt));
         let draft = self.draft(cells, existing.map(|(p, _)| p), &mut errors);
         let spec = match draft.parse() {
             Ok(spec) if errors.is_empty() => spec,
@@ -394,7 +376,7 @@ impl<'a> RosterCheck<'a> {
             None => PersonWrite::Create(spec),
             Some((p, false)) if spec.matches(p) => PersonWrite::Unchanged(p.id),
             Some((p, adopt)) => PersonWrite::Update {
-                before: Box::new(p.clone()),
+                before: Box::new(p.to_person()),
                 adopt,
                 spec,
             },
@@ -406,7 +388,7 @@ impl<'a> RosterCheck<'a> {
     fn draft(
         &self,
         cells: &[String],
-        existing: Option<&Person>,
+        existing: Option<PersonRef<'_>>,
         errors: &mut Vec<FieldError>,
     ) -> PersonDraft {
         let cell = |c: usize| self.resolved.cell(c, cells).map(str::trim);
@@ -473,7 +455,7 @@ impl<'a> RosterCheck<'a> {
             }
         }
         match existing {
-            Some(p) => draft.over(PersonDraft::from(p)),
+            Some(p) => draft.over_person(p),
             None => draft,
         }
     }
@@ -483,21 +465,26 @@ impl<'a> RosterCheck<'a> {
         &mut self,
         row: u64,
         spec: &PersonSpec,
-        existing: Option<&Person>,
+        existing: Option<PersonRef<'_>>,
         errors: &mut Vec<FieldError>,
     ) {
         let email = spec.email.as_str();
-        if let Some(&i) = self.roster.by_email.get(email) {
-            let holder = &self.roster.people[i];
+        if let Some(n) = self.roster.with_email(email) {
+            let holder = self.roster.person(n);
             if existing.map(|p| p.id) != Some(holder.id) {
                 errors.push(FieldError::new(
                     "email",
                     format!(
                         "{email} already belongs to {} (employee id {}) in Muster",
                         holder.name,
-                        holder.employee_id.as_deref().unwrap_or("none")
+                        holder.employee_id.unwrap_or("none")
                     ),
                 ));
+                return;
+            }
+            if holder.employee_id.is_some() {
+                // Any other row with this email is refused just above, unless it has the
+                // holder's employee id (a row refused as a duplicate): nothing to remember.
                 return;
             }
         }
@@ -519,7 +506,7 @@ impl<'a> RosterCheck<'a> {
     fn check_reach(
         &self,
         spec: &PersonSpec,
-        existing: Option<&Person>,
+        existing: Option<PersonRef<'_>>,
         errors: &mut Vec<FieldError>,
     ) {
         let place = |site_id, organization| Place::Person {
@@ -536,7 +523,7 @@ impl<'a> RosterCheck<'a> {
                 self.actor.may_at(
                     Action::Update,
                     Subject::Person,
-                    place(p.site_id, p.organization.as_deref()),
+                    place(p.site_id, p.organization),
                 ) && self.actor.may_at(
                     Action::Update,
                     Subject::Person,
@@ -557,21 +544,20 @@ impl<'a> RosterCheck<'a> {
     /// People without an employee id (entered by hand: consultants, vendor staff) are kept.
     pub fn missing(&self) -> Vec<Person> {
         self.roster
-            .people
-            .iter()
-            .zip(&self.named)
-            .filter(|(p, named)| !**named && p.active && p.employee_id.is_some())
+            .people()
+            .zip(&self.named_on)
+            .filter(|(p, named_on)| **named_on == 0 && p.active && p.employee_id.is_some())
             .filter(|(p, _)| {
                 self.actor.may_at(
                     Action::Update,
                     Subject::Person,
                     Place::Person {
                         site_id: p.site_id,
-                        organization: p.organization.as_deref(),
+                        organization: p.organization,
                     },
                 )
             })
-            .map(|(p, _)| p.clone())
+            .map(|(p, _)| p.to_person())
             .collect()
     }
 }

@@ -54,13 +54,13 @@ impl Store {
             sites.into_iter().map(|s| (s.id, s.code, s.name)),
             units.into_iter().map(|u| (u.id, u.site_id, u.code, u.name)),
         );
-        Ok((places, Roster::new(self.roster_people(program_id).await?)))
+        Ok((places, self.roster_people(program_id).await?))
     }
 
     /// Every person of the program, read `SNAPSHOT_PAGE` at a time by id with only the
-    /// columns a check needs: a whole roster read as models at once peaked at 1.1 GiB for
-    /// 400,000 people (docs/performance.md).
-    async fn roster_people(&self, program_id: i64) -> StoreResult<Vec<Person>> {
+    /// columns a check needs, into the compact `Roster`: a whole roster read as models at
+    /// once peaked at 1.1 GiB for 400,000 people (docs/performance.md).
+    async fn roster_people(&self, program_id: i64) -> StoreResult<Roster> {
         use person::Column as P;
         let columns = [
             P::Id,
@@ -76,13 +76,13 @@ impl Store {
             P::Active,
             P::DailyRateCents,
         ];
-        let mut people = Vec::new();
+        let mut roster = Roster::default();
         self.people_in_pages(program_id, &columns, |row: SnapshotRow| {
-            people.push(snapshot_person(row)?);
+            roster.add(snapshot_person(row)?.as_ref());
             Ok(())
         })
         .await?;
-        Ok(people)
+        Ok(roster)
     }
 
     /// Reads `columns` (the first must be the id) of the program's people, `SNAPSHOT_PAGE`

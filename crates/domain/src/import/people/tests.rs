@@ -231,6 +231,80 @@ fn a_person_entered_by_hand_is_found_by_email_and_given_the_id() {
 }
 
 #[test]
+fn people_already_in_muster_named_twice_or_by_a_taken_email_are_refused_by_row() {
+    let roster = Roster::new(vec![
+        person(5, Some("E5"), "p5@x.example", 1),
+        person(6, None, "p6@x.example", 1),
+    ]);
+    let (actor, places) = (Actor::operator(1), places());
+    let r = resolved(&["Employee ID", "Name", "Email", "Role"]);
+    let mut check = RosterCheck::new(&actor, &places, &roster, &r, today());
+    let five = row(&["E5", "Person 5", "p5@x.example", "nurse"]);
+    assert_eq!(check.check(2, &five).unwrap(), PersonWrite::Unchanged(5));
+    let again = check.check(3, &five).unwrap_err();
+    assert_eq!(fields(&again), ["employee_id"]);
+    assert!(
+        again[0].message.contains("'E5' is also on row 2"),
+        "{again:?}"
+    );
+    // E5's email under another id belongs to person 5.
+    let taken = check
+        .check(4, &row(&["E9", "Nine", "p5@x.example", "nurse"]))
+        .unwrap_err();
+    assert!(
+        taken[0]
+            .message
+            .contains("already belongs to Person 5 (employee id E5)"),
+        "{taken:?}"
+    );
+    // The person entered by hand is adopted by the first id; a second id for the same
+    // email names that row.
+    let adopted = check
+        .check(5, &row(&["E6", "Person 6", "p6@x.example", "nurse"]))
+        .unwrap();
+    assert!(
+        matches!(adopted, PersonWrite::Update { adopt: true, .. }),
+        "{adopted:?}"
+    );
+    let second = check
+        .check(6, &row(&["E7", "Person 6", "p6@x.example", "nurse"]))
+        .unwrap_err();
+    assert!(
+        second[0]
+            .message
+            .contains("is also on row 5 (employee id E6)"),
+        "{second:?}"
+    );
+    // Everyone was named: a complete roster retires no one.
+    assert!(check.missing().is_empty(), "{:?}", check.missing());
+}
+
+#[test]
+fn a_changed_row_carries_the_whole_before_image_and_the_left_out_are_retired_whole() {
+    let mut kept = person(5, Some("E5"), "p5@x.example", 1);
+    kept.organization = Some("Acme".into());
+    kept.shift = Some(Shift::Night);
+    let left = person(8, Some("E8"), "p8@x.example", 2);
+    let roster = Roster::new(vec![kept.clone(), left.clone()]);
+    let (actor, places) = (Actor::operator(1), places());
+    let r = resolved(&["Employee ID", "Name", "Email", "Role"]);
+    let mut check = RosterCheck::new(&actor, &places, &roster, &r, today());
+    let PersonWrite::Update { before, spec, .. } = check
+        .check(2, &row(&["E5", "Person Five", "p5@x.example", "nurse"]))
+        .unwrap()
+    else {
+        panic!("a renamed person is an update")
+    };
+    assert_eq!(*before, kept, "the before image, daily rate included");
+    assert_eq!(
+        spec.organization.as_deref(),
+        Some("Acme"),
+        "kept: not in the file"
+    );
+    assert_eq!(check.missing(), vec![left]);
+}
+
+#[test]
 fn a_status_or_past_termination_date_makes_a_person_inactive() {
     let (actor, places, roster, r) = (
         Actor::operator(1),
