@@ -381,12 +381,12 @@ impl RosterWriter {
         let only_new = postgres::only_new_people(self.backend, updates);
         for json in batch.upserts {
             let backend = self.backend;
-            let sql = match only_new {
-                true => postgres::with_status_rows(&Self::insert_sql(backend)),
-                false => self
-                    .upsert_sql
+            let sql = if only_new {
+                postgres::with_status_rows(&Self::insert_sql(backend))
+            } else {
+                self.upsert_sql
                     .get_or_insert_with(|| Self::upsert_sql(backend))
-                    .clone(),
+                    .clone()
             };
             let values = vec![
                 self.program_id.into(),
