@@ -163,8 +163,8 @@ pub async fn run(
         Err(e) => {
             let message = match &e {
                 ImportError::Store(StoreError::Conflict(invalid)) => format!(
-                    "the database refused a row: {}; it may have changed while the file was read. Nothing was imported; run the import again.",
-                    invalid
+                    "nothing was imported: {} (the database changed, or was in use, while the file was read); run the import again",
+                    muster_domain::import::reason(&invalid.0)
                 ),
                 ImportError::Store(other) => {
                     tracing::error!(error = %other, "import failed");
