@@ -634,6 +634,25 @@ async fn command_center_scenario(b: Browser) -> Result<()> {
         b.exists("form.record").await?,
         "the lead can work the ticket"
     );
+    // Resolving without saying what was done is refused, and the page keeps what was typed
+    // (axe audits the refused page too).
+    b.select_value("f-status", "resolved").await?;
+    b.select_value("f-resolution_code", "fixed").await?;
+    b.fill("f-comment", "Reseated the printer cable").await?;
+    b.press("form.record button.primary").await?;
+    ensure!(
+        b.status().await? == Some(422),
+        "a resolve without a note is refused"
+    );
+    ensure!(
+        b.exists("#e-resolution_note").await?,
+        "the note's error is beside it"
+    );
+    ensure!(
+        b.value("f-comment").await? == "Reseated the printer cable"
+            && b.selected_label("f-resolution_code").await? != "— when resolving —",
+        "what was typed and chosen is still there"
+    );
     Ok(())
 }
 

@@ -208,6 +208,16 @@ impl FormFields {
     }
 }
 
+/// Shows what a refused form sent in the fields it names, so that nothing typed is lost
+/// when the form is drawn again; a field the form did not send keeps its value.
+pub fn fill(fields: &mut [Field], sent: &[(&str, Option<&str>)]) {
+    for (name, value) in sent {
+        if let (Some(value), Some(field)) = (value, fields.iter_mut().find(|f| f.name == *name)) {
+            field.value = (*value).to_owned();
+        }
+    }
+}
+
 /// A refused form: its status (422 for invalid input, 409 for a clash with stored data)
 /// and the reasons, for the form to be shown again; any other error passes through.
 pub fn refused(err: AppError) -> Result<(StatusCode, Invalid), AppError> {

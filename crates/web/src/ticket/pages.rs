@@ -3,7 +3,9 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
+use muster_domain::Invalid;
 use muster_domain::access::{Action, Subject};
 use muster_domain::audit::Via;
 use muster_domain::decision::{ChangeKind, ChangeRequest, ChangeRequestDraft, DecisionDraft};
@@ -22,8 +24,8 @@ use crate::AppState;
 use crate::access::require;
 use crate::auth::Viewer;
 use crate::error::{AppError, PageError};
-use crate::form::{Field, FieldKind, HtmlForm, Params, RecordId};
-use crate::page::{Layout, redirect_with_flash, render, thousands};
+use crate::form::{Field, FieldKind, FormFields, HtmlForm, Params, RecordId, fill, refused};
+use crate::page::{Layout, redirect_with_flash, render, render_with, thousands};
 use crate::resource::{Lookup, Paging, choice_options, options_with};
 
 /// Names for the ids a ticket carries: the shared lookup plus the support teams.
@@ -230,9 +232,106 @@ struct ShowPage {
     can_reopen: bool,
     can_merge: bool,
     can_decide: bool,
-    work_fields: Vec<Field>,
-    change_fields: Vec<Field>,
+    /// The staff's work form, a requester's comment, a reopen: one change, three forms.
+    work_form: FormFields,
+    comment_form: FormFields,
+    reopen_form: FormFields,
+    merge_form: FormFields,
+    change_form: FormFields,
     merged_into: Option<(i64, i64)>,
+}
+
+/// A refused action form of the ticket page with what it sent, drawn again beside the
+/// ticket as it now stands (409 when someone changed it since it was read).
+pub struct Refusal {
+    status: StatusCode,
+    invalid: Invalid,
+    form: Refused,
+}
+
+enum Refused {
+    /// The work form, a requester's comment or a reopen.
+    Change(TicketChange),
+    Merge(String),
+    ChangeRequest(ChangeRequestDraft),
+}
+
+impl Refusal {
+    /// `err` as the refusal of `form`; errors other than refused input pass through.
+    fn of(err: AppError, form: Refused) -> Result<Self, AppError> {
+        let (status, invalid) = refused(err)?;
+        Ok(Refusal {
+            status,
+            invalid,
+            form,
+        })
+    }
+}
+
+/// The action forms of the ticket page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageForm {
+    Work,
+    Comment,
+    Reopen,
+    Merge,
+    ChangeRequest,
+}
+
+impl Refused {
+    /// The form that sent it: a change is the staff's work form, else a requester's reopen
+    /// or comment.
+    fn form(&self, staff: bool) -> PageForm {
+        match self {
+            Refused::Change(_) if staff => PageForm::Work,
+            Refused::Change(c) if c.status.as_deref() == Some(Status::Reopened.code()) => {
+                PageForm::Reopen
+            }
+            Refused::Change(_) => PageForm::Comment,
+            Refused::Merge(_) => PageForm::Merge,
+            Refused::ChangeRequest(_) => PageForm::ChangeRequest,
+        }
+    }
+
+    /// What it sent, by field name.
+    fn sent(&self) -> Vec<(&str, Option<&str>)> {
+        match self {
+            Refused::Change(c) => vec![
+                ("status", c.status.as_deref()),
+                ("team_id", c.team_id.as_deref()),
+                ("assignee_account_id", c.assignee_account_id.as_deref()),
+                ("category", c.category.as_deref()),
+                ("impact", c.impact.as_deref()),
+                ("urgency", c.urgency.as_deref()),
+                ("module_id", c.module_id.as_deref()),
+                ("known_issue_id", c.known_issue_id.as_deref()),
+                ("resolution_code", c.resolution_code.as_deref()),
+                ("resolution_note", c.resolution_note.as_deref()),
+                ("comment", c.comment.as_deref()),
+            ],
+            Refused::Merge(into) => vec![("into", Some(into.as_str()))],
+            Refused::ChangeRequest(d) => vec![
+                ("change_kind", d.change_kind.as_deref()),
+                ("module_id", d.module_id.as_deref()),
+                ("title", d.title.as_deref()),
+                ("justification", d.justification.as_deref()),
+            ],
+        }
+    }
+}
+
+/// Draws `form`, with what was sent and why it was refused if it is the one refused.
+fn form_of(
+    form: PageForm,
+    mut fields: Vec<Field>,
+    refusal: Option<&Refusal>,
+    staff: bool,
+) -> FormFields {
+    let refused = refusal.filter(|r| r.form.form(staff) == form);
+    if let Some(r) = refused {
+        fill(&mut fields, &r.form.sent());
+    }
+    FormFields::new(fields, refused.map(|r| &r.invalid))
 }
 
 pub async fn show(
@@ -240,8 +339,18 @@ pub async fn show(
     viewer: Viewer,
     RecordId(id): RecordId,
 ) -> Result<Response, PageError> {
+    show_page(&state, &viewer, id, None).await
+}
+
+/// The ticket page, with a refused form drawn again when there is one.
+async fn show_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    refusal: Option<Refusal>,
+) -> Result<Response, PageError> {
     let actor = &viewer.actor;
-    let v = visible(&state, actor, id).await?;
+    let v = visible(state, actor, id).await?;
     let t = v.ticket.clone();
     let program = actor.program_id;
     let choices = Choices::load(&state.store, program).await?;
@@ -270,11 +379,42 @@ pub async fn show(
         None => None,
     };
     let work_fields = if v.staff {
-        work_fields(&state, program, &t, &choices).await?
+        work_fields(state, program, &t, &choices).await?
     } else {
         Vec::new()
     };
-    let change_fields = change_request_fields(&t, &choices);
+    let refusal = refusal.as_ref();
+    let staff = v.staff;
+    let work_form = form_of(PageForm::Work, work_fields, refusal, staff);
+    let comment_form = form_of(
+        PageForm::Comment,
+        vec![Field::new("comment", "Comment", FieldKind::TextArea, None).required()],
+        refusal,
+        staff,
+    );
+    let reopen_form = form_of(
+        PageForm::Reopen,
+        vec![
+            Field::new("comment", "Why reopen?", FieldKind::TextArea, None)
+                .required()
+                .within("reopen"),
+        ],
+        refusal,
+        staff,
+    );
+    let merge_form = form_of(
+        PageForm::Merge,
+        vec![Field::new("into", "Merge into ticket number", FieldKind::Text, None).required()],
+        refusal,
+        staff,
+    );
+    let change_form = form_of(
+        PageForm::ChangeRequest,
+        change_request_fields(&t, &choices),
+        refusal,
+        staff,
+    );
+    let status = refusal.map_or(StatusCode::OK, |r| r.status);
     let (resolve_clock, overdue) = clock_text(&t);
     let page = ShowPage {
         layout: viewer.layout(
@@ -299,12 +439,15 @@ pub async fn show(
         can_reopen,
         can_merge: t.status.is_open() && (v.staff || (requester && t.status == Status::New)),
         can_decide: actor.may(Action::Update, Subject::ChangeRequest),
-        work_fields,
-        change_fields,
+        work_form,
+        comment_form,
+        reopen_form,
+        merge_form,
+        change_form,
         merged_into,
         t,
     };
-    render(&page, &viewer)
+    render_with(status, &page, viewer)
 }
 
 async fn work_fields(
@@ -458,17 +601,35 @@ pub async fn update(
     RecordId(id): RecordId,
     HtmlForm(form): HtmlForm<TicketChange>,
 ) -> Result<Response, PageError> {
-    let spec = form.parse()?;
-    let done = change(&state, &viewer.actor, Via::Ui, id, spec).await;
-    back_to(
-        &format!("/tickets/{id}"),
-        "Not saved.",
-        done.map(|t| format!("Ticket {} updated", t.number)),
-    )
+    let done = match form.clone().parse() {
+        Ok(spec) => change(&state, &viewer.actor, Via::Ui, id, spec).await,
+        Err(invalid) => Err(AppError::Invalid(invalid)),
+    };
+    match done {
+        Ok(t) => Ok(redirect_with_flash(
+            &format!("/tickets/{id}"),
+            &format!("Ticket {} updated", t.number),
+        )),
+        Err(e) => refuse(&state, &viewer, id, e, Refused::Change(form)).await,
+    }
 }
 
-/// Post/Redirect/Get for the ticket's action forms: back to `to` saying what was done, or
-/// why not when the input was refused; other errors are pages of their own.
+/// The ticket page again with `form` refused for `err`, or `err`'s own page when it is not
+/// a refusal of the input.
+async fn refuse(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    err: AppError,
+    form: Refused,
+) -> Result<Response, PageError> {
+    let refusal = Refusal::of(err, form)?;
+    show_page(state, viewer, id, Some(refusal)).await
+}
+
+/// Post/Redirect/Get for a change request's decision, which is made from the ticket page and
+/// from the list of change requests: back to `to` saying what was done, or why not when the
+/// input was refused; other errors are pages of their own.
 fn back_to(to: &str, refused: &str, done: Result<String, AppError>) -> Result<Response, PageError> {
     match done {
         Ok(message) => Ok(redirect_with_flash(to, &message)),
@@ -497,18 +658,19 @@ pub async fn merge(
     RecordId(id): RecordId,
     HtmlForm(form): HtmlForm<MergeForm>,
 ) -> Result<Response, PageError> {
-    let Ok(into) = form.into.trim().trim_start_matches('#').parse::<i64>() else {
-        return Ok(redirect_with_flash(
-            &format!("/tickets/{id}"),
-            "Not merged: give the number of the ticket to keep",
-        ));
+    let done = match form.into.trim().trim_start_matches('#').parse::<i64>() {
+        Ok(into) => merge_for(&state, &viewer.actor, Via::Ui, id, into)
+            .await
+            .map(|t| format!("Ticket {} merged into ticket {into}", t.number)),
+        Err(_) => Err(AppError::Invalid(Invalid::one(
+            "into",
+            "give the number of the ticket to keep",
+        ))),
     };
-    let done = merge_for(&state, &viewer.actor, Via::Ui, id, into).await;
-    back_to(
-        &format!("/tickets/{id}"),
-        "Not merged.",
-        done.map(|t| format!("Ticket {} merged into ticket {into}", t.number)),
-    )
+    match done {
+        Ok(message) => Ok(redirect_with_flash(&format!("/tickets/{id}"), &message)),
+        Err(e) => refuse(&state, &viewer, id, e, Refused::Merge(form.into)).await,
+    }
 }
 
 pub async fn join(
@@ -533,12 +695,13 @@ pub async fn raise_change(
     RecordId(id): RecordId,
     HtmlForm(form): HtmlForm<ChangeRequestDraft>,
 ) -> Result<Response, PageError> {
-    let done = raise_for(&state, &viewer.actor, Via::Ui, id, form).await;
-    back_to(
-        &format!("/tickets/{id}"),
-        "Change request not raised.",
-        done.map(|cr| format!("Change request {} raised: {} decides", cr.id, cr.decider)),
-    )
+    match raise_for(&state, &viewer.actor, Via::Ui, id, form.clone()).await {
+        Ok(cr) => Ok(redirect_with_flash(
+            &format!("/tickets/{id}"),
+            &format!("Change request {} raised: {} decides", cr.id, cr.decider),
+        )),
+        Err(e) => refuse(&state, &viewer, id, e, Refused::ChangeRequest(form)).await,
+    }
 }
 
 #[derive(Debug, Deserialize)]

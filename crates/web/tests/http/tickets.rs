@@ -255,6 +255,117 @@ async fn a_ticket_closes_honestly_and_the_requester_is_told() {
 }
 
 #[tokio::test]
+async fn a_refused_ticket_form_comes_back_with_what_was_typed_and_writes_nothing() {
+    let app = TestApp::new().await;
+    let user = app.token(AccessRole::EndUser).await;
+    let t = file(&app, &user, ticket(&app, "Cannot print wristbands")).await;
+    let id = t["id"].as_i64().unwrap();
+    let path = format!("/tickets/{id}");
+    let staff = app.sign_in(AccessRole::Analyst).await;
+
+    // Resolving without a note: the page again, the note's error beside it, nothing lost.
+    let bare = app
+        .post_form(
+            &staff,
+            &path,
+            "version=1&status=resolved&resolution_code=fixed&resolution_note=&comment=Driver+reinstalled+on+ward+3",
+        )
+        .await;
+    assert_eq!(
+        bare.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        bare.body
+    );
+    assert!(
+        bare.body.contains("id=\"e-resolution_note\""),
+        "the note's error"
+    );
+    assert!(
+        bare.body
+            .contains(">Driver reinstalled on ward 3</textarea>"),
+        "the comment typed"
+    );
+    assert!(
+        bare.body.contains("<option value=\"fixed\" selected>"),
+        "the resolution code chosen"
+    );
+    assert!(
+        bare.body.contains("<option value=\"resolved\" selected>"),
+        "the status chosen"
+    );
+
+    // Someone changed the ticket since it was read: 409, the comment kept, the reason shown.
+    let stale = app
+        .post_form(&staff, &path, "version=0&comment=Looking+now")
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(
+        stale.body.contains(">Looking now</textarea>"),
+        "the comment typed"
+    );
+    assert!(
+        stale.body.contains("version: "),
+        "the clash named above the form"
+    );
+
+    // A merge into something that is not a ticket number: the number typed, its error.
+    let merge = app
+        .post_form(&staff, &format!("{path}/merge"), "into=wristband")
+        .await;
+    assert_eq!(merge.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(merge.body.contains("id=\"e-into\"") && merge.body.contains("value=\"wristband\""));
+
+    // A change request without its justification: the title typed, the error beside it.
+    let change = app
+        .post_form(
+            &staff,
+            &format!("{path}/change-requests"),
+            "change_kind=workflow&module_id=&title=Print+from+the+ward&justification=",
+        )
+        .await;
+    assert_eq!(
+        change.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        change.body
+    );
+    assert!(
+        change.body.contains("value=\"Print from the ward\""),
+        "the title typed"
+    );
+    assert!(
+        change.body.contains("id=\"e-justification\""),
+        "the justification's error"
+    );
+
+    // None of it was written.
+    let now = app
+        .api(&user, Method::GET, &format!("/api/v1/tickets/{id}"), None)
+        .await
+        .json();
+    assert_eq!(
+        (now["status"].as_str(), now["version"].as_i64()),
+        (Some("new"), Some(1)),
+        "{now}"
+    );
+    let events = app
+        .api(
+            &user,
+            Method::GET,
+            &format!("/api/v1/tickets/{id}/events"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        events.as_array().unwrap().len(),
+        1,
+        "only its creation: {events}"
+    );
+}
+
+#[tokio::test]
 async fn similar_tickets_are_found_and_duplicates_merged() {
     let app = TestApp::new().await;
     let user = app.token(AccessRole::EndUser).await;
