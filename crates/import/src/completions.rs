@@ -13,7 +13,7 @@ use muster_domain::import::completions::{CompletionCheck, MAX_ROWS};
 use muster_domain::import::{FileFormat, ImportJob, ImportStatus, Resolved};
 use muster_domain::training::completion::CompletionSpec;
 use muster_store::import::ImportOutcome;
-use muster_store::training::{COMPLETIONS_PER_STATEMENT, CompletionWriter};
+use muster_store::training::{COMPLETIONS_PER_STATEMENT, CompletionBatch, CompletionWriter};
 use muster_store::{Change, Store, StoreResult};
 
 use crate::Progress;
@@ -30,13 +30,13 @@ struct Counted<'a> {
 }
 
 impl Sink<CompletionSpec> for Counted<'_> {
-    type Prepared = Vec<CompletionSpec>;
+    type Prepared = CompletionBatch;
 
-    fn prepare(batch: Vec<CompletionSpec>) -> Self::Prepared {
-        batch
+    fn prepare(batch: Vec<CompletionSpec>) -> CompletionBatch {
+        CompletionBatch::new(batch)
     }
 
-    async fn write(&mut self, batch: Vec<CompletionSpec>) -> StoreResult<()> {
+    async fn write(&mut self, batch: CompletionBatch) -> StoreResult<()> {
         let done = self.writer.write(batch).await?;
         Progress::add(&self.progress.unchanged, done.unchanged);
         Ok(())

@@ -318,14 +318,7 @@ impl RosterWriter {
 
     /// `upsert_sql` without its ON CONFLICT clause: for rows the check found new.
     fn insert_sql(backend: Backend) -> String {
-        let rows = match backend {
-            // jsonb_each: each row's array comes as a binary slice that `->>` reads as it
-            // is; json_each's would be printed as text and parsed again per column.
-            Backend::Sqlite => "jsonb_each(?) AS r",
-            // jsonb, not json: `->>` on a json value parses its text again for each of the
-            // ten columns (2.2 s of the server's CPU for 400,000 people, of 17.5).
-            Backend::Postgres => "jsonb_array_elements(CAST(? AS jsonb)) AS r(value)",
-        };
+        let rows = crate::raw::json_rows(backend);
         format!(
             "INSERT INTO person ({PERSON_COLUMNS}) SELECT ?, r.value ->> 0, r.value ->> 1, \
              r.value ->> 2, r.value ->> 3, CAST(r.value ->> 4 AS BIGINT), \

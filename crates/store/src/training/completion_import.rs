@@ -13,7 +13,7 @@ use muster_domain::person::PersonId;
 use muster_domain::training::completion::{CompletionSpec, latest_per_course};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, TransactionTrait, Value,
+    QuerySelect, TransactionTrait,
 };
 
 use super::COMPLETIONS_PER_STATEMENT;
@@ -22,12 +22,11 @@ use crate::audit::Change;
 use crate::entity::{course, person};
 use crate::error::StoreResult;
 use crate::import::ImportOutcome;
-use crate::raw::{marks, statement};
+use crate::raw::{json_rows, statement};
 use crate::{Backend, Store};
 
 const COMPLETION_COLUMNS: &str =
     "program_id, person_id, course_id, completed_on, source, score, recorded_at";
-const VALUES_PER_COMPLETION: usize = 7;
 
 /// What one batch did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -154,15 +153,64 @@ pub struct CompletionWriter {
     unchanged: u64,
     /// Whose progress to rebuild at the end: bounded by the roster, not the file.
     people: HashSet<PersonId>,
-    /// The upsert for a full statement, built once.
+    /// The upsert, built once.
     upsert_sql: Option<String>,
 }
 
+/// A batch of checked completions made ready for `CompletionWriter::write` without the
+/// database, so that the import makes the next batch's while the database writes this one:
+/// the latest row of each person and course (one statement may not touch a row twice), as
+/// JSON texts of at most `COMPLETIONS_PER_STATEMENT` rows `[person, course, completed on,
+/// source, score]` each.
+pub struct CompletionBatch {
+    rows: u64,
+    people: Vec<PersonId>,
+    upserts: Vec<String>,
+}
+
+impl CompletionBatch {
+    pub fn new(batch: Vec<CompletionSpec>) -> Self {
+        let rows = batch.len() as u64;
+        let batch = latest_per_course(batch);
+        let people = batch.iter().map(|c| c.person_id).collect();
+        let upserts = batch
+            .chunks(COMPLETIONS_PER_STATEMENT)
+            .map(|chunk| {
+                let rows: Vec<_> = chunk
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.person_id,
+                            c.course_id,
+                            c.completed_on,
+                            c.source.code(),
+                            c.score,
+                        )
+                    })
+                    .collect();
+                serde_json::to_string(&rows).expect("completions serialize")
+            })
+            .collect();
+        CompletionBatch {
+            rows,
+            people,
+            upserts,
+        }
+    }
+}
+
 impl CompletionWriter {
-    fn upsert_sql(rows: usize) -> String {
-        let row = format!("({})", marks(VALUES_PER_COMPLETION));
+    /// The upsert of a batch's JSON text (`CompletionBatch`). Parameters: program, now, JSON.
+    fn upsert_sql(backend: Backend) -> String {
+        // SQLite keeps dates as ISO text (a cast to DATE would make them numbers).
+        let day = match backend {
+            Backend::Sqlite => "r.value ->> 2",
+            Backend::Postgres => "CAST(r.value ->> 2 AS DATE)",
+        };
         format!(
-            "INSERT INTO completion ({COMPLETION_COLUMNS}) VALUES {} \
+            "INSERT INTO completion ({COMPLETION_COLUMNS}) SELECT ?, \
+             CAST(r.value ->> 0 AS BIGINT), CAST(r.value ->> 1 AS BIGINT), {day}, \
+             r.value ->> 3, CAST(r.value ->> 4 AS BIGINT), ? FROM {} WHERE TRUE \
              ON CONFLICT (person_id, course_id) DO UPDATE SET \
              completed_on = excluded.completed_on, source = excluded.source, \
              score = excluded.score, recorded_at = excluded.recorded_at \
@@ -170,47 +218,31 @@ impl CompletionWriter {
              OR (completion.completed_on = excluded.completed_on \
                  AND (completion.source <> excluded.source \
                       OR completion.score IS DISTINCT FROM excluded.score))",
-            vec![row; rows].join(", ")
+            json_rows(backend)
         )
     }
 
-    /// Writes one batch of checked rows; within it, the latest completion of each person
-    /// and course wins (one statement may not touch a row twice).
-    #[tracing::instrument(skip_all, fields(rows = batch.len()))]
-    pub async fn write(&mut self, batch: Vec<CompletionSpec>) -> StoreResult<BatchWritten> {
-        let rows = batch.len() as u64;
-        let batch = latest_per_course(batch);
+    /// Writes one batch of checked rows (`CompletionBatch::new`).
+    #[tracing::instrument(skip_all, fields(rows = batch.rows))]
+    pub async fn write(&mut self, batch: CompletionBatch) -> StoreResult<BatchWritten> {
+        self.people.extend(batch.people);
+        let backend = self.backend;
+        let sql = self
+            .upsert_sql
+            .get_or_insert_with(|| Self::upsert_sql(backend))
+            .clone();
         let mut written = 0;
-        for chunk in batch.chunks(COMPLETIONS_PER_STATEMENT) {
-            let mut values = Vec::with_capacity(chunk.len() * VALUES_PER_COMPLETION);
-            for c in chunk {
-                self.people.insert(c.person_id);
-                values.extend([
-                    Value::from(self.program_id),
-                    c.person_id.into(),
-                    c.course_id.into(),
-                    c.completed_on.into(),
-                    c.source.code().into(),
-                    c.score.into(),
-                    self.now.into(),
-                ]);
-            }
-            let sql = if chunk.len() == COMPLETIONS_PER_STATEMENT {
-                self.upsert_sql
-                    .get_or_insert_with(|| Self::upsert_sql(COMPLETIONS_PER_STATEMENT))
-                    .clone()
-            } else {
-                Self::upsert_sql(chunk.len())
-            };
+        for json in batch.upserts {
+            let values = vec![self.program_id.into(), self.now.into(), json.into()];
             written += self
                 .txn
-                .execute_raw(statement(self.backend, &sql, values))
+                .execute_raw(statement(backend, &sql, values))
                 .await?
                 .rows_affected();
         }
         let done = BatchWritten {
             written,
-            unchanged: rows - written,
+            unchanged: batch.rows - written,
         };
         self.written += done.written;
         self.unchanged += done.unchanged;

@@ -23,7 +23,7 @@ use sea_orm::sea_query::SelectStatement;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 
 pub use completion::COMPLETIONS_PER_STATEMENT;
-pub use completion_import::{BatchWritten, CompletionTally, CompletionWriter};
+pub use completion_import::{BatchWritten, CompletionBatch, CompletionTally, CompletionWriter};
 pub use course::CourseFilter;
 pub use follow_up::FollowUpFilter;
 pub use progress::BehindPage;
