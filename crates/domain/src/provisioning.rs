@@ -1,10 +1,12 @@
 //! "No training, no access": who at a site may be given EHR access for its go-live, and
 //! for everyone else exactly why not, in words an identity team can act on. A person is
-//! ready when they are active in the roster, their job role has curricula, and each of
-//! those is complete with its latest proficiency assessment passed.
+//! ready when they are active in the roster, their job role has curricula required of them
+//! (for a go-live that lists modules, those of its modules; otherwise all of them), and each
+//! of those is complete with its latest proficiency assessment passed.
 
 use serde::Serialize;
 
+use crate::module::ModuleId;
 use crate::person::{JobRole, PersonId};
 use crate::site::SiteId;
 
@@ -15,6 +17,70 @@ choice!(
         NotReady = ("not_ready", "Not ready"),
     }
 );
+
+/// A module whose curricula a go-live requires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequiredModule {
+    pub id: ModuleId,
+    pub name: String,
+}
+
+/// Which curricula of a person's job role the list requires: the rule "ready for this
+/// go-live" rests on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Requirement {
+    /// Every curriculum of the role: no wave was chosen, or the wave lists no modules.
+    #[default]
+    AllOfRole,
+    /// The curricula of the role in these modules (a wave's), by name; never empty.
+    Modules(Vec<RequiredModule>),
+}
+
+impl Requirement {
+    /// The requirement of a list for a wave taking `modules` live (none listed: every
+    /// curriculum of the role, as without a wave).
+    pub fn of_wave(mut modules: Vec<RequiredModule>) -> Self {
+        if modules.is_empty() {
+            return Requirement::AllOfRole;
+        }
+        modules.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        Requirement::Modules(modules)
+    }
+
+    /// Whether a curriculum of module `module_id` is required.
+    pub fn requires(&self, module_id: ModuleId) -> bool {
+        match self {
+            Requirement::AllOfRole => true,
+            Requirement::Modules(modules) => modules.iter().any(|m| m.id == module_id),
+        }
+    }
+
+    /// The modules required, none for every curriculum of the role.
+    pub fn modules(&self) -> &[RequiredModule] {
+        match self {
+            Requirement::AllOfRole => &[],
+            Requirement::Modules(modules) => modules,
+        }
+    }
+
+    /// What the list requires, in words: "Ambulatory, Inpatient" or "all curricula of each
+    /// role".
+    pub fn describe(&self) -> String {
+        match self {
+            Requirement::AllOfRole => "all curricula of each role".to_owned(),
+            Requirement::Modules(modules) => names(modules),
+        }
+    }
+}
+
+fn names(modules: &[RequiredModule]) -> String {
+    modules
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// The latest proficiency assessment of a curriculum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +93,8 @@ pub struct Scored {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurriculumStanding {
     pub curriculum: String,
+    /// The module the curriculum trains for.
+    pub module_id: ModuleId,
     /// Required courses not yet completed, in curriculum order.
     pub missing: Vec<String>,
     /// The latest assessment passed.
@@ -40,6 +108,11 @@ pub struct CurriculumStanding {
 pub enum Blocker {
     Inactive,
     NoCurriculum(JobRole),
+    /// The role has curricula, but none in the go-live's modules.
+    NoCurriculumInModules {
+        job_role: JobRole,
+        modules: Vec<RequiredModule>,
+    },
     MissingCourses {
         curriculum: String,
         courses: Vec<String>,
@@ -58,6 +131,11 @@ impl std::fmt::Display for Blocker {
         match self {
             Blocker::Inactive => f.write_str("inactive in the roster"),
             Blocker::NoCurriculum(role) => write!(f, "no curriculum for job role {role}"),
+            Blocker::NoCurriculumInModules { job_role, modules } => write!(
+                f,
+                "no curriculum for job role {job_role} in this go-live's modules ({})",
+                names(modules)
+            ),
             Blocker::MissingCourses {
                 curriculum,
                 courses,
@@ -72,17 +150,34 @@ impl std::fmt::Display for Blocker {
     }
 }
 
-/// Why a person may not be given access; empty when they may. An inactive person is not
-/// to be provisioned (or is to be de-provisioned) whatever their training.
-pub fn blockers(active: bool, job_role: JobRole, curricula: &[CurriculumStanding]) -> Vec<Blocker> {
+/// Why a person may not be given access under `requirement`, given their standing in every
+/// curriculum of their role; empty when they may. Only the curricula `requirement` requires
+/// count. An inactive person is not to be provisioned (or is to be de-provisioned) whatever
+/// their training.
+pub fn blockers(
+    active: bool,
+    job_role: JobRole,
+    requirement: &Requirement,
+    curricula: &[CurriculumStanding],
+) -> Vec<Blocker> {
     if !active {
         return vec![Blocker::Inactive];
     }
     if curricula.is_empty() {
         return vec![Blocker::NoCurriculum(job_role)];
     }
+    let required: Vec<&CurriculumStanding> = curricula
+        .iter()
+        .filter(|c| requirement.requires(c.module_id))
+        .collect();
+    if required.is_empty() {
+        return vec![Blocker::NoCurriculumInModules {
+            job_role,
+            modules: requirement.modules().to_vec(),
+        }];
+    }
     let mut out = Vec::new();
-    for c in curricula {
+    for c in required {
         if !c.missing.is_empty() {
             out.push(Blocker::MissingCourses {
                 curriculum: c.curriculum.clone(),
@@ -165,7 +260,20 @@ pub struct ProvisioningCounts {
 mod tests {
     use super::*;
 
+    const AMBULATORY: ModuleId = 1;
+    const INPATIENT: ModuleId = 2;
+
     fn standing(
+        name: &str,
+        missing: &[&str],
+        passed: bool,
+        latest: Option<(i64, i64)>,
+    ) -> CurriculumStanding {
+        in_module(INPATIENT, name, missing, passed, latest)
+    }
+
+    fn in_module(
+        module_id: ModuleId,
         name: &str,
         missing: &[&str],
         passed: bool,
@@ -173,9 +281,17 @@ mod tests {
     ) -> CurriculumStanding {
         CurriculumStanding {
             curriculum: name.into(),
+            module_id,
             missing: missing.iter().map(|s| s.to_string()).collect(),
             passed,
             latest: latest.map(|(score, pass_mark)| Scored { score, pass_mark }),
+        }
+    }
+
+    fn module(id: ModuleId, name: &str) -> RequiredModule {
+        RequiredModule {
+            id,
+            name: name.into(),
         }
     }
 
@@ -183,13 +299,15 @@ mod tests {
         b.iter().map(ToString::to_string).collect()
     }
 
+    const ALL: Requirement = Requirement::AllOfRole;
+
     #[test]
     fn a_person_complete_and_passed_in_every_curriculum_is_ready() {
         let all = [
             standing("Nurse — Inpatient", &[], true, Some((90, 80))),
             standing("Nurse — Pharmacy", &[], true, Some((80, 80))),
         ];
-        assert!(blockers(true, JobRole::Nurse, &all).is_empty());
+        assert!(blockers(true, JobRole::Nurse, &ALL, &all).is_empty());
     }
 
     #[test]
@@ -199,7 +317,7 @@ mod tests {
             standing("Nurse — Pharmacy", &[], false, Some((72, 80))),
         ];
         assert_eq!(
-            said(&blockers(true, JobRole::Nurse, &all)),
+            said(&blockers(true, JobRole::Nurse, &ALL, &all)),
             [
                 "missing courses: IP-101, IP-201 (Nurse — Inpatient)",
                 "not assessed (Nurse — Inpatient)",
@@ -207,7 +325,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            said(&blockers(true, JobRole::Coder, &[])),
+            said(&blockers(true, JobRole::Coder, &ALL, &[])),
             ["no curriculum for job role Coder / biller"]
         );
     }
@@ -216,8 +334,81 @@ mod tests {
     fn inactive_people_are_never_ready_whatever_their_training() {
         let done = [standing("Nurse — Inpatient", &[], true, Some((95, 80)))];
         assert_eq!(
-            said(&blockers(false, JobRole::Nurse, &done)),
+            said(&blockers(false, JobRole::Nurse, &ALL, &done)),
             ["inactive in the roster"]
+        );
+    }
+
+    /// A physician complete in Ambulatory only, with nothing done in Inpatient.
+    fn physician() -> [CurriculumStanding; 2] {
+        [
+            in_module(
+                AMBULATORY,
+                "Physician — Ambulatory",
+                &[],
+                true,
+                Some((88, 80)),
+            ),
+            in_module(
+                INPATIENT,
+                "Physician — Inpatient",
+                &["IP-MD-1"],
+                false,
+                None,
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_go_live_requires_only_the_curricula_of_the_modules_it_brings_live() {
+        let ambulatory = Requirement::of_wave(vec![module(AMBULATORY, "Ambulatory")]);
+        assert!(
+            blockers(true, JobRole::Physician, &ambulatory, &physician()).is_empty(),
+            "the Inpatient curriculum is not required for an Ambulatory go-live"
+        );
+        let inpatient = Requirement::of_wave(vec![module(INPATIENT, "Inpatient")]);
+        assert_eq!(
+            said(&blockers(
+                true,
+                JobRole::Physician,
+                &inpatient,
+                &physician()
+            )),
+            [
+                "missing courses: IP-MD-1 (Physician — Inpatient)",
+                "not assessed (Physician — Inpatient)"
+            ]
+        );
+        assert_eq!(
+            said(&blockers(true, JobRole::Physician, &ALL, &physician())),
+            [
+                "missing courses: IP-MD-1 (Physician — Inpatient)",
+                "not assessed (Physician — Inpatient)"
+            ],
+            "without a go-live every curriculum of the role counts"
+        );
+    }
+
+    #[test]
+    fn a_wave_listing_no_modules_requires_every_curriculum_of_the_role() {
+        let none = Requirement::of_wave(Vec::new());
+        assert_eq!(none, Requirement::AllOfRole);
+        assert_eq!(none.describe(), "all curricula of each role");
+        assert!(!blockers(true, JobRole::Physician, &none, &physician()).is_empty());
+    }
+
+    #[test]
+    fn a_role_with_curricula_but_none_in_the_go_lives_modules_is_told_so() {
+        let pharmacy = Requirement::of_wave(vec![module(9, "Pharmacy"), module(8, "Lab")]);
+        assert_eq!(pharmacy.describe(), "Lab, Pharmacy", "by name");
+        assert_eq!(
+            said(&blockers(true, JobRole::Physician, &pharmacy, &physician())),
+            ["no curriculum for job role Physician in this go-live's modules (Lab, Pharmacy)"]
+        );
+        assert_eq!(
+            said(&blockers(true, JobRole::Coder, &pharmacy, &[])),
+            ["no curriculum for job role Coder / biller"],
+            "a role with no curricula at all keeps its own reason"
         );
     }
 }

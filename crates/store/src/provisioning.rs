@@ -1,7 +1,9 @@
 //! The provisioning list ("no training, no access"): the people of a site or a wave's
-//! sites, each ready for EHR access or not and why. It follows people: one row of
-//! `training_status` per person decides the status, and only the not-ready people of a
-//! page are looked at course by course, so its cost never follows the completion table.
+//! sites, each ready for EHR access or not and why. It follows people: without a go-live
+//! one row of `training_status` per person decides the status; for a wave that lists
+//! modules, one index probe per person into `curriculum_progress` counts the curricula of
+//! those modules passed. Only the not-ready people of a page are looked at course by
+//! course, so its cost never follows the completion table.
 
 use std::collections::HashMap;
 
@@ -9,7 +11,8 @@ use muster_domain::access::Scope;
 use muster_domain::paging::Cursor;
 use muster_domain::person::{JobRole, PersonId};
 use muster_domain::provisioning::{
-    CurriculumStanding, ProvisioningCounts, ProvisioningEntry, ProvisioningStatus, Scored, blockers,
+    CurriculumStanding, ProvisioningCounts, ProvisioningEntry, ProvisioningStatus, RequiredModule,
+    Requirement, Scored, blockers,
 };
 use muster_domain::site::SiteId;
 use muster_domain::wave::WaveId;
@@ -37,22 +40,74 @@ pub struct ProvisioningPage {
     pub next_cursor: Option<Cursor>,
 }
 
-/// Ready: active, their role has curricula, and every one is complete and passed.
+/// Ready without a go-live: active, their role has curricula, and every one is complete
+/// and passed (the person's one `training_status` row counts them).
 const READY: &str =
     "(p.active = TRUE AND COALESCE(r.n, 0) > 0 AND COALESCE(t.proficient, 0) >= r.n)";
 
-/// The people `filter` and `scope` select (aliases p, r, t), leaving out the status filter
-/// unless `with_status`; `None` when the scope reaches nobody.
+/// A `Requirement` in SQL, the one place "ready for this list" is decided for counts,
+/// pages, the status filter and the exports alike.
+struct Rule {
+    /// The required curricula per job role, as a table `r (job_role, n)` taking the
+    /// program as its one value.
+    role_curricula: String,
+    /// What the people (alias p) are joined to besides `r`.
+    joins: &'static str,
+    /// Whether person `p` is ready.
+    ready: String,
+}
+
+impl Rule {
+    fn of(requirement: &Requirement) -> Rule {
+        match requirement.modules() {
+            [] => Rule {
+                role_curricula: ROLE_CURRICULA.to_owned(),
+                joins: " LEFT JOIN training_status t ON t.person_id = p.id",
+                ready: READY.to_owned(),
+            },
+            modules => {
+                // Module ids are integers read from the database, written as literals so
+                // the rule can stand anywhere in a statement without moving its values.
+                let ids = modules
+                    .iter()
+                    .map(|m| m.id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Rule {
+                    role_curricula: format!(
+                        "(SELECT job_role, COUNT(*) AS n FROM curriculum WHERE program_id = ? \
+                         AND module_id IN ({ids}) GROUP BY job_role) r"
+                    ),
+                    joins: "",
+                    // The person's progress rows by primary key, kept to their role's
+                    // curricula of the wave's modules.
+                    ready: format!(
+                        "(p.active = TRUE AND COALESCE(r.n, 0) > 0 AND (SELECT COUNT(*) \
+                         FROM curriculum_progress cp JOIN curriculum c ON c.id = cp.curriculum_id \
+                         WHERE cp.person_id = p.id AND c.job_role = p.job_role \
+                         AND c.module_id IN ({ids}) AND cp.done >= cp.required \
+                         AND cp.proficiency_passed = TRUE) >= r.n)"
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// The people `filter` and `scope` select (aliases p, r and the rule's joins), leaving out
+/// the status filter unless `with_status`; `None` when the scope reaches nobody.
 fn people(
     program_id: i64,
     scope: &Scope,
     filter: &ProvisioningFilter,
+    rule: &Rule,
     with_status: bool,
 ) -> Option<(String, Vec<Value>)> {
     let (scoped, scope_values) = people_in_scope(scope)?;
     let mut sql = format!(
-        "FROM person p LEFT JOIN {ROLE_CURRICULA} ON r.job_role = p.job_role \
-         LEFT JOIN training_status t ON t.person_id = p.id WHERE p.program_id = ?{scoped}"
+        "FROM person p LEFT JOIN {} ON r.job_role = p.job_role{} \
+         WHERE p.program_id = ?{scoped}",
+        rule.role_curricula, rule.joins
     );
     let mut values: Vec<Value> = vec![program_id.into(), program_id.into()];
     values.extend(scope_values);
@@ -71,10 +126,11 @@ fn people(
         sql.push_str(" AND p.job_role = ?");
         values.push(role.code().into());
     }
+    let ready = &rule.ready;
     match filter.status {
-        Some(ProvisioningStatus::Ready) if with_status => sql.push_str(&format!(" AND {READY}")),
+        Some(ProvisioningStatus::Ready) if with_status => sql.push_str(&format!(" AND {ready}")),
         Some(ProvisioningStatus::NotReady) if with_status => {
-            sql.push_str(&format!(" AND NOT {READY}"))
+            sql.push_str(&format!(" AND NOT {ready}"))
         }
         _ => {}
     }
@@ -103,10 +159,17 @@ struct EntryRow {
 }
 
 #[derive(FromQueryResult)]
+struct ModuleRow {
+    id: i64,
+    name: String,
+}
+
+#[derive(FromQueryResult)]
 struct StandingRow {
     person_id: i64,
     curriculum_id: i64,
     curriculum: String,
+    module_id: i64,
     passed: bool,
     score: Option<i64>,
     pass_mark: Option<i64>,
@@ -120,6 +183,36 @@ struct MissingRow {
 }
 
 impl Store {
+    /// Which curricula the list for `wave_id` requires: those of the modules the wave takes
+    /// live, or every curriculum of each role without a wave or when it lists none.
+    #[tracing::instrument(skip(self))]
+    pub async fn provisioning_requirement(
+        &self,
+        program_id: i64,
+        wave_id: Option<WaveId>,
+    ) -> StoreResult<Requirement> {
+        let Some(wave_id) = wave_id else {
+            return Ok(Requirement::AllOfRole);
+        };
+        let sql = "SELECT m.id AS id, m.name AS name FROM wave_module wm \
+             JOIN module m ON m.id = wm.module_id WHERE wm.wave_id = ? AND wm.program_id = ?";
+        let rows = ModuleRow::find_by_statement(statement(
+            self.backend(),
+            sql,
+            vec![wave_id.into(), program_id.into()],
+        ))
+        .all(&self.db)
+        .await?;
+        Ok(Requirement::of_wave(
+            rows.into_iter()
+                .map(|m| RequiredModule {
+                    id: m.id,
+                    name: m.name,
+                })
+                .collect(),
+        ))
+    }
+
     /// How many people the filter selects, and how many are ready, not ready and inactive
     /// (the status filter does not apply: the figures are the list's context).
     #[tracing::instrument(skip(self))]
@@ -129,12 +222,17 @@ impl Store {
         scope: &Scope,
         filter: &ProvisioningFilter,
     ) -> StoreResult<ProvisioningCounts> {
-        let Some((from, values)) = people(program_id, scope, filter, false) else {
+        let requirement = self
+            .provisioning_requirement(program_id, filter.wave_id)
+            .await?;
+        let rule = Rule::of(&requirement);
+        let Some((from, values)) = people(program_id, scope, filter, &rule, false) else {
             return Ok(ProvisioningCounts::default());
         };
+        let ready = &rule.ready;
         let sql = format!(
             "SELECT CAST(COUNT(*) AS BIGINT) AS people, \
-             CAST(SUM(CASE WHEN {READY} THEN 1 ELSE 0 END) AS BIGINT) AS ready, \
+             CAST(SUM(CASE WHEN {ready} THEN 1 ELSE 0 END) AS BIGINT) AS ready, \
              CAST(SUM(CASE WHEN p.active = TRUE THEN 0 ELSE 1 END) AS BIGINT) AS inactive {from}"
         );
         let row = CountRow::find_by_statement(statement(self.backend(), &sql, values))
@@ -152,7 +250,8 @@ impl Store {
     }
 
     /// A page of the list by name after `after`, each not-ready person with their reasons.
-    /// Costs one index probe per person, and per required course of the not-ready ones.
+    /// Costs an index probe or two per person, and per required course of the not-ready
+    /// ones.
     #[tracing::instrument(skip(self))]
     pub async fn provisioning_page(
         &self,
@@ -162,7 +261,11 @@ impl Store {
         after: Option<&Cursor>,
         limit: u64,
     ) -> StoreResult<ProvisioningPage> {
-        let Some((from, mut values)) = people(program_id, scope, filter, true) else {
+        let requirement = self
+            .provisioning_requirement(program_id, filter.wave_id)
+            .await?;
+        let rule = Rule::of(&requirement);
+        let Some((from, mut values)) = people(program_id, scope, filter, &rule, true) else {
             return Ok(ProvisioningPage {
                 items: Vec::new(),
                 next_cursor: None,
@@ -173,7 +276,8 @@ impl Store {
              p.site_id AS site_id, (SELECT s.name FROM site s WHERE s.id = p.site_id) AS site, \
              (SELECT u.name FROM unit u WHERE u.id = p.unit_id) AS unit, \
              p.job_role AS job_role, p.active AS active, \
-             CAST(CASE WHEN {READY} THEN 1 ELSE 0 END AS BIGINT) AS ready {from}"
+             CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS ready {from}",
+            rule.ready
         );
         if let Some(c) = after {
             sql.push_str(" AND (p.name > ? OR (p.name = ? AND p.id > ?))");
@@ -205,7 +309,7 @@ impl Store {
                 let reasons: Vec<String> = if r.ready == 1 {
                     Vec::new()
                 } else {
-                    blockers(r.active, job_role, &curricula)
+                    blockers(r.active, job_role, &requirement, &curricula)
                         .iter()
                         .map(ToString::to_string)
                         .collect()
@@ -233,7 +337,8 @@ impl Store {
     }
 
     /// Each person's standing in every curriculum of their role, by curriculum name: the
-    /// latest assessment and the required courses they have not completed.
+    /// latest assessment and the required courses they have not completed. Which of them
+    /// a list requires is the domain's `blockers` to say.
     async fn standings(
         &self,
         ids: &[PersonId],
@@ -244,7 +349,7 @@ impl Store {
             let values: Vec<Value> = chunk.iter().map(|&i| i.into()).collect();
             let sql = format!(
                 "SELECT p.id AS person_id, c.id AS curriculum_id, c.name AS curriculum, \
-                 COALESCE(cp.proficiency_passed, FALSE) AS passed, a.score AS score, \
+                 c.module_id AS module_id, COALESCE(cp.proficiency_passed, FALSE) AS passed, a.score AS score, \
                  a.pass_mark AS pass_mark \
                  FROM person p JOIN curriculum c ON c.program_id = p.program_id \
                    AND c.job_role = p.job_role \
@@ -288,6 +393,7 @@ impl Store {
                     .or_default()
                     .push(CurriculumStanding {
                         curriculum: r.curriculum,
+                        module_id: r.module_id,
                         missing: missing
                             .remove(&(r.person_id, r.curriculum_id))
                             .unwrap_or_default(),

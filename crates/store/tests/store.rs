@@ -383,6 +383,8 @@ async fn sessions_and_tokens_lead_back_to_their_account_until_they_end() {
 mod plan;
 #[path = "store/plan_revisions.rs"]
 mod plan_revisions;
+#[path = "store/provisioning.rs"]
+mod provisioning;
 #[path = "store/roster.rs"]
 mod roster;
 #[path = "store/training.rs"]

@@ -1,6 +1,7 @@
 //! Provisioning and the forecast in the browser, on the small demo: a trainer opens the
 //! provisioning list from the navigation, filters it to the ready and to the not ready,
-//! and reads the forecast, where the lagging site is flagged. axe-core audits every page.
+//! narrows it to a go-live and reads which modules it requires, and reads the forecast,
+//! where the lagging site is flagged. axe-core audits every page.
 
 use anyhow::{Context, Result, ensure};
 
@@ -70,6 +71,30 @@ async fn provisioning_scenario(b: Browser) -> Result<()> {
         b.exists("a[href^='/api/v1/provisioning.xlsx?status=not_ready']")
             .await?,
         "the export keeps the filter"
+    );
+    ensure!(
+        !b.exists("#required-modules").await?,
+        "no go-live, no required modules line"
+    );
+
+    let wave = b.option_starting("f-wave_id", "Wave 1 (go-live").await?;
+    b.select_value("f-wave_id", &wave).await?;
+    b.select_value("f-status", "").await?;
+    b.press("form.filters button[type=submit]").await?;
+    let required = b.text("#required-modules").await?;
+    ensure!(
+        required.starts_with("Required for this go-live: ")
+            && required.contains("Ambulatory")
+            && required.contains("Inpatient")
+            && !required.contains("Revenue cycle"),
+        "Wave 1's modules, revenue cycle held back: {required:?}"
+    );
+    ensure!(
+        b.exists(&format!(
+            "a[href^='/api/v1/provisioning.csv?wave_id={wave}']"
+        ))
+        .await?,
+        "the export is for the go-live"
     );
 
     b.goto("/training").await?;

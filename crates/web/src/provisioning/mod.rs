@@ -13,7 +13,9 @@ use chrono::NaiveDate;
 use muster_domain::access::{Action, Actor, Place, Subject};
 use muster_domain::paging::Cursor;
 use muster_domain::person::JobRole;
-use muster_domain::provisioning::{ProvisioningCounts, ProvisioningEntry, ProvisioningStatus};
+use muster_domain::provisioning::{
+    ProvisioningCounts, ProvisioningEntry, ProvisioningStatus, RequiredModule, Requirement,
+};
 use muster_domain::wave::Wave;
 use muster_store::StoreError;
 use muster_store::provisioning::ProvisioningFilter;
@@ -76,10 +78,11 @@ impl ProvisioningQuery {
     }
 }
 
-/// What was asked, checked: the filter and the chosen wave.
+/// What was asked, checked: the filter, the chosen wave and which curricula it requires.
 pub struct Asked {
     pub filter: ProvisioningFilter,
     pub wave: Option<Wave>,
+    pub requirement: Requirement,
 }
 
 /// Parses the filters and checks that `actor` may read the list they select: a site
@@ -120,7 +123,15 @@ pub async fn asked(
         })?),
         None => None,
     };
-    Ok(Asked { filter, wave })
+    let requirement = state
+        .store
+        .provisioning_requirement(program, filter.wave_id)
+        .await?;
+    Ok(Asked {
+        filter,
+        wave,
+        requirement,
+    })
 }
 
 /// One page of the list with its head figures.
@@ -129,6 +140,10 @@ pub struct ProvisioningList {
     pub counts: ProvisioningCounts,
     /// The chosen wave's go-live date.
     pub go_live: Option<NaiveDate>,
+    /// The modules whose curricula of each person's job role the list requires: the chosen
+    /// wave's, by name. Empty when every curriculum of the role is required (no wave, or a
+    /// wave that lists no modules).
+    pub required_modules: Vec<RequiredModule>,
     pub items: Vec<ProvisioningEntry>,
     /// Pass as `cursor` for the next page; absent on the last.
     pub next_cursor: Option<String>,
@@ -162,6 +177,7 @@ pub async fn list(
     let list = ProvisioningList {
         counts,
         go_live: asked.wave.as_ref().map(|w| w.go_live),
+        required_modules: asked.requirement.modules().to_vec(),
         items: page.items,
         next_cursor: page.next_cursor.map(|c| c.encode()),
     };
@@ -189,7 +205,8 @@ pub async fn api(
         ProvisioningList,
         ProvisioningEntry,
         ProvisioningCounts,
-        ProvisioningStatus
+        ProvisioningStatus,
+        RequiredModule
     ))
 )]
 pub struct ProvisioningDoc;

@@ -24,6 +24,8 @@ struct ProvisioningPage {
     /// (label, figure) at the top.
     counts: Vec<(&'static str, String)>,
     go_live: Option<String>,
+    /// For a wave: which curricula the list requires, in words.
+    required: Option<String>,
     items: Vec<ProvisioningEntry>,
     filters_query: String,
     first_href: Option<String>,
@@ -103,6 +105,7 @@ pub async fn page(
             ("Not ready", thousands(c.not_ready)),
             ("Inactive (to de-provision)", thousands(c.inactive)),
         ],
+        required: asked.wave.as_ref().map(|_| asked.requirement.describe()),
         go_live: asked
             .wave
             .map(|w| w.go_live.format("%-d %b %Y").to_string()),

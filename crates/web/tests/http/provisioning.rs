@@ -11,6 +11,7 @@ use crate::support::TestApp;
 use crate::training::{Plan, created, id, plan};
 
 mod forecast;
+mod go_live;
 
 /// Site A: the end user ready; the site lead's person failed proficiency (72 of 80); Ana
 /// missing a course and not assessed; a coder with no curriculum; a nurse who left. Site B:
@@ -495,5 +496,10 @@ async fn the_openapi_document_describes_provisioning_and_the_forecast() {
         ]
     );
     assert!(doc["components"]["schemas"]["ProvisioningEntry"]["properties"]["reasons"].is_object());
+    assert!(
+        doc["components"]["schemas"]["ProvisioningList"]["properties"]["required_modules"]
+            .is_object(),
+        "the list names the modules it requires"
+    );
     assert!(doc["components"]["schemas"]["SiteForecast"].is_object());
 }

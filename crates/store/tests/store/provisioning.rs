@@ -1,0 +1,282 @@
+//! The provisioning list for a go-live: a wave that brings modules live requires only its
+//! modules' curricula of each role; a wave that lists none, or no wave, requires them all.
+//! Counts, pages, the status filter and the reasons agree on both.
+
+use chrono::NaiveDate;
+use muster_domain::access::Scope;
+use muster_domain::audit::Via;
+use muster_domain::module::ModuleDraft;
+use muster_domain::provisioning::{ProvisioningStatus, Requirement};
+use muster_domain::training::assessment::AssessmentDraft;
+use muster_domain::training::completion::{CompletionSource, CompletionSpec};
+use muster_domain::training::course::CourseDraft;
+use muster_domain::training::curriculum::CurriculumDraft;
+use muster_domain::wave::WaveDraft;
+use muster_store::provisioning::ProvisioningFilter;
+use muster_store::{Change, Store};
+
+use super::{person, program, site, support};
+
+/// Physicians Pat (complete and passed in Ambulatory only), Quinn (nothing done) and Rae
+/// (complete and passed in both), nurse Nina (her role's one curriculum is Inpatient), all
+/// at one site; a wave taking Ambulatory live there and a wave listing no modules.
+struct World {
+    program_id: i64,
+    pat: i64,
+    quinn: i64,
+    rae: i64,
+    nina: i64,
+    ambulatory_wave: i64,
+    unscoped_wave: i64,
+}
+
+async fn world(store: &Store) -> World {
+    let actor = program(store).await;
+    let change = Change::new(&actor, Via::Api);
+    let site_a = store.create_site(&change, site("A")).await.unwrap().id;
+    let mut modules = Vec::new();
+    for (code, name) in [("AMB", "Ambulatory"), ("IP", "Inpatient")] {
+        let draft = ModuleDraft {
+            code: Some(code.into()),
+            name: Some(name.into()),
+            description: None,
+        };
+        let module = store.create_module(&change, draft.parse().unwrap()).await;
+        modules.push(module.unwrap().id);
+    }
+    let mut curricula = Vec::new();
+    let mut courses = Vec::new();
+    for (code, name, role, module) in [
+        ("AMB-MD", "Physician — Ambulatory", "physician", modules[0]),
+        ("IP-MD", "Physician — Inpatient", "physician", modules[1]),
+        ("IP-RN", "Nurse — Inpatient", "nurse", modules[1]),
+    ] {
+        let course = CourseDraft {
+            code: Some(code.into()),
+            title: Some(format!("Course {code}")),
+            kind: Some("e_learning".into()),
+            hours: Some("2".into()),
+            module_id: Some(module.to_string()),
+            ..Default::default()
+        };
+        let course = store.create_course(&change, course.parse().unwrap()).await;
+        let course = course.unwrap().id;
+        let curriculum = CurriculumDraft {
+            name: Some(name.into()),
+            job_role: Some(role.into()),
+            module_id: Some(module.to_string()),
+            course_ids: Some(vec![course]),
+            expected_hours: None,
+            pass_mark: Some("80".into()),
+        };
+        let curriculum = store.create_curriculum(&change, curriculum.parse().unwrap());
+        curricula.push(curriculum.await.unwrap().id);
+        courses.push(course);
+    }
+    let mut people = Vec::new();
+    for (name, role) in [
+        ("Pat Physician", "physician"),
+        ("Quinn Physician", "physician"),
+        ("Rae Physician", "physician"),
+        ("Nina Nurse", "nurse"),
+    ] {
+        let email = format!("{}@t.example", name.to_lowercase().replace(' ', "."));
+        let p = person(name, &email, Some(site_a), role);
+        people.push(store.create_person(&change, p).await.unwrap().id);
+    }
+    let (pat, rae) = (people[0], people[2]);
+    for (who, which) in [(pat, 0), (rae, 0), (rae, 1)] {
+        let done = CompletionSpec {
+            person_id: who,
+            course_id: courses[which],
+            completed_on: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            source: CompletionSource::Muster,
+            score: None,
+        };
+        store.record_completion(&change, done).await.unwrap();
+        let assessed = AssessmentDraft {
+            person_id: Some(who.to_string()),
+            curriculum_id: Some(curricula[which].to_string()),
+            score: Some("90".into()),
+            assessed_on: Some("2027-03-02".into()),
+            assessor: Some("Sofia Alvarez".into()),
+        };
+        let assessed = assessed.parse().unwrap();
+        store.record_assessment(&change, assessed).await.unwrap();
+    }
+    let wave = |name: &str, module_ids: Vec<i64>| WaveDraft {
+        name: Some(name.into()),
+        go_live: Some("2027-06-01".into()),
+        site_ids: Some(vec![site_a]),
+        module_ids: Some(module_ids),
+        ..Default::default()
+    };
+    let ambulatory = wave("Ambulatory go-live", vec![modules[0]])
+        .parse()
+        .unwrap();
+    let unscoped = wave("Big bang", Vec::new()).parse().unwrap();
+    World {
+        program_id: actor.program_id,
+        pat,
+        quinn: people[1],
+        rae,
+        nina: people[3],
+        ambulatory_wave: store.create_wave(&change, ambulatory).await.unwrap().id,
+        unscoped_wave: store.create_wave(&change, unscoped).await.unwrap().id,
+    }
+}
+
+/// Each person's status and reasons on the whole list under `filter`, after checking that
+/// the counts agree with the page and that the status filter splits it the same way.
+async fn list(
+    store: &Store,
+    w: &World,
+    filter: ProvisioningFilter,
+) -> Vec<(i64, ProvisioningStatus, Vec<String>)> {
+    let page = |filter: ProvisioningFilter| async move {
+        store
+            .provisioning_page(w.program_id, &Scope::Everything, &filter, None, 50)
+            .await
+            .unwrap()
+            .items
+    };
+    let items = page(filter.clone()).await;
+    let counts = store
+        .provisioning_counts(w.program_id, &Scope::Everything, &filter)
+        .await
+        .unwrap();
+    let of = |status| items.iter().filter(|e| e.status == status).count() as u64;
+    assert_eq!(
+        (counts.people, counts.ready, counts.not_ready),
+        (
+            items.len() as u64,
+            of(ProvisioningStatus::Ready),
+            of(ProvisioningStatus::NotReady)
+        ),
+        "the counts are the page's statuses under {filter:?}"
+    );
+    for &status in ProvisioningStatus::ALL {
+        let only = page(ProvisioningFilter {
+            status: Some(status),
+            ..filter.clone()
+        })
+        .await;
+        let expected: Vec<i64> = items
+            .iter()
+            .filter(|e| e.status == status)
+            .map(|e| e.person_id)
+            .collect();
+        let got: Vec<i64> = only.iter().map(|e| e.person_id).collect();
+        assert_eq!(got, expected, "status filter {status:?} under {filter:?}");
+    }
+    items
+        .into_iter()
+        .map(|e| (e.person_id, e.status, e.reasons))
+        .collect()
+}
+
+fn of(
+    list: &[(i64, ProvisioningStatus, Vec<String>)],
+    person: i64,
+) -> (ProvisioningStatus, Vec<String>) {
+    let (_, status, reasons) = list
+        .iter()
+        .find(|(id, ..)| *id == person)
+        .unwrap_or_else(|| panic!("person {person} is listed: {list:?}"));
+    (*status, reasons.clone())
+}
+
+fn reasons(said: &[&str]) -> Vec<String> {
+    said.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_go_live_requires_only_the_curricula_of_the_modules_it_brings_live() {
+    let db = support::fresh().await;
+    let w = world(&db.store).await;
+    let requirement = db
+        .store
+        .provisioning_requirement(w.program_id, Some(w.ambulatory_wave))
+        .await
+        .unwrap();
+    assert_eq!(requirement.describe(), "Ambulatory");
+    let wave = list(
+        &db.store,
+        &w,
+        ProvisioningFilter {
+            wave_id: Some(w.ambulatory_wave),
+            ..Default::default()
+        },
+    )
+    .await;
+    use ProvisioningStatus::{NotReady, Ready};
+    assert_eq!(of(&wave, w.pat), (Ready, vec![]), "Pat for the wave");
+    assert_eq!(of(&wave, w.rae), (Ready, vec![]), "Rae for the wave");
+    assert_eq!(
+        of(&wave, w.quinn),
+        (
+            NotReady,
+            reasons(&[
+                "missing courses: Course AMB-MD (Physician — Ambulatory)",
+                "not assessed (Physician — Ambulatory)"
+            ])
+        ),
+        "Quinn for the wave: only the wave's curriculum is named"
+    );
+    assert_eq!(
+        of(&wave, w.nina),
+        (
+            NotReady,
+            reasons(&["no curriculum for job role Nurse in this go-live's modules (Ambulatory)"])
+        ),
+        "Nina for the wave"
+    );
+
+    let everyone = list(&db.store, &w, ProvisioningFilter::default()).await;
+    assert_eq!(
+        of(&everyone, w.pat),
+        (
+            NotReady,
+            reasons(&[
+                "missing courses: Course IP-MD (Physician — Inpatient)",
+                "not assessed (Physician — Inpatient)"
+            ])
+        ),
+        "Pat without a wave needs Inpatient too"
+    );
+    assert_eq!(of(&everyone, w.rae), (Ready, vec![]), "Rae without a wave");
+    assert_eq!(of(&everyone, w.nina).0, NotReady, "Nina without a wave");
+    assert_eq!(
+        of(&everyone, w.quinn).1.len(),
+        4,
+        "Quinn without a wave: both curricula: {everyone:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_wave_listing_no_modules_keeps_the_rule_of_every_curriculum() {
+    let db = support::fresh().await;
+    let w = world(&db.store).await;
+    let requirement = db
+        .store
+        .provisioning_requirement(w.program_id, Some(w.unscoped_wave))
+        .await
+        .unwrap();
+    assert_eq!(requirement, Requirement::AllOfRole);
+    let unscoped = list(
+        &db.store,
+        &w,
+        ProvisioningFilter {
+            wave_id: Some(w.unscoped_wave),
+            ..Default::default()
+        },
+    )
+    .await;
+    let everyone = list(&db.store, &w, ProvisioningFilter::default()).await;
+    assert_eq!(unscoped, everyone, "the same statuses and reasons");
+    assert_eq!(
+        of(&unscoped, w.pat).0,
+        ProvisioningStatus::NotReady,
+        "Pat lacks Inpatient"
+    );
+}
