@@ -18,6 +18,7 @@ mod migrate;
 mod paging;
 mod placement;
 mod raw;
+mod references;
 mod write;
 
 pub mod account;

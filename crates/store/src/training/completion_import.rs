@@ -4,7 +4,7 @@
 //! curriculum progress and training status rebuilt in bulk, the job's outcome and its
 //! audit entry written, all in one transaction: a failure leaves nothing half-imported.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
 use muster_domain::import::ImportId;
@@ -13,7 +13,7 @@ use muster_domain::person::PersonId;
 use muster_domain::training::completion::{CompletionSpec, latest_per_course};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 use super::COMPLETIONS_PER_STATEMENT;
@@ -23,6 +23,7 @@ use crate::entity::{course, person};
 use crate::error::StoreResult;
 use crate::import::ImportOutcome;
 use crate::raw::{json_rows, statement};
+use crate::references::check_exist;
 use crate::{Backend, Store};
 
 const COMPLETION_COLUMNS: &str =
@@ -80,13 +81,18 @@ impl Store {
     }
 
     /// Opens the transaction a completions import writes in, holding the job's row (and on
-    /// SQLite the write lock) so that the counts before and after are its own.
+    /// SQLite the write lock) so that the counts before and after are its own. On SQLite it
+    /// writes without row-by-row foreign key checks (`Store::import_db`): read the catalog
+    /// (`completion_catalog`) after this, so that no person or course it names can be
+    /// deleted before the commit.
     pub async fn begin_completion_import(
         &self,
         change: &Change<'_>,
         job: ImportId,
     ) -> StoreResult<CompletionWriter> {
-        let txn = self.bulk_db.begin().await?;
+        // 64 MiB: the progress rebuild of 400,000 people took 4.2 s with it, 7.1 s with the
+        // roster's 16 MiB.
+        let txn = self.begin_import(64).await?;
         let backend = self.backend();
         let program_id = change.program_id();
         txn.execute_raw(statement(
@@ -105,6 +111,7 @@ impl Store {
             written: 0,
             unchanged: 0,
             people: HashSet::new(),
+            courses: BTreeSet::new(),
             upsert_sql: None,
         })
     }
@@ -153,6 +160,8 @@ pub struct CompletionWriter {
     unchanged: u64,
     /// Whose progress to rebuild at the end: bounded by the roster, not the file.
     people: HashSet<PersonId>,
+    /// The courses the rows name, for `check_references`.
+    courses: BTreeSet<i64>,
     /// The upsert, built once.
     upsert_sql: Option<String>,
 }
@@ -165,6 +174,7 @@ pub struct CompletionWriter {
 pub struct CompletionBatch {
     rows: u64,
     people: Vec<PersonId>,
+    courses: BTreeSet<i64>,
     upserts: Vec<String>,
 }
 
@@ -173,6 +183,7 @@ impl CompletionBatch {
         let rows = batch.len() as u64;
         let batch = latest_per_course(batch);
         let people = batch.iter().map(|c| c.person_id).collect();
+        let courses = batch.iter().map(|c| c.course_id).collect();
         let upserts = batch
             .chunks(COMPLETIONS_PER_STATEMENT)
             .map(|chunk| {
@@ -194,8 +205,15 @@ impl CompletionBatch {
         CompletionBatch {
             rows,
             people,
+            courses,
             upserts,
         }
+    }
+}
+
+impl From<Vec<CompletionSpec>> for CompletionBatch {
+    fn from(batch: Vec<CompletionSpec>) -> Self {
+        CompletionBatch::new(batch)
     }
 }
 
@@ -223,9 +241,11 @@ impl CompletionWriter {
     }
 
     /// Writes one batch of checked rows (`CompletionBatch::new`).
-    #[tracing::instrument(skip_all, fields(rows = batch.rows))]
-    pub async fn write(&mut self, batch: CompletionBatch) -> StoreResult<BatchWritten> {
+    #[tracing::instrument(skip_all)]
+    pub async fn write(&mut self, batch: impl Into<CompletionBatch>) -> StoreResult<BatchWritten> {
+        let batch = batch.into();
         self.people.extend(batch.people);
+        self.courses.extend(batch.courses);
         let backend = self.backend;
         let sql = self
             .upsert_sql
@@ -255,6 +275,7 @@ impl CompletionWriter {
     pub async fn refresh_progress(&mut self) -> StoreResult<CompletionTally> {
         let mut people: Vec<PersonId> = self.people.drain().collect();
         people.sort_unstable();
+        self.check_references(&people).await?;
         let program_people = count(&self.txn, self.backend, "person", self.program_id).await?;
         let target = if whole_program(people.len() as u64, program_people) {
             Target::Program(self.program_id)
@@ -270,6 +291,22 @@ impl CompletionWriter {
             unchanged: self.unchanged,
             people: people.len() as u64,
         })
+    }
+
+    /// On SQLite, where the import connection checks no foreign keys row by row: every
+    /// person and course the rows name still exists in the program. They hold by
+    /// construction when the catalog was read under this transaction's write lock (as the
+    /// import does); this makes sure of it, at the cost of an index probe per person.
+    async fn check_references(&self, people: &[PersonId]) -> StoreResult<()> {
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let gone = "named by the file but deleted since; nothing was imported";
+        let people: BTreeSet<i64> = people.iter().copied().collect();
+        for (table, ids) in [("person", &people), ("course", &self.courses)] {
+            check_exist(&self.txn, self.backend, self.program_id, table, ids, gone).await?;
+        }
+        Ok(())
     }
 
     /// Commits the rows with the job's outcome and its audit entry (`summary`).
