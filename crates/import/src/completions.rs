@@ -85,17 +85,9 @@ pub(crate) async fn attempt(
     files: &RunFiles<'_>,
 ) -> Result<ImportOutcome, ImportError> {
     let (opened, resolved) = prepare(job, files).await?;
+    let catalog = store.completion_catalog(actor.program_id).await?;
     let change = Change::new(actor, via);
     let mut writer = store.begin_completion_import(&change, job.id).await?;
-    // Read after the writer holds the write lock: on SQLite the rows are written without
-    // foreign key checks, and nobody can delete these people or courses until the commit.
-    let catalog = match store.completion_catalog(actor.program_id).await {
-        Ok(catalog) => catalog,
-        Err(e) => {
-            writer.rollback().await?;
-            return Err(e.into());
-        }
-    };
     let progress = &files.progress;
     let mut sink = Counted {
         writer: &mut writer,

@@ -3,10 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, SqlxPostgresConnector,
-    SqlxSqliteConnector, TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
@@ -109,15 +106,11 @@ pub struct Store {
     /// (64 MiB) and its statement journals in memory rather than in temporary files. On
     /// PostgreSQL, `db`.
     pub(crate) bulk_db: DatabaseConnection,
-    /// The connection of the imports that check their references themselves (the roster,
-    /// LMS completions) on SQLite: as `bulk_db`, but without SQLite's row-by-row foreign key
-    /// checks, which cost a third of a 400,000-person roster's SQL work and 2.5 s of CPU for
-    /// 4,000,000 completions (docs/performance.md). The roster writer checks the sites and
-    /// units it wrote at its commit (`RosterWriter::check_places`); a completions import reads
-    /// the people and courses it may name after its transaction has taken the write lock, so
-    /// none can be deleted before it commits. One connection, so the two kinds of import take
-    /// turns. Opened with `Store::begin_import`. On PostgreSQL, `db`.
-    pub(crate) import_db: DatabaseConnection,
+    /// A roster import's connection on SQLite: as `bulk_db`, but without SQLite's row-by-row
+    /// foreign key checks, which cost a third of a 400,000-person import's SQL work
+    /// (docs/performance.md, "Roster import"). The roster writer checks the references it
+    /// writes itself, once per import (`RosterWriter::check_places`). On PostgreSQL, `db`.
+    pub(crate) roster_db: DatabaseConnection,
     backend: Backend,
     /// The ticket intake task, started by the first new ticket.
     pub(crate) writer: std::sync::Arc<tokio::sync::OnceCell<crate::ticket::TicketWriter>>,
@@ -169,17 +162,24 @@ impl Store {
                     .min_connections(0)
                     .idle_timeout(Duration::from_secs(60))
                     .connect_lazy_with(bulk_options.clone());
-                // Each import sets the page cache it needs (`begin_import`).
-                let import = SqlitePoolOptions::new()
+                let roster = SqlitePoolOptions::new()
                     .max_connections(1)
                     .min_connections(0)
                     .idle_timeout(Duration::from_secs(60))
-                    .connect_lazy_with(bulk_options.foreign_keys(false));
+                    // A smaller page cache than the bulk connection's: creating the person
+                    // table's deferred indexes sorts in runs the size of the cache, and 16 MiB
+                    // runs took no longer than 64 MiB ones while the 400,000-person import
+                    // peaked at 137 MiB instead of 194 (docs/performance.md, "Roster import").
+                    .connect_lazy_with(
+                        bulk_options
+                            .foreign_keys(false)
+                            .pragma("cache_size", "-16384"),
+                    );
                 Ok(Store {
                     db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                     intake_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(intake),
                     bulk_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(bulk),
-                    import_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(import),
+                    roster_db: SqlxSqliteConnector::from_sqlx_sqlite_pool(roster),
                     backend: Backend::Sqlite,
                     writer: Default::default(),
                     mail: Default::default(),
@@ -198,7 +198,7 @@ impl Store {
                 Ok(Store {
                     intake_db: db.clone(),
                     bulk_db: db.clone(),
-                    import_db: db.clone(),
+                    roster_db: db.clone(),
                     db,
                     backend: Backend::Postgres,
                     writer: Default::default(),
@@ -208,19 +208,6 @@ impl Store {
                 })
             }
         }
-    }
-
-    /// Opens a transaction on the import connection (`import_db`) with a page cache of
-    /// `cache_mib` on SQLite, what that import needs (the roster's index builds sort faster
-    /// in a small cache, the completions' progress rebuild needs a large one).
-    pub(crate) async fn begin_import(&self, cache_mib: u32) -> StoreResult<DatabaseTransaction> {
-        let txn = self.import_db.begin().await?;
-        if self.backend == Backend::Sqlite {
-            let kib = i64::from(cache_mib) * 1024;
-            txn.execute_unprepared(&format!("PRAGMA cache_size = -{kib}"))
-                .await?;
-        }
-        Ok(txn)
     }
 
     /// Queue an email with every notification from now on (the mailer sends them).
@@ -242,7 +229,7 @@ impl Store {
         if self.backend == Backend::Sqlite {
             self.intake_db.close().await?;
             self.bulk_db.close().await?;
-            self.import_db.close().await?;
+            self.roster_db.close().await?;
         }
         self.db.close().await?;
         Ok(())

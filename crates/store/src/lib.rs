@@ -18,7 +18,6 @@ mod migrate;
 mod paging;
 mod placement;
 mod raw;
-mod references;
 mod write;
 
 pub mod account;

@@ -14,7 +14,7 @@ use muster_domain::money::Cents;
 use muster_domain::person::{EmployerKind, JobRole, Person, PersonSpec, Shift};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Value,
+    QueryOrder, QuerySelect, TransactionTrait, Value,
 };
 
 use crate::audit::{Change, actor_label};
@@ -23,7 +23,6 @@ use crate::entity::{person, unit};
 use crate::error::{StoreError, StoreResult, map_unique};
 use crate::import::ImportOutcome;
 use crate::raw::{marks, statement};
-use crate::references::check_exist;
 use crate::{Backend, Store};
 
 mod batch;
@@ -129,11 +128,7 @@ impl Store {
         change: &Change<'_>,
         audit_each: bool,
     ) -> StoreResult<RosterWriter> {
-        // A smaller page cache than the bulk connection's: creating the person table's
-        // deferred indexes sorts in runs the size of the cache, and 16 MiB runs took no
-        // longer than 64 MiB ones while the 400,000-person import peaked at 137 MiB instead
-        // of 194 (docs/performance.md, "Roster import").
-        let txn = self.begin_import(16).await?;
+        let txn = self.roster_db.begin().await?;
         // The person table's size, for the index deferral rule (`expect_new`).
         let table_rows = match self.backend() {
             Backend::Sqlite => {
@@ -230,7 +225,7 @@ fn snapshot_person(row: SnapshotRow) -> StoreResult<Person> {
 }
 
 /// Sites and units referred to by the rows written. SQLite does not check them row by row
-/// on the import connection (`Store::import_db`): the writer checks them once, in its
+/// on the roster connection (`Store::roster_db`): the writer checks them once, in its
 /// transaction, which holds the write lock, so none can be deleted before it commits.
 #[derive(Default)]
 struct Places {
@@ -423,11 +418,29 @@ impl RosterWriter {
     }
 
     /// Every site and unit the rows refer to still exists in the program (SQLite's
-    /// foreign key checks are off on the import connection); a conflict otherwise.
+    /// foreign key checks are off on the roster connection); a conflict otherwise.
     async fn check_places(&self) -> StoreResult<()> {
         for (table, ids) in [("site", &self.places.sites), ("unit", &self.places.units)] {
-            let gone = format!("a {table} named in the file was deleted while it was read");
-            check_exist(&self.txn, self.backend, self.program_id, table, ids, &gone).await?;
+            let ids: Vec<i64> = ids.iter().copied().collect();
+            for chunk in ids.chunks(PEOPLE_PER_STATEMENT) {
+                let sql = format!(
+                    "SELECT COUNT(*) AS n FROM {table} WHERE program_id = ? AND id IN ({})",
+                    marks(chunk.len())
+                );
+                let mut values: Vec<Value> = vec![self.program_id.into()];
+                values.extend(chunk.iter().map(|&id| Value::from(id)));
+                let found: i64 = self
+                    .txn
+                    .query_one_raw(statement(self.backend, &sql, values))
+                    .await?
+                    .map_or(Ok(0), |row| row.try_get("", "n"))?;
+                if found != chunk.len() as i64 {
+                    return Err(StoreError::Conflict(muster_domain::Invalid::one(
+                        table,
+                        format!("a {table} named in the file was deleted while it was read"),
+                    )));
+                }
+            }
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 //! curriculum progress and training status rebuilt in bulk, the job's outcome and its
 //! audit entry written, all in one transaction: a failure leaves nothing half-imported.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use muster_domain::import::ImportId;
@@ -13,7 +13,7 @@ use muster_domain::person::PersonId;
 use muster_domain::training::completion::{CompletionSpec, latest_per_course};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect,
+    QuerySelect, TransactionTrait,
 };
 
 use super::COMPLETIONS_PER_STATEMENT;
@@ -23,7 +23,6 @@ use crate::entity::{course, person};
 use crate::error::StoreResult;
 use crate::import::ImportOutcome;
 use crate::raw::{json_rows, statement};
-use crate::references::check_exist;
 use crate::{Backend, Store};
 
 const COMPLETION_COLUMNS: &str =
@@ -81,18 +80,13 @@ impl Store {
     }
 
     /// Opens the transaction a completions import writes in, holding the job's row (and on
-    /// SQLite the write lock) so that the counts before and after are its own. On SQLite it
-    /// writes without row-by-row foreign key checks (`Store::import_db`): read the catalog
-    /// (`completion_catalog`) after this, so that no person or course it names can be
-    /// deleted before the commit.
+    /// SQLite the write lock) so that the counts before and after are its own.
     pub async fn begin_completion_import(
         &self,
         change: &Change<'_>,
         job: ImportId,
     ) -> StoreResult<CompletionWriter> {
-        // 64 MiB: the progress rebuild of 400,000 people took 4.2 s with it, 7.1 s with the
-        // roster's 16 MiB.
-        let txn = self.begin_import(64).await?;
+        let txn = self.bulk_db.begin().await?;
         let backend = self.backend();
         let program_id = change.program_id();
         txn.execute_raw(statement(
@@ -111,7 +105,6 @@ impl Store {
             written: 0,
             unchanged: 0,
             people: HashSet::new(),
-            courses: BTreeSet::new(),
             upsert_sql: None,
         })
     }
@@ -160,8 +153,6 @@ pub struct CompletionWriter {
     unchanged: u64,
     /// Whose progress to rebuild at the end: bounded by the roster, not the file.
     people: HashSet<PersonId>,
-    /// The courses the rows name, for `check_references`.
-    courses: BTreeSet<i64>,
     /// The upsert, built once.
     upsert_sql: Option<String>,
 }
@@ -174,7 +165,6 @@ pub struct CompletionWriter {
 pub struct CompletionBatch {
     rows: u64,
     people: Vec<PersonId>,
-    courses: BTreeSet<i64>,
     upserts: Vec<String>,
 }
 
@@ -183,7 +173,6 @@ impl CompletionBatch {
         let rows = batch.len() as u64;
         let batch = latest_per_course(batch);
         let people = batch.iter().map(|c| c.person_id).collect();
-        let courses = batch.iter().map(|c| c.course_id).collect();
         let upserts = batch
             .chunks(COMPLETIONS_PER_STATEMENT)
             .map(|chunk| {
@@ -205,15 +194,8 @@ impl CompletionBatch {
         CompletionBatch {
             rows,
             people,
-            courses,
             upserts,
         }
-    }
-}
-
-impl From<Vec<CompletionSpec>> for CompletionBatch {
-    fn from(batch: Vec<CompletionSpec>) -> Self {
-        CompletionBatch::new(batch)
     }
 }
 
@@ -241,11 +223,9 @@ impl CompletionWriter {
     }
 
     /// Writes one batch of checked rows (`CompletionBatch::new`).
-    #[tracing::instrument(skip_all)]
-    pub async fn write(&mut self, batch: impl Into<CompletionBatch>) -> StoreResult<BatchWritten> {
-        let batch = batch.into();
+    #[tracing::instrument(skip_all, fields(rows = batch.rows))]
+    pub async fn write(&mut self, batch: CompletionBatch) -> StoreResult<BatchWritten> {
         self.people.extend(batch.people);
-        self.courses.extend(batch.courses);
         let backend = self.backend;
         let sql = self
             .upsert_sql
@@ -275,7 +255,6 @@ impl CompletionWriter {
     pub async fn refresh_progress(&mut self) -> StoreResult<CompletionTally> {
         let mut people: Vec<PersonId> = self.people.drain().collect();
         people.sort_unstable();
-        self.check_references(&people).await?;
         let program_people = count(&self.txn, self.backend, "person", self.program_id).await?;
         let target = if whole_program(people.len() as u64, program_people) {
             Target::Program(self.program_id)
@@ -291,22 +270,6 @@ impl CompletionWriter {
             unchanged: self.unchanged,
             people: people.len() as u64,
         })
-    }
-
-    /// On SQLite, where the import connection checks no foreign keys row by row: every
-    /// person and course the rows name still exists in the program. They hold by
-    /// construction when the catalog was read under this transaction's write lock (as the
-    /// import does); this makes sure of it, at the cost of an index probe per person.
-    async fn check_references(&self, people: &[PersonId]) -> StoreResult<()> {
-        if self.backend != Backend::Sqlite {
-            return Ok(());
-        }
-        let gone = "named by the file but deleted since; nothing was imported";
-        let people: BTreeSet<i64> = people.iter().copied().collect();
-        for (table, ids) in [("person", &people), ("course", &self.courses)] {
-            check_exist(&self.txn, self.backend, self.program_id, table, ids, gone).await?;
-        }
-        Ok(())
     }
 
     /// Commits the rows with the job's outcome and its audit entry (`summary`).

@@ -198,38 +198,3 @@ async fn a_rolled_back_import_leaves_no_completion_and_no_progress() {
         "the job waits for its outcome"
     );
 }
-
-/// SQLite's import connection checks no foreign keys row by row: the writer checks the
-/// people and courses its rows named before it rebuilds their progress. A completion of
-/// someone who is not (or no longer) in the program cannot be committed, on either database.
-#[tokio::test]
-async fn a_completion_of_a_person_or_course_that_is_gone_is_never_committed() {
-    for (person_gone, course_gone) in [(true, false), (false, true)] {
-        let db = support::fresh().await;
-        let w = world(&db.store).await;
-        let change = Change::new(&w.actor, Via::Cli);
-        let id = job(&db.store, &w).await;
-        let person = if person_gone { 999_999 } else { w.nurses[0] };
-        let course = if course_gone { 999_999 } else { w.courses[0] };
-        let mut writer = db.store.begin_completion_import(&change, id).await.unwrap();
-        let refused = match writer.write(vec![on(person, course, 5, None)]).await {
-            Err(e) => e, // PostgreSQL's foreign keys refuse the row itself
-            Ok(_) => writer
-                .refresh_progress()
-                .await
-                .expect_err("a completion naming a missing row must not pass the check"),
-        };
-        let table = if person_gone { "person" } else { "course" };
-        if db.store.backend() == muster_store::Backend::Sqlite {
-            assert!(
-                matches!(&refused, muster_store::StoreError::Conflict(i) if i.0[0].field == table),
-                "{refused:?}"
-            );
-        }
-        writer.rollback().await.unwrap();
-        assert_eq!(
-            completed_on(&db.store, &w, w.nurses[0], w.courses[0]).await,
-            None
-        );
-    }
-}

@@ -112,7 +112,7 @@ async fn another_write_during_an_import_waits_for_it_instead_of_failing_it() {
         .expect("the other write went in after the import");
 }
 
-/// SQLite checks no foreign keys row by row on the import connection: the writer checks the
+/// SQLite checks no foreign keys row by row on the roster connection: the writer checks the
 /// sites and units it wrote at the commit. A site deleted between the file's check and the
 /// write (here: one that never existed) fails the import whole, on both databases.
 #[tokio::test]
