@@ -199,6 +199,12 @@ impl CompletionBatch {
     }
 }
 
+impl From<Vec<CompletionSpec>> for CompletionBatch {
+    fn from(batch: Vec<CompletionSpec>) -> Self {
+        CompletionBatch::new(batch)
+    }
+}
+
 impl CompletionWriter {
     /// The upsert of a batch's JSON text (`CompletionBatch`). Parameters: program, now, JSON.
     fn upsert_sql(backend: Backend) -> String {
@@ -223,8 +229,9 @@ impl CompletionWriter {
     }
 
     /// Writes one batch of checked rows (`CompletionBatch::new`).
-    #[tracing::instrument(skip_all, fields(rows = batch.rows))]
-    pub async fn write(&mut self, batch: CompletionBatch) -> StoreResult<BatchWritten> {
+    #[tracing::instrument(skip_all)]
+    pub async fn write(&mut self, batch: impl Into<CompletionBatch>) -> StoreResult<BatchWritten> {
+        let batch = batch.into();
         self.people.extend(batch.people);
         let backend = self.backend;
         let sql = self
