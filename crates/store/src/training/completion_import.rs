@@ -304,7 +304,10 @@ mod tests {
     #[test]
     fn the_whole_program_is_rebuilt_from_a_quarter_of_its_people() {
         assert!(whole_program(100, 400));
-        assert!(!whole_program(99, 400), "below a quarter: the touched people only");
+        assert!(
+            !whole_program(99, 400),
+            "below a quarter: the touched people only"
+        );
         assert!(whole_program(3, 3));
     }
 }

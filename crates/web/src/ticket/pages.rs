@@ -228,10 +228,13 @@ struct ShowPage {
     change_requests: Vec<ChangeRequest>,
     similar: Vec<Similar>,
     staff: bool,
-    requester: bool,
     can_reopen: bool,
     can_merge: bool,
     can_decide: bool,
+    /// Whether the requester's comment form and the change-request form are shown (the
+    /// other forms follow `staff`, `can_reopen`, `can_merge`).
+    shows_comment: bool,
+    shows_change_request: bool,
     /// The staff's work form, a requester's comment, a reopen: one change, three forms.
     work_form: FormFields,
     comment_form: FormFields,
@@ -361,6 +364,28 @@ async fn show_page(
             chrono::Utc::now() < r + chrono::Duration::hours(settings.reopen_window_hours)
         })
         && (requester || v.staff);
+    let can_merge = t.status.is_open() && (v.staff || (requester && t.status == Status::New));
+    let shows_comment = !v.staff && requester && t.status.is_open();
+    let shows_change_request = v.staff && t.status.is_open();
+    // Which of the action forms the page shows.
+    let shown = |form: PageForm| match form {
+        PageForm::Work => v.staff,
+        PageForm::Comment => shows_comment,
+        PageForm::Reopen => can_reopen,
+        PageForm::Merge => can_merge,
+        PageForm::ChangeRequest => shows_change_request,
+    };
+    if let Some(r) = &refusal
+        && !shown(r.form.form(v.staff))
+    {
+        // The ticket has moved on and the refused form is no longer on its page: say why
+        // on the page the next request shows.
+        return back_to(
+            &format!("/tickets/{id}"),
+            "Not saved.",
+            Err(AppError::Conflict(r.invalid.clone())),
+        );
+    }
     let similar = if t.status.is_open() && (v.staff || requester) {
         let mut found = state
             .store
@@ -435,9 +460,10 @@ async fn show_page(
             .await?,
         similar,
         staff: v.staff,
-        requester,
         can_reopen,
-        can_merge: t.status.is_open() && (v.staff || (requester && t.status == Status::New)),
+        can_merge,
+        shows_comment,
+        shows_change_request,
         can_decide: actor.may(Action::Update, Subject::ChangeRequest),
         work_form,
         comment_form,
@@ -628,8 +654,9 @@ async fn refuse(
 }
 
 /// Post/Redirect/Get for a change request's decision, which is made from the ticket page and
-/// from the list of change requests: back to `to` saying what was done, or why not when the
-/// input was refused; other errors are pages of their own.
+/// from the list of change requests, and for a refused form the ticket page no longer shows:
+/// back to `to` saying what was done, or why not when the input was refused; other errors
+/// are pages of their own.
 fn back_to(to: &str, refused: &str, done: Result<String, AppError>) -> Result<Response, PageError> {
     match done {
         Ok(message) => Ok(redirect_with_flash(to, &message)),

@@ -363,6 +363,26 @@ async fn a_refused_ticket_form_comes_back_with_what_was_typed_and_writes_nothing
         1,
         "only its creation: {events}"
     );
+
+    // Once resolved the ticket no longer offers a merge: a refused merge says why on the
+    // page the redirect leads to, instead of drawing a form the page does not show.
+    let analyst = app.token(AccessRole::Analyst).await;
+    let resolved = app
+        .api(
+            &analyst,
+            Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            Some(json!({"status": "resolved", "resolution_code": "fixed",
+                "resolution_note": "Driver reinstalled"})),
+        )
+        .await;
+    assert_eq!(resolved.status, StatusCode::OK, "{}", resolved.body);
+    let gone = app
+        .post_form(&staff, &format!("{path}/merge"), "into=999")
+        .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
+    let next = app.follow(&staff, &gone).await;
+    assert!(next.contains("there is no ticket 999"), "{next}");
 }
 
 #[tokio::test]
