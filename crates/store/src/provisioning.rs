@@ -213,19 +213,18 @@ impl Store {
         ))
     }
 
-    /// How many people the filter selects, and how many are ready, not ready and inactive
-    /// (the status filter does not apply: the figures are the list's context).
+    /// How many people the filter selects, and how many are ready under `requirement` (the
+    /// filter's wave's, `provisioning_requirement`), not ready and inactive (the status
+    /// filter does not apply: the figures are the list's context).
     #[tracing::instrument(skip(self))]
     pub async fn provisioning_counts(
         &self,
         program_id: i64,
         scope: &Scope,
         filter: &ProvisioningFilter,
+        requirement: &Requirement,
     ) -> StoreResult<ProvisioningCounts> {
-        let requirement = self
-            .provisioning_requirement(program_id, filter.wave_id)
-            .await?;
-        let rule = Rule::of(&requirement);
+        let rule = Rule::of(requirement);
         let Some((from, values)) = people(program_id, scope, filter, &rule, false) else {
             return Ok(ProvisioningCounts::default());
         };
@@ -249,7 +248,8 @@ impl Store {
         })
     }
 
-    /// A page of the list by name after `after`, each not-ready person with their reasons.
+    /// A page of the list by name after `after`, each not-ready person under `requirement`
+    /// (the filter's wave's) with their reasons.
     /// Costs an index probe or two per person, and per required course of the not-ready
     /// ones.
     #[tracing::instrument(skip(self))]
@@ -258,13 +258,11 @@ impl Store {
         program_id: i64,
         scope: &Scope,
         filter: &ProvisioningFilter,
+        requirement: &Requirement,
         after: Option<&Cursor>,
         limit: u64,
     ) -> StoreResult<ProvisioningPage> {
-        let requirement = self
-            .provisioning_requirement(program_id, filter.wave_id)
-            .await?;
-        let rule = Rule::of(&requirement);
+        let rule = Rule::of(requirement);
         let Some((from, mut values)) = people(program_id, scope, filter, &rule, true) else {
             return Ok(ProvisioningPage {
                 items: Vec::new(),
@@ -309,7 +307,7 @@ impl Store {
                 let reasons: Vec<String> = if r.ready == 1 {
                     Vec::new()
                 } else {
-                    blockers(r.active, job_role, &requirement, &curricula)
+                    blockers(r.active, job_role, requirement, &curricula)
                         .iter()
                         .map(ToString::to_string)
                         .collect()

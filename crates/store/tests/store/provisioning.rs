@@ -133,16 +133,27 @@ async fn list(
     w: &World,
     filter: ProvisioningFilter,
 ) -> Vec<(i64, ProvisioningStatus, Vec<String>)> {
+    let requirement = &store
+        .provisioning_requirement(w.program_id, filter.wave_id)
+        .await
+        .unwrap();
     let page = |filter: ProvisioningFilter| async move {
         store
-            .provisioning_page(w.program_id, &Scope::Everything, &filter, None, 50)
+            .provisioning_page(
+                w.program_id,
+                &Scope::Everything,
+                &filter,
+                requirement,
+                None,
+                50,
+            )
             .await
             .unwrap()
             .items
     };
     let items = page(filter.clone()).await;
     let counts = store
-        .provisioning_counts(w.program_id, &Scope::Everything, &filter)
+        .provisioning_counts(w.program_id, &Scope::Everything, &filter, requirement)
         .await
         .unwrap();
     let of = |status| items.iter().filter(|e| e.status == status).count() as u64;

@@ -7,7 +7,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use muster_domain::access::{Scope, Subject};
 use muster_domain::paging::Cursor;
-use muster_domain::provisioning::ProvisioningEntry;
+use muster_domain::provisioning::{ProvisioningEntry, Requirement};
 use muster_import::export::{Export, ExportFormat};
 use muster_store::Store;
 use muster_store::provisioning::ProvisioningFilter;
@@ -26,6 +26,8 @@ struct Run {
     program_id: i64,
     scope: Scope,
     filter: ProvisioningFilter,
+    /// Which curricula the list requires, read once for the whole file.
+    requirement: Requirement,
     after: Option<Cursor>,
     /// `None` once the file is complete.
     export: Option<Export>,
@@ -40,6 +42,7 @@ async fn next(mut run: Run) -> Option<(std::io::Result<Bytes>, Run)> {
             run.program_id,
             &run.scope,
             &run.filter,
+            &run.requirement,
             run.after.as_ref(),
             CHUNK,
         )
@@ -84,6 +87,7 @@ async fn download(
         program_id: actor.program_id,
         scope: actor.read_scope(Subject::Provisioning),
         filter: asked.filter,
+        requirement: asked.requirement,
         after: None,
         export: Some(export),
     };

@@ -168,11 +168,18 @@ pub async fn list(
     let program = actor.program_id;
     let counts = state
         .store
-        .provisioning_counts(program, &scope, &asked.filter)
+        .provisioning_counts(program, &scope, &asked.filter, &asked.requirement)
         .await?;
     let page = state
         .store
-        .provisioning_page(program, &scope, &asked.filter, cursor.as_ref(), limit)
+        .provisioning_page(
+            program,
+            &scope,
+            &asked.filter,
+            &asked.requirement,
+            cursor.as_ref(),
+            limit,
+        )
         .await?;
     let list = ProvisioningList {
         counts,
