@@ -246,7 +246,7 @@ struct ShowPage {
 
 /// A refused action form of the ticket page with what it sent, drawn again beside the
 /// ticket as it now stands (409 when someone changed it since it was read).
-pub struct Refusal {
+struct Refusal {
     status: StatusCode,
     invalid: Invalid,
     form: Refused,
