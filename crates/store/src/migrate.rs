@@ -222,6 +222,17 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0028_person_list_indexes.postgres.sql"
         )),
     },
+    Migration {
+        version: 29,
+        name: "person_name_filters",
+        both: None,
+        sqlite: Some(include_str!(
+            "../migrations/0029_person_name_filters.sqlite.sql"
+        )),
+        postgres: Some(include_str!(
+            "../migrations/0029_person_name_filters.postgres.sql"
+        )),
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
