@@ -4,7 +4,7 @@
 //! (for a go-live that lists modules, those of its modules; otherwise all of them), and each
 //! of those is complete with its latest proficiency assessment passed.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::module::ModuleId;
 use crate::person::{JobRole, PersonId};
@@ -19,7 +19,7 @@ choice!(
 );
 
 /// A module whose curricula a go-live requires.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequiredModule {
     pub id: ModuleId,

@@ -12,6 +12,7 @@ use muster_domain::audit::Via;
 use muster_domain::import::date::DateOrder;
 use muster_domain::import::{FileFormat, ImportJob, ImportKind, ImportMode, ImportStatus};
 use muster_domain::module::ModuleDraft;
+use muster_domain::provisioning::Requirement;
 use muster_domain::site::SiteDraft;
 use muster_domain::text::Name;
 use muster_domain::training::completion::{Completion, CompletionFilter, CompletionSource};
@@ -213,7 +214,11 @@ impl Rig {
     async fn complete(&self) -> i64 {
         let cells = self
             .store
-            .completion_by_site_and_role(self.admin.program_id, &Scope::Everything)
+            .completion_by_site_and_role(
+                self.admin.program_id,
+                &Scope::Everything,
+                &Requirement::AllOfRole,
+            )
             .await
             .unwrap();
         cells.iter().map(|c| c.complete).sum()

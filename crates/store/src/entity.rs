@@ -61,6 +61,7 @@ pub mod module {
     use super::Ts;
     entity!("module" {
         code: String, name: String, description: Option<String>, created_at: Ts, updated_at: Ts,
+        bit: Option<i64>,
     });
 }
 

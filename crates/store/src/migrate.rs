@@ -233,6 +233,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0029_person_name_filters.postgres.sql"
         )),
     },
+    Migration {
+        version: 30,
+        name: "module_training_masks",
+        both: Some(include_str!("../migrations/0030_module_training_masks.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

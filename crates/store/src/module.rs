@@ -12,12 +12,24 @@ use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
 use crate::{Store, paging};
 
 const ENTITY: &str = "module";
-const UNIQUE: &[UniqueField] = &[UniqueField {
-    index: "ux_module_code",
-    column: "module.code",
-    field: "code",
-    message: "another module already has this code",
-}];
+const UNIQUE: &[UniqueField] = &[
+    UniqueField {
+        index: "ux_module_code",
+        column: "module.code",
+        field: "code",
+        message: "another module already has this code",
+    },
+    UniqueField {
+        index: "ux_module_bit",
+        column: "module.bit",
+        field: "code",
+        message: "another module was added at the same moment; try again",
+    },
+];
+
+/// How many modules a program may have: each has a bit of its own in a person's
+/// training status (migration 0030).
+pub const MODULES_PER_PROGRAM: i64 = 63;
 
 fn to_module(m: module::Model) -> Module {
     Module {
@@ -41,6 +53,7 @@ fn module_row(
         description: Set(spec.description),
         created_at: Set(now),
         updated_at: Set(now),
+        bit: NotSet,
     }
 }
 
@@ -89,6 +102,25 @@ impl Store {
             .collect())
     }
 
+    /// The lowest bit no module of the program holds; a refusal past
+    /// `MODULES_PER_PROGRAM`.
+    async fn free_module_bit(&self, program_id: i64) -> StoreResult<i64> {
+        let taken: Vec<i64> = module::Entity::find()
+            .filter(module::Column::ProgramId.eq(program_id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|m| m.bit)
+            .collect();
+        (0..MODULES_PER_PROGRAM)
+            .find(|bit| !taken.contains(bit))
+            .ok_or_else(|| {
+                StoreError::Refused(format!(
+                    "a program has at most {MODULES_PER_PROGRAM} modules; this one has them all"
+                ))
+            })
+    }
+
     /// A chosen module is one of the program's: else a field error on `module_id`.
     pub(crate) async fn check_module_choice(
         &self,
@@ -111,7 +143,10 @@ impl Store {
         change: &Change<'_>,
         spec: ModuleSpec,
     ) -> StoreResult<Module> {
-        let row = module_row(change.program_id(), spec, Utc::now());
+        let row = module::ActiveModel {
+            bit: Set(Some(self.free_module_bit(change.program_id()).await?)),
+            ..module_row(change.program_id(), spec, Utc::now())
+        };
         self.insert_audited(change, ENTITY, row, UNIQUE, |m| Ok(to_module(m)), |m| m.id)
             .await
     }

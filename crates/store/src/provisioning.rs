@@ -1,8 +1,7 @@
 //! The provisioning list ("no training, no access"): the people of a site or a wave's
-//! sites, each ready for EHR access or not and why. It follows people: without a go-live
-//! one row of `training_status` per person decides the status; for a wave that lists
-//! modules, one index probe per person into `curriculum_progress` counts the curricula of
-//! those modules passed. Only the not-ready people of a page are looked at course by
+//! sites, each ready for EHR access or not and why. It follows people: each person's one
+//! `training_status` row decides the status under the go-live's requirement
+//! (`training::requirement`). Only the not-ready people of a page are looked at course by
 //! course, so its cost never follows the completion table.
 
 use std::collections::HashMap;
@@ -11,8 +10,8 @@ use muster_domain::access::Scope;
 use muster_domain::paging::Cursor;
 use muster_domain::person::{JobRole, PersonId};
 use muster_domain::provisioning::{
-    CurriculumStanding, ProvisioningCounts, ProvisioningEntry, ProvisioningStatus, RequiredModule,
-    Requirement, Scored, blockers,
+    CurriculumStanding, ProvisioningCounts, ProvisioningEntry, ProvisioningStatus, Requirement,
+    Scored, blockers,
 };
 use muster_domain::site::SiteId;
 use muster_domain::wave::WaveId;
@@ -21,7 +20,8 @@ use sea_orm::{FromQueryResult, Value};
 use crate::Store;
 use crate::error::{StoreError, StoreResult};
 use crate::raw::{marks, statement};
-use crate::training::progress::{ROLE_CURRICULA, people_in_scope};
+use crate::training::progress::people_in_scope;
+use crate::training::requirement::Required;
 
 /// Which people the list shows.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,74 +40,29 @@ pub struct ProvisioningPage {
     pub next_cursor: Option<Cursor>,
 }
 
-/// Ready without a go-live: active, their role has curricula, and every one is complete
-/// and passed (the person's one `training_status` row counts them).
-const READY: &str =
-    "(p.active = TRUE AND COALESCE(r.n, 0) > 0 AND COALESCE(t.proficient, 0) >= r.n)";
-
-/// A `Requirement` in SQL, the one place "ready for this list" is decided for counts,
-/// pages, the status filter and the exports alike.
-struct Rule {
-    /// The required curricula per job role, as a table `r (job_role, n)` taking the
-    /// program as its one value.
-    role_curricula: String,
-    /// What the people (alias p) are joined to besides `r`.
-    joins: &'static str,
-    /// Whether person `p` is ready.
-    ready: String,
+/// Whether person `p` is ready under `required`: active, their role requires curricula,
+/// and they have completed and passed every one.
+fn ready(required: &Required) -> String {
+    format!(
+        "(p.active = TRUE AND COALESCE(r.n, 0) > 0 AND {})",
+        required.proficient
+    )
 }
 
-impl Rule {
-    fn of(requirement: &Requirement) -> Rule {
-        match requirement.modules() {
-            [] => Rule {
-                role_curricula: ROLE_CURRICULA.to_owned(),
-                joins: " LEFT JOIN training_status t ON t.person_id = p.id",
-                ready: READY.to_owned(),
-            },
-            modules => {
-                // Module ids are integers read from the database, written as literals so
-                // the rule can stand anywhere in a statement without moving its values.
-                let ids = modules
-                    .iter()
-                    .map(|m| m.id.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                Rule {
-                    role_curricula: format!(
-                        "(SELECT job_role, COUNT(*) AS n FROM curriculum WHERE program_id = ? \
-                         AND module_id IN ({ids}) GROUP BY job_role) r"
-                    ),
-                    joins: "",
-                    // The person's progress rows by primary key, kept to their role's
-                    // curricula of the wave's modules.
-                    ready: format!(
-                        "(p.active = TRUE AND COALESCE(r.n, 0) > 0 AND (SELECT COUNT(*) \
-                         FROM curriculum_progress cp JOIN curriculum c ON c.id = cp.curriculum_id \
-                         WHERE cp.person_id = p.id AND c.job_role = p.job_role \
-                         AND c.module_id IN ({ids}) AND cp.done >= cp.required \
-                         AND cp.proficiency_passed = TRUE) >= r.n)"
-                    ),
-                }
-            }
-        }
-    }
-}
-
-/// The people `filter` and `scope` select (aliases p, r and the rule's joins), leaving out
+/// The people `filter` and `scope` select (aliases p, r and t), leaving out
 /// the status filter unless `with_status`; `None` when the scope reaches nobody.
 fn people(
     program_id: i64,
     scope: &Scope,
     filter: &ProvisioningFilter,
-    rule: &Rule,
+    required: &Required,
     with_status: bool,
 ) -> Option<(String, Vec<Value>)> {
     let (scoped, scope_values) = people_in_scope(scope)?;
     let mut sql = format!(
-        "FROM person p LEFT JOIN {} ON r.job_role = p.job_role{} \
-         WHERE p.program_id = ?{scoped}",
-        rule.role_curricula, rule.joins
+        "FROM person p LEFT JOIN {} ON r.job_role = p.job_role \
+         LEFT JOIN training_status t ON t.person_id = p.id WHERE p.program_id = ?{scoped}",
+        required.role_curricula
     );
     let mut values: Vec<Value> = vec![program_id.into(), program_id.into()];
     values.extend(scope_values);
@@ -126,7 +81,7 @@ fn people(
         sql.push_str(" AND p.job_role = ?");
         values.push(role.code().into());
     }
-    let ready = &rule.ready;
+    let ready = ready(required);
     match filter.status {
         Some(ProvisioningStatus::Ready) if with_status => sql.push_str(&format!(" AND {ready}")),
         Some(ProvisioningStatus::NotReady) if with_status => {
@@ -159,12 +114,6 @@ struct EntryRow {
 }
 
 #[derive(FromQueryResult)]
-struct ModuleRow {
-    id: i64,
-    name: String,
-}
-
-#[derive(FromQueryResult)]
 struct StandingRow {
     person_id: i64,
     curriculum_id: i64,
@@ -183,38 +132,8 @@ struct MissingRow {
 }
 
 impl Store {
-    /// Which curricula the list for `wave_id` requires: those of the modules the wave takes
-    /// live, or every curriculum of each role without a wave or when it lists none.
-    #[tracing::instrument(skip(self))]
-    pub async fn provisioning_requirement(
-        &self,
-        program_id: i64,
-        wave_id: Option<WaveId>,
-    ) -> StoreResult<Requirement> {
-        let Some(wave_id) = wave_id else {
-            return Ok(Requirement::AllOfRole);
-        };
-        let sql = "SELECT m.id AS id, m.name AS name FROM wave_module wm \
-             JOIN module m ON m.id = wm.module_id WHERE wm.wave_id = ? AND wm.program_id = ?";
-        let rows = ModuleRow::find_by_statement(statement(
-            self.backend(),
-            sql,
-            vec![wave_id.into(), program_id.into()],
-        ))
-        .all(&self.db)
-        .await?;
-        Ok(Requirement::of_wave(
-            rows.into_iter()
-                .map(|m| RequiredModule {
-                    id: m.id,
-                    name: m.name,
-                })
-                .collect(),
-        ))
-    }
-
     /// How many people the filter selects, and how many are ready under `requirement` (the
-    /// filter's wave's, `provisioning_requirement`), not ready and inactive (the status
+    /// filter's wave's, `go_live_requirement`), not ready and inactive (the status
     /// filter does not apply: the figures are the list's context).
     #[tracing::instrument(skip(self))]
     pub async fn provisioning_counts(
@@ -224,11 +143,11 @@ impl Store {
         filter: &ProvisioningFilter,
         requirement: &Requirement,
     ) -> StoreResult<ProvisioningCounts> {
-        let rule = Rule::of(requirement);
-        let Some((from, values)) = people(program_id, scope, filter, &rule, false) else {
+        let required = Required::of(requirement);
+        let Some((from, values)) = people(program_id, scope, filter, &required, false) else {
             return Ok(ProvisioningCounts::default());
         };
-        let ready = &rule.ready;
+        let ready = ready(&required);
         let sql = format!(
             "SELECT CAST(COUNT(*) AS BIGINT) AS people, \
              CAST(SUM(CASE WHEN {ready} THEN 1 ELSE 0 END) AS BIGINT) AS ready, \
@@ -262,8 +181,8 @@ impl Store {
         after: Option<&Cursor>,
         limit: u64,
     ) -> StoreResult<ProvisioningPage> {
-        let rule = Rule::of(requirement);
-        let Some((from, mut values)) = people(program_id, scope, filter, &rule, true) else {
+        let required = Required::of(requirement);
+        let Some((from, mut values)) = people(program_id, scope, filter, &required, true) else {
             return Ok(ProvisioningPage {
                 items: Vec::new(),
                 next_cursor: None,
@@ -275,7 +194,7 @@ impl Store {
              (SELECT u.name FROM unit u WHERE u.id = p.unit_id) AS unit, \
              p.job_role AS job_role, p.active AS active, \
              CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS ready {from}",
-            rule.ready
+            ready(&required)
         );
         if let Some(c) = after {
             sql.push_str(" AND (p.name > ? OR (p.name = ? AND p.id > ?))");

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{Attestation, Criterion, CriterionId, Measure, Overall, Rag, Rating, overall};
 use crate::access::Scope;
 use crate::person::JobRole;
+use crate::provisioning::RequiredModule;
 use crate::site::SiteId;
 use crate::training::progress::{CompletionCell, percent};
 
@@ -98,6 +99,11 @@ pub struct Scorecard {
     pub computed_at: DateTime<Utc>,
     /// The active criteria with the thresholds and weights the ratings used.
     pub criteria: Vec<Criterion>,
+    /// The modules whose curricula the training measures counted (the wave's); empty for
+    /// every curriculum of each role (a wave that lists no modules, or a card frozen
+    /// before go-lives had modules).
+    #[serde(default)]
+    pub required_modules: Vec<RequiredModule>,
     pub sites: Vec<SiteCard>,
 }
 

@@ -48,9 +48,16 @@ impl Store {
             .iter()
             .map(|&s| (s, SiteFigures::default()))
             .collect();
+        // The training measures count the curricula of the modules this go-live brings
+        // live, as its provisioning list does.
+        let requirement = self.go_live_requirement(program_id, Some(wave_id)).await?;
         if uses(Measure::TrainingCompletion) || uses(Measure::ProficiencyPassRate) {
             let cells = self
-                .completion_by_site_and_role(program_id, &Scope::Sites(site_ids.clone()))
+                .completion_by_site_and_role(
+                    program_id,
+                    &Scope::Sites(site_ids.clone()),
+                    &requirement,
+                )
                 .await?;
             for (site, (training, proficiency)) in training_figures(&cells) {
                 if let Some(f) = figures.get_mut(&site) {
@@ -95,6 +102,7 @@ impl Store {
             go_live: wave.go_live,
             computed_at: Utc::now(),
             criteria,
+            required_modules: requirement.modules().to_vec(),
             sites: cards,
         })
     }

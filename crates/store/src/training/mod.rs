@@ -12,6 +12,7 @@ mod feed;
 mod follow_up;
 mod forecast;
 pub(crate) mod progress;
+pub(crate) mod requirement;
 mod session;
 
 use std::collections::HashMap;
@@ -26,7 +27,7 @@ pub use completion::COMPLETIONS_PER_STATEMENT;
 pub use completion_import::{BatchWritten, CompletionBatch, CompletionTally, CompletionWriter};
 pub use course::CourseFilter;
 pub use follow_up::FollowUpFilter;
-pub use progress::BehindPage;
+pub use progress::{BehindPage, TrainingCell};
 pub(crate) use progress::{add_status_rows, last_person_id, status_rows};
 pub use session::SessionFilter;
 

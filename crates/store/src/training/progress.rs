@@ -8,12 +8,14 @@ use std::collections::HashMap;
 
 use muster_domain::access::Scope;
 use muster_domain::person::{JobRole, PersonId};
+use muster_domain::provisioning::Requirement;
 use muster_domain::site::SiteId;
 use muster_domain::training::progress::{
     Behind, CompletionCell, CurriculumProgress, PersonTraining,
 };
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
 
+use super::requirement::Required;
 use crate::error::{StoreError, StoreResult};
 use crate::raw::{marks, statement};
 use crate::{Backend, Store};
@@ -116,16 +118,26 @@ fn rebuild_progress(people: &str) -> String {
 
 /// Status rows for every person `people` selects (alias p), zeros for those with no
 /// progress: a row per person keeps the figures' join the same size however many people
-/// have started training (see `add_status_rows`).
+/// have started training (see `add_status_rows`). Besides the counts, the modules whose
+/// curriculum they completed (and passed) as bit sets over `module.bit`, which a go-live's
+/// requirement tests (`requirement.rs`).
 fn rebuild_status(people: &str) -> String {
-    let of_role = "FROM curriculum_progress cp JOIN curriculum c ON c.id = cp.curriculum_id \
-         WHERE cp.person_id = p.id AND c.job_role = p.job_role AND cp.done >= cp.required";
+    let progress = "FROM curriculum_progress cp JOIN curriculum c ON c.id = cp.curriculum_id";
+    let complete = "WHERE cp.person_id = p.id AND c.job_role = p.job_role \
+         AND cp.done >= cp.required";
+    let of_role = format!("{progress} {complete}");
+    let modules = format!(
+        "SELECT CAST(COALESCE(SUM({}), 0) AS BIGINT) {progress} \
+         JOIN module m ON m.id = c.module_id {complete}",
+        super::requirement::module_bit("m")
+    );
     format!(
         "INSERT INTO training_status (person_id, program_id, complete, proficient, \
-         last_completed_on) SELECT p.id, p.program_id, \
+         last_completed_on, modules_complete, modules_proficient) SELECT p.id, p.program_id, \
          (SELECT COUNT(*) {of_role}), \
          (SELECT COUNT(*) {of_role} AND cp.proficiency_passed = TRUE), \
-         (SELECT MAX(cp.completed_on) {of_role}) \
+         (SELECT MAX(cp.completed_on) {of_role}), \
+         ({modules}), ({modules} AND cp.proficiency_passed = TRUE) \
          FROM person p WHERE {people}"
     )
 }
@@ -241,6 +253,14 @@ enum Shortfall {
     Proficiency,
 }
 
+/// A cell of the training figures: the active people of one job role at a site (or of
+/// no site).
+#[derive(Debug, Clone, Copy)]
+pub struct TrainingCell {
+    pub site_id: Option<SiteId>,
+    pub job_role: JobRole,
+}
+
 /// A page of people behind on their training.
 pub struct BehindPage {
     pub items: Vec<Behind>,
@@ -263,21 +283,29 @@ impl Store {
         refresh(&self.db, self.backend(), target).await
     }
 
-    /// Completion by site and job role among active people whose role has a curriculum.
+    /// Completion by site and job role among active people whose role requires a
+    /// curriculum under `requirement` (a go-live's, or every curriculum of the role).
     #[tracing::instrument(skip(self))]
     pub async fn completion_by_site_and_role(
         &self,
         program_id: i64,
         scope: &Scope,
+        requirement: &Requirement,
     ) -> StoreResult<Vec<CompletionCell>> {
         let Some((scoped, mut values)) = people_in_scope(scope) else {
             return Ok(Vec::new());
         };
+        let Required {
+            role_curricula,
+            complete,
+            proficient,
+            ..
+        } = Required::of(requirement);
         let sql = format!(
             "SELECT p.site_id AS site_id, p.job_role AS job_role, CAST(COUNT(*) AS BIGINT) AS people, \
-             CAST(SUM(CASE WHEN t.complete >= r.n THEN 1 ELSE 0 END) AS BIGINT) AS complete, \
-             CAST(SUM(CASE WHEN t.proficient >= r.n THEN 1 ELSE 0 END) AS BIGINT) AS proficient \
-             FROM person p JOIN {ROLE_CURRICULA} ON r.job_role = p.job_role \
+             CAST(SUM(CASE WHEN {complete} THEN 1 ELSE 0 END) AS BIGINT) AS complete, \
+             CAST(SUM(CASE WHEN {proficient} THEN 1 ELSE 0 END) AS BIGINT) AS proficient \
+             FROM person p JOIN {role_curricula} ON r.job_role = p.job_role \
              LEFT JOIN training_status t ON t.person_id = p.id \
              WHERE p.program_id = ? AND p.active = ?{scoped} GROUP BY p.site_id, p.job_role"
         );
@@ -384,21 +412,21 @@ impl Store {
             .collect())
     }
 
-    /// Active people of `job_role` at `site_id` who have not completed every curriculum of
-    /// their role, by name, with the required courses each still misses.
+    /// The active people of `cell` who have not completed every curriculum `requirement`
+    /// asks of their role, by name, with the required courses each still misses.
     #[tracing::instrument(skip(self))]
     pub async fn people_behind(
         &self,
         program_id: i64,
-        site_id: Option<SiteId>,
-        job_role: JobRole,
+        cell: &TrainingCell,
+        requirement: &Requirement,
         after: Option<&muster_domain::paging::Cursor>,
         limit: u64,
     ) -> StoreResult<BehindPage> {
         self.people_short(
             program_id,
-            site_id,
-            job_role,
+            cell,
+            &Required::of(requirement),
             Shortfall::Completion,
             after,
             limit,
@@ -406,21 +434,22 @@ impl Store {
         .await
     }
 
-    /// Active people of `job_role` at `site_id` who have completed their role's curricula
-    /// but not passed proficiency in every one (the readiness proficiency drill-down).
+    /// The active people of `cell` who have completed the curricula `requirement` asks of
+    /// their role but not passed proficiency in every one (the readiness proficiency
+    /// drill-down).
     #[tracing::instrument(skip(self))]
     pub async fn people_not_proficient(
         &self,
         program_id: i64,
-        site_id: Option<SiteId>,
-        job_role: JobRole,
+        cell: &TrainingCell,
+        requirement: &Requirement,
         after: Option<&muster_domain::paging::Cursor>,
         limit: u64,
     ) -> StoreResult<BehindPage> {
         self.people_short(
             program_id,
-            site_id,
-            job_role,
+            cell,
+            &Required::of(requirement),
             Shortfall::Proficiency,
             after,
             limit,
@@ -431,13 +460,13 @@ impl Store {
     async fn people_short(
         &self,
         program_id: i64,
-        site_id: Option<SiteId>,
-        job_role: JobRole,
+        cell: &TrainingCell,
+        required: &Required,
         shortfall: Shortfall,
         after: Option<&muster_domain::paging::Cursor>,
         limit: u64,
     ) -> StoreResult<BehindPage> {
-        let site = match site_id {
+        let site = match cell.site_id {
             Some(_) => "p.site_id = ?",
             None => "p.site_id IS NULL",
         };
@@ -445,17 +474,19 @@ impl Store {
             program_id.into(),
             program_id.into(),
             true.into(),
-            job_role.code().into(),
+            cell.job_role.code().into(),
         ];
-        values.extend(site_id.map(Value::from));
+        values.extend(cell.site_id.map(Value::from));
+        let (complete, proficient) = (&required.complete, &required.proficient);
         let mut sql = format!(
-            "SELECT p.id AS id, p.name AS name FROM person p JOIN {ROLE_CURRICULA} \
+            "SELECT p.id AS id, p.name AS name FROM person p JOIN {} \
              ON r.job_role = p.job_role LEFT JOIN training_status t ON t.person_id = p.id \
              WHERE p.program_id = ? AND p.active = ? AND p.job_role = ? AND {site} \
              AND {short}",
+            required.role_curricula,
             short = match shortfall {
-                Shortfall::Completion => "COALESCE(t.complete, 0) < r.n",
-                Shortfall::Proficiency => "t.complete >= r.n AND t.proficient < r.n",
+                Shortfall::Completion => format!("NOT {complete}"),
+                Shortfall::Proficiency => format!("{complete} AND NOT {proficient}"),
             }
         );
         if let Some(c) = after {
@@ -485,8 +516,9 @@ impl Store {
                    AND c.job_role = p.job_role \
                  JOIN curriculum_course cc ON cc.curriculum_id = c.id \
                  JOIN course k ON k.id = cc.course_id \
-                 WHERE p.id IN ({}) ORDER BY p.id, c.name, cc.position",
-                marks(ids.len())
+                 WHERE p.id IN ({}) AND {} ORDER BY p.id, c.name, cc.position",
+                marks(ids.len()),
+                required.curriculum
             );
             let values = ids.iter().map(|&i| i.into()).collect();
             for row in Needed::find_by_statement(statement(self.backend(), &sql, values))

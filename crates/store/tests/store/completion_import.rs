@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use muster_domain::access::Scope;
 use muster_domain::audit::Via;
 use muster_domain::import::{FileFormat, ImportCounts, ImportKind, ImportMode, ImportStatus};
+use muster_domain::provisioning::Requirement;
 use muster_domain::training::completion::{CompletionFilter, CompletionSource, CompletionSpec};
 use muster_store::import::{ImportOutcome, NewImport};
 use muster_store::training::CompletionTally;
@@ -157,7 +158,11 @@ async fn an_import_keeps_the_latest_completion_and_rebuilds_progress_before_it_c
     assert_eq!(progress[0].done, 2);
     let cells = db
         .store
-        .completion_by_site_and_role(w.actor.program_id, &Scope::Everything)
+        .completion_by_site_and_role(
+            w.actor.program_id,
+            &Scope::Everything,
+            &Requirement::AllOfRole,
+        )
         .await
         .unwrap();
     let site_a = cells.iter().find(|c| c.site_id == Some(w.site_a)).unwrap();

@@ -3,9 +3,10 @@
 //! Counts, pages, the status filter and the reasons agree on both.
 
 use chrono::NaiveDate;
-use muster_domain::access::Scope;
+use muster_domain::access::{Actor, Scope};
 use muster_domain::audit::Via;
 use muster_domain::module::ModuleDraft;
+use muster_domain::person::JobRole;
 use muster_domain::provisioning::{ProvisioningStatus, Requirement};
 use muster_domain::training::assessment::AssessmentDraft;
 use muster_domain::training::completion::{CompletionSource, CompletionSpec};
@@ -13,7 +14,8 @@ use muster_domain::training::course::CourseDraft;
 use muster_domain::training::curriculum::CurriculumDraft;
 use muster_domain::wave::WaveDraft;
 use muster_store::provisioning::ProvisioningFilter;
-use muster_store::{Change, Store};
+use muster_store::training::TrainingCell;
+use muster_store::{Change, Store, StoreError};
 
 use super::{person, program, site, support};
 
@@ -21,7 +23,11 @@ use super::{person, program, site, support};
 /// (complete and passed in both), nurse Nina (her role's one curriculum is Inpatient), all
 /// at one site; a wave taking Ambulatory live there and a wave listing no modules.
 struct World {
+    actor: Actor,
     program_id: i64,
+    site_a: i64,
+    /// Physician — Ambulatory.
+    ambulatory_md: i64,
     pat: i64,
     quinn: i64,
     rae: i64,
@@ -117,12 +123,15 @@ async fn world(store: &Store) -> World {
     let unscoped = wave("Big bang", Vec::new()).parse().unwrap();
     World {
         program_id: actor.program_id,
+        site_a,
+        ambulatory_md: curricula[0],
         pat,
         quinn: people[1],
         rae,
         nina: people[3],
         ambulatory_wave: store.create_wave(&change, ambulatory).await.unwrap().id,
         unscoped_wave: store.create_wave(&change, unscoped).await.unwrap().id,
+        actor,
     }
 }
 
@@ -134,7 +143,7 @@ async fn list(
     filter: ProvisioningFilter,
 ) -> Vec<(i64, ProvisioningStatus, Vec<String>)> {
     let requirement = &store
-        .provisioning_requirement(w.program_id, filter.wave_id)
+        .go_live_requirement(w.program_id, filter.wave_id)
         .await
         .unwrap();
     let page = |filter: ProvisioningFilter| async move {
@@ -207,7 +216,7 @@ async fn a_go_live_requires_only_the_curricula_of_the_modules_it_brings_live() {
     let w = world(&db.store).await;
     let requirement = db
         .store
-        .provisioning_requirement(w.program_id, Some(w.ambulatory_wave))
+        .go_live_requirement(w.program_id, Some(w.ambulatory_wave))
         .await
         .unwrap();
     assert_eq!(requirement.describe(), "Ambulatory");
@@ -270,7 +279,7 @@ async fn a_wave_listing_no_modules_keeps_the_rule_of_every_curriculum() {
     let w = world(&db.store).await;
     let requirement = db
         .store
-        .provisioning_requirement(w.program_id, Some(w.unscoped_wave))
+        .go_live_requirement(w.program_id, Some(w.unscoped_wave))
         .await
         .unwrap();
     assert_eq!(requirement, Requirement::AllOfRole);
@@ -290,4 +299,145 @@ async fn a_wave_listing_no_modules_keeps_the_rule_of_every_curriculum() {
         ProvisioningStatus::NotReady,
         "Pat lacks Inpatient"
     );
+}
+
+/// (job role, people, complete, proficient) per cell of the training figures.
+async fn figures(
+    store: &Store,
+    w: &World,
+    requirement: &Requirement,
+) -> Vec<(String, i64, i64, i64)> {
+    let mut cells: Vec<_> = store
+        .completion_by_site_and_role(w.program_id, &Scope::Everything, requirement)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            (
+                c.job_role.code().to_owned(),
+                c.people,
+                c.complete,
+                c.proficient,
+            )
+        })
+        .collect();
+    cells.sort();
+    cells
+}
+
+/// Who the drill-down lists as behind among the site's physicians, with what they miss.
+async fn behind(store: &Store, w: &World, requirement: &Requirement) -> Vec<(i64, Vec<String>)> {
+    let cell = TrainingCell {
+        site_id: Some(w.site_a),
+        job_role: JobRole::Physician,
+    };
+    store
+        .people_behind(w.program_id, &cell, requirement, None, 10)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|b| (b.person_id, b.missing))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_readiness_figures_for_a_go_live_count_its_modules_curricula_as_provisioning_does() {
+    let db = support::fresh().await;
+    let w = world(&db.store).await;
+    let ambulatory = db
+        .store
+        .go_live_requirement(w.program_id, Some(w.ambulatory_wave))
+        .await
+        .unwrap();
+    assert_eq!(
+        figures(&db.store, &w, &ambulatory).await,
+        [("physician".to_owned(), 3, 2, 2)],
+        "Pat and Rae have Ambulatory; nurses have nothing in this go-live's modules"
+    );
+    assert_eq!(
+        figures(&db.store, &w, &Requirement::AllOfRole).await,
+        [
+            ("nurse".to_owned(), 1, 0, 0),
+            ("physician".to_owned(), 3, 1, 1)
+        ],
+        "every curriculum: only Rae has both"
+    );
+    assert_eq!(
+        behind(&db.store, &w, &ambulatory).await,
+        [(w.quinn, vec!["Course AMB-MD".to_owned()])],
+        "the go-live's drill-down names only its modules' courses"
+    );
+    assert_eq!(
+        behind(&db.store, &w, &Requirement::AllOfRole).await,
+        [
+            (w.pat, vec!["Course IP-MD".to_owned()]),
+            (
+                w.quinn,
+                vec!["Course AMB-MD".to_owned(), "Course IP-MD".to_owned()]
+            )
+        ]
+    );
+
+    // The scorecard carries what it counted.
+    let card = db
+        .store
+        .scorecard(w.program_id, w.ambulatory_wave)
+        .await
+        .unwrap();
+    assert_eq!(card.required_modules, ambulatory.modules());
+    let card = db
+        .store
+        .scorecard(w.program_id, w.unscoped_wave)
+        .await
+        .unwrap();
+    assert!(card.required_modules.is_empty());
+
+    // Every rebuild keeps the module sets: Rae fails a later Ambulatory assessment.
+    let failed = AssessmentDraft {
+        person_id: Some(w.rae.to_string()),
+        curriculum_id: Some(w.ambulatory_md.to_string()),
+        score: Some("50".into()),
+        assessed_on: Some("2027-03-09".into()),
+        assessor: Some("Sofia Alvarez".into()),
+    };
+    let change = Change::new(&w.actor, Via::Api);
+    let failed = failed.parse().unwrap();
+    db.store.record_assessment(&change, failed).await.unwrap();
+    assert_eq!(
+        figures(&db.store, &w, &ambulatory).await,
+        [("physician".to_owned(), 3, 2, 1)],
+        "Rae is complete in Ambulatory, no longer proficient"
+    );
+}
+
+#[tokio::test]
+async fn a_program_has_at_most_63_modules_each_with_a_bit_of_its_own() {
+    let db = support::fresh().await;
+    let actor = program(&db.store).await;
+    let change = Change::new(&actor, Via::Api);
+    let draft = |n: usize| ModuleDraft {
+        code: Some(format!("M{n}")),
+        name: Some(format!("Module {n}")),
+        description: None,
+    };
+    let mut ids = Vec::new();
+    for n in 0..63 {
+        let module = db.store.create_module(&change, draft(n).parse().unwrap());
+        ids.push(module.await.unwrap().id);
+    }
+    let refused = db
+        .store
+        .create_module(&change, draft(63).parse().unwrap())
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Refused(why)) if why.contains("at most 63 modules")),
+        "{refused:?}"
+    );
+    // A deleted module's bit is free again.
+    db.store.delete_module(&change, ids[5]).await.unwrap();
+    db.store
+        .create_module(&change, draft(64).parse().unwrap())
+        .await
+        .unwrap();
 }

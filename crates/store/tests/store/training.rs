@@ -5,11 +5,13 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use muster_domain::access::{Actor, Scope};
 use muster_domain::audit::{AuditFilter, Via};
+use muster_domain::provisioning::Requirement;
 use muster_domain::training::assessment::AssessmentDraft;
 use muster_domain::training::completion::{CompletionFilter, CompletionSource, CompletionSpec};
 use muster_domain::training::course::CourseDraft;
 use muster_domain::training::curriculum::CurriculumDraft;
 use muster_domain::training::session::{EnrollmentStatus, SessionDraft};
+use muster_store::training::TrainingCell;
 use muster_store::{Change, Store, StoreError};
 
 use super::{inpatient, person, program, site, support};
@@ -304,7 +306,11 @@ async fn the_later_completion_wins_and_figures_follow_progress_by_site_and_role(
 
     let cells = db
         .store
-        .completion_by_site_and_role(w.actor.program_id, &Scope::Everything)
+        .completion_by_site_and_role(
+            w.actor.program_id,
+            &Scope::Everything,
+            &Requirement::AllOfRole,
+        )
         .await
         .unwrap();
     let cell = |site| cells.iter().find(|c| c.site_id == Some(site)).unwrap();
@@ -313,7 +319,11 @@ async fn the_later_completion_wins_and_figures_follow_progress_by_site_and_role(
     assert_eq!(cell(w.site_b).proficient, 0, "no assessment passed yet");
     let scoped = db
         .store
-        .completion_by_site_and_role(w.actor.program_id, &Scope::Sites(vec![w.site_b]))
+        .completion_by_site_and_role(
+            w.actor.program_id,
+            &Scope::Sites(vec![w.site_b]),
+            &Requirement::AllOfRole,
+        )
         .await
         .unwrap();
     assert_eq!(scoped.len(), 1);
@@ -322,8 +332,11 @@ async fn the_later_completion_wins_and_figures_follow_progress_by_site_and_role(
         .store
         .people_behind(
             w.actor.program_id,
-            Some(w.site_a),
-            muster_domain::person::JobRole::Nurse,
+            &TrainingCell {
+                site_id: Some(w.site_a),
+                job_role: muster_domain::person::JobRole::Nurse,
+            },
+            &Requirement::AllOfRole,
             None,
             10,
         )
@@ -371,7 +384,11 @@ async fn the_later_completion_wins_and_figures_follow_progress_by_site_and_role(
         .unwrap();
     let cells = db
         .store
-        .completion_by_site_and_role(w.actor.program_id, &Scope::Everything)
+        .completion_by_site_and_role(
+            w.actor.program_id,
+            &Scope::Everything,
+            &Requirement::AllOfRole,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -407,7 +424,11 @@ async fn the_later_completion_wins_and_figures_follow_progress_by_site_and_role(
         .unwrap();
     let cells = db
         .store
-        .completion_by_site_and_role(w.actor.program_id, &Scope::Everything)
+        .completion_by_site_and_role(
+            w.actor.program_id,
+            &Scope::Everything,
+            &Requirement::AllOfRole,
+        )
         .await
         .unwrap();
     assert!(cells.iter().all(|c| c.complete == 0), "{cells:?}");

@@ -125,7 +125,7 @@ pub async fn asked(
     };
     let requirement = state
         .store
-        .provisioning_requirement(program, filter.wave_id)
+        .go_live_requirement(program, filter.wave_id)
         .await?;
     Ok(Asked {
         filter,

@@ -425,7 +425,7 @@ fn frozen_page(
                 (title, here),
             ],
         ),
-        intro,
+        intro: [intro, vec![("Training counted", view::counted(card))]].concat(),
         heads: view::heads(card),
         rows: view::rows(card),
     };

@@ -170,6 +170,8 @@ struct WavePage {
     layout: Layout,
     wave_id: i64,
     go_live: chrono::NaiveDate,
+    /// Which curricula the training measures count.
+    counted: String,
     heads: Vec<Head>,
     rows: Vec<Row>,
     checkpoints: Vec<CheckpointRow>,
@@ -315,6 +317,7 @@ pub(super) async fn wave_response(
         ),
         wave_id: id,
         go_live: card.go_live,
+        counted: view::counted(&card),
         heads: view::heads(&card),
         rows: view::rows(&card),
         checkpoints,

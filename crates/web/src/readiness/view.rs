@@ -2,6 +2,7 @@
 //! the only signal), with a link to what is behind it; and the trend as a small SVG line
 //! with the same figures in a table.
 
+use muster_domain::provisioning::Requirement;
 use muster_domain::readiness::scorecard::{Scorecard, SiteCard};
 use muster_domain::readiness::{Criterion, Measure, Overall, Rag, Rating};
 
@@ -55,16 +56,31 @@ pub fn overall_view(o: &Overall) -> CellView {
     }
 }
 
+/// Which curricula the card's training measures counted: its go-live's modules', or all
+/// of each role's.
+pub fn counted(card: &Scorecard) -> String {
+    match Requirement::of_wave(card.required_modules.clone()) {
+        all @ Requirement::AllOfRole => all.describe(),
+        modules => format!(
+            "the curricula of this go-live's modules: {}",
+            modules.describe()
+        ),
+    }
+}
+
 /// Where a cell drills down to: the people or items behind the figure.
 pub fn drill_down(wave_id: i64, site: &SiteCard, c: &Criterion) -> Option<String> {
     let s = site.site_id;
     match c.measure {
-        Measure::TrainingCompletion => site
-            .training_role
-            .map(|r| format!("/training/cells?site_id={s}&job_role={}", r.code())),
+        Measure::TrainingCompletion => site.training_role.map(|r| {
+            format!(
+                "/training/cells?site_id={s}&job_role={}&wave_id={wave_id}",
+                r.code()
+            )
+        }),
         Measure::ProficiencyPassRate => site.proficiency_role.map(|r| {
             format!(
-                "/training/cells?site_id={s}&job_role={}&shortfall=proficiency",
+                "/training/cells?site_id={s}&job_role={}&shortfall=proficiency&wave_id={wave_id}",
                 r.code()
             )
         }),

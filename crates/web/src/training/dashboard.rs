@@ -10,10 +10,12 @@ use muster_domain::access::{AccessRole, Action, Place, Subject};
 use muster_domain::audit::Via;
 use muster_domain::paging::Cursor;
 use muster_domain::person::JobRole;
+use muster_domain::provisioning::Requirement;
 use muster_domain::site::Site;
 use muster_domain::training::follow_up::Suggested;
 use muster_domain::training::progress::{Band, Behind, CompletionCell, percent};
 use muster_store::Change;
+use muster_store::training::TrainingCell;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -119,7 +121,11 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     }
     let cells = state
         .store
-        .completion_by_site_and_role(actor.program_id, &actor.read_scope(Subject::TrainingRecord))
+        .completion_by_site_and_role(
+            actor.program_id,
+            &actor.read_scope(Subject::TrainingRecord),
+            &Requirement::AllOfRole,
+        )
         .await?;
     let lookup = Lookup::load(&state.store, actor.program_id).await?;
     let (roles, rows) = matrix(&cells, &lookup.sites);
@@ -145,7 +151,7 @@ pub async fn api(
     Ok(Json(
         state
             .store
-            .completion_by_site_and_role(actor.program_id, &scope)
+            .completion_by_site_and_role(actor.program_id, &scope, &Requirement::AllOfRole)
             .await?,
     ))
 }
@@ -157,6 +163,9 @@ pub struct CellQuery {
     /// "proficiency": the people complete but not proficient (readiness drill-down);
     /// otherwise those not yet complete.
     pub shortfall: Option<String>,
+    /// A go-live: only the curricula of the modules it brings live count (the readiness
+    /// scorecard's drill-down); otherwise every curriculum of the role.
+    pub wave_id: Option<String>,
     pub cursor: Option<String>,
 }
 
@@ -166,6 +175,8 @@ struct CellPage {
     layout: Layout,
     people: Vec<Behind>,
     site_id: Option<i64>,
+    /// The go-live and the modules whose curricula count, for a wave's drill-down.
+    required: Option<(String, String)>,
     next_href: Option<String>,
     may_suggest: bool,
 }
@@ -202,13 +213,24 @@ pub async fn cell(
         }
     };
     let store = &state.store;
+    let wave = match filter_id("wave_id", &q.wave_id)? {
+        Some(id) => Some(store.wave(actor.program_id, id).await?),
+        None => None,
+    };
+    let requirement = store
+        .go_live_requirement(actor.program_id, wave.as_ref().map(|w| w.id))
+        .await?;
+    let cell = TrainingCell {
+        site_id,
+        job_role: role,
+    };
     let page = if proficiency {
         store
-            .people_not_proficient(actor.program_id, site_id, role, cursor.as_ref(), 100)
+            .people_not_proficient(actor.program_id, &cell, &requirement, cursor.as_ref(), 100)
             .await?
     } else {
         store
-            .people_behind(actor.program_id, site_id, role, cursor.as_ref(), 100)
+            .people_behind(actor.program_id, &cell, &requirement, cursor.as_ref(), 100)
             .await?
     };
     let site_name = match site_id {
@@ -221,8 +243,12 @@ pub async fn cell(
     } else {
         ("", "not yet complete")
     };
+    let wave_param = wave
+        .as_ref()
+        .map(|w| format!("&wave_id={}", w.id))
+        .unwrap_or_default();
     let here = format!(
-        "/training/cells?site_id={site_param}&job_role={}{shortfall}",
+        "/training/cells?site_id={site_param}&job_role={}{shortfall}{wave_param}",
         role.code()
     );
     let title = format!("{} at {site_name}: {what}", role.label());
@@ -238,6 +264,7 @@ pub async fn cell(
             .next_cursor
             .map(|c| format!("{here}&cursor={}", c.encode())),
         people: page.items,
+        required: wave.map(|w| (w.name, requirement.describe())),
         may_suggest: site_id.is_some_and(|s| {
             actor.may_at(
                 Action::Create,
