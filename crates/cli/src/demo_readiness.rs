@@ -1,4 +1,4 @@
-//! The demo's readiness: the standard criteria (four computed, four attested), the go-live
+//! The demo's readiness: the standard criteria (five computed, four attested), the go-live
 //! decision right held by the executive steering committee (the demo executive records it),
 //! attestations for the first wave's sites, and, in the small demo, two past assessments
 //! (T-120 and T-90) so that the trend has points. The lagging site comes out red.
@@ -42,6 +42,13 @@ const CRITERIA: &[(&str, &str, i64, &str, &str)] = &[
         15,
         "Command center lead",
         "No P1 or P2 ticket open at the site.",
+    ),
+    (
+        "Plan milestones on track",
+        "plan_milestones",
+        10,
+        "Program management office",
+        "Every milestone of the wave and the site held to a date is reached or forecast on time.",
     ),
     (
         "Devices deployed",

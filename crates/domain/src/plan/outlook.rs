@@ -80,6 +80,25 @@ pub struct TimelineMilestone {
     pub go_live: bool,
 }
 
+impl TimelineMilestone {
+    /// Not reached and forecast after the date it is held to.
+    pub fn late(&self) -> bool {
+        !self.done && self.deadline.is_some_and(|d| self.forecast > d)
+    }
+}
+
+/// The share of a site's milestones in a wave that are on track, in percent: of the
+/// wave's own milestones and the site's, those held to a date (reached, or not late for
+/// it). `None` when none is held to a date: there is nothing to be on track for.
+pub fn milestones_on_track(timeline: &[TimelineMilestone], site: SiteId) -> Option<f64> {
+    let held: Vec<&TimelineMilestone> = timeline
+        .iter()
+        .filter(|m| m.site_id.is_none_or(|s| s == site) && m.deadline.is_some())
+        .collect();
+    let on_track = held.iter().filter(|m| !m.late()).count();
+    (!held.is_empty()).then(|| on_track as f64 * 100.0 / held.len() as f64)
+}
+
 /// A task on the driving path of a wave's go-live.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -150,27 +169,6 @@ pub fn outlook(
 ) -> WaveOutlook {
     let go_live = plan.go_live(wave);
     let go_live_index = plan.go_lives.get(&wave.id).copied();
-    let mut timeline: Vec<TimelineMilestone> = milestones
-        .iter()
-        .map(|&i| {
-            let (t, d) = (&plan.tasks[i], &plan.dates[i]);
-            let deadline = t
-                .constraint_kind
-                .filter(|k| !k.on_start() && k.is_ceiling())
-                .and(t.constraint_date);
-            TimelineMilestone {
-                task_id: t.id,
-                name: t.name.clone(),
-                site_id: t.site_id,
-                forecast: t.actual_finish.filter(|_| d.done).unwrap_or(d.early_finish),
-                deadline,
-                done: d.done,
-                critical: d.critical,
-                go_live: Some(i) == go_live_index,
-            }
-        })
-        .collect();
-    timeline.sort_by_key(|m| (m.forecast, m.task_id));
     let driving_path = go_live_index
         .map(|i| links.driving_path(i, DRIVING_STEPS, plan.working_days))
         .unwrap_or_default()
@@ -193,9 +191,41 @@ pub fn outlook(
         scale: scale_inputs(wave, headcounts).index(),
         wave: wave.clone(),
         go_live,
-        milestones: timeline,
+        milestones: timeline(wave, plan, milestones),
         driving_path,
     }
+}
+
+/// `wave`'s milestones (`milestones` are their indexes, `milestones_by_wave`) by forecast
+/// date, each with the date it is held to.
+pub fn timeline(
+    wave: &Wave,
+    plan: &ScheduledPlan<'_>,
+    milestones: &[usize],
+) -> Vec<TimelineMilestone> {
+    let go_live_index = plan.go_lives.get(&wave.id).copied();
+    let mut timeline: Vec<TimelineMilestone> = milestones
+        .iter()
+        .map(|&i| {
+            let (t, d) = (&plan.tasks[i], &plan.dates[i]);
+            let deadline = t
+                .constraint_kind
+                .filter(|k| !k.on_start() && k.is_ceiling())
+                .and(t.constraint_date);
+            TimelineMilestone {
+                task_id: t.id,
+                name: t.name.clone(),
+                site_id: t.site_id,
+                forecast: t.actual_finish.filter(|_| d.done).unwrap_or(d.early_finish),
+                deadline,
+                done: d.done,
+                critical: d.critical,
+                go_live: Some(i) == go_live_index,
+            }
+        })
+        .collect();
+    timeline.sort_by_key(|m| (m.forecast, m.task_id));
+    timeline
 }
 
 /// A wave's go-live before and after a change.

@@ -26,6 +26,7 @@ choice!(
         ProficiencyPassRate = ("proficiency_pass_rate", "Proficiency pass rate (%)"),
         ChampionCoverage = ("champion_coverage", "Units and shifts with champion coverage met (%)"),
         OpenCriticalTickets = ("open_critical_tickets", "Open P1 and P2 tickets"),
+        PlanMilestones = ("plan_milestones", "Plan milestones on track (%)"),
         Attested = ("attested", "Attested by the owner with evidence"),
     }
 );
@@ -37,13 +38,15 @@ impl Measure {
     }
 
     /// A sensible threshold and amber band for a new criterion on this measure: the figures
-    /// the issue names (training 90 %, proficiency 85 %, coverage met, no open critical ticket).
+    /// the issue names (training 90 %, proficiency 85 %, coverage met, no open critical ticket,
+    /// every plan milestone on track; amber with one in five late).
     pub fn default_threshold(self) -> (f64, f64) {
         match self {
             Measure::TrainingCompletion => (90.0, 10.0),
             Measure::ProficiencyPassRate => (85.0, 10.0),
             Measure::ChampionCoverage => (100.0, 20.0),
             Measure::OpenCriticalTickets => (0.0, 5.0),
+            Measure::PlanMilestones => (100.0, 20.0),
             Measure::Attested => (1.0, 0.0),
         }
     }

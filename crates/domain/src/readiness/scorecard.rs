@@ -33,6 +33,9 @@ pub struct SiteFigures {
     pub open_critical_tickets: i64,
     /// Cells (unit x shift) meeting the champion target, percent; `None` until measured.
     pub champion_coverage: Option<f64>,
+    /// The wave's and the site's plan milestones held to a date that are on track,
+    /// percent (`plan::outlook::milestones_on_track`); `None` when none is held to one.
+    pub plan_milestones: Option<f64>,
     /// The latest attestation of each attested criterion at this site.
     pub attested: HashMap<CriterionId, Attestation>,
 }
@@ -115,6 +118,7 @@ pub fn rate(criterion: &Criterion, figures: &SiteFigures) -> Rating {
         Measure::ProficiencyPassRate => figures.proficiency.map(|f| f.percent as f64),
         Measure::ChampionCoverage => figures.champion_coverage,
         Measure::OpenCriticalTickets => Some(figures.open_critical_tickets as f64),
+        Measure::PlanMilestones => figures.plan_milestones,
         Measure::Attested => attested.map(Attestation::value),
     };
     let rag = match (criterion.measure, attested) {

@@ -1,16 +1,19 @@
 //! A wave's live scorecard. Each measure is one aggregate query over the wave's sites
 //! (training and proficiency from the per-person status rows, open P1/P2 tickets from the
-//! ticket index by site and status, the latest attestations), so its cost follows sites and
-//! criteria, never the number of completions or tickets behind them.
+//! ticket index by site and status, the latest attestations; the plan's milestones from
+//! the schedule kept in memory), so its cost follows sites and criteria, never the number
+//! of completions or tickets behind them.
 
 use std::collections::HashMap;
 
 use chrono::Utc;
 use muster_domain::access::Scope;
+use muster_domain::plan::outlook::{milestones_by_wave, milestones_on_track, timeline};
 use muster_domain::readiness::Measure;
 use muster_domain::readiness::scorecard::{Scorecard, SiteFigures, site_card, training_figures};
 use muster_domain::site::SiteId;
 use muster_domain::ticket::{Priority, Status};
+use muster_domain::wave::Wave;
 use sea_orm::{FromQueryResult, Value};
 
 use crate::Store;
@@ -32,6 +35,34 @@ async fn champion_coverage(store: &Store, program_id: i64) -> StoreResult<HashMa
         .into_iter()
         .filter(|c| c.cells > 0)
         .map(|c| (c.site_id, c.cells_met as f64 * 100.0 / c.cells as f64))
+        .collect())
+}
+
+/// Each site's plan milestones on track in `wave`, percent (`milestones_on_track`), from
+/// the plan as scheduled today (kept in memory: `Store::plan_schedule`). Nothing when the
+/// plan cannot be scheduled: its dates mean nothing then.
+async fn plan_milestones(
+    store: &Store,
+    program_id: i64,
+    wave: &Wave,
+) -> StoreResult<HashMap<SiteId, f64>> {
+    let plan = store
+        .plan_schedule(program_id, Utc::now().date_naive())
+        .await?;
+    if plan.error.is_some() {
+        return Ok(HashMap::new());
+    }
+    let by_wave = milestones_by_wave(&plan.tasks, &plan.outline.summary);
+    let working = |from, to| plan.working_days(from, to);
+    let line = timeline(
+        wave,
+        &plan.scheduled_plan(&working),
+        by_wave.get(&wave.id).map_or(&[], Vec::as_slice),
+    );
+    Ok(wave
+        .site_ids
+        .iter()
+        .filter_map(|&site| milestones_on_track(&line, site).map(|p| (site, p)))
         .collect())
 }
 
@@ -77,6 +108,13 @@ impl Store {
             for (site, percent) in champion_coverage(self, program_id).await? {
                 if let Some(f) = figures.get_mut(&site) {
                     f.champion_coverage = Some(percent);
+                }
+            }
+        }
+        if uses(Measure::PlanMilestones) {
+            for (site, percent) in plan_milestones(self, program_id, &wave).await? {
+                if let Some(f) = figures.get_mut(&site) {
+                    f.plan_milestones = Some(percent);
                 }
             }
         }

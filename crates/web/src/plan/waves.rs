@@ -208,7 +208,7 @@ fn card(o: &WaveOutlook, axis: &Axis, lookup: &Lookup, waves: &[WaveOutlook]) ->
             deadline: m.deadline.map(|d| d.to_string()).unwrap_or_default(),
             state: if m.done {
                 "reached".into()
-            } else if m.deadline.is_some_and(|d| m.forecast > d) {
+            } else if m.late() {
                 "late for its date".into()
             } else if m.critical {
                 "on the critical path".into()

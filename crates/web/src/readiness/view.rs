@@ -85,6 +85,7 @@ pub fn drill_down(wave_id: i64, site: &SiteCard, c: &Criterion) -> Option<String
             )
         }),
         Measure::ChampionCoverage => Some(format!("/champions/coverage?site_id={s}")),
+        Measure::PlanMilestones => Some(format!("/plan/waves#wave-{wave_id}-timeline")),
         Measure::OpenCriticalTickets => Some(format!(
             "/readiness/waves/{wave_id}/sites/{s}#criterion-{}",
             c.id

@@ -292,3 +292,45 @@ fn a_move_must_fit_the_waves_as_they_are() {
         Some("Laboratory is not in Wave 1's scope")
     );
 }
+
+fn mark(
+    site_id: Option<SiteId>,
+    forecast: &str,
+    deadline: Option<&str>,
+    done: bool,
+) -> TimelineMilestone {
+    TimelineMilestone {
+        task_id: 1,
+        name: "M".into(),
+        site_id,
+        forecast: forecast.parse().unwrap(),
+        deadline: deadline.map(|d| d.parse().unwrap()),
+        done,
+        critical: false,
+        go_live: false,
+    }
+}
+
+#[test]
+fn a_sites_milestones_on_track_are_the_wave_s_and_its_own_held_to_a_date() {
+    let line = [
+        // The wave's: on time, and late.
+        mark(None, "2027-03-01", Some("2027-03-05"), false),
+        mark(None, "2027-03-09", Some("2027-03-05"), false),
+        // Site 1's: reached after its date (reached is on track), and with no date.
+        mark(Some(1), "2027-03-09", Some("2027-03-05"), true),
+        mark(Some(1), "2027-04-01", None, false),
+        // Site 2's: late.
+        mark(Some(2), "2027-03-09", Some("2027-03-08"), false),
+    ];
+    assert!(line[1].late() && line[4].late());
+    assert!(!line[0].late() && !line[2].late() && !line[3].late());
+    assert_eq!(milestones_on_track(&line, 1), Some(200.0 / 3.0));
+    assert_eq!(milestones_on_track(&line, 2), Some(100.0 / 3.0));
+    assert_eq!(milestones_on_track(&line, 3), Some(50.0), "the wave's only");
+    assert_eq!(
+        milestones_on_track(&line[3..4], 1),
+        None,
+        "nothing held to a date: nothing to be on track for"
+    );
+}

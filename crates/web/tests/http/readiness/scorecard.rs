@@ -2,9 +2,11 @@
 
 use axum::http::{Method, StatusCode};
 use muster_domain::access::AccessRole;
+use serde_json::{Value, json};
 
 use super::{attest, overall, rag, setup, train_one};
 use crate::support::TestApp;
+use crate::training::{created, id};
 
 #[tokio::test]
 async fn the_scorecard_rates_each_criterion_by_its_threshold_and_weighs_the_overall() {
@@ -164,4 +166,86 @@ async fn the_pages_label_every_colour_and_drill_down_to_what_is_behind_it() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let index = app.page(&session, "/readiness").await;
     assert!(index.body.contains("Wave R") && index.body.contains("Not decided"));
+}
+
+/// Site A's rating and value of `criterion` on `wave`'s scorecard.
+async fn site_a_figure(app: &TestApp, token: &str, wave: i64, criterion: i64) -> (String, Value) {
+    let url = format!("/api/v1/readiness/scorecard?wave_id={wave}");
+    let card = app.api(token, Method::GET, &url, None).await.json();
+    let value = card["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["site_id"] == app.f.site_a)
+        .unwrap()["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["criterion_id"] == criterion)
+        .unwrap()["value"]
+        .clone();
+    (rag(&card, app.f.site_a, criterion), value)
+}
+
+#[tokio::test]
+async fn plan_milestones_on_track_are_measured_from_the_schedule_per_site() {
+    let app = TestApp::new().await;
+    // Wave 1 goes live at sites A and B; its go-live milestone, held to 31 March, is
+    // forecast 8 April (site A's 20 days of walkthroughs).
+    let change = muster_store::Change::new(&app.operator, muster_domain::audit::Via::Cli);
+    let plan =
+        muster_store::testing::two_waves(&app.store, &change, app.f.site_a, app.f.site_b).await;
+    let lead = app.token(AccessRole::ProgramLead).await;
+    let criterion = json!({"name": "Plan on track", "measure": "plan_milestones", "weight": 10,
+        "owner": "PMO"});
+    let criterion = id(&created(&app, &lead, "/api/v1/readiness/criteria", criterion).await);
+    let card = |site| {
+        let (app, lead) = (&app, lead.clone());
+        async move {
+            let url = format!("/api/v1/readiness/scorecard?wave_id={}", plan.wave_1);
+            let card = app.api(&lead, Method::GET, &url, None).await.json();
+            rag(&card, site, criterion)
+        }
+    };
+    assert_eq!(
+        site_a_figure(&app, &lead, plan.wave_1, criterion).await,
+        ("red".into(), json!(0.0)),
+        "the wave's one milestone held to a date is late"
+    );
+    assert_eq!(card(app.f.site_b).await, "red");
+
+    // Site A's own milestone, held to a date it meets; and one held to nothing.
+    for (name, date) in [
+        ("Site A signed off", Some("2027-12-31")),
+        ("Site A party", None),
+    ] {
+        let task = json!({"name": name, "duration": "0", "wave_id": plan.wave_1.to_string(),
+            "site_id": app.f.site_a.to_string(), "constraint_kind": date.map(|_| "fnlt"),
+            "constraint_date": date});
+        created(&app, &lead, "/api/v1/tasks", task).await;
+    }
+    assert_eq!(
+        site_a_figure(&app, &lead, plan.wave_1, criterion).await,
+        ("red".into(), json!(50.0)),
+        "one of site A's two milestones held to a date is on track"
+    );
+    assert_eq!(
+        card(app.f.site_b).await,
+        "red",
+        "site A's milestone is not B's"
+    );
+
+    // The cell drills down to the wave's timeline.
+    let session = app.sign_in(AccessRole::ProgramLead).await;
+    let page = app
+        .page(&session, &format!("/readiness/waves/{}", plan.wave_1))
+        .await;
+    let drill = format!("/plan/waves#wave-{}-timeline", plan.wave_1);
+    assert!(page.body.contains(&drill), "{drill}: {}", page.body);
+    let criteria = app.page(&session, "/readiness/criteria/new").await;
+    assert!(
+        criteria.body.contains("Plan milestones on track (%)"),
+        "the measure is offered: {}",
+        criteria.body
+    );
 }
