@@ -37,3 +37,5 @@ WHERE complete > 0;
 DROP INDEX ix_training_status_figures;
 CREATE INDEX ix_training_status_figures ON training_status
     (person_id, complete, proficient, modules_complete, modules_proficient);
+-- The recreated index needs its statistics (see 0029).
+ANALYZE training_status;

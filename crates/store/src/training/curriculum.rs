@@ -13,7 +13,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder,
 };
 
-use super::progress::{Target, refresh};
+use super::progress::{Target, refresh, without_curriculum};
 use crate::audit::Change;
 use crate::entity::{assessment, curriculum};
 use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
@@ -266,7 +266,8 @@ impl Store {
         }
     }
 
-    /// Refused while assessments were taken against it; its progress rows go with it.
+    /// Refused while assessments were taken against it; its progress rows go with it, and
+    /// its program's status rows are rebuilt without it.
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_curriculum(
         &self,
@@ -284,7 +285,8 @@ impl Store {
                 before.name
             )));
         }
-        self.delete_audited::<curriculum::Entity, _>(change, ENTITY, id, &before)
+        let first = without_curriculum(self.backend(), change.program_id(), id);
+        self.delete_audited_after::<curriculum::Entity, _>(change, ENTITY, id, &before, first)
             .await
     }
 }

@@ -142,6 +142,31 @@ fn rebuild_status(people: &str) -> String {
     )
 }
 
+/// The statements that take curriculum `curriculum_id`'s progress rows away and rebuild
+/// the status rows of its program without them, for its deletion (in its transaction,
+/// before the curriculum row goes): else a person's counts and module sets would still
+/// hold a curriculum that no longer exists.
+pub(crate) fn without_curriculum(
+    backend: Backend,
+    program_id: i64,
+    curriculum_id: i64,
+) -> Vec<Statement> {
+    let program = vec![Value::from(program_id)];
+    vec![
+        statement(
+            backend,
+            "DELETE FROM curriculum_progress WHERE curriculum_id = ?",
+            vec![curriculum_id.into()],
+        ),
+        statement(
+            backend,
+            "DELETE FROM training_status WHERE program_id = ?",
+            program.clone(),
+        ),
+        statement(backend, &rebuild_status("p.program_id = ?"), program),
+    ]
+}
+
 /// Gives each person of program `program_id` with an id above `after_id` who has no status
 /// row one of nothing done yet. Every person has one (new people get theirs here, in the
 /// transaction that creates them), so that the figures by site and role join as many status

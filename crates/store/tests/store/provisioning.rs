@@ -441,3 +441,85 @@ async fn a_program_has_at_most_63_modules_each_with_a_bit_of_its_own() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_deleted_curriculum_no_longer_counts_in_anyones_training() {
+    let db = support::fresh().await;
+    let w = world(&db.store).await;
+    let change = Change::new(&w.actor, Via::Api);
+    // A third physician curriculum, in a module of its own, which Pat completes (not
+    // assessed, so it may be deleted).
+    let draft = ModuleDraft {
+        code: Some("ED".into()),
+        name: Some("Emergency".into()),
+        description: None,
+    };
+    let ed = db
+        .store
+        .create_module(&change, draft.parse().unwrap())
+        .await;
+    let ed = ed.unwrap().id;
+    let course = CourseDraft {
+        code: Some("ED-MD".into()),
+        title: Some("Course ED-MD".into()),
+        kind: Some("e_learning".into()),
+        hours: Some("1".into()),
+        module_id: Some(ed.to_string()),
+        ..Default::default()
+    };
+    let course = db
+        .store
+        .create_course(&change, course.parse().unwrap())
+        .await;
+    let course = course.unwrap().id;
+    let curriculum = CurriculumDraft {
+        name: Some("Physician — Emergency".into()),
+        job_role: Some("physician".into()),
+        module_id: Some(ed.to_string()),
+        course_ids: Some(vec![course]),
+        expected_hours: None,
+        pass_mark: Some("80".into()),
+    };
+    let curriculum = db
+        .store
+        .create_curriculum(&change, curriculum.parse().unwrap());
+    let curriculum = curriculum.await.unwrap().id;
+    let done = CompletionSpec {
+        person_id: w.pat,
+        course_id: course,
+        completed_on: NaiveDate::from_ymd_opt(2027, 3, 3).unwrap(),
+        source: CompletionSource::Muster,
+        score: None,
+    };
+    db.store.record_completion(&change, done).await.unwrap();
+    assert_eq!(
+        figures(&db.store, &w, &Requirement::AllOfRole).await,
+        [
+            ("nurse".to_owned(), 1, 0, 0),
+            ("physician".to_owned(), 3, 0, 0)
+        ],
+        "three curricula now: nobody has all"
+    );
+
+    db.store
+        .delete_curriculum(&change, curriculum)
+        .await
+        .unwrap();
+    assert_eq!(
+        figures(&db.store, &w, &Requirement::AllOfRole).await,
+        [
+            ("nurse".to_owned(), 1, 0, 0),
+            ("physician".to_owned(), 3, 1, 1)
+        ],
+        "Rae has both that are left; Pat's Emergency no longer makes up for Inpatient"
+    );
+    let emergency = Requirement::of_wave(vec![muster_domain::provisioning::RequiredModule {
+        id: ed,
+        name: "Emergency".into(),
+    }]);
+    assert_eq!(
+        figures(&db.store, &w, &emergency).await,
+        [],
+        "no role has a curriculum in Emergency any more"
+    );
+}
