@@ -78,6 +78,7 @@ pub(crate) fn describe_uses(uses: &[(u64, &str)]) -> Option<String> {
         .map(|(n, what)| match (*n, *what) {
             (1, what) => format!("1 {what}"),
             (n, "person") => format!("{n} people"),
+            (n, "curriculum") => format!("{n} curricula"),
             (n, what) => format!("{n} {what}s"),
         })
         .collect();

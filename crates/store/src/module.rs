@@ -4,11 +4,12 @@ use chrono::Utc;
 use muster_domain::module::{Module, ModuleId, ModuleSpec};
 use muster_domain::paging::{Cursor, Page};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::audit::Change;
 use crate::entity::{decision_right, known_issue, module, support_team};
 use crate::error::{StoreError, StoreResult, UniqueField, describe_uses};
+use crate::raw::statement;
 use crate::{Store, paging};
 
 const ENTITY: &str = "module";
@@ -30,6 +31,25 @@ const UNIQUE: &[UniqueField] = &[
 /// How many modules a program may have: each has a bit of its own in a person's
 /// training status (migration 0030).
 pub const MODULES_PER_PROGRAM: i64 = 63;
+
+/// The other rows that name a module, counted in one statement (six values: the module).
+const OTHER_USES: &str = "SELECT \
+     (SELECT COUNT(*) FROM ticket WHERE module_id = ?) AS tickets, \
+     (SELECT COUNT(*) FROM change_request WHERE module_id = ?) AS change_requests, \
+     (SELECT COUNT(*) FROM course WHERE module_id = ?) AS courses, \
+     (SELECT COUNT(*) FROM curriculum WHERE module_id = ?) AS curricula, \
+     (SELECT COUNT(*) FROM plan_task WHERE module_id = ?) AS tasks, \
+     (SELECT COUNT(*) FROM lesson WHERE module_id = ?) AS lessons";
+
+#[derive(FromQueryResult)]
+struct OtherUses {
+    tickets: i64,
+    change_requests: i64,
+    courses: i64,
+    curricula: i64,
+    tasks: i64,
+    lessons: i64,
+}
 
 fn to_module(m: module::Model) -> Module {
     Module {
@@ -170,7 +190,9 @@ impl Store {
         .await
     }
 
-    /// Deletes a module no support team, known issue, decision right, champion or wave names.
+    /// Deletes a module nothing names: refused, saying what does, while a support team,
+    /// known issue, decision right, champion, wave, ticket, change request, course,
+    /// curriculum, plan task or lesson does.
     #[tracing::instrument(skip(self, change))]
     pub async fn delete_module(&self, change: &Change<'_>, id: ModuleId) -> StoreResult<()> {
         let before = self.module(change.program_id(), id).await?;
@@ -194,12 +216,23 @@ impl Store {
             .filter(crate::entity::wave_module::Column::ModuleId.eq(id))
             .count(db)
             .await?;
+        let other =
+            OtherUses::find_by_statement(statement(self.backend(), OTHER_USES, vec![id.into(); 6]))
+                .one(db)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt("a count returned no row".into()))?;
         let uses = describe_uses(&[
             (teams, "support team"),
             (issues, "known issue"),
             (rights, "decision right"),
             (champions, "champion"),
             (waves, "wave"),
+            (other.tickets as u64, "ticket"),
+            (other.change_requests as u64, "change request"),
+            (other.courses as u64, "course"),
+            (other.curricula as u64, "curriculum"),
+            (other.tasks as u64, "plan task"),
+            (other.lessons as u64, "lesson"),
         ]);
         if let Some(uses) = uses {
             return Err(StoreError::InUse(format!(

@@ -523,3 +523,19 @@ async fn a_deleted_curriculum_no_longer_counts_in_anyones_training() {
         "no role has a curriculum in Emergency any more"
     );
 }
+
+#[tokio::test]
+async fn a_module_in_use_is_kept_with_what_names_it() {
+    let db = support::fresh().await;
+    let w = world(&db.store).await;
+    let change = Change::new(&w.actor, Via::Api);
+    let modules = db.store.all_modules(w.program_id).await.unwrap();
+    let inpatient = modules.iter().find(|m| m.code == "IP").unwrap().id;
+    match db.store.delete_module(&change, inpatient).await {
+        Err(StoreError::InUse(why)) => assert_eq!(
+            why, "module IP is still named by 2 courses, 2 curricula",
+            "the courses and curricula, not a database error"
+        ),
+        other => panic!("expected the module kept, got {other:?}"),
+    }
+}
