@@ -1,7 +1,11 @@
 //! The training forecast's figures: per site of a wave, how many active people need
-//! training, how many have completed it, and how many had by the start of the pace window.
-//! One grouped query over people and their `training_status` row, so its cost follows
+//! training for its go-live (its modules' curricula, `training::requirement`), how many have
+//! completed it, and how many had by the start of the pace window. One grouped query per
+//! wave over people and their `training_status` row (and, for a go-live's modules, the
+//! complete people's progress rows for the day they completed the set), so its cost follows
 //! sites and people, never the completion rows; the projection is the domain's `forecast`.
+
+use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 use muster_domain::access::Scope;
@@ -9,7 +13,8 @@ use muster_domain::readiness::forecast::{Progress, SiteForecast, WINDOW_DAYS, fo
 use muster_domain::wave::WaveId;
 use sea_orm::{FromQueryResult, Value};
 
-use super::progress::{ROLE_CURRICULA, people_in_scope};
+use super::progress::people_in_scope;
+use super::requirement::Required;
 use crate::Store;
 use crate::error::StoreResult;
 use crate::raw::statement;
@@ -73,40 +78,47 @@ impl Store {
             return Ok(Vec::new());
         }
         let window_start = today - Days::new(WINDOW_DAYS);
-        let mut values: Vec<Value> = vec![
-            window_start.into(),
-            program_id.into(),
-            program_id.into(),
-            true.into(),
-            program_id.into(),
-        ];
-        values.extend(wave_id.map(Value::from));
-        values.extend(scope_values);
-        let wave = if wave_id.is_some() {
-            " AND ws.wave_id = ?"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT p.site_id AS site_id, CAST(COUNT(*) AS BIGINT) AS required, \
-             CAST(SUM(CASE WHEN COALESCE(t.complete, 0) >= r.n THEN 1 ELSE 0 END) AS BIGINT) \
-               AS complete, \
-             CAST(SUM(CASE WHEN COALESCE(t.complete, 0) >= r.n AND t.last_completed_on <= ? \
-               THEN 1 ELSE 0 END) AS BIGINT) AS complete_before \
-             FROM person p JOIN {ROLE_CURRICULA} ON r.job_role = p.job_role \
-             LEFT JOIN training_status t ON t.person_id = p.id \
-             WHERE p.program_id = ? AND p.active = ? AND p.site_id IN (SELECT ws.site_id \
-               FROM wave_site ws WHERE ws.program_id = ?{wave}){scoped} \
-             GROUP BY p.site_id"
-        );
-        // The window's start comes first in the SQL, before ROLE_CURRICULA's program.
-        let tallies = Tally::find_by_statement(statement(self.backend(), &sql, values))
-            .all(&self.db)
-            .await?;
+        // Each wave's sites under its own go-live's requirement, as its scorecard counts.
+        let mut waves: Vec<WaveId> = going.iter().map(|g| g.wave_id).collect();
+        waves.sort_unstable();
+        waves.dedup();
+        let mut tallies: HashMap<(WaveId, i64), Tally> = HashMap::new();
+        for wave in waves {
+            let requirement = self.go_live_requirement(program_id, Some(wave)).await?;
+            let required = Required::of(&requirement);
+            let (complete, completed_on) = (&required.complete, &required.completed_on);
+            let mut values: Vec<Value> = vec![
+                window_start.into(),
+                program_id.into(),
+                program_id.into(),
+                true.into(),
+                wave.into(),
+            ];
+            values.extend(scope_values.clone());
+            let sql = format!(
+                "SELECT p.site_id AS site_id, CAST(COUNT(*) AS BIGINT) AS required, \
+                 CAST(SUM(CASE WHEN {complete} THEN 1 ELSE 0 END) AS BIGINT) AS complete, \
+                 CAST(SUM(CASE WHEN {complete} AND {completed_on} <= ? \
+                   THEN 1 ELSE 0 END) AS BIGINT) AS complete_before \
+                 FROM person p JOIN {} ON r.job_role = p.job_role \
+                 LEFT JOIN training_status t ON t.person_id = p.id \
+                 WHERE p.program_id = ? AND p.active = ? AND p.site_id IN (SELECT ws.site_id \
+                   FROM wave_site ws WHERE ws.wave_id = ?){scoped} \
+                 GROUP BY p.site_id",
+                required.role_curricula
+            );
+            // The window's start comes first in the SQL, before the role table's program.
+            for tally in Tally::find_by_statement(statement(self.backend(), &sql, values))
+                .all(&self.db)
+                .await?
+            {
+                tallies.insert((wave, tally.site_id), tally);
+            }
+        }
         Ok(going
             .into_iter()
             .map(|g| {
-                let t = tallies.iter().find(|t| t.site_id == g.site_id);
+                let t = tallies.get(&(g.wave_id, g.site_id));
                 let (required, complete, before) = t.map_or((0, 0, 0), |t| {
                     (
                         t.required,

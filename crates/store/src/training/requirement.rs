@@ -32,6 +32,9 @@ pub(crate) struct Required {
     pub proficient: String,
     /// Whether curriculum `c` is required (of its role).
     pub curriculum: String,
+    /// The day `p` completed the last of the required curricula (meaningful once
+    /// `complete`).
+    pub completed_on: String,
 }
 
 impl Required {
@@ -42,6 +45,7 @@ impl Required {
                 complete: "COALESCE(t.complete, 0) >= r.n".into(),
                 proficient: "COALESCE(t.proficient, 0) >= r.n".into(),
                 curriculum: "TRUE".into(),
+                completed_on: "t.last_completed_on".into(),
             },
             modules => {
                 // Module ids are integers read from the database, written as literals so
@@ -67,6 +71,14 @@ impl Required {
                     complete: all_of("modules_complete"),
                     proficient: all_of("modules_proficient"),
                     curriculum: format!("c.module_id IN ({ids})"),
+                    // The status row keeps the day of the last curriculum of any module;
+                    // the set's day is in the progress rows (a probe per person).
+                    completed_on: format!(
+                        "(SELECT MAX(cp.completed_on) FROM curriculum_progress cp \
+                         JOIN curriculum c ON c.id = cp.curriculum_id \
+                         WHERE cp.person_id = p.id AND c.job_role = p.job_role \
+                         AND c.module_id IN ({ids}))"
+                    ),
                 }
             }
         }

@@ -539,3 +539,47 @@ async fn a_module_in_use_is_kept_with_what_names_it() {
         other => panic!("expected the module kept, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_training_forecast_of_a_go_live_counts_its_modules_and_the_day_each_set_was_done() {
+    let db = support::fresh().await;
+    let w = world(&db.store).await;
+    let change = Change::new(&w.actor, Via::Api);
+    // Pat completes her Inpatient course on 20 March: her last curriculum of any module,
+    // but her Ambulatory set was done on 1 March.
+    let courses = db.store.all_courses(w.program_id).await.unwrap();
+    let inpatient_md = courses.iter().find(|c| c.code == "IP-MD").unwrap().id;
+    let done = CompletionSpec {
+        person_id: w.pat,
+        course_id: inpatient_md,
+        completed_on: NaiveDate::from_ymd_opt(2027, 3, 20).unwrap(),
+        source: CompletionSource::Muster,
+        score: None,
+    };
+    db.store.record_completion(&change, done).await.unwrap();
+    let today = NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
+    let of = |wave: i64| {
+        let store = &db.store;
+        async move {
+            let all = store
+                .training_forecast(w.program_id, &Scope::Everything, Some(wave), today, 90.0)
+                .await
+                .unwrap();
+            assert_eq!(all.len(), 1, "one site");
+            let f = &all[0].forecast;
+            (f.required, f.complete, f.percent_at_go_live)
+        }
+    };
+    assert_eq!(
+        of(w.ambulatory_wave).await,
+        (3, 2, 66.7),
+        "the physicians; Pat and Rae had Ambulatory before the window (3 March on), so \
+         no pace: two of three at go-live"
+    );
+    assert_eq!(
+        of(w.unscoped_wave).await,
+        (4, 2, 100.0),
+        "every curriculum: Pat became complete on 20 March, within the window, a pace \
+         that reaches everyone by 1 June"
+    );
+}
