@@ -82,7 +82,7 @@ pub(crate) async fn refresh<C: ConnectionTrait>(
                 format!("DELETE FROM training_status WHERE {status_rows}"),
                 values.clone(),
             ),
-            (rebuild_status(&status_people), values.clone()),
+            (rebuild_status(&status_people), status_values(&values)),
         ];
         for (sql, values) in statements {
             db.execute_raw(statement(backend, &sql, values)).await?;
@@ -120,26 +120,36 @@ fn rebuild_progress(people: &str) -> String {
 /// progress: a row per person keeps the figures' join the same size however many people
 /// have started training (see `add_status_rows`). Besides the counts, the modules whose
 /// curriculum they completed (and passed) as bit sets over `module.bit`, which a go-live's
-/// requirement tests (`requirement.rs`).
+/// requirement tests (`requirement.rs`). One pass over the people's complete progress rows,
+/// grouped by person; `people` stands twice, so its values are given twice
+/// (`status_values`).
 fn rebuild_status(people: &str) -> String {
-    let progress = "FROM curriculum_progress cp JOIN curriculum c ON c.id = cp.curriculum_id";
-    let complete = "WHERE cp.person_id = p.id AND c.job_role = p.job_role \
-         AND cp.done >= cp.required";
-    let of_role = format!("{progress} {complete}");
-    let modules = format!(
-        "SELECT CAST(COALESCE(SUM({}), 0) AS BIGINT) {progress} \
-         JOIN module m ON m.id = c.module_id {complete}",
-        super::requirement::module_bit("m")
-    );
+    let bit = super::requirement::module_bit("m");
     format!(
         "INSERT INTO training_status (person_id, program_id, complete, proficient, \
-         last_completed_on, modules_complete, modules_proficient) SELECT p.id, p.program_id, \
-         (SELECT COUNT(*) {of_role}), \
-         (SELECT COUNT(*) {of_role} AND cp.proficiency_passed = TRUE), \
-         (SELECT MAX(cp.completed_on) {of_role}), \
-         ({modules}), ({modules} AND cp.proficiency_passed = TRUE) \
-         FROM person p WHERE {people}"
+         last_completed_on, modules_complete, modules_proficient) \
+         SELECT p.id, p.program_id, COALESCE(x.complete, 0), COALESCE(x.proficient, 0), \
+         x.last_on, COALESCE(x.modules_complete, 0), COALESCE(x.modules_proficient, 0) \
+         FROM person p LEFT JOIN ( \
+           SELECT cp.person_id AS person_id, COUNT(*) AS complete, \
+             CAST(SUM(CASE WHEN cp.proficiency_passed = TRUE THEN 1 ELSE 0 END) AS BIGINT) \
+               AS proficient, \
+             MAX(cp.completed_on) AS last_on, \
+             CAST(SUM({bit}) AS BIGINT) AS modules_complete, \
+             CAST(SUM(CASE WHEN cp.proficiency_passed = TRUE THEN {bit} ELSE 0 END) AS BIGINT) \
+               AS modules_proficient \
+           FROM curriculum_progress cp JOIN curriculum c ON c.id = cp.curriculum_id \
+           JOIN module m ON m.id = c.module_id JOIN person q ON q.id = cp.person_id \
+           WHERE c.job_role = q.job_role AND cp.done >= cp.required \
+             AND cp.person_id IN (SELECT p.id FROM person p WHERE {people}) \
+           GROUP BY cp.person_id) x ON x.person_id = p.id \
+         WHERE {people}"
     )
+}
+
+/// The values of `rebuild_status(people)`: those of `people`, twice.
+fn status_values(values: &[Value]) -> Vec<Value> {
+    [values, values].concat()
 }
 
 /// The statements that take curriculum `curriculum_id`'s progress rows away and rebuild
@@ -163,7 +173,11 @@ pub(crate) fn without_curriculum(
             "DELETE FROM training_status WHERE program_id = ?",
             program.clone(),
         ),
-        statement(backend, &rebuild_status("p.program_id = ?"), program),
+        statement(
+            backend,
+            &rebuild_status("p.program_id = ?"),
+            status_values(&program),
+        ),
     ]
 }
 
